@@ -1,0 +1,129 @@
+/**
+ * Every diagnostic Bird can report, in one table: the code, the severity, the message
+ * template and the help. Codes are grouped by stage: 1xxx syntax, 2xxx names, 3xxx types,
+ * 4xxx shapes, 5xxx IR, 6xxx backends and export, 7xxx data and training, 9xxx internal.
+ * Templates name their parameters in braces; `Diagnostic` builders are typed from them,
+ * so a missing argument is a compile error. A test checks each code is unique and used.
+ */
+export interface CatalogEntry {
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly help?: string;
+}
+
+export const catalog = {
+  unexpectedCharacter: {
+    code: 'BIRD1001',
+    severity: 'error',
+    message: 'unexpected character {char}',
+    help: 'remove it, or put it inside a string literal',
+  },
+  unterminatedString: {
+    code: 'BIRD1002',
+    severity: 'error',
+    message: 'unterminated string literal',
+    help: 'close the string with `"` on the same line',
+  },
+  unterminatedBlockComment: {
+    code: 'BIRD1003',
+    severity: 'error',
+    message: 'unterminated block comment',
+    help: 'close the comment with `*/`',
+  },
+  invalidEscape: {
+    code: 'BIRD1004',
+    severity: 'error',
+    message: 'invalid escape sequence {escape} in string literal',
+    help: 'valid escapes are `\\n`, `\\t`, `\\r`, `\\0`, `\\\\`, `\\"` and `\\u{XXXX}`',
+  },
+  expectedToken: {
+    code: 'BIRD1005',
+    severity: 'error',
+    message: 'expected {expected}, found {found}',
+  },
+  unclosedDelimiter: {
+    code: 'BIRD1006',
+    severity: 'error',
+    message: 'expected {close} to close the {open} opened here',
+    help: 'add {close}',
+  },
+  expectedConstruct: {
+    code: 'BIRD1007',
+    severity: 'error',
+    message: 'expected {expected}, found {found}',
+  },
+  unmatchedCloser: {
+    code: 'BIRD1008',
+    severity: 'error',
+    message: 'unexpected closing delimiter {close}',
+    help: 'remove it, or add the matching opening delimiter earlier',
+  },
+  positionalAfterNamed: {
+    code: 'BIRD1009',
+    severity: 'error',
+    message: 'positional argument after named arguments',
+    help: 'put positional arguments first, or name this one',
+  },
+  unsupportedVersion: {
+    code: 'BIRD1010',
+    severity: 'error',
+    message: 'unsupported language version `{version}`',
+    help: 'this compiler understands `bird 1`',
+  },
+  invalidNumber: {
+    code: 'BIRD1011',
+    severity: 'error',
+    message: 'invalid number literal {text}',
+    help: 'digits may be grouped with `_` between them, as in `1_000_000`',
+  },
+  tooManyErrors: {
+    code: 'BIRD1012',
+    severity: 'error',
+    message: 'too many syntax errors; stopped after {count}',
+    help: 'fix the errors above and run again',
+  },
+  invalidUnicodeEscape: {
+    code: 'BIRD1013',
+    severity: 'error',
+    message: 'invalid unicode escape {escape}',
+    help: 'write a hexadecimal code point of at most 6 digits up to `10FFFF`, as in `\\u{1F426}`',
+  },
+  missingPragma: {
+    code: 'BIRD1014',
+    severity: 'warning',
+    message: 'missing language version pragma',
+    help: 'start the file with `bird 1`',
+  },
+  invalidAssignTarget: {
+    code: 'BIRD1015',
+    severity: 'error',
+    message: 'cannot assign to this expression',
+    help: 'the left of `=` must be a plain name, as in `h = dense(x, 64)`',
+  },
+  internalError: {
+    code: 'BIRD9001',
+    severity: 'error',
+    message: 'internal compiler error: {detail}',
+    help: 'this is a bug in Bird; please report it with the input that caused it',
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type CatalogKey = keyof typeof catalog;
+
+// A placeholder is `{name}` with a lowercase first letter, so `\u{1F426}` in a help is text.
+type IsName<P extends string> = P extends `${infer F}${string}` ? (F extends Lowercase<F> ? (F extends Uppercase<F> ? never : P) : never) : never;
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+  ? IsName<P> | Placeholders<Rest>
+  : never;
+
+/** The arguments a catalog entry's message and help need, by name. */
+export type MessageArgs<K extends CatalogKey> = {
+  [P in
+    | Placeholders<(typeof catalog)[K]['message']>
+    | Placeholders<(typeof catalog)[K] extends { help: infer H extends string } ? H : ''>]: string;
+};
+
+export function formatTemplate(template: string, args: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([a-z]\w*)\}/g, (whole, name: string) => args[name] ?? whole);
+}

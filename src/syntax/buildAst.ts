@@ -1,0 +1,437 @@
+import type { CstNode, IToken } from 'chevrotain';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from '../source/sourceFile.js';
+import type { Span } from '../source/span.js';
+import type * as A from './ast.js';
+import type * as C from './cst.js';
+import { decodeString } from './decodeString.js';
+
+/**
+ * Builds the AST from Chevrotain's CST. The CST may come from a recovered parse, so any
+ * child can be missing: missing expressions become `ErrorExpr`, missing names empty
+ * identifiers, and nothing here throws on user input.
+ */
+export class AstBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly source: SourceFile;
+
+  constructor(source: SourceFile) {
+    this.source = source;
+  }
+
+  module(csts: readonly C.ModuleCstNode[]): A.Module {
+    let pragma: A.Pragma | null = null;
+    const items: A.Item[] = [];
+    for (const cst of csts) {
+      const p = first(cst.children.pragma);
+      if (p && pragma === null) pragma = this.pragma(p);
+      for (const item of cst.children.item ?? []) {
+        const built = this.item(item);
+        if (built) items.push(built);
+      }
+    }
+    return { kind: 'Module', span: { start: 0, end: this.source.text.length }, pragma, items };
+  }
+
+  private pragma(cst: C.PragmaCstNode): A.Pragma {
+    const versionToken = first(cst.children.version);
+    const versionSpan = this.tokenSpan(versionToken, cst);
+    const version = versionToken && !isInserted(versionToken) ? Number(versionToken.image.replace(/_/g, '')) : 1;
+    if (versionToken && !isInserted(versionToken) && version !== 1) {
+      this.diagnostics.push(diagnostic('unsupportedVersion', { version: versionToken.image }, this.source, versionSpan));
+    }
+    return { kind: 'Pragma', span: this.nodeSpan(cst), version, versionSpan };
+  }
+
+  private item(cst: C.ItemCstNode): A.Item | null {
+    const c = cst.children;
+    if (c.importDecl?.[0]) return this.importDecl(c.importDecl[0]);
+    if (c.constDecl?.[0]) return this.constDecl(c.constDecl[0]);
+    if (c.featuresDecl?.[0]) {
+      const f = c.featuresDecl[0];
+      return { kind: 'FeaturesDecl', span: this.nodeSpan(f), name: this.ident(first(f.children.name), f), fields: this.fieldList(first(f.children.fieldList)) };
+    }
+    if (c.labelsDecl?.[0]) {
+      const l = c.labelsDecl[0];
+      return { kind: 'LabelsDecl', span: this.nodeSpan(l), name: this.ident(first(l.children.name), l), fields: this.fieldList(first(l.children.fieldList)) };
+    }
+    if (c.blockDecl?.[0]) return { kind: 'BlockDecl', span: this.nodeSpan(c.blockDecl[0]), ...this.callable(first(c.blockDecl[0].children.callableTail), c.blockDecl[0]) };
+    if (c.modelDecl?.[0]) return { kind: 'ModelDecl', span: this.nodeSpan(c.modelDecl[0]), ...this.callable(first(c.modelDecl[0].children.callableTail), c.modelDecl[0]) };
+    if (c.trainDecl?.[0]) {
+      const t = c.trainDecl[0];
+      return { kind: 'TrainDecl', span: this.nodeSpan(t), model: this.ident(first(t.children.model), t), body: this.body(first(t.children.body), t) };
+    }
+    if (c.signatureDecl?.[0]) return this.signatureDecl(c.signatureDecl[0]);
+    return null;
+  }
+
+  private importDecl(cst: C.ImportDeclCstNode): A.ImportDecl {
+    const c = cst.children;
+    const rel = first(c.relativePath);
+    const names = c.LBrace ? (c.importName ?? []).map((n) => this.importName(n)) : null;
+    return {
+      kind: 'ImportDecl',
+      span: this.nodeSpan(cst),
+      path: rel ? null : (c.pathSegment ?? []).map((t) => this.ident(t, cst)),
+      relativePath: rel ? this.stringLiteral(rel) : null,
+      names,
+    };
+  }
+
+  private importName(cst: C.ImportNameCstNode): A.ImportName {
+    const alias = first(cst.children.alias);
+    return { kind: 'ImportName', span: this.nodeSpan(cst), name: this.ident(first(cst.children.name), cst), alias: alias ? this.ident(alias, cst) : null };
+  }
+
+  private constDecl(cst: C.ConstDeclCstNode): A.ConstDecl {
+    const c = cst.children;
+    const type = first(c.typeRef);
+    return {
+      kind: 'ConstDecl',
+      span: this.nodeSpan(cst),
+      name: this.ident(first(c.name), cst),
+      type: type ? this.typeRef(type) : null,
+      value: this.expression(first(c.expression), cst),
+    };
+  }
+
+  private fieldList(cst: C.FieldListCstNode | undefined): A.FieldDecl[] {
+    return (cst?.children.fieldDecl ?? []).map((f) => this.fieldDecl(f));
+  }
+
+  private fieldDecl(cst: C.FieldDeclCstNode): A.FieldDecl {
+    const c = cst.children;
+    const def = first(c.default);
+    return {
+      kind: 'FieldDecl',
+      span: this.nodeSpan(cst),
+      name: this.ident(first(c.name), cst),
+      fieldKind: this.application(first(c.fieldKind), cst),
+      default: def ? this.orExpr(def) : null,
+      transforms: (c.transform ?? []).map((t) => this.application(t, cst)),
+    };
+  }
+
+  private application(cst: C.ApplicationCstNode | undefined, parent: CstNode): A.Application {
+    const args = first(cst?.children.argList);
+    return {
+      kind: 'Application',
+      span: this.nodeSpan(cst ?? parent),
+      name: this.ident(first(cst?.children.name), cst ?? parent),
+      args: args ? this.argList(args) : null,
+    };
+  }
+
+  private callable(cst: C.CallableTailCstNode | undefined, parent: CstNode): Omit<A.BlockDecl, 'kind' | 'span'> {
+    const c = cst?.children;
+    const ret = first(c?.returnType);
+    return {
+      name: this.ident(first(c?.name), parent),
+      params: (c?.param ?? []).map((p) => this.param(p)),
+      returnType: ret ? this.typeRef(ret) : null,
+      body: this.body(first(c?.body), parent),
+    };
+  }
+
+  private param(cst: C.ParamCstNode): A.Param {
+    const c = cst.children;
+    const type = first(c.typeRef);
+    const def = first(c.default);
+    return {
+      kind: 'Param',
+      span: this.nodeSpan(cst),
+      name: this.ident(first(c.name), cst),
+      type: type ? this.typeRef(type) : { kind: 'TypeRef', span: this.nodeSpan(cst), name: this.ident(undefined, cst), dims: [] },
+      default: def ? this.expression(def, cst) : null,
+    };
+  }
+
+  private typeRef(cst: C.TypeRefCstNode): A.TypeRef {
+    return {
+      kind: 'TypeRef',
+      span: this.nodeSpan(cst),
+      name: this.ident(first(cst.children.name), cst),
+      dims: (cst.children.dimList ?? []).map((d) => ({
+        kind: 'DimList' as const,
+        span: this.nodeSpan(d),
+        dims: (d.children.dim ?? []).map((e) => this.binaryChain(e)),
+      })),
+    };
+  }
+
+  private signatureDecl(cst: C.SignatureDeclCstNode): A.SignatureDecl {
+    const c = cst.children;
+    const version = first(c.version);
+    const model = first(c.model);
+    return {
+      kind: 'SignatureDecl',
+      span: this.nodeSpan(cst),
+      name: this.ident(first(c.name), cst),
+      version: { kind: 'SemverLiteral', span: this.tokenSpan(version, cst), text: version && !isInserted(version) ? version.image : '0.0.0' },
+      model: model ? this.ident(model, cst) : null,
+      entries: (c.signatureEntry ?? []).map((e) => ({
+        kind: 'SignatureEntry' as const,
+        span: this.nodeSpan(e),
+        direction: first(e.children.direction)?.image === 'outputs' ? ('outputs' as const) : ('inputs' as const),
+        items: (e.children.signatureItem ?? []).map((i) => {
+          const alias = first(i.children.alias);
+          return {
+            kind: 'SignatureItem' as const,
+            span: this.nodeSpan(i),
+            value: this.postfix(first(i.children.value), i),
+            alias: alias ? this.ident(alias, i) : null,
+          };
+        }),
+      })),
+    };
+  }
+
+  // ---- statements ---------------------------------------------------------------
+
+  private body(cst: C.BodyCstNode | undefined, parent: CstNode): A.Body {
+    const statements: A.Stmt[] = [];
+    for (const s of cst?.children.statement ?? []) {
+      const built = this.statement(s);
+      if (built) statements.push(built);
+    }
+    return { kind: 'Body', span: this.nodeSpan(cst ?? parent), statements };
+  }
+
+  private statement(cst: C.StatementCstNode): A.Stmt | null {
+    const c = cst.children;
+    if (c.forStmt?.[0]) {
+      const f = c.forStmt[0];
+      return {
+        kind: 'ForStmt',
+        span: this.nodeSpan(f),
+        variable: this.ident(first(f.children.variable), f),
+        iterable: this.expression(first(f.children.iterable), f),
+        body: this.body(first(f.children.body), f),
+      };
+    }
+    if (c.ifStmt?.[0]) return this.ifStmt(c.ifStmt[0]);
+    if (c.returnStmt?.[0]) {
+      const r = c.returnStmt[0];
+      return { kind: 'ReturnStmt', span: this.nodeSpan(r), value: this.expression(first(r.children.expression), r) };
+    }
+    if (c.outStmt?.[0]) {
+      const o = c.outStmt[0];
+      const e = first(o.children.expression);
+      return { kind: 'OutStmt', span: this.nodeSpan(o), name: this.ident(first(o.children.name), o), value: e ? this.expression(e, o) : null };
+    }
+    const e = first(c.exprStmt);
+    if (!e) return null;
+    const target = this.expression(first(e.children.target), e);
+    const valueCst = first(e.children.value);
+    if (!e.children.Equals) return { kind: 'ExprStmt', span: this.nodeSpan(e), expr: target };
+    const value = this.expression(valueCst, e);
+    if (target.kind !== 'NameExpr') {
+      if (target.kind !== 'ErrorExpr') this.diagnostics.push(diagnostic('invalidAssignTarget', {}, this.source, target.span));
+      return { kind: 'ExprStmt', span: this.nodeSpan(e), expr: value };
+    }
+    return { kind: 'AssignStmt', span: this.nodeSpan(e), target: { kind: 'Identifier', span: target.span, name: target.name }, value };
+  }
+
+  private ifStmt(cst: C.IfStmtCstNode): A.IfStmt {
+    const c = cst.children;
+    const elseIf = first(c.elseIf);
+    const elseBody = first(c.else);
+    return {
+      kind: 'IfStmt',
+      span: this.nodeSpan(cst),
+      condition: this.expression(first(c.condition), cst),
+      then: this.body(first(c.then), cst),
+      else: elseIf ? this.ifStmt(elseIf) : elseBody ? this.body(elseBody, cst) : null,
+    };
+  }
+
+  // ---- expressions --------------------------------------------------------------
+
+  private expression(cst: C.ExpressionCstNode | undefined, parent: CstNode): A.Expr {
+    if (!cst) return this.errorExpr(parent);
+    let expr = this.orExpr(first(cst.children.operand), cst);
+    for (const stage of cst.children.stage ?? []) {
+      const right = this.postfix(stage, cst);
+      expr = { kind: 'PipeExpr', span: joined(expr.span, right.span), input: expr, stage: right };
+    }
+    return expr;
+  }
+
+  private orExpr(cst: C.OrExprCstNode | undefined, parent?: CstNode): A.Expr {
+    return cst ? this.binaryChain(cst) : this.errorExpr(parent);
+  }
+
+  /**
+   * Every binary level has the same CST shape (`operand`, `operator`, `operand`, ...);
+   * one routine folds it left to right. `notExpr`, `unaryExpr` and `powerExpr` differ.
+   */
+  private binaryChain(cst: CstNode): A.Expr {
+    const children = cst.children as { operand?: CstNode[]; operator?: IToken[]; base?: CstNode[]; exponent?: CstNode[]; primaryExpr?: CstNode[] };
+    switch (cst.name) {
+      case 'notExpr':
+      case 'unaryExpr': {
+        const op = first(children.operator);
+        const operand = this.subExpr(first(children.operand), cst);
+        if (!op) return operand;
+        const operator = (op.image === 'not' ? 'not' : op.image) as A.UnaryOperator;
+        return { kind: 'UnaryExpr', span: joined(this.tokenSpan(op, cst), operand.span), operator, operand };
+      }
+      case 'powerExpr': {
+        const base = this.postfix(first(children.base) as C.PostfixExprCstNode | undefined, cst);
+        const exp = first(children.exponent);
+        if (!exp) return base;
+        const right = this.subExpr(exp, cst);
+        return { kind: 'BinaryExpr', span: joined(base.span, right.span), operator: '^', left: base, right };
+      }
+      default: {
+        const operands = children.operand ?? [];
+        const operators = children.operator ?? [];
+        let left = this.subExpr(operands[0], cst);
+        for (let i = 0; i < operators.length; i++) {
+          const right = this.subExpr(operands[i + 1], cst);
+          left = { kind: 'BinaryExpr', span: joined(left.span, right.span), operator: operators[i]!.image as A.BinaryOperator, left, right };
+        }
+        return left;
+      }
+    }
+  }
+
+  private subExpr(cst: CstNode | undefined, parent: CstNode): A.Expr {
+    if (!cst) return this.errorExpr(parent);
+    if (cst.name === 'expression') return this.expression(cst as C.ExpressionCstNode, parent);
+    if (cst.name === 'postfixExpr') return this.postfix(cst as C.PostfixExprCstNode, parent);
+    return this.binaryChain(cst);
+  }
+
+  private postfix(cst: C.PostfixExprCstNode | undefined, parent: CstNode): A.Expr {
+    if (!cst) return this.errorExpr(parent);
+    const c = cst.children;
+    let expr = this.primary(first(c.primaryExpr), cst);
+    const suffixes: CstNode[] = [...(c.argList ?? []), ...(c.memberSuffix ?? []), ...(c.indexSuffix ?? [])];
+    suffixes.sort((a, b) => offsetOf(a) - offsetOf(b));
+    for (const s of suffixes) {
+      const end = this.nodeSpan(s).end;
+      const span: Span = { start: expr.span.start, end: Math.max(end, expr.span.end) };
+      if (s.name === 'argList') {
+        expr = { kind: 'CallExpr', span, callee: expr, args: this.argList(s as C.ArgListCstNode) };
+      } else if (s.name === 'memberSuffix') {
+        expr = { kind: 'MemberExpr', span, object: expr, member: this.ident(first((s as C.MemberSuffixCstNode).children.name), s) };
+      } else {
+        const items = (s as C.IndexSuffixCstNode).children.indexItem ?? [];
+        expr = { kind: 'IndexExpr', span, object: expr, indices: items.map((i) => this.indexItem(i)) };
+      }
+    }
+    return expr;
+  }
+
+  private indexItem(cst: C.IndexItemCstNode): A.Expr | A.SliceExpr {
+    const start = first(cst.children.start);
+    const tail = first(cst.children.sliceTail);
+    const startExpr = start ? this.expression(start, cst) : null;
+    if (!tail) return startExpr ?? this.errorExpr(cst);
+    const stop = first(tail.children.stop);
+    const step = first(tail.children.step);
+    return {
+      kind: 'SliceExpr',
+      span: this.nodeSpan(cst),
+      start: startExpr,
+      stop: stop ? this.expression(stop, tail) : null,
+      step: step ? this.expression(step, tail) : null,
+      hasStep: tail.children.stepColon !== undefined,
+    };
+  }
+
+  private argList(cst: C.ArgListCstNode): A.Argument[] {
+    const args = (cst.children.argument ?? []).map((a): A.Argument => {
+      const name = first(a.children.name);
+      const value = this.expression(first(a.children.value), a);
+      return { kind: 'Argument', span: this.nodeSpan(a), name: name ? this.ident(name, a) : null, value };
+    });
+    let sawNamed = false;
+    for (const arg of args) {
+      if (arg.name) sawNamed = true;
+      else if (sawNamed) this.diagnostics.push(diagnostic('positionalAfterNamed', {}, this.source, arg.span));
+    }
+    return args;
+  }
+
+  private primary(cst: C.PrimaryExprCstNode | undefined, parent: CstNode): A.Expr {
+    if (!cst) return this.errorExpr(parent);
+    const c = cst.children;
+    const num = first(c.Integer) ?? first(c.Float);
+    if (num) return this.numberLiteral(num, c.Integer !== undefined, cst);
+    const str = first(c.StringLiteral);
+    if (str) return this.stringLiteral(str);
+    const bool = first(c.True) ?? first(c.False);
+    if (bool) return { kind: 'BoolLiteral', span: this.tokenSpan(bool, cst), value: bool.image === 'true' };
+    const id = first(c.Identifier);
+    if (id) return isInserted(id) ? this.errorExpr(cst) : { kind: 'NameExpr', span: this.tokenSpan(id, cst), name: id.image };
+    const list = first(c.listLiteral);
+    if (list) {
+      return { kind: 'ListExpr', span: this.nodeSpan(list), elements: (list.children.element ?? []).map((e) => this.expression(e, list)) };
+    }
+    const paren = first(c.parenExpr);
+    if (paren) return this.expression(first(paren.children.expression), paren);
+    return this.errorExpr(cst);
+  }
+
+  private numberLiteral(token: IToken, isInteger: boolean, parent: CstNode): A.Expr {
+    const span = this.tokenSpan(token, parent);
+    if (isInserted(token)) return { kind: 'ErrorExpr', span };
+    const text = token.image;
+    if (/_(?!\d)|_(?=[.eE])|(?<![\d])_/.test(text)) {
+      this.diagnostics.push(diagnostic('invalidNumber', { text: `\`${text}\`` }, this.source, span));
+    }
+    return { kind: 'NumberLiteral', span, text, value: Number(text.replace(/_/g, '')), isInteger };
+  }
+
+  private stringLiteral(token: IToken): A.StringLiteral {
+    const span = this.tokenSpan(token);
+    const decoded = decodeString(token.image, span.start);
+    for (const e of decoded.errors) {
+      const key = e.unicode ? 'invalidUnicodeEscape' : 'invalidEscape';
+      this.diagnostics.push(diagnostic(key, { escape: `\`${e.text}\`` }, this.source, e.span));
+    }
+    return { kind: 'StringLiteral', span, raw: token.image, value: decoded.value };
+  }
+
+  // ---- tokens and spans ---------------------------------------------------------
+
+  private ident(token: IToken | undefined, parent: CstNode): A.Identifier {
+    const span = this.tokenSpan(token, parent);
+    return { kind: 'Identifier', span, name: token && !isInserted(token) ? token.image : '' };
+  }
+
+  private errorExpr(parent: CstNode | undefined): A.ErrorExpr {
+    return { kind: 'ErrorExpr', span: parent ? this.nodeSpan(parent) : { start: 0, end: 0 } };
+  }
+
+  private tokenSpan(token: IToken | undefined, parent?: CstNode): Span {
+    if (!token || isInserted(token)) return parent ? this.nodeSpan(parent) : { start: 0, end: 0 };
+    return { start: token.startOffset, end: token.startOffset + token.image.length };
+  }
+
+  private nodeSpan(cst: CstNode): Span {
+    const loc = cst.location;
+    const start = loc && Number.isFinite(loc.startOffset) ? loc.startOffset : 0;
+    const end = loc?.endOffset !== undefined && Number.isFinite(loc.endOffset) ? loc.endOffset + 1 : start;
+    return { start: Math.min(start, this.source.text.length), end: Math.min(Math.max(end, start), this.source.text.length) };
+  }
+}
+
+function first<T>(xs: readonly T[] | undefined): T | undefined {
+  return xs?.[0];
+}
+
+function isInserted(token: IToken): boolean {
+  return token.isInsertedInRecovery === true || !Number.isFinite(token.startOffset);
+}
+
+function offsetOf(cst: CstNode): number {
+  const o = cst.location?.startOffset;
+  return o !== undefined && Number.isFinite(o) ? o : Number.MAX_SAFE_INTEGER;
+}
+
+function joined(a: Span, b: Span): Span {
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}

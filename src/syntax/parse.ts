@@ -1,0 +1,179 @@
+import { EOF, type ILexingError, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { diagnostic, type Diagnostic, type Label } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from '../source/sourceFile.js';
+import type { Span } from '../source/span.js';
+import type { Module } from './ast.js';
+import { attachComments } from './attachComments.js';
+import { AstBuilder } from './buildAst.js';
+import type { ModuleCstNode } from './cst.js';
+import { birdLexer } from './lexer.js';
+import { describeFound, ruleDescriptions, type ParseErrorInfo } from './parseErrorMessages.js';
+import { parserInstance } from './parserInstance.js';
+import * as T from './tokens.js';
+
+export interface ParseResult {
+  readonly module: Module;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Syntax errors past this many are summarized in one final diagnostic. */
+export const maxSyntaxErrors = 50;
+
+const itemStarts: ReadonlySet<TokenType> = new Set([T.Import, T.Const, T.Features, T.Labels, T.Block, T.Model, T.Train, T.Signature]);
+const closers: ReadonlyMap<TokenType, TokenType> = new Map([...T.delimiterPairs].map(([open, close]) => [close, open]));
+
+/**
+ * Lexes and parses one file. Never throws on user input: lexical and syntax errors become
+ * diagnostics and the AST holds what could be recovered (`ErrorExpr` where nothing could).
+ */
+export function parse(source: SourceFile): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = birdLexer().tokenize(source.text);
+  for (const e of lexed.errors) diagnostics.push(lexError(source, e));
+  for (const t of lexed.groups['errors'] ?? []) diagnostics.push(errorToken(source, t));
+
+  const tokens = lexed.tokens;
+  const parser = parserInstance();
+  const csts: ModuleCstNode[] = [];
+  const syntax: Diagnostic[] = [];
+  let lastErrorOffset = -1;
+  let rest = tokens;
+  // The grammar's top level is `item*`; on input it cannot start an item with, the parser
+  // stops. Report that, skip to the next token that starts a declaration, and go on, so
+  // one run reports independent errors across the whole file.
+  for (let round = 0; round < tokens.length + 1; round++) {
+    parser.input = rest;
+    const cst = parser.module() as ModuleCstNode;
+    csts.push(cst);
+    let leftover: IToken | undefined;
+    for (const error of parser.errors) {
+      const info = JSON.parse(error.message) as ParseErrorInfo;
+      if (info.kind === 'notAllInput') {
+        leftover = error.token;
+        continue;
+      }
+      if (error.token.startOffset <= lastErrorOffset && error.token.tokenType !== EOF) continue;
+      lastErrorOffset = error.token.startOffset;
+      syntax.push(syntaxError(source, tokens, error, info));
+    }
+    if (leftover === undefined) break;
+    if (leftover.startOffset > lastErrorOffset) {
+      lastErrorOffset = leftover.startOffset;
+      syntax.push(unexpectedAtTop(source, tokens, leftover));
+    }
+    const at = rest.indexOf(leftover);
+    let next = at + 1;
+    while (next < rest.length && !itemStarts.has(rest[next]!.tokenType)) next++;
+    if (next >= rest.length) break;
+    rest = rest.slice(next);
+  }
+  if (syntax.length > maxSyntaxErrors) {
+    const last = syntax[maxSyntaxErrors]!;
+    syntax.length = maxSyntaxErrors;
+    syntax.push(diagnostic('tooManyErrors', { count: String(maxSyntaxErrors) }, source, last.primary.span));
+  }
+  diagnostics.push(...syntax);
+
+  const builder = new AstBuilder(source);
+  const module = builder.module(csts);
+  diagnostics.push(...builder.diagnostics);
+  attachComments(module, lexed.groups['comments'] ?? [], source.text);
+  return { module, diagnostics: diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start) };
+}
+
+function tokenSpan(t: IToken): Span {
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
+}
+
+function lexError(source: SourceFile, e: ILexingError): Diagnostic {
+  const ch = source.text.codePointAt(e.offset) ?? 0;
+  const shown = ch < 32 || ch === 0x7f ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `\`${String.fromCodePoint(ch)}\``;
+  const width = ch > 0xffff ? 2 : 1;
+  return diagnostic('unexpectedCharacter', { char: shown }, source, { start: e.offset, end: e.offset + width });
+}
+
+function errorToken(source: SourceFile, t: IToken): Diagnostic {
+  if (t.tokenType === T.UnterminatedString) return diagnostic('unterminatedString', {}, source, tokenSpan(t), { label: 'this string is never closed' });
+  if (t.tokenType === T.UnterminatedComment) return diagnostic('unterminatedBlockComment', {}, source, { start: t.startOffset, end: t.startOffset + 2 }, { label: 'comment starts here' });
+  return diagnostic('invalidNumber', { text: `\`${t.image}\`` }, source, tokenSpan(t));
+}
+
+/** The innermost delimiter still open just before token index `upTo`. */
+function unclosedOpener(tokens: readonly IToken[], upTo: number): IToken | undefined {
+  const stack: IToken[] = [];
+  for (let i = 0; i < upTo && i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (T.delimiterPairs.has(t.tokenType)) stack.push(t);
+    else {
+      const opener = closers.get(t.tokenType);
+      if (opener && stack[stack.length - 1]?.tokenType === opener) stack.pop();
+    }
+  }
+  return stack[stack.length - 1];
+}
+
+/**
+ * Where to point for an error at `found`: at it, unless it starts a later line than the
+ * token before it; then just after that token, where the missing text belongs.
+ */
+function errorSpan(source: SourceFile, tokens: readonly IToken[], found: IToken): { span: Span; beforeIndex: number; atLineEnd: boolean } {
+  const index = found.tokenType === EOF ? tokens.length : tokens.indexOf(found);
+  const previous = index > 0 ? tokens[index - 1] : undefined;
+  if (previous && (found.tokenType === EOF || source.position(previous.startOffset).line < source.position(found.startOffset).line)) {
+    const end = previous.startOffset + previous.image.length;
+    return { span: { start: end, end: end }, beforeIndex: index, atLineEnd: true };
+  }
+  if (found.tokenType === EOF) return { span: { start: source.text.length, end: source.text.length }, beforeIndex: index, atLineEnd: true };
+  return { span: tokenSpan(found), beforeIndex: index, atLineEnd: false };
+}
+
+function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IRecognitionException, info: ParseErrorInfo): Diagnostic {
+  const found = error.token;
+  const where = errorSpan(source, tokens, found);
+  const foundText = describeFound(found);
+  if (info.kind === 'mismatch') {
+    const closerType = [...closers.keys()].find((c) => c.name === info.expectedName);
+    if (closerType) {
+      const opener = unclosedOpener(tokens, where.beforeIndex);
+      if (opener && T.delimiterPairs.get(opener.tokenType) === closerType) {
+        const secondary: Label = { source, span: tokenSpan(opener), message: `unclosed ${opener.tokenType.LABEL ?? ''}` };
+        return diagnostic('unclosedDelimiter', { close: info.expected, open: opener.tokenType.LABEL ?? '' }, source, where.span, {
+          label: where.atLineEnd ? `expected ${info.expected} here` : `expected ${info.expected}, found ${foundText}`,
+          secondary: [secondary],
+        });
+      }
+    }
+    return diagnostic('expectedToken', { expected: info.expected, found: foundText }, source, where.span, {
+      label: `expected ${info.expected}`,
+      ...hintFor(info.expected, found),
+    });
+  }
+  if (info.kind === 'notAllInput') return unexpectedAtTop(source, tokens, found);
+  const described = ruleDescriptions[info.rule] ?? oneOf(info.expected);
+  return diagnostic('expectedConstruct', { expected: described, found: foundText }, source, where.span, {
+    label: `expected ${described.replace(/ \(.*\)$/, '')}`,
+    ...hintFor(described, found),
+  });
+}
+
+function unexpectedAtTop(source: SourceFile, tokens: readonly IToken[], found: IToken): Diagnostic {
+  const opener = closers.get(found.tokenType);
+  if (opener) return diagnostic('unmatchedCloser', { close: found.tokenType.LABEL ?? found.image }, source, tokenSpan(found), { label: 'unexpected closing delimiter' });
+  const described = ruleDescriptions['item']!;
+  return diagnostic('expectedConstruct', { expected: described, found: describeFound(found) }, source, errorSpan(source, tokens, found).span, {
+    label: 'expected a declaration',
+  });
+}
+
+function oneOf(expected: readonly string[]): string {
+  if (expected.length === 0) return 'something else';
+  if (expected.length === 1) return expected[0]!;
+  return `one of ${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]!}`;
+}
+
+/** Specific advice for mistakes people make often. */
+function hintFor(expected: string, found: IToken): { help?: string } {
+  if (found.tokenType === T.Equals && expected.includes('expression')) return { help: 'to compare values use `==`' };
+  if (/^(let|var|def|fn|function)$/.test(found.image)) return { help: `Bird has no \`${found.image}\`; assign with \`name = value\`` };
+  return {};
+}

@@ -1,0 +1,125 @@
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+/**
+ * The token vocabulary. Labels (in backticks, or a phrase) are what diagnostics show.
+ * Soft keywords (`bird`, `features`, `labels`, `model`, `train`, `out`, `inputs`,
+ * `outputs`, `as`) are in the `Identifier` category, so they stay usable as names
+ * (`labels.delayed`, `out = ...`) wherever the grammar does not expect the keyword.
+ */
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'an identifier' });
+
+function keyword(word: string, soft = false): TokenType {
+  return createToken({
+    name: word[0]!.toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    label: `\`${word}\``,
+    longer_alt: Identifier,
+    ...(soft ? { categories: [Identifier] } : {}),
+  });
+}
+
+// Reserved words: never names.
+export const Import = keyword('import');
+export const Block = keyword('block');
+export const Const = keyword('const');
+export const Signature = keyword('signature');
+export const For = keyword('for');
+export const In = keyword('in');
+export const If = keyword('if');
+export const Else = keyword('else');
+export const Return = keyword('return');
+export const And = keyword('and');
+export const Or = keyword('or');
+export const Not = keyword('not');
+export const True = keyword('true');
+export const False = keyword('false');
+
+// Soft keywords: keywords only where the grammar expects them.
+export const Bird = keyword('bird', true);
+export const Features = keyword('features', true);
+export const Labels = keyword('labels', true);
+export const Model = keyword('model', true);
+export const Train = keyword('train', true);
+export const Out = keyword('out', true);
+export const Inputs = keyword('inputs', true);
+export const Outputs = keyword('outputs', true);
+export const As = keyword('as', true);
+
+// A version such as `1.2.0-rc.1+build.5`; before numbers so `1.0.0` is not `1.0` then `.0`.
+export const Semver = createToken({
+  name: 'Semver',
+  pattern: /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/,
+  label: 'a version such as `1.0.0`',
+});
+export const Float = createToken({
+  name: 'Float',
+  pattern: /(?:\d[\d_]*\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?|\d[\d_]*[eE][+-]?\d[\d_]*)(?!\w)/,
+  label: 'a number',
+});
+export const Integer = createToken({ name: 'Integer', pattern: /\d[\d_]*(?!\w)/, label: 'a number' });
+// A digit run glued to letters (`12abc`, `1_`) is one bad literal, reported as such.
+export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\w]*/, group: 'errors' });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string' });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, group: 'errors' });
+
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', line_breaks: true });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+
+export const Pipe = createToken({ name: 'Pipe', pattern: /\|>/, label: '`|>`' });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: '`->`' });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, label: '`..`' });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: '`==`' });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`' });
+export const LtEq = createToken({ name: 'LtEq', pattern: /<=/, label: '`<=`' });
+export const GtEq = createToken({ name: 'GtEq', pattern: />=/, label: '`>=`' });
+export const Lt = createToken({ name: 'Lt', pattern: /</, label: '`<`' });
+export const Gt = createToken({ name: 'Gt', pattern: />/, label: '`>`' });
+export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`' });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: '`*`' });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`' });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, label: '`%`' });
+export const Caret = createToken({ name: 'Caret', pattern: /\^/, label: '`^`' });
+export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: '`.`' });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: '`;`' });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '`(`' });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '`)`' });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: '`[`' });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: '`]`' });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '`{`' });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '`}`' });
+
+/** Every token type in lexing order: longer and more specific patterns first. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  StringLiteral,
+  UnterminatedString,
+  Semver,
+  Float,
+  Integer,
+  BadNumber,
+  // `inputs` before `in` and `outputs` before `out`: the first pattern that matches wins.
+  Bird, Features, Labels, Model, Train, Inputs, Outputs, Out, As,
+  Import, Block, Const, Signature, For, In, If, Else, Return, And, Or, Not, True, False,
+  Identifier,
+  Pipe, Arrow, DotDot, EqEq, NotEq, LtEq, GtEq, Lt, Gt, Equals,
+  Plus, Minus, Star, Slash, Percent, Caret, At, Dot, Comma, Colon, Semicolon,
+  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
+];
+
+/** Opening delimiter token name to its closer, for "unclosed `(`" diagnostics. */
+export const delimiterPairs: ReadonlyMap<TokenType, TokenType> = new Map([
+  [LParen, RParen],
+  [LBracket, RBracket],
+  [LBrace, RBrace],
+]);
