@@ -20,6 +20,7 @@ export interface ParseResult {
 export const maxSyntaxErrors = 50;
 
 const itemStarts: ReadonlySet<TokenType> = new Set([T.Import, T.Const, T.Features, T.Labels, T.Block, T.Model, T.Train, T.Signature]);
+const valueStarts: ReadonlySet<TokenType> = new Set([T.Identifier, T.Integer, T.Float, T.StringLiteral, T.True, T.False, T.LBracket]);
 const closers: ReadonlyMap<TokenType, TokenType> = new Map([...T.delimiterPairs].map(([open, close]) => [close, open]));
 
 /**
@@ -37,6 +38,9 @@ export function parse(source: SourceFile): ParseResult {
   const csts: ModuleCstNode[] = [];
   const syntax: Diagnostic[] = [];
   let lastErrorOffset = -1;
+  // After recovery the parser often trips again on the same line; one error per line keeps
+  // the report to independent mistakes.
+  let lastErrorLine = -1;
   let rest = tokens;
   // The grammar's top level is `item*`; on input it cannot start an item with, the parser
   // stops. Report that, skip to the next token that starts a declaration, and go on, so
@@ -53,12 +57,17 @@ export function parse(source: SourceFile): ParseResult {
         continue;
       }
       if (error.token.startOffset <= lastErrorOffset && error.token.tokenType !== EOF) continue;
+      const d = syntaxError(source, tokens, error, info);
+      const line = source.position(d.primary.span.start).line;
+      if (line === lastErrorLine) continue;
       lastErrorOffset = error.token.startOffset;
-      syntax.push(syntaxError(source, tokens, error, info));
+      lastErrorLine = line;
+      syntax.push(d);
     }
     if (leftover === undefined) break;
-    if (leftover.startOffset > lastErrorOffset) {
+    if (leftover.startOffset > lastErrorOffset && source.position(leftover.startOffset).line !== lastErrorLine) {
       lastErrorOffset = leftover.startOffset;
+      lastErrorLine = source.position(leftover.startOffset).line;
       syntax.push(unexpectedAtTop(source, tokens, leftover));
     }
     const at = rest.indexOf(leftover);
@@ -137,9 +146,11 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
       const opener = unclosedOpener(tokens, where.beforeIndex);
       if (opener && T.delimiterPairs.get(opener.tokenType) === closerType) {
         const secondary: Label = { source, span: tokenSpan(opener), message: `unclosed ${opener.tokenType.LABEL ?? ''}` };
+        const startsValue = !where.atLineEnd && valueStarts.has(found.tokenType) && opener.tokenType !== T.LBrace;
         return diagnostic('unclosedDelimiter', { close: info.expected, open: opener.tokenType.LABEL ?? '' }, source, where.span, {
           label: where.atLineEnd ? `expected ${info.expected} here` : `expected ${info.expected}, found ${foundText}`,
           secondary: [secondary],
+          ...(startsValue ? { help: `add ${info.expected}, or \`,\` if ${foundText} starts another item` } : {}),
         });
       }
     }

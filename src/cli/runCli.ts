@@ -1,0 +1,105 @@
+import yargs, { type Argv } from 'yargs';
+import { renderDiagnostic } from '../diagnostics/renderDiagnostic.js';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile } from '../source/sourceFile.js';
+import { check } from './commands/check.js';
+import { compile, emitKinds, type EmitKind } from './commands/compile.js';
+import { fmt } from './commands/fmt.js';
+import { ExitCode } from './exitCodes.js';
+import { processIo, useColor, type Io } from './reporter.js';
+import { UsageError } from './usageError.js';
+import { birdVersion } from './version.js';
+
+interface CommonFlags {
+  readonly json: boolean;
+  readonly color?: boolean;
+}
+
+// yargs' inferred types do not survive `.command` builders typed as plain `Argv`; the
+// global options are read back through this one narrow view.
+function common(a: unknown): { json: boolean; color: boolean } {
+  const flags = a as CommonFlags;
+  return { json: flags.json, color: useColor(flags.color) };
+}
+
+/**
+ * Parses the command line and runs one command. Returns the exit code rather than exiting,
+ * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
+ * a thrown non-usage error is a bug and is reported as BIRD9001, never as a bare stack.
+ */
+export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = ExitCode.ok;
+  let usageFailure: string | undefined;
+  const parser = yargs([...argv])
+    .scriptName('bird')
+    .usage('$0 <command> [options]\n\nBird checks, formats, compiles, trains and exports `.bird` model descriptions.')
+    .option('json', { type: 'boolean', default: false, describe: 'Print machine-readable JSON on stdout' })
+    .option('color', { type: 'boolean', describe: 'Color the output (default: when stderr is a terminal and NO_COLOR is unset)' })
+    .command(
+      'check <files..>',
+      'Report every error and warning in the given .bird files',
+      (y: Argv) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Files to check (`-` reads standard input)' })
+          .example('$0 check models/flights.bird', 'check one model')
+          .example('$0 check --json models/*.bird', 'diagnostics as JSON for an editor or CI'),
+      (a) => {
+        code = check({ files: a.files as string[], ...common(a) }, io);
+      },
+    )
+    .command(
+      'fmt <files..>',
+      'Rewrite .bird files in canonical format',
+      (y: Argv) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Files to format (`-` formats standard input to stdout)' })
+          .option('check', { type: 'boolean', default: false, describe: 'Change nothing; list files that would change and exit 1 if any' })
+          .example('$0 fmt models/*.bird', 'format in place')
+          .example('$0 fmt --check models/*.bird', 'fail CI when a file is not formatted'),
+      (a) => {
+        code = fmt({ files: a.files as string[], check: a.check as boolean, ...common(a) }, io);
+      },
+    )
+    .command(
+      'compile <file>',
+      'Print the output of one compiler stage',
+      (y: Argv) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file' })
+          .option('emit', { choices: emitKinds, demandOption: true, describe: 'What to print: `ast` (indented text) or `ast-json`' })
+          .example('$0 compile --emit ast models/flights.bird', 'the syntax tree as text'),
+      (a) => {
+        code = compile({ file: a.file as string, emit: a.emit as EmitKind, ...common(a) }, io);
+      },
+    )
+    .demandCommand(1, 'name a command: check, fmt or compile')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(birdVersion)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message: string | null, error: Error | null) => {
+      if (error && !(error instanceof UsageError)) throw error;
+      usageFailure = error?.message ?? message ?? 'invalid command line';
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      usageFailure = error.message;
+    } else {
+      const detail = error instanceof Error ? error.message : String(error);
+      const d = diagnostic('internalError', { detail }, new SourceFile('<bird>', ''), { start: 0, end: 0 });
+      io.stderr(renderDiagnostic(d));
+      if (process.env['BIRD_DEBUG']) io.stderr(`${(error as Error).stack ?? ''}\n`);
+      return ExitCode.internal;
+    }
+  }
+  if (usageFailure !== undefined) {
+    io.stderr(`error: ${usageFailure}\n\nrun \`bird --help\` for usage\n`);
+    return ExitCode.usage;
+  }
+  return code;
+}
