@@ -371,7 +371,9 @@ export class AstBuilder {
       return { kind: 'ListExpr', span: this.nodeSpan(list), elements: (list.children.element ?? []).map((e) => this.expression(e, list)) };
     }
     const paren = first(c.parenExpr);
-    if (paren) return this.expression(first(paren.children.expression), paren);
+    // Parentheses leave no node; the inner expression's span grows to cover them so the
+    // spans of enclosing expressions start and end where the text does.
+    if (paren) return { ...this.expression(first(paren.children.expression), paren), span: this.nodeSpan(paren) };
     return this.errorExpr(cst);
   }
 
@@ -379,7 +381,8 @@ export class AstBuilder {
     const span = this.tokenSpan(token, parent);
     if (isInserted(token)) return { kind: 'ErrorExpr', span };
     const text = token.image;
-    if (/_(?!\d)|_(?=[.eE])|(?<![\d])_/.test(text)) {
+    // `12abc` (a BadNumber token) is reported by `parse`; here only misplaced `_`.
+    if (token.tokenType.name !== 'BadNumber' && /_(?!\d)|_(?=[.eE])|(?<![\d])_/.test(text)) {
       this.diagnostics.push(diagnostic('invalidNumber', { text: `\`${text}\`` }, this.source, span));
     }
     return { kind: 'NumberLiteral', span, text, value: Number(text.replace(/_/g, '')), isInteger };
@@ -387,7 +390,8 @@ export class AstBuilder {
 
   private stringLiteral(token: IToken): A.StringLiteral {
     const span = this.tokenSpan(token);
-    const decoded = decodeString(token.image, span.start);
+    const closed = token.tokenType.name === 'UnterminatedString' ? `${token.image}"` : token.image;
+    const decoded = decodeString(closed, span.start);
     for (const e of decoded.errors) {
       const key = e.unicode ? 'invalidUnicodeEscape' : 'invalidEscape';
       this.diagnostics.push(diagnostic(key, { escape: `\`${e.text}\`` }, this.source, e.span));

@@ -81,7 +81,7 @@ export function grammarEbnf(): string {
   const lines = [
     '/* The Bird grammar (language version 1), in W3C EBNF notation.',
     ' * Generated from src/syntax/parser.ts by `npm run grammar`; a test fails when it is stale.',
-    ' * Soft keywords (bird features labels model train out inputs outputs as) are also',
+    ' * Soft keywords (bird features labels model train inputs outputs as) are also',
     ' * IDENTIFIERs wherever the grammar does not expect the keyword. Whitespace and',
     ' * newlines separate tokens and are otherwise insignificant. */',
     '',

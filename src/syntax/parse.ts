@@ -1,5 +1,5 @@
 import { EOF, type ILexingError, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
-import { diagnostic, type Diagnostic, type Label } from '../diagnostics/diagnostic.js';
+import { diagnostic, hasErrors, type Diagnostic, type Label } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
 import type { Module } from './ast.js';
@@ -32,6 +32,9 @@ export function parse(source: SourceFile): ParseResult {
   const lexed = birdLexer().tokenize(source.text);
   for (const e of lexed.errors) diagnostics.push(lexError(source, e));
   for (const t of lexed.groups['errors'] ?? []) diagnostics.push(errorToken(source, t));
+  for (const t of lexed.tokens) {
+    if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) diagnostics.push(errorToken(source, t));
+  }
 
   const tokens = lexed.tokens;
   const parser = parserInstance();
@@ -41,6 +44,8 @@ export function parse(source: SourceFile): ParseResult {
   // After recovery the parser often trips again on the same line; one error per line keeps
   // the report to independent mistakes.
   let lastErrorLine = -1;
+  // A lexical error (an unterminated string swallowing the line) makes parse errors on its line noise.
+  const lexicalErrorLines = new Set(diagnostics.map((d) => source.position(d.primary.span.start).line));
   let rest = tokens;
   // The grammar's top level is `item*`; on input it cannot start an item with, the parser
   // stops. Report that, skip to the next token that starts a declaration, and go on, so
@@ -50,26 +55,29 @@ export function parse(source: SourceFile): ParseResult {
     const cst = parser.module() as ModuleCstNode;
     csts.push(cst);
     let leftover: IToken | undefined;
+    let previousWasLeftover = true;
     for (const error of parser.errors) {
       const info = JSON.parse(error.message) as ParseErrorInfo;
-      if (info.kind === 'notAllInput') {
-        leftover = error.token;
-        continue;
-      }
+      const isLeftover = info.kind === 'notAllInput' || (info.kind === 'mismatch' && info.expectedName === 'EOF');
+      // Chevrotain recovers at the top level by itself and reports each stretch of input it
+      // could not start a declaration with. Such a stretch right after another error is
+      // usually that error's fallout, so it is not reported again.
+      if (isLeftover) leftover = error.token;
+      if (isLeftover && !previousWasLeftover) continue;
+      previousWasLeftover = isLeftover;
       if (error.token.startOffset <= lastErrorOffset && error.token.tokenType !== EOF) continue;
-      const d = syntaxError(source, tokens, error, info);
+      const d = isLeftover ? unexpectedAtTop(source, error.token) : syntaxError(source, tokens, error, info);
       const line = source.position(d.primary.span.start).line;
-      if (line === lastErrorLine) continue;
+      if (line === lastErrorLine || lexicalErrorLines.has(line)) continue;
       lastErrorOffset = error.token.startOffset;
       lastErrorLine = line;
       syntax.push(d);
     }
-    if (leftover === undefined) break;
-    if (leftover.startOffset > lastErrorOffset && source.position(leftover.startOffset).line !== lastErrorLine) {
-      lastErrorOffset = leftover.startOffset;
-      lastErrorLine = source.position(leftover.startOffset).line;
-      syntax.push(unexpectedAtTop(source, tokens, leftover));
-    }
+    // If recovery gave up (no declaration was parsed after the last leftover), skip to the
+    // next token that starts one and parse again from there.
+    const items = cst.children.item ?? [];
+    const lastItemStart = items.length > 0 ? (items[items.length - 1]!.location?.startOffset ?? -1) : -1;
+    if (leftover === undefined || leftover.tokenType === EOF || lastItemStart > leftover.startOffset) break;
     const at = rest.indexOf(leftover);
     let next = at + 1;
     while (next < rest.length && !itemStarts.has(rest[next]!.tokenType)) next++;
@@ -86,6 +94,10 @@ export function parse(source: SourceFile): ParseResult {
   const builder = new AstBuilder(source);
   const module = builder.module(csts);
   diagnostics.push(...builder.diagnostics);
+  if (module.pragma === null && module.items.length > 0 && !hasErrors(diagnostics)) {
+    const first = module.items[0]!.span;
+    diagnostics.push(diagnostic('missingPragma', {}, source, { start: first.start, end: first.start }, { label: 'expected `bird 1` before this' }));
+  }
   attachComments(module, lexed.groups['comments'] ?? [], source.text);
   return { module, diagnostics: diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start) };
 }
@@ -104,7 +116,8 @@ function lexError(source: SourceFile, e: ILexingError): Diagnostic {
 function errorToken(source: SourceFile, t: IToken): Diagnostic {
   if (t.tokenType === T.UnterminatedString) return diagnostic('unterminatedString', {}, source, tokenSpan(t), { label: 'this string is never closed' });
   if (t.tokenType === T.UnterminatedComment) return diagnostic('unterminatedBlockComment', {}, source, { start: t.startOffset, end: t.startOffset + 2 }, { label: 'comment starts here' });
-  return diagnostic('invalidNumber', { text: `\`${t.image}\`` }, source, tokenSpan(t));
+  if (t.tokenType === T.BadNumber) return diagnostic('invalidNumber', { text: `\`${t.image}\`` }, source, tokenSpan(t));
+  return diagnostic('internalError', { detail: `unexpected error token ${t.tokenType.name}` }, source, tokenSpan(t));
 }
 
 /** The innermost delimiter still open just before token index `upTo`. */
@@ -159,7 +172,7 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
       ...hintFor(info.expected, found),
     });
   }
-  if (info.kind === 'notAllInput') return unexpectedAtTop(source, tokens, found);
+  if (info.kind === 'notAllInput') return unexpectedAtTop(source, found);
   const described = ruleDescriptions[info.rule] ?? oneOf(info.expected);
   return diagnostic('expectedConstruct', { expected: described, found: foundText }, source, where.span, {
     label: `expected ${described.replace(/ \(.*\)$/, '')}`,
@@ -167,12 +180,13 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
   });
 }
 
-function unexpectedAtTop(source: SourceFile, tokens: readonly IToken[], found: IToken): Diagnostic {
+function unexpectedAtTop(source: SourceFile, found: IToken): Diagnostic {
   const opener = closers.get(found.tokenType);
   if (opener) return diagnostic('unmatchedCloser', { close: found.tokenType.LABEL ?? found.image }, source, tokenSpan(found), { label: 'unexpected closing delimiter' });
   const described = ruleDescriptions['item']!;
-  return diagnostic('expectedConstruct', { expected: described, found: describeFound(found) }, source, errorSpan(source, tokens, found).span, {
+  return diagnostic('expectedConstruct', { expected: described, found: describeFound(found) }, source, tokenSpan(found), {
     label: 'expected a declaration',
+    ...hintFor(described, found),
   });
 }
 
@@ -184,7 +198,8 @@ function oneOf(expected: readonly string[]): string {
 
 /** Specific advice for mistakes people make often. */
 function hintFor(expected: string, found: IToken): { help?: string } {
-  if (found.tokenType === T.Equals && expected.includes('expression')) return { help: 'to compare values use `==`' };
-  if (/^(let|var|def|fn|function)$/.test(found.image)) return { help: `Bird has no \`${found.image}\`; assign with \`name = value\`` };
+  if (found.tokenType === T.Equals && (expected.includes('expression') || expected === '`{`')) return { help: 'to compare values use `==`' };
+  if (/^(let|var|val)$/.test(found.image)) return { help: `Bird has no \`${found.image}\`: write \`name = value\` in a body, or \`const NAME = value\` at the top level` };
+  if (/^(def|fn|func|function)$/.test(found.image)) return { help: 'declare a reusable piece of network with `block Name(x: f32[B, D]) -> f32[B, 1] { ... }`' };
   return {};
 }

@@ -233,17 +233,13 @@ export class BirdParser extends CstParser {
   });
 
   statement = this.RULE('statement', () => {
-    this.OR({
-      // `out` is a soft keyword: `out p = e` declares an output, `out = e` assigns a name.
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.forStmt) },
-        { ALT: () => this.SUBRULE(this.ifStmt) },
-        { ALT: () => this.SUBRULE(this.returnStmt) },
-        { GATE: () => this.LA(2).tokenType !== T.Equals, ALT: () => this.SUBRULE(this.outStmt) },
-        { ALT: () => this.SUBRULE(this.exprStmt) },
-      ],
-    });
+    this.OR([
+      { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.ifStmt) },
+      { ALT: () => this.SUBRULE(this.returnStmt) },
+      { ALT: () => this.SUBRULE(this.outStmt) },
+      { ALT: () => this.SUBRULE(this.exprStmt) },
+    ]);
     this.OPTION(() => this.CONSUME(T.Semicolon));
   });
 

@@ -2,9 +2,11 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 /**
  * The token vocabulary. Labels (in backticks, or a phrase) are what diagnostics show.
- * Soft keywords (`bird`, `features`, `labels`, `model`, `train`, `out`, `inputs`,
- * `outputs`, `as`) are in the `Identifier` category, so they stay usable as names
- * (`labels.delayed`, `out = ...`) wherever the grammar does not expect the keyword.
+ * Soft keywords (`bird`, `features`, `labels`, `model`, `train`, `inputs`, `outputs`,
+ * `as`) are in the `Identifier` category, so they stay usable as names (`labels.delayed`)
+ * wherever the grammar does not expect the keyword. `out` is reserved: it starts a
+ * statement, and with newlines insignificant `h =` followed by `out p = ...` would
+ * otherwise silently read as `h = out`.
  */
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'an identifier' });
@@ -29,6 +31,7 @@ export const In = keyword('in');
 export const If = keyword('if');
 export const Else = keyword('else');
 export const Return = keyword('return');
+export const Out = keyword('out');
 export const And = keyword('and');
 export const Or = keyword('or');
 export const Not = keyword('not');
@@ -41,7 +44,6 @@ export const Features = keyword('features', true);
 export const Labels = keyword('labels', true);
 export const Model = keyword('model', true);
 export const Train = keyword('train', true);
-export const Out = keyword('out', true);
 export const Inputs = keyword('inputs', true);
 export const Outputs = keyword('outputs', true);
 export const As = keyword('as', true);
@@ -58,10 +60,12 @@ export const Float = createToken({
   label: 'a number',
 });
 export const Integer = createToken({ name: 'Integer', pattern: /\d[\d_]*(?!\w)/, label: 'a number' });
-// A digit run glued to letters (`12abc`, `1_`) is one bad literal, reported as such.
-export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\w]*/, group: 'errors' });
+// A digit run glued to letters (`12abc`) is one bad literal. It parses as a number, so the
+// parser does not cascade, and the AST builder reports it.
+export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\w]*/, label: 'a number', categories: [Integer] });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string' });
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, group: 'errors' });
+// Likewise a string missing its closing quote parses as a string and is reported once.
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, label: 'a string', categories: [StringLiteral] });
 
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
