@@ -22,7 +22,8 @@ function moduleDoc(m: A.Module): Doc {
   holders.forEach((node, i) => {
     if (i > 0) {
       const prev = holders[i - 1]!;
-      const tight = prev.kind === 'ImportDecl' && node.kind === 'ImportDecl' && !node.trivia?.blankLineBefore;
+      // Runs of imports or of constants stay together unless the author separated them.
+      const tight = prev.kind === node.kind && (node.kind === 'ImportDecl' || node.kind === 'ConstDecl') && !node.trivia?.blankLineBefore;
       parts.push(hardline);
       if (!tight) parts.push(hardline);
     }
@@ -220,7 +221,10 @@ function bareExprDoc(e: A.Expr): Doc {
     case 'ListExpr':
       return bracketed('[', e.elements.map((x) => exprDoc(x)), ']');
     case 'UnaryExpr':
-      return e.operator === 'not' ? concat('not ', exprDoc(e.operand, Prec.Not)) : concat(e.operator, exprDoc(e.operand, Prec.Unary));
+      if (e.operator === 'not') return concat('not ', exprDoc(e.operand, Prec.Not));
+      // `-(-h)`, not `--h`, which reads like a decrement.
+      const nested = e.operand.kind === 'UnaryExpr' && e.operand.operator !== 'not';
+      return concat(e.operator, nested ? concat('(', exprDoc(e.operand), ')') : exprDoc(e.operand, Prec.Unary));
     case 'BinaryExpr': {
       const p = binaryPrec[e.operator];
       if (e.operator === '^') return concat(exprDoc(e.left, Prec.Postfix), ' ^ ', exprDoc(e.right, Prec.Unary));
