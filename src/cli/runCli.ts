@@ -30,7 +30,7 @@ function common(a: unknown): { json: boolean; color: boolean } {
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code: number = ExitCode.ok;
   let usageFailure: string | undefined;
-  const parser = yargs([...argv])
+  const parser = yargs()
     .scriptName('bird')
     .usage('$0 <command> [options]\n\nBird checks, formats, compiles, trains and exports `.bird` model descriptions.')
     .option('json', { type: 'boolean', default: false, describe: 'Print machine-readable JSON on stdout' })
@@ -85,7 +85,12 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       usageFailure = error?.message ?? message ?? 'invalid command line';
     });
   try {
-    await parser.parseAsync();
+    // With a callback yargs hands over `--help` and `--version` text instead of printing it.
+    let output = '';
+    await parser.parseAsync([...argv], {}, (_error: Error | undefined, _argv: unknown, text: string) => {
+      output = text;
+    });
+    if (output !== '' && usageFailure === undefined) io.stdout(output.endsWith('\n') ? output : output + '\n');
   } catch (error) {
     if (error instanceof UsageError) {
       usageFailure = error.message;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../source/packageRoot.js';
 
-// Read from package.json at run time so the version has one source of truth.
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-export const birdVersion: string = pkg.version;
+/** Bird's version, read from package.json so it has one source of truth. */
+export const birdVersion: string = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,0 +1,144 @@
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { runCli } from '../../src/cli/runCli.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function bird(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const root = join(import.meta.dirname, '..', '..');
+const cases = join(root, 'test', 'cases');
+
+function tempFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bird-cli-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('bird check', () => {
+  test('a valid model exits 0', async () => {
+    const r = await bird('check', join(root, 'models', 'flights.bird'), '--no-color');
+    expect(r).toMatchObject({ code: 0, stdout: '' });
+    expect(r.stderr).toContain('ok: 1 file checked');
+  });
+
+  test('three independent syntax errors are all reported with codes and frames, exit 1', async () => {
+    const r = await bird('check', join(cases, 'syntax', 'three-independent-errors', 'input.bird'), '--no-color');
+    expect(r.code).toBe(1);
+    const headers = r.stderr.match(/^error\[BIRD\d{4}\]/gm) ?? [];
+    expect(headers).toHaveLength(3);
+    expect(r.stderr.match(/--> .*input\.bird:\d+:\d+/g)).toHaveLength(3);
+    expect(r.stderr).toContain('3 errors');
+  });
+
+  test('--json prints diagnostics with 1-based positions', async () => {
+    const r = await bird('check', '--json', join(cases, 'syntax', 'unclosed-paren', 'input.bird'));
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { diagnostics: { code: string; line: number; column: number; secondary: { line: number; column: number }[] }[] };
+    expect(out.diagnostics).toHaveLength(1);
+    expect(out.diagnostics[0]).toMatchObject({ code: 'BIRD1006', line: 4, column: 17 });
+    expect(out.diagnostics[0]!.secondary[0]).toMatchObject({ line: 4, column: 12 });
+  });
+
+  test('warnings alone exit 0', async () => {
+    const r = await bird('check', join(cases, 'syntax', 'missing-pragma', 'input.bird'), '--no-color');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning[BIRD1014]');
+  });
+
+  test('a missing file is a usage error, exit 2', async () => {
+    const r = await bird('check', join(root, 'no-such.bird'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no such file');
+  });
+
+  test('an unknown command or flag is a usage error, exit 2', async () => {
+    expect((await bird('chek', 'x.bird')).code).toBe(2);
+    expect((await bird('check', '--bogus', 'x.bird')).code).toBe(2);
+    expect((await bird()).code).toBe(2);
+  });
+
+  test('color codes only when asked', async () => {
+    const file = join(cases, 'syntax', 'unclosed-paren', 'input.bird');
+    expect((await bird('check', '--color', file)).stderr).toContain('\x1b[');
+    expect((await bird('check', '--no-color', file)).stderr).not.toContain('\x1b[');
+  });
+});
+
+describe('bird fmt', () => {
+  const messy = readFileSync(join(cases, 'fmt', 'messy', 'input.bird'), 'utf8');
+  const canonical = readFileSync(join(cases, 'fmt', 'messy', 'output.bird'), 'utf8');
+
+  test('--check lists files that would change, exits 1, and writes nothing', async () => {
+    const path = tempFile('messy.bird', messy);
+    const r = await bird('fmt', '--check', path);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`would reformat ${path}`);
+    expect(readFileSync(path, 'utf8')).toBe(messy);
+  });
+
+  test('rewrites in place, leaving no temporary files', async () => {
+    const path = tempFile('messy.bird', messy);
+    const r = await bird('fmt', path);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(canonical);
+    expect(readdirSync(join(path, '..'))).toEqual(['messy.bird']);
+    expect((await bird('fmt', '--check', path)).code).toBe(0);
+  });
+
+  test('never rewrites a file with syntax errors', async () => {
+    const broken = 'bird 1\nmodel M(f: F) {\n  h = dense(x,\n}\n';
+    const path = tempFile('broken.bird', broken);
+    const r = await bird('fmt', path, '--no-color');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[BIRD');
+    expect(readFileSync(path, 'utf8')).toBe(broken);
+  });
+
+  test('the bundled models are formatted', async () => {
+    const models = readdirSync(join(root, 'models')).filter((f) => f.endsWith('.bird')).map((f) => join(root, 'models', f));
+    expect(models.length).toBeGreaterThan(0);
+    expect(await bird('fmt', '--check', ...models)).toMatchObject({ code: 0, stdout: '' });
+  });
+});
+
+describe('bird compile', () => {
+  test('--emit ast prints the golden AST dump', async () => {
+    const dir = join(cases, 'syntax', 'ast-declarations');
+    const r = await bird('compile', '--emit', 'ast', join(dir, 'input.bird'));
+    expect(r.code).toBe(0);
+    // The golden was rendered with the file named `input.bird`; the dump has no paths.
+    expect(r.stdout).toBe(readFileSync(join(dir, 'ast.txt'), 'utf8'));
+  });
+
+  test('--emit ast-json prints JSON with kinds and spans', async () => {
+    const r = await bird('compile', '--emit', 'ast-json', join(root, 'models', 'flights.bird'));
+    const ast = JSON.parse(r.stdout) as { kind: string; items: { kind: string; span: { start: number } }[] };
+    expect(ast.kind).toBe('Module');
+    expect(ast.items.map((i) => i.kind)).toContain('ModelDecl');
+  });
+
+  test('an unknown --emit is a usage error', async () => {
+    expect((await bird('compile', '--emit', 'bogus', join(root, 'models', 'flights.bird'))).code).toBe(2);
+  });
+
+  test('--help shows an example for every command', async () => {
+    for (const command of ['check', 'fmt', 'compile']) {
+      const r = await bird(command, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).toContain('Examples:');
+    }
+  });
+});
