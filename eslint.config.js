@@ -1,0 +1,104 @@
+// ESLint flat config for Bird.
+//
+// - typescript-eslint `recommended` (syntax-only, no type information needed)
+//   plus `no-explicit-any` as an error.
+// - Stage layering of src/: a stage may import itself and earlier stages, never
+//   a later one (import-x/no-restricted-paths).
+// - No import cycles inside src/ (import-x/no-cycle).
+//
+// Imports are resolved with import-x's built-in node resolver (unrs-resolver);
+// `extensionAlias` maps the `.js` specifiers that NodeNext requires onto the
+// `.ts` sources, so no extra resolver package is needed.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { defineConfig } from 'eslint/config';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+// The stages of src/, in processing order. A stage may import only itself and
+// the stages listed before it. Folders that do not exist yet are still listed
+// so the rule is in force the moment they are created.
+const STAGES = [
+  'source',
+  'diagnostics',
+  'syntax',
+  'semantic',
+  'ops',
+  'ir',
+  'backends/tfjs',
+  'backends/onnx',
+  'artifact',
+  'data',
+  'train',
+  'cli',
+];
+
+// One zone per (stage, later stage) pair so the message names the exact stage
+// that was imported. Semantically this is the same as one zone per stage with
+// `from` = every later stage's folder.
+const layeringZones = STAGES.flatMap((stage, i) =>
+  STAGES.slice(i + 1).map((later) => ({
+    target: `./src/${stage}`,
+    from: `./src/${later}`,
+    message: `stage \`${stage}\` may not import the later stage \`${later}\`.`,
+  })),
+);
+
+const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
+
+export default defineConfig(
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'grammar/',
+      'src/syntax/cst.ts', // generated
+    ],
+  },
+
+  {
+    files: TS_FILES,
+    extends: [tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+
+  {
+    files: TS_FILES,
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': {
+        '@typescript-eslint/parser': ['.ts', '.mts', '.cts'],
+      },
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json', '.node'],
+          extensionAlias: {
+            '.js': ['.ts', '.js'],
+            '.mjs': ['.mts', '.mjs'],
+            '.cjs': ['.cts', '.cjs'],
+          },
+        }),
+      ],
+    },
+  },
+
+  // Layering and cycles apply to the compiler sources only; test/ and bench/
+  // may import anything under src/.
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        { basePath: ROOT, zones: layeringZones },
+      ],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+);
