@@ -9,6 +9,16 @@ import { ExitCode } from './exitCodes.js';
 import { processIo, useColor, type Io } from './reporter.js';
 import { UsageError } from './usageError.js';
 import { birdVersion } from './version.js';
+import { stdinPath } from './readSources.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+
+function internalError(error: unknown, io: Io): number {
+  const detail = error instanceof Error ? error.message : String(error);
+  const d = diagnostic('internalError', { detail }, new SourceFile('<bird>', ''), { start: 0, end: 0 });
+  io.stderr(renderDiagnostic(d));
+  if (process.env['BIRD_DEBUG']) io.stderr(`${(error as Error).stack ?? ''}\n`);
+  return ExitCode.internal;
+}
 
 interface CommonFlags {
   readonly json: boolean;
@@ -27,9 +37,21 @@ function common(a: unknown): { json: boolean; color: boolean } {
  * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
  * a thrown non-usage error is a bug and is reported as BIRD9001, never as a bare stack.
  */
+const commands = ['check', 'fmt', 'compile'];
+
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
-  let code: number = ExitCode.ok;
   let usageFailure: string | undefined;
+  // Handlers only record what to run: yargs may report a usage error after calling one,
+  // and nothing should run, or print, on an invalid command line.
+  let run: (() => number) | undefined;
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !commands.includes(first)) {
+    const hint = didYouMean(first, commands);
+    io.stderr(`error: unknown command \`${first}\`${hint ? `; ${hint}` : ''}\n\nrun \`bird --help\` for usage\n`);
+    return ExitCode.usage;
+  }
+  // yargs drops a lone `-`; it means standard input, so it travels under another name.
+  const args = argv.map((a) => (a === '-' ? stdinPath : a));
   const parser = yargs()
     .scriptName('bird')
     .usage('$0 <command> [options]\n\nBird checks, formats, compiles, trains and exports `.bird` model descriptions.')
@@ -44,7 +66,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           .example('$0 check models/flights.bird', 'check one model')
           .example('$0 check --json models/*.bird', 'diagnostics as JSON for an editor or CI'),
       (a) => {
-        code = check({ files: a.files as string[], ...common(a) }, io);
+        run = () => check({ files: a.files as string[], ...common(a) }, io);
       },
     )
     .command(
@@ -57,7 +79,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           .example('$0 fmt models/*.bird', 'format in place')
           .example('$0 fmt --check models/*.bird', 'fail CI when a file is not formatted'),
       (a) => {
-        code = fmt({ files: a.files as string[], check: a.check as boolean, ...common(a) }, io);
+        run = () => fmt({ files: a.files as string[], check: a.check as boolean, ...common(a) }, io);
       },
     )
     .command(
@@ -69,7 +91,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           .option('emit', { choices: emitKinds, demandOption: true, describe: 'What to print: `ast` (indented text) or `ast-json`' })
           .example('$0 compile --emit ast models/flights.bird', 'the syntax tree as text'),
       (a) => {
-        code = compile({ file: a.file as string, emit: a.emit as EmitKind, ...common(a) }, io);
+        run = () => compile({ file: a.file as string, emit: a.emit as EmitKind, ...common(a) }, io);
       },
     )
     .demandCommand(1, 'name a command: check, fmt or compile')
@@ -87,24 +109,26 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   try {
     // With a callback yargs hands over `--help` and `--version` text instead of printing it.
     let output = '';
-    await parser.parseAsync([...argv], {}, (_error: Error | undefined, _argv: unknown, text: string) => {
+    await parser.parseAsync(args, {}, (_error: Error | undefined, _argv: unknown, text: string) => {
       output = text;
     });
     if (output !== '' && usageFailure === undefined) io.stdout(output.endsWith('\n') ? output : output + '\n');
   } catch (error) {
-    if (error instanceof UsageError) {
-      usageFailure = error.message;
-    } else {
-      const detail = error instanceof Error ? error.message : String(error);
-      const d = diagnostic('internalError', { detail }, new SourceFile('<bird>', ''), { start: 0, end: 0 });
-      io.stderr(renderDiagnostic(d));
-      if (process.env['BIRD_DEBUG']) io.stderr(`${(error as Error).stack ?? ''}\n`);
-      return ExitCode.internal;
-    }
+    if (error instanceof UsageError) usageFailure = error.message;
+    else return internalError(error, io);
   }
   if (usageFailure !== undefined) {
     io.stderr(`error: ${usageFailure}\n\nrun \`bird --help\` for usage\n`);
     return ExitCode.usage;
   }
-  return code;
+  if (run === undefined) return ExitCode.ok;
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${error.message}\n\nrun \`bird --help\` for usage\n`);
+      return ExitCode.usage;
+    }
+    return internalError(error, io);
+  }
 }

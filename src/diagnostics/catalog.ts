@@ -75,7 +75,7 @@ export const catalog = {
     code: 'BIRD1011',
     severity: 'error',
     message: 'invalid number literal {text}',
-    help: 'digits may be grouped with `_` between them, as in `1_000_000`',
+    help: 'write decimal digits with an optional fraction and exponent, as in `42`, `0.5`, `1e-3` or `1_000_000` (`_` only between digits)',
   },
   tooManyErrors: {
     code: 'BIRD1012',
@@ -100,6 +100,18 @@ export const catalog = {
     severity: 'error',
     message: 'cannot assign to this expression',
     help: 'the left of `=` must be a plain name, as in `h = dense(x, 64)`',
+  },
+  chainedComparison: {
+    code: 'BIRD1016',
+    severity: 'error',
+    message: '{operator} cannot be chained',
+    help: 'split it with `and`, as in `a < b and b < c`, or add parentheses',
+  },
+  nestingTooDeep: {
+    code: 'BIRD1017',
+    severity: 'error',
+    message: 'expression nested more than {limit} levels deep',
+    help: 'name the inner parts with assignments: `h = ...`',
   },
   internalError: {
     code: 'BIRD9001',

@@ -93,9 +93,10 @@ export function summarize(diagnostics: readonly Diagnostic[]): string {
     .join(', ');
 }
 
-// Tabs are drawn as four spaces so carets line up with the text above them.
+// Tabs are drawn as four spaces so carets line up with the text above them; other
+// control characters, which would move the cursor or ring the bell, as U+FFFD.
 function expandTabs(text: string): string {
-  return text.replace(/\t/g, '    ');
+  return text.replace(/\t/g, '    ').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\ufffd');
 }
 
 function visualWidth(text: string): number {

@@ -5,6 +5,7 @@ import type { Span } from '../source/span.js';
 import type * as A from './ast.js';
 import type * as C from './cst.js';
 import { decodeString } from './decodeString.js';
+import { children } from './visitor.js';
 
 /**
  * Builds the AST from Chevrotain's CST. The CST may come from a recovered parse, so any
@@ -226,7 +227,7 @@ export class AstBuilder {
     if (!e.children.Equals) return { kind: 'ExprStmt', span: this.nodeSpan(e), expr: target };
     const value = this.expression(valueCst, e);
     if (target.kind !== 'NameExpr') {
-      if (target.kind !== 'ErrorExpr') this.diagnostics.push(diagnostic('invalidAssignTarget', {}, this.source, target.span));
+      if (!containsError(target)) this.diagnostics.push(diagnostic('invalidAssignTarget', {}, this.source, target.span));
       return { kind: 'ExprStmt', span: this.nodeSpan(e), expr: value };
     }
     return { kind: 'AssignStmt', span: this.nodeSpan(e), target: { kind: 'Identifier', span: target.span, name: target.name }, value };
@@ -250,7 +251,7 @@ export class AstBuilder {
   private expression(cst: C.ExpressionCstNode | undefined, parent: CstNode): A.Expr {
     if (!cst) return this.errorExpr(parent);
     let expr = this.orExpr(first(cst.children.operand), cst);
-    for (const stage of cst.children.stage ?? []) {
+    for (const stage of this.capped(cst.children.stage ?? [])) {
       const right = this.postfix(stage, cst);
       expr = { kind: 'PipeExpr', span: joined(expr.span, right.span), input: expr, stage: right };
     }
@@ -284,8 +285,8 @@ export class AstBuilder {
         return { kind: 'BinaryExpr', span: joined(base.span, right.span), operator: '^', left: base, right };
       }
       default: {
-        const operands = children.operand ?? [];
-        const operators = children.operator ?? [];
+        const operands = this.capped(children.operand ?? []);
+        const operators = (children.operator ?? []).slice(0, Math.max(0, operands.length - 1));
         let left = this.subExpr(operands[0], cst);
         for (let i = 0; i < operators.length; i++) {
           const right = this.subExpr(operands[i + 1], cst);
@@ -309,7 +310,7 @@ export class AstBuilder {
     let expr = this.primary(first(c.primaryExpr), cst);
     const suffixes: CstNode[] = [...(c.argList ?? []), ...(c.memberSuffix ?? []), ...(c.indexSuffix ?? [])];
     suffixes.sort((a, b) => offsetOf(a) - offsetOf(b));
-    for (const s of suffixes) {
+    for (const s of this.capped(suffixes)) {
       const end = this.nodeSpan(s).end;
       const span: Span = { start: expr.span.start, end: Math.max(end, expr.span.end) };
       if (s.name === 'argList') {
@@ -399,6 +400,18 @@ export class AstBuilder {
     return { kind: 'StringLiteral', span, raw: token.image, value: decoded.value };
   }
 
+  /**
+   * Operator chains become left-nested trees, and every later stage walks trees
+   * recursively; a chain longer than `maxChain` is cut there, with a diagnostic, so no
+   * stage can overflow the stack on absurd input.
+   */
+  private capped<T extends CstNode>(items: readonly T[]): readonly T[] {
+    if (items.length <= maxChain) return items;
+    const cut = items[maxChain]!;
+    this.diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxChain) }, this.source, this.nodeSpan(cut), { label: 'too deep here' }));
+    return items.slice(0, maxChain);
+  }
+
   // ---- tokens and spans ---------------------------------------------------------
 
   private ident(token: IToken | undefined, parent: CstNode): A.Identifier {
@@ -415,13 +428,23 @@ export class AstBuilder {
     return { start: token.startOffset, end: token.startOffset + token.image.length };
   }
 
+  // A node the parser recovered from may have no tokens: Chevrotain then reports NaN or -1.
   private nodeSpan(cst: CstNode): Span {
     const loc = cst.location;
-    const start = loc && Number.isFinite(loc.startOffset) ? loc.startOffset : 0;
-    const end = loc?.endOffset !== undefined && Number.isFinite(loc.endOffset) ? loc.endOffset + 1 : start;
+    const start = loc && Number.isFinite(loc.startOffset) && loc.startOffset >= 0 ? loc.startOffset : 0;
+    const end = loc?.endOffset !== undefined && Number.isFinite(loc.endOffset) && loc.endOffset >= 0 ? loc.endOffset + 1 : start;
     return { start: Math.min(start, this.source.text.length), end: Math.min(Math.max(end, start), this.source.text.length) };
   }
 }
+
+/** Whether recovery left a hole in `expr`; such an expression already has its diagnostic. */
+function containsError(expr: A.Node): boolean {
+  if (expr.kind === 'ErrorExpr') return true;
+  return children(expr).some(containsError);
+}
+
+/** The longest operator chain or postfix chain kept in one expression. */
+export const maxChain = 256;
 
 function first<T>(xs: readonly T[] | undefined): T | undefined {
   return xs?.[0];

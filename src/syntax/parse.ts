@@ -36,7 +36,14 @@ export function parse(source: SourceFile): ParseResult {
     if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) diagnostics.push(errorToken(source, t));
   }
 
-  const tokens = lexed.tokens;
+  // The parser recurses once per bracket (a dozen frames per expression level); past a
+  // sane depth the input is cut at the offending bracket rather than overflowing the stack.
+  let tokens = lexed.tokens;
+  const tooDeep = firstTooDeep(tokens);
+  if (tooDeep !== undefined) {
+    diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxNesting) }, source, tokenSpan(tokens[tooDeep]!), { label: 'too deep here' }));
+    tokens = tokens.slice(0, tooDeep);
+  }
   const parser = parserInstance();
   const csts: ModuleCstNode[] = [];
   const syntax: Diagnostic[] = [];
@@ -52,7 +59,14 @@ export function parse(source: SourceFile): ParseResult {
   // one run reports independent errors across the whole file.
   for (let round = 0; round < tokens.length + 1; round++) {
     parser.input = rest;
-    const cst = parser.module() as ModuleCstNode;
+    let cst: ModuleCstNode;
+    try {
+      cst = parser.module() as ModuleCstNode;
+    } catch (error) {
+      // The nesting limits above should make this unreachable; if not, it is a bug to report, not a crash.
+      diagnostics.push(diagnostic('internalError', { detail: `the parser failed: ${String(error)}` }, source, { start: 0, end: 0 }));
+      break;
+    }
     csts.push(cst);
     let leftover: IToken | undefined;
     let previousWasLeftover = true;
@@ -84,22 +98,46 @@ export function parse(source: SourceFile): ParseResult {
     if (next >= rest.length) break;
     rest = rest.slice(next);
   }
-  if (syntax.length > maxSyntaxErrors) {
-    const last = syntax[maxSyntaxErrors]!;
-    syntax.length = maxSyntaxErrors;
-    syntax.push(diagnostic('tooManyErrors', { count: String(maxSyntaxErrors) }, source, last.primary.span));
-  }
   diagnostics.push(...syntax);
 
   const builder = new AstBuilder(source);
   const module = builder.module(csts);
   diagnostics.push(...builder.diagnostics);
+  diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
+  if (diagnostics.length > maxSyntaxErrors) {
+    const last = diagnostics[maxSyntaxErrors]!;
+    diagnostics.length = maxSyntaxErrors;
+    diagnostics.push(diagnostic('tooManyErrors', { count: String(maxSyntaxErrors) }, source, last.primary.span));
+  }
   if (module.pragma === null && module.items.length > 0 && !hasErrors(diagnostics)) {
     const first = module.items[0]!.span;
     diagnostics.push(diagnostic('missingPragma', {}, source, { start: first.start, end: first.start }, { label: 'expected `bird 1` before this' }));
   }
   attachComments(module, lexed.groups['comments'] ?? [], source.text);
-  return { module, diagnostics: diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start) };
+  return { module, diagnostics };
+}
+
+/** Deeper bracket nesting than this is refused (see `parse`). */
+export const maxNesting = 64;
+
+const prefixOperators: ReadonlySet<TokenType> = new Set([T.Minus, T.Plus, T.Not]);
+
+/** The index of the first bracket, or prefix operator in a run, beyond `maxNesting`. */
+function firstTooDeep(tokens: readonly IToken[]): number | undefined {
+  let depth = 0;
+  let prefixRun = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i]!.tokenType;
+    prefixRun = prefixOperators.has(type) ? prefixRun + 1 : 0;
+    if (prefixRun > maxNesting) return i;
+    if (T.delimiterPairs.has(type)) {
+      depth++;
+      if (depth > maxNesting) return i;
+    } else if (closers.has(type)) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
 }
 
 function tokenSpan(t: IToken): Span {
@@ -108,7 +146,8 @@ function tokenSpan(t: IToken): Span {
 
 function lexError(source: SourceFile, e: ILexingError): Diagnostic {
   const ch = source.text.codePointAt(e.offset) ?? 0;
-  const shown = ch < 32 || ch === 0x7f ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `\`${String.fromCodePoint(ch)}\``;
+  // Control characters and the backtick itself are named by code point: they cannot be quoted.
+  const shown = ch < 32 || ch === 0x7f || ch === 0x60 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `\`${String.fromCodePoint(ch)}\``;
   const width = ch > 0xffff ? 2 : 1;
   return diagnostic('unexpectedCharacter', { char: shown }, source, { start: e.offset, end: e.offset + width });
 }
@@ -149,10 +188,42 @@ function errorSpan(source: SourceFile, tokens: readonly IToken[], found: IToken)
   return { span: tokenSpan(found), beforeIndex: index, atLineEnd: false };
 }
 
+const comparisonOps: ReadonlySet<TokenType> = new Set([T.EqEq, T.NotEq, T.Lt, T.LtEq, T.Gt, T.GtEq]);
+
+/** What a `{ ... }` may hold, by the rule that failed to find its `}`. */
+const containerContents: Readonly<Record<string, string>> = {
+  body: 'a statement',
+  fieldList: 'a field such as `name : kind`',
+  signatureDecl: '`inputs`, `outputs`',
+  importDecl: 'a name to import',
+};
+
 function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IRecognitionException, info: ParseErrorInfo): Diagnostic {
   const found = error.token;
   const where = errorSpan(source, tokens, found);
   const foundText = describeFound(found);
+  const index = tokens.indexOf(found);
+  // `a < b < c` and `0..3..4`: the parser stops at the second operator.
+  if (comparisonOps.has(found.tokenType) || found.tokenType === T.DotDot) {
+    const chained = tokens.slice(0, Math.max(index, 0)).reverse().find((t) => comparisonOps.has(t.tokenType) || t.tokenType === T.DotDot || t.tokenType === T.Comma || t.tokenType === T.LParen || t.tokenType === T.Equals);
+    if (chained && (comparisonOps.has(chained.tokenType) || chained.tokenType === T.DotDot)) {
+      const what = found.tokenType === T.DotDot ? 'ranges' : 'comparison operators';
+      return diagnostic('chainedComparison', { operator: what }, source, tokenSpan(found), {
+        label: 'second operator here',
+        ...(found.tokenType === T.DotDot ? { help: 'a range has one `..`, as in `0..n`' } : {}),
+        secondary: [{ source, span: tokenSpan(chained), message: 'first operator here' }],
+      });
+    }
+  }
+  const rule = error.context.ruleStack[error.context.ruleStack.length - 1] ?? '';
+  const contents = containerContents[rule];
+  // A token that can neither continue the braces' contents nor start a declaration is a
+  // mistake inside them, not a missing `}`.
+  if (info.kind === 'mismatch' && info.expectedName === 'RBrace' && contents !== undefined && found.tokenType !== EOF && !itemStarts.has(found.tokenType)) {
+    return diagnostic('expectedToken', { expected: `${contents} or \`}\``, found: foundText }, source, tokenSpan(found), {
+      label: `expected ${contents} or \`}\``,
+    });
+  }
   if (info.kind === 'mismatch') {
     const closerType = [...closers.keys()].find((c) => c.name === info.expectedName);
     if (closerType) {

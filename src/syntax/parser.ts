@@ -1,5 +1,5 @@
 import '../source/nodeCompat.js';
-import { CstParser, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import { CstParser, type IParserErrorMessageProvider } from 'chevrotain';
 import * as T from './tokens.js';
 
 /**
@@ -17,6 +17,13 @@ export class BirdParser extends CstParser {
       ...(errorMessageProvider ? { errorMessageProvider } : {}),
     });
     this.performSelfAnalysis();
+  }
+
+  /** Whether the next token starts on the line where the previous one ended. */
+  private onSameLine(): boolean {
+    const previous = this.LA(0);
+    const next = this.LA(1);
+    return previous.endLine === undefined || next.startLine === undefined || previous.endLine === next.startLine;
   }
 
   module = this.RULE('module', () => {
@@ -345,11 +352,16 @@ export class BirdParser extends CstParser {
     });
   });
 
+  // `+` and `-` continue an expression only on the same line: a line starting with `-x`
+  // is a new statement, so removing `;` between statements never changes their meaning.
   additiveExpr = this.RULE('additiveExpr', () => {
     this.SUBRULE(this.multiplicativeExpr, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) }]);
-      this.SUBRULE2(this.multiplicativeExpr, { LABEL: 'operand' });
+    this.MANY({
+      GATE: () => this.onSameLine(),
+      DEF: () => {
+        this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) }]);
+        this.SUBRULE2(this.multiplicativeExpr, { LABEL: 'operand' });
+      },
     });
   });
 
@@ -387,14 +399,17 @@ export class BirdParser extends CstParser {
     });
   });
 
+  // Likewise a call `(` or an index `[` must start on the line of what it applies to;
+  // `.member` may start a new line.
   postfixExpr = this.RULE('postfixExpr', () => {
     this.SUBRULE(this.primaryExpr);
-    this.MANY(() => {
-      this.OR([
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === T.Dot || this.onSameLine(),
+      DEF: () => this.OR([
         { ALT: () => this.SUBRULE(this.argList) },
         { ALT: () => this.SUBRULE(this.memberSuffix) },
         { ALT: () => this.SUBRULE(this.indexSuffix) },
-      ]);
+      ]),
     });
   });
 
@@ -489,4 +504,4 @@ export class BirdParser extends CstParser {
   });
 }
 
-export type TokenTypes = TokenType;
+

@@ -8,7 +8,8 @@ import { concat, group, hardline, ifBreak, indent, join, layout, line, softline,
  */
 export function print(module: A.Module, width = 100): string {
   const text = layout(moduleDoc(module), width);
-  return text.replace(/[ \t]+$/gm, '').replace(/\n*$/, '\n').replace(/^\n+/, '');
+  // Only `\n` ends a line here: `$` with the `m` flag would also match before U+2028 inside a string.
+  return text.replace(/[ \t]+(?=\n)/g, '').replace(/\n*$/, '\n').replace(/^\n+/, '');
 }
 
 /** Prints one expression on a single line, for messages and the IR's source notes. */

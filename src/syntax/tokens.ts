@@ -59,10 +59,11 @@ export const Float = createToken({
   pattern: /(?:\d[\d_]*\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?|\d[\d_]*[eE][+-]?\d[\d_]*)(?!\w)/,
   label: 'a number',
 });
-export const Integer = createToken({ name: 'Integer', pattern: /\d[\d_]*(?!\w)/, label: 'a number' });
+// Not followed by `.digit`, so a malformed float such as `1.0e` is one bad literal, not `1` `.` `0e`.
+export const Integer = createToken({ name: 'Integer', pattern: /\d[\d_]*(?!\w|\.\d)/, label: 'a number' });
 // A digit run glued to letters (`12abc`) is one bad literal. It parses as a number, so the
 // parser does not cascade, and the AST builder reports it.
-export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\w]*/, label: 'a number', categories: [Integer] });
+export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d\w*(?:\.\d\w*)?/, label: 'a number', categories: [Integer] });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string' });
 // Likewise a string missing its closing quote parses as a string and is reported once.
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, label: 'a string', categories: [StringLiteral] });

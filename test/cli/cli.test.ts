@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
 import { runCli } from '../../src/cli/runCli.js';
 
@@ -65,7 +66,9 @@ describe('bird check', () => {
   });
 
   test('an unknown command or flag is a usage error, exit 2', async () => {
-    expect((await bird('chek', 'x.bird')).code).toBe(2);
+    const typo = await bird('chek', 'x.bird');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown command `chek`; did you mean `check`?');
     expect((await bird('check', '--bogus', 'x.bird')).code).toBe(2);
     expect((await bird()).code).toBe(2);
   });
@@ -114,6 +117,19 @@ describe('bird fmt', () => {
   });
 });
 
+describe('standard input', () => {
+  test('`-` reads the program from stdin', () => {
+    const run = (args: string[], input: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], { input, encoding: 'utf8', cwd: root });
+    const formatted = run(['fmt', '-'], 'bird 1\nconst A=[1,2]\n');
+    expect(formatted.status).toBe(0);
+    expect(formatted.stdout).toBe('bird 1\n\nconst A = [1, 2]\n');
+    const checked = run(['check', '--no-color', '-'], 'bird 1\nconst A = (1\n');
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain('--> <stdin>:2:13');
+  });
+});
+
 describe('bird compile', () => {
   test('--emit ast prints the golden AST dump', async () => {
     const dir = join(cases, 'syntax', 'ast-declarations');
@@ -130,8 +146,13 @@ describe('bird compile', () => {
     expect(ast.items.map((i) => i.kind)).toContain('ModelDecl');
   });
 
-  test('an unknown --emit is a usage error', async () => {
-    expect((await bird('compile', '--emit', 'bogus', join(root, 'models', 'flights.bird'))).code).toBe(2);
+  test('an invalid command line runs nothing and prints nothing on stdout', async () => {
+    const model = join(root, 'models', 'flights.bird');
+    for (const argv of [['compile', '--emit', 'bogus', model], ['compile', model], ['check', '--frob', model]]) {
+      const r = await bird(...argv);
+      expect(r).toMatchObject({ code: 2, stdout: '' });
+      expect(r.stderr).not.toContain('ok:');
+    }
   });
 
   test('--help shows an example for every command', async () => {

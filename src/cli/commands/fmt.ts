@@ -25,15 +25,22 @@ export function fmt(args: FmtArgs, io: Io): number {
       continue;
     }
     const formatted = print(result.module);
-    if (formatted === source.text) continue;
+    if (formatted === source.text) {
+      if (source.path === '<stdin>' && !args.check) io.stdout(formatted);
+      continue;
+    }
     changed.push(source.path);
     if (args.check) continue;
     if (source.path === '<stdin>') io.stdout(formatted);
     else writeFileAtomic(source.path, formatted);
   }
   reportDiagnostics(io, diagnostics, args, { changed });
+  // Standard input formats to standard output, which must then hold only the program.
   if (!args.json) {
-    for (const path of changed) io.stdout(args.check ? `would reformat ${path}\n` : `formatted ${path}\n`);
+    for (const path of changed) {
+      if (args.check) io.stdout(`would reformat ${path}\n`);
+      else if (path !== '<stdin>') io.stdout(`formatted ${path}\n`);
+    }
   }
   if (hasErrors(diagnostics)) return ExitCode.diagnostics;
   return args.check && changed.length > 0 ? ExitCode.diagnostics : ExitCode.ok;
