@@ -25,6 +25,8 @@ export interface TensorType {
  */
 export interface SparseType {
   readonly kind: 'sparse';
+  /** Raw string keys (before `hash`), or ids in `[0, vocab)`. */
+  readonly keys: 'string' | 'id';
   readonly vocab: number;
   readonly weighted: boolean;
 }
@@ -75,7 +77,7 @@ export function formatType(t: Type): string {
     case 'tensor':
       return `${t.dtype}${formatShape(t.shape)}`;
     case 'sparse':
-      return `sparse${t.weighted ? ' weighted' : ''} ids(${t.vocab})`;
+      return t.keys === 'string' ? `sparse${t.weighted ? ' weighted' : ''} strings` : `sparse${t.weighted ? ' weighted' : ''} ids(${t.vocab})`;
     case 'list':
       return t.element === null ? '[]' : `${formatType(t.element)}[]`;
     case 'features':

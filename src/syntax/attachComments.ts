@@ -17,7 +17,11 @@ interface Scope {
  * becomes leading on that node: moved, never dropped. Also records blank lines before nodes.
  */
 export function attachComments(module: A.Module, tokens: readonly IToken[], text: string): void {
-  const comments: A.Comment[] = tokens.map((t) => ({ text: t.image, span: { start: t.startOffset, end: t.startOffset + t.image.length } }));
+  // Trailing blanks of a line comment are not part of it (the formatter would drop them anyway).
+  const comments: A.Comment[] = tokens.map((t) => ({
+    text: t.image.startsWith('//') ? t.image.trimEnd() : t.image,
+    span: { start: t.startOffset, end: t.startOffset + t.image.length },
+  }));
   attach(scopeOf(module), comments, text);
 }
 

@@ -9,7 +9,8 @@ export type Doc =
   | { readonly t: 'indent'; readonly doc: Doc }
   | { readonly t: 'line'; readonly flat: string }
   | { readonly t: 'hardline' }
-  | { readonly t: 'ifBreak'; readonly broken: Doc; readonly flat: Doc };
+  | { readonly t: 'ifBreak'; readonly broken: Doc; readonly flat: Doc }
+  | { readonly t: 'lineSuffix'; readonly text: string };
 
 export const concat = (...parts: Doc[]): Doc => ({ t: 'concat', parts });
 export const group = (...parts: Doc[]): Doc => ({ t: 'group', doc: concat(...parts) });
@@ -20,6 +21,8 @@ export const line: Doc = { t: 'line', flat: ' ' };
 export const softline: Doc = { t: 'line', flat: '' };
 export const hardline: Doc = { t: 'hardline' };
 export const ifBreak = (broken: Doc, flat: Doc = ''): Doc => ({ t: 'ifBreak', broken, flat });
+/** Text at the end of a line, such as a trailing comment, that does not count toward the width. */
+export const lineSuffix = (text: string): Doc => ({ t: 'lineSuffix', text });
 
 export function join(separator: Doc, docs: readonly Doc[]): Doc {
   const parts: Doc[] = [];
@@ -79,6 +82,10 @@ export function layout(doc: Doc, width = 100): string {
       case 'ifBreak':
         stack.push({ indent: ind, mode, doc: mode === 'break' ? d.broken : d.flat });
         break;
+      case 'lineSuffix':
+        out.push(d.text);
+        column += d.text.length;
+        break;
     }
   }
   return out.join('');
@@ -130,6 +137,8 @@ function fits(doc: Doc, room: number, rest: readonly Frame[]): boolean {
         return true;
       case 'ifBreak':
         todo.push({ mode, doc: mode === 'break' ? d.broken : d.flat });
+        break;
+      case 'lineSuffix':
         break;
     }
   }

@@ -1,5 +1,5 @@
 import type * as A from './ast.js';
-import { concat, group, hardline, ifBreak, indent, join, layout, line, softline, type Doc } from './doc.js';
+import { concat, group, hardline, ifBreak, indent, join, layout, line, lineSuffix, softline, type Doc } from './doc.js';
 
 /**
  * Prints an AST as canonical Bird text: the one layout `bird fmt` writes. Comments and
@@ -38,7 +38,7 @@ function withTrivia(node: { trivia?: A.Trivia }, doc: Doc): Doc {
   const t = node.trivia;
   if (!t) return doc;
   const leading = t.leading.map((c) => concat(c.text, hardline));
-  const trailing = t.trailing.map((c) => concat(' ', c.text));
+  const trailing = t.trailing.map((c) => lineSuffix(` ${c.text}`));
   return concat(...leading, doc, ...trailing);
 }
 

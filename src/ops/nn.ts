@@ -1,0 +1,86 @@
+import { normalizeAxis } from '../semantic/shapes.js';
+import { formatType, tensor } from '../semantic/types.js';
+import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
+
+/** Parameter initializers `param(..., init: ...)` accepts. */
+export const initializers = ['zeros', 'ones', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'normal', 'uniform'];
+
+export const nnOps: readonly OpDefinition[] = [
+  {
+    name: 'param',
+    family: 'nn',
+    grad: 'dense',
+    stateful: true,
+    doc: 'a trainable parameter of `shape`, initialized by `init` (with `std` for `normal`, `uniform`); named after the variable it is assigned to',
+    params: [
+      { name: 'shape', kind: 'ints' },
+      { name: 'init', kind: 'string', default: 'glorot_uniform' },
+      { name: 'std', kind: 'float', default: 0.05 },
+      { name: 'name', kind: 'string', default: null },
+    ],
+    infer(input) {
+      const shape = input.attrs['shape'] as number[];
+      if (shape.some((d) => !Number.isInteger(d) || d <= 0)) return shapeError(`every dimension must be a positive integer, not [${shape.join(', ')}]`);
+      if (!initializers.includes(input.attrs['init'] as string)) return typeError(`unknown initializer \`${String(input.attrs['init'])}\`; use one of ${initializers.map((i) => `\`${i}\``).join(', ')}`, [], 'init');
+      return ok(tensor('f32', shape));
+    },
+  },
+  {
+    name: 'softmax',
+    family: 'nn',
+    grad: 'dense',
+    doc: 'exp(x) normalized to sum to 1 along `axis`',
+    params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'f32') return typeError('takes an `f32` tensor', ['x']);
+      const axis = normalizeAxis(input.attrs['axis'] as number, x.shape.length);
+      if (axis === null) return shapeError(`axis ${String(input.attrs['axis'])} is out of range for rank ${x.shape.length}`, ['x']);
+      return ok(x, { axis });
+    },
+  },
+  {
+    name: 'log_softmax',
+    family: 'nn',
+    grad: 'dense',
+    doc: 'log(softmax(x)) along `axis`, computed stably',
+    params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'f32') return typeError('takes an `f32` tensor', ['x']);
+      const axis = normalizeAxis(input.attrs['axis'] as number, x.shape.length);
+      if (axis === null) return shapeError(`axis ${String(input.attrs['axis'])} is out of range for rank ${x.shape.length}`, ['x']);
+      return ok(x, { axis });
+    },
+  },
+  {
+    name: 'one_hot',
+    family: 'nn',
+    grad: 'none',
+    doc: 'ids to one-hot float vectors; `depth` defaults to the ids\' vocabulary size',
+    params: [tensorParam('ids'), { name: 'depth', kind: 'int', default: null }],
+    infer(input) {
+      const ids = dense(input, 'ids');
+      if (!ids || (ids.dtype !== 'i32' && ids.dtype !== 'i64')) return typeError(`takes integer ids, not \`${ids ? formatType(ids) : 'sparse ids'}\``, ['ids']);
+      const depth = (input.attrs['depth'] as number | null) ?? ids.vocab;
+      if (depth === undefined || depth === null) return typeError('needs `depth`: these ids have no known vocabulary size', ['ids'], 'depth');
+      return ok(tensor('f32', [...ids.shape, depth]), { depth });
+    },
+  },
+  {
+    name: 'dropout',
+    family: 'nn',
+    grad: 'dense',
+    stateful: true,
+    phase: 'train',
+    doc: 'zeroes a `rate` fraction of x while training and rescales the rest; the identity at inference',
+    params: [tensorParam('x'), { name: 'rate', kind: 'float', default: 0.1 }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'f32') return typeError('takes an `f32` tensor', ['x']);
+      const rate = input.attrs['rate'] as number;
+      if (!(rate >= 0 && rate < 1)) return typeError(`\`rate\` must be in [0, 1), not ${rate}`, [], 'rate');
+      return ok(x);
+    },
+  },
+];

@@ -1,0 +1,85 @@
+import { formatType, tensor } from '../semantic/types.js';
+import { dense, ok, operand, tensorParam, typeError, type OpDefinition } from './opSchema.js';
+
+/**
+ * Feature transforms that need data: `zscore` and `bucketize` statistics and `vocab`
+ * tables are fitted in a pre-pass over the training split and stored in the op's
+ * attributes (null until then). `hash_bucket` and `tokenize` work on strings, so they run
+ * outside the ONNX graph, as documented in the artifact's manifest.
+ */
+export const preprocessOps: readonly OpDefinition[] = [
+  {
+    name: 'zscore',
+    family: 'preprocess',
+    grad: 'none',
+    doc: '(x - mean) / std with mean and std fitted on the training split',
+    params: [tensorParam('x'), { name: 'mean', kind: 'float', default: null }, { name: 'std', kind: 'float', default: null }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'f32') return typeError(`takes a continuous feature, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
+      return ok(x);
+    },
+  },
+  {
+    name: 'bucketize',
+    family: 'preprocess',
+    grad: 'none',
+    doc: 'the index of the bucket holding x: `bins` quantile buckets fitted on the training split, or explicit `boundaries`',
+    params: [tensorParam('x'), { name: 'bins', kind: 'int', default: 10 }, { name: 'boundaries', kind: 'floats', default: null }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'f32') return typeError(`takes a continuous feature, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
+      const boundaries = input.attrs['boundaries'] as number[] | null;
+      const bins = boundaries ? boundaries.length + 1 : (input.attrs['bins'] as number);
+      if (!(bins >= 2)) return typeError('needs at least 2 buckets', [], 'bins');
+      const shape = x.shape.length === 2 && x.shape[1] === 1 ? [x.shape[0]!] : x.shape;
+      return ok(tensor('i32', shape, bins), { bins });
+    },
+  },
+  {
+    name: 'hash_bucket',
+    family: 'preprocess',
+    grad: 'none',
+    doc: 'string keys to ids in [0, 2^bits) by the documented hash; the empty string (padding) maps to 0',
+    params: [{ name: 'x', kind: 'sparse' }, { name: 'bits', kind: 'int' }],
+    infer(input) {
+      const x = operand(input, 'x');
+      const bits = input.attrs['bits'] as number;
+      if (!(bits >= 1 && bits <= 30)) return typeError(`\`bits\` must be between 1 and 30, not ${bits}`, [], 'bits');
+      const vocab = 2 ** bits;
+      if (x?.kind === 'sparse') {
+        if (x.keys !== 'string') return typeError('these ids are already hashed', ['x']);
+        return ok({ kind: 'sparse', keys: 'id', vocab, weighted: x.weighted });
+      }
+      if (!x || x.dtype !== 'string') return typeError(`hashes strings, not \`${x ? formatType(x) : '?'}\``, ['x']);
+      return ok(tensor('i32', x.shape, vocab));
+    },
+  },
+  {
+    name: 'vocab_lookup',
+    family: 'preprocess',
+    grad: 'none',
+    doc: 'strings to ids by a vocabulary of the `max` most frequent training values (seen at least `min_count` times); the rest share `oov` buckets',
+    params: [tensorParam('x'), { name: 'max', kind: 'int', default: 100000 }, { name: 'oov', kind: 'int', default: 1 }, { name: 'min_count', kind: 'int', default: 1 }, { name: 'vocabulary', kind: 'any', default: null }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'string') return typeError(`looks up strings, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
+      const max = input.attrs['max'] as number;
+      const oov = input.attrs['oov'] as number;
+      if (!(max >= 1) || !(oov >= 1)) return typeError('`max` and `oov` must be at least 1', [], max >= 1 ? 'oov' : 'max');
+      return ok(tensor('i32', x.shape, max + oov));
+    },
+  },
+  {
+    name: 'tokenize',
+    family: 'preprocess',
+    grad: 'none',
+    doc: 'splits text into at most `max` tokens (lowercased unless `lower: false`), padded with empty strings',
+    params: [tensorParam('x'), { name: 'max', kind: 'int' }, { name: 'lower', kind: 'bool', default: true }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'string' || x.shape.length !== 1) return typeError('splits a text feature `string[B]`', ['x']);
+      return ok(tensor('string', [x.shape[0]!, input.attrs['max'] as number]));
+    },
+  },
+];

@@ -1,0 +1,49 @@
+/**
+ * Compile-time functions available everywhere, and the constructors the `train` section
+ * uses for its settings. A constructor's call is recorded, not run: `adam(lr: 1e-3)`
+ * becomes the setting `{fn: "adam", args: {lr: 0.001}}` for the trainer to interpret.
+ */
+export const compileTimeBuiltins = ['range', 'len', 'int', 'float', 'vocab_size', 'shape', 'rank', 'assert'] as const;
+
+/** Each train-section constructor and the named arguments it accepts. */
+export const configConstructors: ReadonlyMap<string, readonly string[]> = new Map([
+  // data sources and splits
+  ['csv', ['path', 'split', 'delimiter', 'columns']],
+  ['jsonl', ['path', 'split', 'columns']],
+  ['holdout', ['every', 'offset', 'fraction', 'key']],
+  ['by_date', ['column', 'test_from']],
+  ['files', ['train', 'test']],
+  // optimizers
+  ['sgd', ['lr', 'schedule']],
+  ['momentum', ['lr', 'momentum', 'nesterov', 'schedule']],
+  ['adam', ['lr', 'beta1', 'beta2', 'eps', 'schedule']],
+  ['adagrad', ['lr', 'initial_accumulator', 'schedule']],
+  // learning-rate schedules
+  ['constant', []],
+  ['warmup', ['steps']],
+  ['linear', ['warmup', 'steps', 'end']],
+  ['cosine', ['warmup', 'steps', 'end']],
+  ['step', ['every', 'gamma', 'warmup']],
+  ['exponential', ['rate', 'every', 'warmup']],
+  // policies
+  ['early_stop', ['metric', 'patience', 'mode', 'min_delta']],
+  ['skip', ['max']],
+  ['fail', []],
+]);
+
+/** Train settings by name: what each holds. `early_stop(...)` may also stand alone. */
+export const trainSettings: ReadonlyMap<string, string> = new Map([
+  ['data', 'a data source such as `csv(...)`'],
+  ['loss', 'a scalar loss tensor'],
+  ['optimizer', 'an optimizer such as `adam(lr: 1e-3)`'],
+  ['batch', 'a positive integer'],
+  ['epochs', 'a positive integer'],
+  ['metrics', 'a list of metrics'],
+  ['seed', 'an integer'],
+  ['clip_norm', 'a positive number'],
+  ['weight_decay', 'a non-negative number'],
+  ['shuffle', 'a buffer size (an integer)'],
+  ['checkpoint_every', 'a number of steps'],
+  ['bad_data', '`skip(...)` or `fail()`'],
+  ['early_stop', '`early_stop(metric: ..., patience: ...)`'],
+]);

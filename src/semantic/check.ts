@@ -1,0 +1,50 @@
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from '../source/sourceFile.js';
+import type * as A from '../syntax/ast.js';
+import type { CheckedModel } from './checkedModel.js';
+import { elaborateModel } from './elaborateModel.js';
+import { loadModules } from './loadModules.js';
+import type { LoadedProgram, ModuleHost } from './moduleInfo.js';
+import type { PrimitiveTable } from './primitives.js';
+import { specifiedRules } from './rules/specifiedRules.js';
+
+export interface CheckResult {
+  readonly program: LoadedProgram;
+  readonly models: readonly CheckedModel[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * The semantic stage: loads the file and its imports, elaborates every model of the entry
+ * file, then runs the declaration rules. Syntax errors stop it before elaboration.
+ */
+export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: PrimitiveTable): CheckResult {
+  const program = loadModules(entry, host);
+  const diagnostics: Diagnostic[] = [...program.diagnostics];
+  if (hasErrors(diagnostics)) return { program, models: [], diagnostics: sortDiagnostics(diagnostics) };
+  const models: CheckedModel[] = [];
+  for (const item of program.entry.ast.items) {
+    if (item.kind !== 'ModelDecl') continue;
+    const result = elaborateModel(item as A.ModelDecl, program.entry, primitives);
+    diagnostics.push(...result.diagnostics);
+    if (result.model && !hasErrors(result.diagnostics)) models.push(result.model);
+  }
+  const context = {
+    program,
+    models,
+    report: ((key, args, module, at, extras) => diagnostics.push(diagnostic(key, args, module.source, at, extras))) as Parameters<typeof specifiedRules[number]['check']>[0]['report'],
+  };
+  for (const rule of specifiedRules) rule.check(context);
+  return { program, models, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
+}
+
+/** A block instantiated twice reports the same mistake twice; once is enough. */
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}:${d.primary.source.path}:${d.primary.span.start}:${d.primary.span.end}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,38 @@
+import type { Span } from '../source/span.js';
+import type { ModuleInfo } from './moduleInfo.js';
+import type { Value } from './values.js';
+
+export interface Binding {
+  value: Value;
+  readonly span: Span | null;
+}
+
+/**
+ * A scope of compile-time bindings. Bodies of `for` and `if` share their enclosing scope
+ * (as in Python), so `h = dense(h, w)` in a loop updates the `h` outside it; each block
+ * or model call gets a fresh scope whose parent is its module.
+ */
+export class Env {
+  private readonly vars = new Map<string, Binding>();
+  readonly module: ModuleInfo;
+  readonly parent: Env | null;
+
+  constructor(module: ModuleInfo, parent: Env | null = null) {
+    this.module = module;
+    this.parent = parent;
+  }
+
+  lookup(name: string): Binding | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+
+  set(name: string, value: Value, span: Span | null): void {
+    const existing = this.vars.get(name);
+    if (existing) existing.value = value;
+    else this.vars.set(name, { value, span });
+  }
+
+  names(): string[] {
+    return [...this.vars.keys(), ...(this.parent?.names() ?? [])];
+  }
+}

@@ -1,0 +1,17 @@
+import { labelLossCompatibility } from './labelLossCompatibility.js';
+import { modelOutputs } from './modelOutputs.js';
+import type { Rule } from './rule.js';
+import { signatureReferences } from './signatureReferences.js';
+import { signatureVersions } from './signatureVersions.js';
+import { trainAndSignatureTargets } from './trainAndSignatureTargets.js';
+import { unusedFeatures } from './unusedFeatures.js';
+
+/** The declaration checks, in the order they run. */
+export const specifiedRules: readonly Rule[] = [
+  trainAndSignatureTargets,
+  signatureVersions,
+  modelOutputs,
+  signatureReferences,
+  labelLossCompatibility,
+  unusedFeatures,
+];
