@@ -3,6 +3,7 @@ import type { SourceFile } from '../source/sourceFile.js';
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel } from './checkedModel.js';
 import { elaborateModel } from './elaborateModel.js';
+import { Elaborator } from './elaborator.js';
 import { loadModules } from './loadModules.js';
 import type { LoadedProgram, ModuleHost } from './moduleInfo.js';
 import type { PrimitiveTable } from './primitives.js';
@@ -22,6 +23,7 @@ export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: Pr
   const program = loadModules(entry, host);
   const diagnostics: Diagnostic[] = [...program.diagnostics];
   if (hasErrors(diagnostics)) return { program, models: [], diagnostics: sortDiagnostics(diagnostics) };
+  diagnostics.push(...checkDeclarations(program, primitives));
   const models: CheckedModel[] = [];
   for (const item of program.entry.ast.items) {
     if (item.kind !== 'ModelDecl') continue;
@@ -36,6 +38,20 @@ export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: Pr
   };
   for (const rule of specifiedRules) rule.check(context);
   return { program, models, diagnostics: dedupe(sortDiagnostics(diagnostics)) };
+}
+
+/**
+ * Checks what elaborating models may not reach: every constant, and every `features` and
+ * `labels` declaration of the entry file, used by a model or not.
+ */
+function checkDeclarations(program: LoadedProgram, primitives: PrimitiveTable): Diagnostic[] {
+  const elab = new Elaborator(primitives, { name: 'declarations', block: 'declarations', nodes: [], result: -1 });
+  const module = program.entry;
+  for (const item of module.ast.items) {
+    if (item.kind === 'ConstDecl') elab.constValue(item, module);
+    if (item.kind === 'FeaturesDecl' || item.kind === 'LabelsDecl') elab.inputs(elab.featureSet(item, module), module);
+  }
+  return elab.diagnostics;
 }
 
 /** A block instantiated twice reports the same mistake twice; once is enough. */

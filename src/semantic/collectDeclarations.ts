@@ -42,8 +42,8 @@ export function collectDeclarations(module: ModuleInfo): Diagnostic[] {
       case 'LabelsDecl':
         if (define('labels', item.name)) module.labels.set(item.name.name, item);
         break;
+      // Signatures may share a name across versions; exact repeats are the `signature-versions` rule's.
       case 'SignatureDecl':
-        define('signature', item.name);
         break;
       case 'TrainDecl':
         define('train', item.model);

@@ -85,8 +85,25 @@ export class Elaborator {
 
   // ---- diagnostics ----------------------------------------------------------------
 
+  /**
+   * Records a diagnostic. One raised inside a standard-library block is moved to the
+   * user's call that led there, with a note saying where in the library it arose.
+   */
   report<K extends CatalogKey>(key: K, args: MessageArgs<K>, module: ModuleInfo, at: Span, extras: DiagnosticExtras = {}): void {
-    this.diagnostics.push(diagnostic(key, args, module.source, at, extras));
+    const site = module.name.startsWith('std.') ? this.callStack.find((f) => !f.module.name.startsWith('std.')) : undefined;
+    if (!site) {
+      this.diagnostics.push(diagnostic(key, args, module.source, at, extras));
+      return;
+    }
+    const inner = this.callStack[this.callStack.length - 1]?.block ?? '';
+    const detail = extras.label ? `: ${extras.label}` : '';
+    const note = `in block \`${inner}\` of \`${module.name}\`, at ${module.source.locationOf(at)}${detail}`;
+    this.diagnostics.push(
+      diagnostic(key, args, site.module.source, site.span, {
+        ...(extras.help === undefined ? {} : { help: extras.help }),
+        notes: [note, ...(extras.notes ?? [])],
+      }),
+    );
   }
 
   private origin(module: ModuleInfo, span: Span): Origin {
@@ -209,8 +226,10 @@ export class Elaborator {
         return this.lookup(expr, env);
       case 'ErrorExpr':
         return errorValue;
-      case 'ListExpr':
-        return { kind: 'list', elements: expr.elements.map((e) => this.eval(e, env)) };
+      case 'ListExpr': {
+        const elements = expr.elements.map((e) => this.eval(e, env));
+        return elements.some((e) => e.kind === 'error') ? errorValue : { kind: 'list', elements };
+      }
       case 'UnaryExpr':
         return this.unary(expr, env);
       case 'BinaryExpr':
@@ -280,6 +299,10 @@ export class Elaborator {
     }
     const right = this.eval(expr.right, env);
     if (left.kind === 'error' || right.kind === 'error') return errorValue;
+    if (expr.operator === '..' && left.kind === 'int' && right.kind === 'int' && right.value - left.value > maxLoopIterations) {
+      this.report('loopLimit', { limit: String(maxLoopIterations) }, env.module, expr.span);
+      return errorValue;
+    }
     const folded = foldBinary(expr.operator, left, right);
     if (folded !== undefined) return folded;
     const op = tensorBinaryOps[expr.operator];
@@ -433,15 +456,19 @@ export class Elaborator {
         ok = false;
         continue;
       }
-      if (bound.has(a.name)) {
-        this.report('duplicateArgument', { name: a.name }, module, a.span, { label: 'also given by position' });
+      const earlier = bound.get(a.name);
+      if (earlier) {
+        // Two named ones are reported where the call is read (`checkArgNames`).
+        if (earlier.name === null) this.report('duplicateArgument', { name: a.name }, module, a.span, { label: 'also given by position' });
         ok = false;
         continue;
       }
       bound.set(a.name, a);
     }
+    // A misspelled name usually is the missing argument: report only the misspelling.
+    const misspelled = args.some((a) => a.name !== null && !params.some((p) => p.name === a.name));
     for (const p of params) {
-      if (p.required && !bound.has(p.name)) {
+      if (p.required && !bound.has(p.name) && !misspelled) {
         this.report('missingArgument', { name: p.name, callee }, module, at, { label: `\`${p.name}\` is required` });
         ok = false;
       }
@@ -585,14 +612,7 @@ export class Elaborator {
       case 'assert': {
         const [cond, message] = values;
         if (cond?.kind !== 'bool' || (message !== undefined && message.kind !== 'string')) return this.mismatch('`assert(condition, "message")`', cond ?? errorValue, module, at);
-        if (!cond.value) {
-          // Point at the user's call, not into the library block that checks its arguments.
-          const site = this.callStack.find((f) => f.module !== module) ?? { module, span: at, block: '' };
-          const where = module.source.locationOf(at);
-          this.report('assertionFailed', { message: message?.value ?? 'assertion failed' }, site.module, site.span, {
-            notes: site.module === module ? [] : [`raised by \`assert\` in block \`${this.callStack[this.callStack.length - 1]?.block ?? ''}\` at ${where}`],
-          });
-        }
+        if (!cond.value) this.report('assertionFailed', { message: message?.value ?? 'assertion failed' }, module, at, { label: 'this assertion failed' });
         return { kind: 'none' };
       }
       case 'len':

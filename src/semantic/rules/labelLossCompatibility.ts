@@ -4,9 +4,9 @@ import type { Rule } from './rule.js';
 
 /** Which label kinds each standard loss accepts. */
 const lossLabels: Readonly<Record<string, { kinds: readonly string[]; describe: string }>> = {
-  bce: { kinds: ['binary', 'continuous'], describe: 'binary (or a probability)' },
+  bce: { kinds: ['binary'], describe: 'binary' },
   softmax_ce: { kinds: ['discrete'], describe: 'discrete' },
-  mse: { kinds: ['continuous', 'binary'], describe: 'continuous' },
+  mse: { kinds: ['continuous'], describe: 'continuous' },
 };
 
 /** A standard loss gets a label of a kind it can learn from: `bce` a binary label, `softmax_ce` a discrete one. */
@@ -28,7 +28,7 @@ export const labelLossCompatibility: Rule = {
           if (!field || rule.kinds.includes(field.kind.name)) return;
           report('labelLossMismatch', { loss: callee, expected: rule.describe, label: field.name, kind: `\`${field.kind.name}\`` }, model.module, label.span, {
             secondary: [{ source: labels.module.source, span: field.decl.fieldKind.span, message: `declared \`${field.kind.name}\` here` }],
-            help: field.kind.name === 'discrete' ? 'a discrete label goes with `softmax_ce`' : field.kind.name === 'continuous' ? 'a continuous label goes with `mse`' : undefined,
+            help: { discrete: 'a discrete label goes with `softmax_ce`', continuous: 'a continuous label goes with `mse`', binary: 'a binary label goes with `bce`' }[field.kind.name as 'binary'],
           });
         },
       });
