@@ -88,10 +88,12 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       (y: Argv) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file' })
-          .option('emit', { choices: emitKinds, demandOption: true, describe: 'What to print: `ast` (indented text) or `ast-json`' })
-          .example('$0 compile --emit ast models/flights.bird', 'the syntax tree as text'),
+          .option('emit', { choices: emitKinds, demandOption: true, describe: 'What to print: the syntax tree (`ast`, `ast-json`) or the IR after its passes (`ir`, `ir-json`; `ir-unoptimized` before them)' })
+          .option('model', { type: 'string', describe: 'Which model to compile, when the file has several' })
+          .example('$0 compile --emit ast models/flights.bird', 'the syntax tree as text')
+          .example('$0 compile --emit ir models/flights.bird', 'the optimized IR as text'),
       (a) => {
-        run = () => compile({ file: a.file as string, emit: a.emit as EmitKind, ...common(a) }, io);
+        run = () => compile({ file: a.file as string, emit: a.emit as EmitKind, ...(typeof a.model === 'string' ? { model: a.model } : {}), ...common(a) }, io);
       },
     )
     .demandCommand(1, 'name a command: check, fmt or compile')

@@ -20,12 +20,12 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
   const byPath = new Map<string, ModuleInfo>();
   const stack: string[] = [];
 
-  const load = (source: SourceFile, name: string): ModuleInfo => {
+  const load = (source: SourceFile, name: string, absolutePath: string): ModuleInfo => {
     const parsed = parse(source);
     diagnostics.push(...parsed.diagnostics);
     const info: ModuleInfo = {
       name,
-      path: source.path,
+      path: absolutePath,
       source,
       ast: parsed.module,
       values: new Map(),
@@ -33,9 +33,9 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
       labels: new Map(),
       imported: new Map(),
     };
-    byPath.set(resolve(source.path), info);
+    byPath.set(absolutePath, info);
     diagnostics.push(...collectDeclarations(info));
-    stack.push(resolve(source.path));
+    stack.push(absolutePath);
     for (const item of parsed.module.items) {
       if (item.kind === 'ImportDecl') resolveImport(info, item);
     }
@@ -48,7 +48,7 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
     if (target === undefined) return;
     const key = resolve(target.path);
     if (stack.includes(key)) {
-      const cycle = [...stack.slice(stack.indexOf(key)), key].map((p) => `\`${displayPath(p, host)}\``).join(' -> ');
+      const cycle = [...stack.slice(stack.indexOf(key)), key].map((p) => `\`${byPath.get(p)?.source.path ?? displayPath(p, host)}\``).join(' -> ');
       diagnostics.push(diagnostic('importCycle', { cycle }, importer.source, decl.span));
       return;
     }
@@ -65,7 +65,10 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
         );
         return;
       }
-      module = load(new SourceFile(target.path, text), target.name);
+      // Standard modules are shown as `stdlib/NAME.bird` wherever Bird is installed, so
+      // diagnostics and IR locations do not depend on the machine.
+      const shown = decl.path ? `stdlib/${decl.path[1]!.name}.bird` : target.path;
+      module = load(new SourceFile(shown, text), target.name, key);
     }
     bindImport(importer, decl, module, diagnostics, (name) => host.isPrimitive?.(name) ?? false);
   };
@@ -94,7 +97,7 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
     return { path, name: rel };
   };
 
-  const entryInfo = load(entry, entry.path);
+  const entryInfo = load(entry, entry.path, resolve(entry.path));
   return { entry: entryInfo, modules: [...byPath.values()], diagnostics };
 }
 

@@ -13,6 +13,7 @@ export type ModuleSymbol =
 export interface ModuleInfo {
   /** `std.nn`, or the path as imported / given on the command line. */
   readonly name: string;
+  /** Where the file is on disk (absolute); `source.path` is how messages show it. */
   readonly path: string;
   readonly source: SourceFile;
   readonly ast: A.Module;

@@ -27,7 +27,7 @@ export function checkFile(path: string, projectRoot: string): CheckResult {
 
 /** Rendered diagnostics with machine-specific folders replaced, so goldens are portable. */
 export function renderPortable(result: CheckResult, caseDir: string): string {
-  return renderDiagnostics(result.diagnostics).split(caseDir + sep).join('').split(stdlibDir).join('stdlib');
+  return renderDiagnostics(result.diagnostics).split(caseDir + sep).join('');
 }
 
 /**

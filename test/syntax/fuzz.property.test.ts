@@ -609,6 +609,29 @@ const programArb: fc.Arbitrary<string> = fc
     return eol === '\n' ? text : text.replace(/\n/g, eol);
   });
 
+/**
+ * Programs with one line whose length sweeps across the printer's 100-column limit, in
+ * each place a group can break, with and without trailing comments (some ending in
+ * blanks): where layout decisions flip, printing is most likely not idempotent.
+ */
+const boundaryArb: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.integer({ min: 1, max: 110 }),
+    fc.constantFrom(
+      (a: string, c: string) => `bird 1\n\ntrain X {\n  e = f(${a}, b)${c}\n}\n`,
+      (a: string, c: string) => `bird 1\n\nmodel M() {\n  for i in x {\n    h = [${a}, b, c]${c}\n  }\n}\n`,
+      (a: string, c: string) => `bird 1\n\nmodel M() {\n  h = ${a} |> f(b) |> g${c}\n}\n`,
+      (a: string, c: string) => `bird 1\n\nmodel M() {\n  out p = f(g(${a}), [b, c], d: 1)${c}\n}\n`,
+      (a: string, c: string) => `bird 1\n\nfeatures F {\n  x : string |> hash(${a}: 12) |> vocab(max: 5)${c}\n}\n`,
+      (a: string, c: string) => `bird 1\n\nimport std.nn { ${a}, b as c }${c}\n`,
+      (a: string, c: string) => `bird 1\n\nblock B(${a}: int, y: f32[B, D] = 1) -> int {}${c}\n`,
+      (a: string, c: string) => `bird 1\n\nsignature s @ 1.0.0 {\n  outputs ${a} as score, b${c}\n}\n`,
+      (a: string, c: string) => `bird 1\n\nconst X = f(${a}, 2)${c}\n`,
+    ),
+    fc.constantFrom('', ' // c', ' // c  ', ' // c \t', ' /* c */', ' /* c */ ', ' /* c */ // d ', '\t// c'),
+  )
+  .map(([n, template, comment]) => template('a'.repeat(n), comment));
+
 // ---- the properties -------------------------------------------------------------------
 
 describe('fuzz corpus', () => {
@@ -624,7 +647,7 @@ describe('(a) random token streams', () => {
       fc.property(tokenStream(150), (text) => {
         checkedParse(text, 'property (a)');
       }),
-      params(1500),
+      params(2500),
     );
   });
 
@@ -678,7 +701,7 @@ describe('(b) mutations of valid files', () => {
       fc.property(mutatedArb, ({ text }) => {
         checkedParse(text, 'property (b)');
       }),
-      params(1500),
+      params(2500),
     );
   });
 
@@ -716,16 +739,28 @@ describe('(c) print, re-parse, print again', () => {
         const first = checkedParse(text, 'property (c, generated)');
         if (checkRoundTrip(text, first, 'property (c, generated)')) clean++;
       }),
-      params(400),
+      params(800),
     );
     // The generator aims at valid programs; if most fail to parse, the property says little.
-    expect(clean).toBeGreaterThan(runs(400) * 0.5);
+    expect(clean).toBeGreaterThan(runs(800) * 0.5);
   });
 
   test('comments, blank lines and separators moved around valid files round-trip', () => {
     fc.assert(
       fc.property(triviaMutatedArb, ({ text }) => {
         checkRoundTrip(text, checkedParse(text, 'property (c, trivia)'), 'property (c, trivia)');
+      }),
+      params(600),
+    );
+  });
+
+  test('lines around the 100-column limit round-trip', () => {
+    fc.assert(
+      fc.property(boundaryArb, (text) => {
+        const first = checkedParse(text, 'property (c, width)');
+        // Every template is valid; a parse error here is a bug of its own.
+        if (hasErrors(first.diagnostics)) throw new Error(`property (c, width): a valid program has errors\ninput: ${show(text)}\n${renderDiagnostics(first.diagnostics)}`);
+        checkRoundTrip(text, first, 'property (c, width)');
       }),
       params(600),
     );
@@ -751,7 +786,7 @@ describe('(d) printing keeps the tree and the comments (extra)', () => {
       fc.property(programArb, (text) => {
         checkPreserved(text, checkedParse(text, 'property (d, generated)'), 'property (d, generated)');
       }),
-      params(400),
+      params(800),
     );
   });
 
