@@ -700,6 +700,9 @@ export class Elaborator {
     const returnsTensor = decl.returnType !== null && isTensorTypeRef(decl.returnType);
     this.depth++;
     this.callStack.push({ module: env.module, span: site.span, block: decl.name.name });
+    // Parameters inside the block are named by the block's own assignments, not the caller's.
+    const savedTarget = this.assignTarget;
+    this.assignTarget = null;
     try {
       if (!returnsTensor) return this.runBody(decl, inner, dims, module);
       const key = JSON.stringify([module.path, decl.name.name, keyParts]);
@@ -716,6 +719,7 @@ export class Elaborator {
     } finally {
       this.depth--;
       this.callStack.pop();
+      this.assignTarget = savedTarget;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { IrFunction, IrGraph, IrNode } from '../ir.js';
+import type { IrFunction, IrNode } from '../ir.js';
 import type { Pass } from './pass.js';
 
 /**

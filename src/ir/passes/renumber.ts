@@ -1,4 +1,4 @@
-import { rootNodes, type IrGraph, type IrNode } from '../ir.js';
+import type { IrGraph, IrNode } from '../ir.js';
 
 /**
  * Rebuilds the main body from `keep` (old ids, in order) with each node's inputs mapped
@@ -19,7 +19,6 @@ export function renumber(graph: IrGraph, keep: readonly number[], replace: Reado
     nodes.push({ ...n, id: nodes.length, inputs: n.inputs.map((i) => newId.get(resolve(i)) ?? -1) });
   }
   const map = (id: number): number => newId.get(resolve(id)) ?? -1;
-  void rootNodes;
   return {
     ...graph,
     nodes,
