@@ -258,50 +258,63 @@ export class AstBuilder {
     return expr;
   }
 
-  private orExpr(cst: C.OrExprCstNode | undefined, parent?: CstNode): A.Expr {
+  private orExpr(cst: C.BinaryExprCstNode | undefined, parent?: CstNode): A.Expr {
     return cst ? this.binaryChain(cst) : this.errorExpr(parent);
   }
 
   /**
-   * Every binary level has the same CST shape (`operand`, `operator`, `operand`, ...);
-   * one routine folds it left to right. `notExpr`, `unaryExpr` and `powerExpr` differ.
+   * Applies precedence to a flat run `operand (operator operand)*` by precedence climbing.
+   * Prefix operators bind as the language says: `not` over comparisons, unary `-` over
+   * everything but `^`; `^` associates to the right; comparisons and ranges do not chain.
    */
-  private binaryChain(cst: CstNode): A.Expr {
-    const children = cst.children as { operand?: CstNode[]; operator?: IToken[]; base?: CstNode[]; exponent?: CstNode[]; primaryExpr?: CstNode[] };
-    switch (cst.name) {
-      case 'notExpr':
-      case 'unaryExpr': {
-        const op = first(children.operator);
-        const operand = this.subExpr(first(children.operand), cst);
-        if (!op) return operand;
-        const operator = (op.image === 'not' ? 'not' : op.image) as A.UnaryOperator;
-        return { kind: 'UnaryExpr', span: joined(this.tokenSpan(op, cst), operand.span), operator, operand };
-      }
-      case 'powerExpr': {
-        const base = this.postfix(first(children.base) as C.PostfixExprCstNode | undefined, cst);
-        const exp = first(children.exponent);
-        if (!exp) return base;
-        const right = this.subExpr(exp, cst);
-        return { kind: 'BinaryExpr', span: joined(base.span, right.span), operator: '^', left: base, right };
-      }
-      default: {
-        const operands = this.capped(children.operand ?? []);
-        const operators = (children.operator ?? []).slice(0, Math.max(0, operands.length - 1));
-        let left = this.subExpr(operands[0], cst);
-        for (let i = 0; i < operators.length; i++) {
-          const right = this.subExpr(operands[i + 1], cst);
-          left = { kind: 'BinaryExpr', span: joined(left.span, right.span), operator: operators[i]!.image as A.BinaryOperator, left, right };
+  private binaryChain(cst: C.BinaryExprCstNode): A.Expr {
+    const operands = this.capped(cst.children.operand ?? []);
+    const operators = (cst.children.operator ?? []).slice(0, Math.max(0, operands.length - 1));
+    let at = 0;
+    // The prefixes of the operand at `at` not yet applied.
+    let prefixFrom = 0;
+    const parse = (minPrec: number): A.Expr => {
+      let left = unary();
+      for (;;) {
+        const op = operators[at];
+        if (!op) return left;
+        const prec = binaryPrecedence[op.image]!;
+        if (prec < minPrec) return left;
+        at++;
+        prefixFrom = 0;
+        const right = parse(prec === powerPrecedence ? prec : prec + 1);
+        left = { kind: 'BinaryExpr', span: joined(left.span, right.span), operator: op.image as A.BinaryOperator, left, right };
+        const next = operators[at];
+        if (next && nonAssociative.has(prec) && binaryPrecedence[next.image] === prec) {
+          this.diagnostics.push(
+            diagnostic('chainedComparison', { operator: prec === rangePrecedence ? 'ranges' : 'comparison operators' }, this.source, this.tokenSpan(next), {
+              label: 'second operator here',
+              secondary: [{ source: this.source, span: this.tokenSpan(op), message: 'first operator here' }],
+              ...(prec === rangePrecedence ? { help: 'a range has one `..`, as in `0..n`' } : {}),
+            }),
+          );
+          // Skip the rest of the chain: its meaning is unclear.
+          while (operators[at] && binaryPrecedence[operators[at]!.image] === prec) {
+            at++;
+            prefixFrom = 0;
+            unary();
+          }
         }
-        return left;
       }
-    }
-  }
-
-  private subExpr(cst: CstNode | undefined, parent: CstNode): A.Expr {
-    if (!cst) return this.errorExpr(parent);
-    if (cst.name === 'expression') return this.expression(cst as C.ExpressionCstNode, parent);
-    if (cst.name === 'postfixExpr') return this.postfix(cst as C.PostfixExprCstNode, parent);
-    return this.binaryChain(cst);
+    };
+    const unary = (): A.Expr => {
+      const operand = operands[at];
+      if (!operand) return this.errorExpr(cst);
+      const prefixes = operand.children.prefix ?? [];
+      const p = prefixes[prefixFrom];
+      if (p) {
+        prefixFrom++;
+        const inner = parse(p.image === 'not' ? notOperandPrecedence : powerPrecedence);
+        return { kind: 'UnaryExpr', span: joined(this.tokenSpan(p, operand), inner.span), operator: p.image as A.UnaryOperator, operand: inner };
+      }
+      return this.postfix(first(operand.children.operand), operand);
+    };
+    return parse(0);
   }
 
   private postfix(cst: C.PostfixExprCstNode | undefined, parent: CstNode): A.Expr {
@@ -442,6 +455,30 @@ function containsError(expr: A.Node): boolean {
   if (expr.kind === 'ErrorExpr') return true;
   return children(expr).some(containsError);
 }
+
+const binaryPrecedence: Readonly<Record<string, number>> = {
+  or: 1,
+  and: 2,
+  '==': 4,
+  '!=': 4,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  '..': 5,
+  '+': 6,
+  '-': 6,
+  '*': 7,
+  '/': 7,
+  '%': 7,
+  '@': 7,
+  '^': 9,
+};
+const powerPrecedence = 9;
+const rangePrecedence = 5;
+/** `not` applies to a comparison: `not a == b` is `not (a == b)`. */
+const notOperandPrecedence = 4;
+const nonAssociative: ReadonlySet<number> = new Set([4, 5]);
 
 /** The longest operator chain or postfix chain kept in one expression. */
 export const maxChain = 256;

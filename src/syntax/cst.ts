@@ -123,7 +123,7 @@ export type FieldDeclCstChildren = {
   Colon: IToken[];
   fieldKind: ApplicationCstNode[];
   Equals?: IToken[];
-  default?: OrExprCstNode[];
+  default?: BinaryExprCstNode[];
   Pipe?: IToken[];
   transform?: ApplicationCstNode[];
   Semicolon?: IToken[];
@@ -205,7 +205,7 @@ export interface DimListCstNode extends CstNode {
 
 export type DimListCstChildren = {
   LBracket: IToken[];
-  dim?: (AdditiveExprCstNode)[];
+  dim?: (BinaryExprCstNode)[];
   Comma?: IToken[];
   RBracket: IToken[];
 };
@@ -352,100 +352,29 @@ export interface ExpressionCstNode extends CstNode {
 }
 
 export type ExpressionCstChildren = {
-  operand: OrExprCstNode[];
+  operand: BinaryExprCstNode[];
   Pipe?: IToken[];
   stage?: PostfixExprCstNode[];
 };
 
-export interface OrExprCstNode extends CstNode {
-  name: "orExpr";
-  children: OrExprCstChildren;
+export interface BinaryExprCstNode extends CstNode {
+  name: "binaryExpr";
+  children: BinaryExprCstChildren;
 }
 
-export type OrExprCstChildren = {
-  operand: (AndExprCstNode)[];
+export type BinaryExprCstChildren = {
+  operand: (PrefixExprCstNode)[];
   operator?: IToken[];
 };
 
-export interface AndExprCstNode extends CstNode {
-  name: "andExpr";
-  children: AndExprCstChildren;
+export interface PrefixExprCstNode extends CstNode {
+  name: "prefixExpr";
+  children: PrefixExprCstChildren;
 }
 
-export type AndExprCstChildren = {
-  operand: (NotExprCstNode)[];
-  operator?: IToken[];
-};
-
-export interface NotExprCstNode extends CstNode {
-  name: "notExpr";
-  children: NotExprCstChildren;
-}
-
-export type NotExprCstChildren = {
-  operator?: IToken[];
-  operand?: (NotExprCstNode | ComparisonExprCstNode)[];
-};
-
-export interface ComparisonExprCstNode extends CstNode {
-  name: "comparisonExpr";
-  children: ComparisonExprCstChildren;
-}
-
-export type ComparisonExprCstChildren = {
-  operand: (RangeExprCstNode)[];
-  operator?: (IToken)[];
-};
-
-export interface RangeExprCstNode extends CstNode {
-  name: "rangeExpr";
-  children: RangeExprCstChildren;
-}
-
-export type RangeExprCstChildren = {
-  operand: (AdditiveExprCstNode)[];
-  operator?: IToken[];
-};
-
-export interface AdditiveExprCstNode extends CstNode {
-  name: "additiveExpr";
-  children: AdditiveExprCstChildren;
-}
-
-export type AdditiveExprCstChildren = {
-  operand: (MultiplicativeExprCstNode)[];
-  operator?: (IToken)[];
-};
-
-export interface MultiplicativeExprCstNode extends CstNode {
-  name: "multiplicativeExpr";
-  children: MultiplicativeExprCstChildren;
-}
-
-export type MultiplicativeExprCstChildren = {
-  operand: (UnaryExprCstNode)[];
-  operator?: (IToken)[];
-};
-
-export interface UnaryExprCstNode extends CstNode {
-  name: "unaryExpr";
-  children: UnaryExprCstChildren;
-}
-
-export type UnaryExprCstChildren = {
-  operator?: (IToken)[];
-  operand?: (UnaryExprCstNode | PowerExprCstNode)[];
-};
-
-export interface PowerExprCstNode extends CstNode {
-  name: "powerExpr";
-  children: PowerExprCstChildren;
-}
-
-export type PowerExprCstChildren = {
-  base: PostfixExprCstNode[];
-  Caret?: IToken[];
-  exponent?: UnaryExprCstNode[];
+export type PrefixExprCstChildren = {
+  prefix?: IToken[];
+  operand: PostfixExprCstNode[];
 };
 
 export interface PostfixExprCstNode extends CstNode {

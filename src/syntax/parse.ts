@@ -188,8 +188,6 @@ function errorSpan(source: SourceFile, tokens: readonly IToken[], found: IToken)
   return { span: tokenSpan(found), beforeIndex: index, atLineEnd: false };
 }
 
-const comparisonOps: ReadonlySet<TokenType> = new Set([T.EqEq, T.NotEq, T.Lt, T.LtEq, T.Gt, T.GtEq]);
-
 /** What a `{ ... }` may hold, by the rule that failed to find its `}`. */
 const containerContents: Readonly<Record<string, string>> = {
   body: 'a statement',
@@ -202,19 +200,6 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
   const found = error.token;
   const where = errorSpan(source, tokens, found);
   const foundText = describeFound(found);
-  const index = tokens.indexOf(found);
-  // `a < b < c` and `0..3..4`: the parser stops at the second operator.
-  if (comparisonOps.has(found.tokenType) || found.tokenType === T.DotDot) {
-    const chained = tokens.slice(0, Math.max(index, 0)).reverse().find((t) => comparisonOps.has(t.tokenType) || t.tokenType === T.DotDot || t.tokenType === T.Comma || t.tokenType === T.LParen || t.tokenType === T.Equals);
-    if (chained && (comparisonOps.has(chained.tokenType) || chained.tokenType === T.DotDot)) {
-      const what = found.tokenType === T.DotDot ? 'ranges' : 'comparison operators';
-      return diagnostic('chainedComparison', { operator: what }, source, tokenSpan(found), {
-        label: 'second operator here',
-        ...(found.tokenType === T.DotDot ? { help: 'a range has one `..`, as in `0..n`' } : {}),
-        secondary: [{ source, span: tokenSpan(chained), message: 'first operator here' }],
-      });
-    }
-  }
   const rule = error.context.ruleStack[error.context.ruleStack.length - 1] ?? '';
   const contents = containerContents[rule];
   // A token that can neither continue the braces' contents nor start a declaration is a

@@ -50,10 +50,8 @@ export const ruleDescriptions: Readonly<Record<string, string>> = {
   importDecl: 'a module path such as `std.nn` or a relative path string',
   statement: 'a statement',
   primaryExpr: 'an expression',
-  notExpr: 'an expression',
-  unaryExpr: 'an expression',
+  prefixExpr: 'an expression',
   indexItem: 'an index or a slice',
   signatureEntry: '`inputs` or `outputs`',
   ifStmt: '`{` or `if` after `else`',
-  comparisonExpr: 'a comparison operator',
 };

@@ -123,7 +123,7 @@ export class BirdParser extends CstParser {
     this.SUBRULE(this.application, { LABEL: 'fieldKind' });
     this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.orExpr, { LABEL: 'default' });
+      this.SUBRULE(this.binaryExpr, { LABEL: 'default' });
     });
     this.MANY(() => {
       this.CONSUME(T.Pipe);
@@ -186,10 +186,10 @@ export class BirdParser extends CstParser {
   dimList = this.RULE('dimList', () => {
     this.CONSUME(T.LBracket);
     this.OPTION(() => {
-      this.SUBRULE(this.additiveExpr, { LABEL: 'dim' });
+      this.SUBRULE(this.binaryExpr, { LABEL: 'dim' });
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        this.SUBRULE2(this.additiveExpr, { LABEL: 'dim' });
+        this.SUBRULE2(this.binaryExpr, { LABEL: 'dim' });
       });
     });
     this.CONSUME(T.RBracket);
@@ -292,111 +292,31 @@ export class BirdParser extends CstParser {
   });
 
   expression = this.RULE('expression', () => {
-    this.SUBRULE(this.orExpr, { LABEL: 'operand' });
+    this.SUBRULE(this.binaryExpr, { LABEL: 'operand' });
     this.MANY(() => {
       this.CONSUME(T.Pipe);
       this.SUBRULE(this.postfixExpr, { LABEL: 'stage' });
     });
   });
 
-  orExpr = this.RULE('orExpr', () => {
-    this.SUBRULE(this.andExpr, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.Or, { LABEL: 'operator' });
-      this.SUBRULE2(this.andExpr, { LABEL: 'operand' });
-    });
-  });
-
-  andExpr = this.RULE('andExpr', () => {
-    this.SUBRULE(this.notExpr, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.And, { LABEL: 'operator' });
-      this.SUBRULE2(this.notExpr, { LABEL: 'operand' });
-    });
-  });
-
-  notExpr = this.RULE('notExpr', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Not, { LABEL: 'operator' });
-          this.SUBRULE(this.notExpr, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparisonExpr, { LABEL: 'operand' }) },
-    ]);
-  });
-
-  // Comparisons do not chain: `a < b < c` is an error, not a surprise.
-  comparisonExpr = this.RULE('comparisonExpr', () => {
-    this.SUBRULE(this.rangeExpr, { LABEL: 'operand' });
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.EqEq, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.NotEq, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.LtEq, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.GtEq, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.Lt, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.Gt, { LABEL: 'operator' }) },
-      ]);
-      this.SUBRULE2(this.rangeExpr, { LABEL: 'operand' });
-    });
-  });
-
-  // `a..b`: the integers from a up to, not including, b.
-  rangeExpr = this.RULE('rangeExpr', () => {
-    this.SUBRULE(this.additiveExpr, { LABEL: 'operand' });
-    this.OPTION(() => {
-      this.CONSUME(T.DotDot, { LABEL: 'operator' });
-      this.SUBRULE2(this.additiveExpr, { LABEL: 'operand' });
-    });
-  });
-
-  // `+` and `-` continue an expression only on the same line: a line starting with `-x`
-  // is a new statement, so removing `;` between statements never changes their meaning.
-  additiveExpr = this.RULE('additiveExpr', () => {
-    this.SUBRULE(this.multiplicativeExpr, { LABEL: 'operand' });
+  // Operands and binary operators as a flat run; precedence (weakest first: `or`, `and`,
+  // `not`, comparisons, `..`, `+ -`, `* / % @`, unary `- +`, `^`) is applied by the AST
+  // builder. `+` and `-` continue only on the same line: a line starting with `-x` is a
+  // new statement, so removing `;` between statements never changes their meaning.
+  binaryExpr = this.RULE('binaryExpr', () => {
+    this.SUBRULE(this.prefixExpr, { LABEL: 'operand' });
     this.MANY({
-      GATE: () => this.onSameLine(),
+      GATE: () => (this.LA(1).tokenType !== T.Plus && this.LA(1).tokenType !== T.Minus) || this.onSameLine(),
       DEF: () => {
-        this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) }]);
-        this.SUBRULE2(this.multiplicativeExpr, { LABEL: 'operand' });
+        this.CONSUME(T.BinaryOperator, { LABEL: 'operator' });
+        this.SUBRULE2(this.prefixExpr, { LABEL: 'operand' });
       },
     });
   });
 
-  multiplicativeExpr = this.RULE('multiplicativeExpr', () => {
-    this.SUBRULE(this.unaryExpr, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.Percent, { LABEL: 'operator' }) },
-        { ALT: () => this.CONSUME(T.At, { LABEL: 'operator' }) },
-      ]);
-      this.SUBRULE2(this.unaryExpr, { LABEL: 'operand' });
-    });
-  });
-
-  unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'operator' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operator' }) }]);
-          this.SUBRULE(this.unaryExpr, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.powerExpr, { LABEL: 'operand' }) },
-    ]);
-  });
-
-  // `^` binds tighter than unary minus and associates to the right: `-x ^ 2 ^ 3` is `-(x ^ (2 ^ 3))`.
-  powerExpr = this.RULE('powerExpr', () => {
-    this.SUBRULE(this.postfixExpr, { LABEL: 'base' });
-    this.OPTION(() => {
-      this.CONSUME(T.Caret);
-      this.SUBRULE(this.unaryExpr, { LABEL: 'exponent' });
-    });
+  prefixExpr = this.RULE('prefixExpr', () => {
+    this.MANY(() => this.CONSUME(T.PrefixOperator, { LABEL: 'prefix' }));
+    this.SUBRULE(this.postfixExpr, { LABEL: 'operand' });
   });
 
   // Likewise a call `(` or an index `[` must start on the line of what it applies to;

@@ -11,14 +11,26 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'an identifier' });
 
-function keyword(word: string, soft = false): TokenType {
+/**
+ * Operator categories: the parser reads an expression as a flat run of operands and
+ * operators (one rule, not one per precedence level, which made parsing several times
+ * slower); the AST builder applies precedence and associativity.
+ */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA, label: 'an operator' });
+export const PrefixOperator = createToken({ name: 'PrefixOperator', pattern: Lexer.NA, label: '`-`, `+` or `not`' });
+
+function keyword(word: string, soft = false, categories: TokenType[] = []): TokenType {
   return createToken({
     name: word[0]!.toUpperCase() + word.slice(1),
     pattern: new RegExp(word),
     label: `\`${word}\``,
     longer_alt: Identifier,
-    ...(soft ? { categories: [Identifier] } : {}),
+    categories: soft ? [Identifier, ...categories] : categories,
   });
+}
+
+function operator(name: string, pattern: RegExp, text: string, categories: TokenType[] = [BinaryOperator]): TokenType {
+  return createToken({ name, pattern, label: `\`${text}\``, categories });
 }
 
 // Reserved words: never names.
@@ -32,9 +44,9 @@ export const If = keyword('if');
 export const Else = keyword('else');
 export const Return = keyword('return');
 export const Out = keyword('out');
-export const And = keyword('and');
-export const Or = keyword('or');
-export const Not = keyword('not');
+export const And = keyword('and', false, [BinaryOperator]);
+export const Or = keyword('or', false, [BinaryOperator]);
+export const Not = keyword('not', false, [PrefixOperator]);
 export const True = keyword('true');
 export const False = keyword('false');
 
@@ -75,21 +87,21 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f
 
 export const Pipe = createToken({ name: 'Pipe', pattern: /\|>/, label: '`|>`' });
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: '`->`' });
-export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, label: '`..`' });
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/, label: '`==`' });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, label: '`!=`' });
-export const LtEq = createToken({ name: 'LtEq', pattern: /<=/, label: '`<=`' });
-export const GtEq = createToken({ name: 'GtEq', pattern: />=/, label: '`>=`' });
-export const Lt = createToken({ name: 'Lt', pattern: /</, label: '`<`' });
-export const Gt = createToken({ name: 'Gt', pattern: />/, label: '`>`' });
+export const DotDot = operator('DotDot', /\.\./, '..');
+export const EqEq = operator('EqEq', /==/, '==');
+export const NotEq = operator('NotEq', /!=/, '!=');
+export const LtEq = operator('LtEq', /<=/, '<=');
+export const GtEq = operator('GtEq', />=/, '>=');
+export const Lt = operator('Lt', /</, '<');
+export const Gt = operator('Gt', />/, '>');
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`' });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: '`*`' });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`' });
-export const Percent = createToken({ name: 'Percent', pattern: /%/, label: '`%`' });
-export const Caret = createToken({ name: 'Caret', pattern: /\^/, label: '`^`' });
-export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
+export const Plus = operator('Plus', /\+/, '+', [BinaryOperator, PrefixOperator]);
+export const Minus = operator('Minus', /-/, '-', [BinaryOperator, PrefixOperator]);
+export const Star = operator('Star', /\*/, '*');
+export const Slash = operator('Slash', /\//, '/');
+export const Percent = operator('Percent', /%/, '%');
+export const Caret = operator('Caret', /\^/, '^');
+export const At = operator('At', /@/, '@');
 export const Dot = createToken({ name: 'Dot', pattern: /\./, label: '`.`' });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
 export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
@@ -103,6 +115,8 @@ export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '`}`' 
 
 /** Every token type in lexing order: longer and more specific patterns first. */
 export const allTokens: TokenType[] = [
+  BinaryOperator,
+  PrefixOperator,
   WhiteSpace,
   LineComment,
   BlockComment,

@@ -1,0 +1,40 @@
+/**
+ * Bench dispatcher: `npm run bench -- <name> [options]` runs `bench/<name>.ts`.
+ * Each bench prints one JSON line per measurement on stdout; notes go to stderr.
+ */
+
+interface Bench {
+  readonly description: string;
+  readonly load: () => Promise<{ run(args: readonly string[]): Promise<void> | void }>;
+}
+
+const benches: Readonly<Record<string, Bench>> = {
+  parse: {
+    description: 'parse and parse+print of a generated ~20,000-line .bird file (goal: >= 100,000 lines/s parse)',
+    load: () => import('./parse.js'),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(benches).map((n) => n.length));
+  return [
+    'usage: npm run bench -- <name> [options]',
+    '',
+    'benches:',
+    ...Object.entries(benches).map(([name, b]) => `  ${name.padEnd(width)}  ${b.description}`),
+    '',
+  ].join('\n');
+}
+
+const [name, ...rest] = process.argv.slice(2);
+if (name === '--help' || name === '-h') {
+  process.stdout.write(usage());
+} else {
+  const bench = name !== undefined && Object.hasOwn(benches, name) ? benches[name] : undefined;
+  if (!bench) {
+    if (name !== undefined) process.stderr.write(`unknown bench: ${name}\n\n`);
+    process.stderr.write(usage());
+    process.exit(2);
+  }
+  await (await bench.load()).run(rest);
+}
