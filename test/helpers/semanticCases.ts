@@ -13,7 +13,13 @@ export const stdlibDir = join(repoRoot, 'stdlib');
 
 export function hostFor(projectRoot: string): ModuleHost {
   return {
-    readFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
+    readFile: (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
     stdlibDir,
     projectRoot,
     isPrimitive: (name) => primitiveTable.get(name) !== undefined,
