@@ -9,6 +9,8 @@ import type { Span } from '../source/span.js';
 export interface Comment {
   readonly text: string;
   readonly span: Span;
+  /** A blank line follows it in the source (kept between a section comment and what follows). */
+  blankLineAfter?: boolean;
 }
 
 /** Comments and blank lines around a statement-level node, kept so `bird fmt` loses nothing. */

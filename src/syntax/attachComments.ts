@@ -22,6 +22,13 @@ export function attachComments(module: A.Module, tokens: readonly IToken[], text
     text: t.image.startsWith('//') ? t.image.trimEnd() : t.image,
     span: { start: t.startOffset, end: t.startOffset + t.image.length },
   }));
+  comments.forEach((c, i) => {
+    const nextStart = comments[i + 1]?.span.start ?? text.length;
+    const gap = text.slice(c.span.end, nextStart);
+    // Only a blank line before the next token counts, not the lines of code after it.
+    const upToCode = gap.slice(0, gap.search(/\S/) === -1 ? gap.length : gap.search(/\S/));
+    if (blankLineBetween(upToCode, 0, upToCode.length) || /^[ \t]*\r?\n[ \t]*\r?\n/.test(upToCode)) c.blankLineAfter = true;
+  });
   attach(scopeOf(module), comments, text);
 }
 

@@ -37,7 +37,7 @@ function moduleDoc(m: A.Module): Doc {
 function withTrivia(node: { trivia?: A.Trivia }, doc: Doc): Doc {
   const t = node.trivia;
   if (!t) return doc;
-  const leading = t.leading.map((c) => concat(c.text, hardline));
+  const leading = t.leading.map((c) => concat(c.text, hardline, c.blankLineAfter ? hardline : ''));
   const trailing = t.trailing.map((c) => lineSuffix(` ${c.text}`));
   return concat(...leading, doc, ...trailing);
 }

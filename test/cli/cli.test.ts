@@ -110,9 +110,9 @@ describe('bird fmt', () => {
     expect(readFileSync(path, 'utf8')).toBe(broken);
   });
 
-  test('the bundled models are formatted', async () => {
-    const models = readdirSync(join(root, 'models')).filter((f) => f.endsWith('.bird')).map((f) => join(root, 'models', f));
-    expect(models.length).toBeGreaterThan(0);
+  test('the bundled models and the standard library are formatted', async () => {
+    const models = ['models', 'stdlib'].flatMap((dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.bird')).map((f) => join(root, dir, f)));
+    expect(models.length).toBeGreaterThan(3);
     expect(await bird('fmt', '--check', ...models)).toMatchObject({ code: 0, stdout: '' });
   });
 });
