@@ -59,7 +59,7 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
         const suggestion = decl.path ? didYouMean(decl.path.map((p) => p.name).slice(1).join('.'), stdModules) : undefined;
         diagnostics.push(
           diagnostic('unknownModule', { module: `\`${target.name}\`` }, importer.source, importSpan(decl), {
-            label: `no file at \`${displayPath(target.path, host)}\``,
+            label: `no file at \`${decl.path ? `stdlib/${decl.path[1]!.name}.bird` : displayPath(target.path, host)}\``,
             ...(suggestion ? { help: suggestion.replace('`', '`std.') } : decl.path ? { help: `the standard modules are ${stdModules.map((m) => `\`std.${m}\``).join(', ')}` } : {}),
           }),
         );

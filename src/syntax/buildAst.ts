@@ -270,6 +270,13 @@ export class AstBuilder {
   private binaryChain(cst: C.BinaryExprCstNode): A.Expr {
     const operands = this.capped(cst.children.operand ?? []);
     const operators = (cst.children.operator ?? []).slice(0, Math.max(0, operands.length - 1));
+    // Prefix operators belong to the operand after them.
+    const prefixesOf: IToken[][] = operands.map(() => []);
+    let k = 0;
+    for (const p of cst.children.prefix ?? []) {
+      while (k < operands.length && offsetOf(operands[k]!) < p.startOffset) k++;
+      prefixesOf[k]?.push(p);
+    }
     let at = 0;
     // The prefixes of the operand at `at` not yet applied.
     let prefixFrom = 0;
@@ -305,14 +312,13 @@ export class AstBuilder {
     const unary = (): A.Expr => {
       const operand = operands[at];
       if (!operand) return this.errorExpr(cst);
-      const prefixes = operand.children.prefix ?? [];
-      const p = prefixes[prefixFrom];
+      const p = prefixesOf[at]![prefixFrom];
       if (p) {
         prefixFrom++;
         const inner = parse(p.image === 'not' ? notOperandPrecedence : powerPrecedence);
         return { kind: 'UnaryExpr', span: joined(this.tokenSpan(p, operand), inner.span), operator: p.image as A.UnaryOperator, operand: inner };
       }
-      return this.postfix(first(operand.children.operand), operand);
+      return this.postfix(operand, cst);
     };
     return parse(0);
   }
@@ -320,7 +326,7 @@ export class AstBuilder {
   private postfix(cst: C.PostfixExprCstNode | undefined, parent: CstNode): A.Expr {
     if (!cst) return this.errorExpr(parent);
     const c = cst.children;
-    let expr = this.primary(first(c.primaryExpr), cst);
+    let expr = this.primary(cst);
     const suffixes: CstNode[] = [...(c.argList ?? []), ...(c.memberSuffix ?? []), ...(c.indexSuffix ?? [])];
     suffixes.sort((a, b) => offsetOf(a) - offsetOf(b));
     for (const s of this.capped(suffixes)) {
@@ -369,8 +375,8 @@ export class AstBuilder {
     return args;
   }
 
-  private primary(cst: C.PrimaryExprCstNode | undefined, parent: CstNode): A.Expr {
-    if (!cst) return this.errorExpr(parent);
+  /** The primary part of a postfix expression (its first token or bracketed group). */
+  private primary(cst: C.PostfixExprCstNode): A.Expr {
     const c = cst.children;
     const num = first(c.Integer) ?? first(c.Float);
     if (num) return this.numberLiteral(num, c.Integer !== undefined, cst);

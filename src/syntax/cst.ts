@@ -363,18 +363,9 @@ export interface BinaryExprCstNode extends CstNode {
 }
 
 export type BinaryExprCstChildren = {
-  operand: (PrefixExprCstNode)[];
+  prefix?: (IToken)[];
+  operand: (PostfixExprCstNode)[];
   operator?: IToken[];
-};
-
-export interface PrefixExprCstNode extends CstNode {
-  name: "prefixExpr";
-  children: PrefixExprCstChildren;
-}
-
-export type PrefixExprCstChildren = {
-  prefix?: IToken[];
-  operand: PostfixExprCstNode[];
 };
 
 export interface PostfixExprCstNode extends CstNode {
@@ -383,7 +374,14 @@ export interface PostfixExprCstNode extends CstNode {
 }
 
 export type PostfixExprCstChildren = {
-  primaryExpr: PrimaryExprCstNode[];
+  Integer?: IToken[];
+  Float?: IToken[];
+  StringLiteral?: IToken[];
+  True?: IToken[];
+  False?: IToken[];
+  Identifier?: IToken[];
+  listLiteral?: ListLiteralCstNode[];
+  parenExpr?: ParenExprCstNode[];
   argList?: ArgListCstNode[];
   memberSuffix?: MemberSuffixCstNode[];
   indexSuffix?: IndexSuffixCstNode[];
@@ -454,22 +452,6 @@ export type ArgumentCstChildren = {
   name?: IToken[];
   Colon?: IToken[];
   value: ExpressionCstNode[];
-};
-
-export interface PrimaryExprCstNode extends CstNode {
-  name: "primaryExpr";
-  children: PrimaryExprCstChildren;
-}
-
-export type PrimaryExprCstChildren = {
-  Integer?: IToken[];
-  Float?: IToken[];
-  StringLiteral?: IToken[];
-  True?: IToken[];
-  False?: IToken[];
-  Identifier?: IToken[];
-  listLiteral?: ListLiteralCstNode[];
-  parenExpr?: ParenExprCstNode[];
 };
 
 export interface ListLiteralCstNode extends CstNode {

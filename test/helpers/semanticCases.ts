@@ -33,7 +33,7 @@ export function checkFile(path: string, projectRoot: string): CheckResult {
 
 /** Rendered diagnostics with machine-specific folders replaced, so goldens are portable. */
 export function renderPortable(result: CheckResult, caseDir: string): string {
-  return renderDiagnostics(result.diagnostics).split(caseDir + sep).join('');
+  return renderDiagnostics(result.diagnostics).split(caseDir + sep).join('').split(caseDir).join('.').split(repoRoot).join('<repo>');
 }
 
 /**
