@@ -327,6 +327,43 @@ export const catalog = {
     severity: 'error',
     message: 'compile-time loop runs more than {limit} times',
   },
+  dataUnreadable: {
+    code: 'BIRD7001',
+    severity: 'error',
+    message: 'cannot read data file `{path}`: {reason}',
+  },
+  emptyData: {
+    code: 'BIRD7002',
+    severity: 'error',
+    message: 'data file `{path}` has no rows',
+    help: 'a CSV file needs a header line and at least one row; a JSONL file one object per line',
+  },
+  missingColumn: {
+    code: 'BIRD7003',
+    severity: 'error',
+    message: 'data file `{path}` has no column `{column}`',
+  },
+  badValue: {
+    code: 'BIRD7004',
+    severity: 'error',
+    message: 'expected {expected} in column `{column}`, found {found}',
+  },
+  raggedRow: {
+    code: 'BIRD7005',
+    severity: 'error',
+    message: 'row has {count} fields, but the header has {expected}',
+  },
+  truncatedData: {
+    code: 'BIRD7006',
+    severity: 'error',
+    message: 'data file `{path}` ends unexpectedly: {reason}',
+    help: 'the file is cut short or corrupt; download or copy it again',
+  },
+  invalidRecord: {
+    code: 'BIRD7007',
+    severity: 'error',
+    message: 'line is not {expected}: {reason}',
+  },
   internalError: {
     code: 'BIRD9001',
     severity: 'error',

@@ -49,6 +49,13 @@ export function renderDiagnostic(d: Diagnostic, options: RenderOptions = {}): st
   const bar = paint(ansi.blue, '|');
   const out: string[] = [];
   out.push(`${paint(sevColor, `${d.severity}[${d.code}]`)}${paint(ansi.bold, `: ${d.message}`)}`);
+  // About a whole file (an empty or truncated data file): no position, no frame.
+  if (source.text === '') {
+    out.push(`${blank}${paint(ansi.blue, '-->')} ${source.path}`);
+    for (const note of d.notes) out.push(`${blank} ${paint(ansi.blue, '=')} ${paint(ansi.bold, 'note')}: ${note}`);
+    if (d.help !== undefined) out.push(`${blank} ${paint(ansi.blue, '=')} ${paint(ansi.bold, 'help')}: ${d.help}`);
+    return out.join('\n') + '\n';
+  }
   out.push(`${blank}${paint(ansi.blue, '-->')} ${source.path}:${start.line}:${start.column}`);
   out.push(`${blank} ${bar}`);
   let previous = 0;

@@ -12,10 +12,13 @@ export class SourceFile {
   readonly text: string;
   // Offsets at which each line begins; computed once so position lookups are a binary search.
   private readonly lineStarts: readonly number[];
+  /** Lines before `text` in the real file: an excerpt (a row of a data file) keeps its line numbers. */
+  readonly lineOffset: number;
 
-  constructor(path: string, text: string) {
+  constructor(path: string, text: string, lineOffset = 0) {
     this.path = path;
     this.text = text;
+    this.lineOffset = lineOffset;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -38,21 +41,21 @@ export class SourceFile {
       if ((this.lineStarts[mid] ?? 0) <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
+    return { line: lo + 1 + this.lineOffset, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
   }
 
   /** The text of a 1-based line without its line terminator. */
   lineText(line: number): string {
-    const start = this.lineStarts[line - 1];
+    const start = this.lineStarts[line - 1 - this.lineOffset];
     if (start === undefined) return '';
-    const next = this.lineStarts[line];
+    const next = this.lineStarts[line - this.lineOffset];
     let end = next ?? this.text.length;
     while (end > start && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r')) end--;
     return this.text.slice(start, end);
   }
 
   lineStart(line: number): number {
-    return this.lineStarts[line - 1] ?? this.text.length;
+    return this.lineStarts[line - 1 - this.lineOffset] ?? this.text.length;
   }
 
   slice(s: Span): string {

@@ -43,7 +43,7 @@ describe('diagnostic catalog', () => {
 
   test('every code a user can cause has a golden case', () => {
     const goldens = filesUnder(join(root, 'test', 'cases'))
-      .filter((f) => f.endsWith('errors.txt'))
+      .filter((f) => f.endsWith('errors.txt') || f.endsWith('result.txt'))
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     for (const [, e] of entries) {

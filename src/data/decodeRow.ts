@@ -1,0 +1,96 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { SourceFile } from '../source/sourceFile.js';
+import type { Span } from '../source/span.js';
+import { DataError } from './dataError.js';
+import { decodeField, type FieldSpec, type FieldValue } from './decodeField.js';
+import type { RawRow } from './readRows.js';
+
+/** Where field `index` of a CSV line lies, honouring quotes. */
+export function csvFieldSpan(raw: string, index: number, delimiter = ','): Span {
+  let field = 0;
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i <= raw.length; i++) {
+    const c = raw[i];
+    if (c === '"') quoted = !quoted;
+    if ((c === delimiter && !quoted) || i === raw.length) {
+      if (field === index) return { start, end: Math.max(start + 1, i) };
+      field++;
+      start = i + 1;
+    }
+  }
+  return { start: 0, end: raw.length };
+}
+
+/** Where the value of `"key":` lies in a JSON line, or the whole line. */
+function jsonFieldSpan(raw: string, key: string): Span {
+  const at = raw.indexOf(`${JSON.stringify(key)}:`);
+  if (at < 0) return { start: 0, end: raw.length };
+  let start = at + JSON.stringify(key).length + 1;
+  while (raw[start] === ' ') start++;
+  let end = start;
+  let depth = 0;
+  let inString = false;
+  for (; end < raw.length; end++) {
+    const c = raw[end];
+    if (inString) {
+      if (c === '\\') end++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === ',' && depth === 0) break;
+  }
+  return { start, end: Math.max(start + 1, end) };
+}
+
+/**
+ * Checks once that a file has every column the features need, then decodes rows: each
+ * feature's value parsed by its kind, missing values defaulted, a bad value a
+ * `DataError` pointing at the field in the row.
+ */
+export class RowDecoder {
+  private checked = false;
+
+  constructor(
+    readonly path: string,
+    readonly specs: readonly FieldSpec[],
+    private readonly format: 'csv' | 'jsonl',
+  ) {}
+
+  decode(row: RawRow): FieldValue[] {
+    const columns = [...row.values.keys()];
+    if (!this.checked && this.format === 'csv') {
+      for (const spec of this.specs) {
+        if (row.values.has(spec.name)) continue;
+        const source = new SourceFile(this.path, columns.join(','), 0);
+        const help = didYouMean(spec.name, columns);
+        throw new DataError(
+          diagnostic('missingColumn', { path: this.path, column: spec.name }, source, { start: 0, end: source.text.length }, {
+            label: 'the header',
+            notes: [`feature \`${spec.name}\` reads this column`],
+            ...(help ? { help } : { help: `the columns are ${columns.map((c) => `\`${c}\``).join(', ')}` }),
+          }),
+        );
+      }
+      this.checked = true;
+    }
+    return this.specs.map((spec) => {
+      const raw = row.values.get(spec.name);
+      const result = decodeField(spec, raw);
+      if (result.ok) return result.value;
+      const index = columns.indexOf(spec.name);
+      const span = this.format === 'csv' ? csvFieldSpan(row.raw, index) : jsonFieldSpan(row.raw, spec.name);
+      const source = new SourceFile(this.path, row.raw, row.line - 1);
+      const shown = typeof raw === 'string' ? `\`${raw.length > 40 ? raw.slice(0, 40) + '...' : raw}\`` : `\`${JSON.stringify(raw)}\``;
+      throw new DataError(
+        diagnostic('badValue', { expected: result.expected, column: spec.name, found: shown }, source, span, {
+          label: `feature \`${spec.name}\` is \`${spec.kind}\``,
+        }),
+      );
+    });
+  }
+}

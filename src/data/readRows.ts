@@ -1,0 +1,151 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline, type Duplex, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { parse as csvParse } from 'csv-parse';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile } from '../source/sourceFile.js';
+import { DataError } from './dataError.js';
+
+/** A value as a data file holds it: CSV fields are strings; JSON keeps its types. */
+export type RawValue = string | number | boolean | null | readonly RawValue[] | { readonly [key: string]: RawValue };
+
+/** One record, with where it came from so a bad value can be shown in context. */
+export interface RawRow {
+  /** 1-based line of the record in the (decompressed) file. */
+  readonly line: number;
+  /** The record's text as written. */
+  readonly raw: string;
+  readonly values: ReadonlyMap<string, RawValue>;
+}
+
+export type DataFormat = 'csv' | 'jsonl';
+
+export function formatOf(path: string): DataFormat | undefined {
+  const plain = path.replace(/\.gz$/, '');
+  if (/\.(csv|tsv)$/i.test(plain)) return 'csv';
+  if (/\.(jsonl|ndjson)$/i.test(plain)) return 'jsonl';
+  return undefined;
+}
+
+/** A diagnostic about a whole file: it has no code to show, so the frame is empty. */
+function fileError(key: 'dataUnreadable' | 'emptyData' | 'truncatedData', path: string, reason = ''): DataError {
+  const source = new SourceFile(path, '');
+  return new DataError(
+    key === 'emptyData'
+      ? diagnostic('emptyData', { path }, source, { start: 0, end: 0 })
+      : diagnostic(key, { path, reason }, source, { start: 0, end: 0 }),
+  );
+}
+
+/**
+ * The file's bytes, decompressed when it ends in `.gz`, then `last` if given. Built with
+ * `pipeline` so an error anywhere (a truncated gzip) reaches whoever iterates the result.
+ */
+function open(path: string, last?: Duplex): Readable {
+  const streams: (Readable | Duplex)[] = [createReadStream(path)];
+  if (path.endsWith('.gz')) streams.push(createGunzip());
+  if (last) streams.push(last);
+  if (streams.length === 1) return streams[0] as Readable;
+  // The callback form keeps pipeline from throwing; the error surfaces through iteration.
+  return pipeline(streams as unknown as [Readable, Duplex], () => undefined) as unknown as Readable;
+}
+
+/** Splits a byte stream into lines as they arrive. */
+async function* linesOf(stream: Readable): AsyncGenerator<string> {
+  let rest = '';
+  // A multi-byte character can straddle two chunks; the decoder holds its first bytes back.
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of stream) {
+    const text = rest + decoder.write(chunk as Buffer);
+    const parts = text.split('\n');
+    rest = parts.pop()!;
+    for (const p of parts) yield p.replace(/\r$/, '');
+  }
+  rest += decoder.end();
+  if (rest !== '') yield rest.replace(/\r$/, '');
+}
+
+/** Turns stream errors (a truncated gzip, a vanished file) into data diagnostics. */
+function streamError(error: unknown, path: string): DataError {
+  if (error instanceof DataError) return error;
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header check|invalid/i.test(e.message)) {
+    return fileError('truncatedData', path, e.message);
+  }
+  if (e.code === 'ENOENT') return fileError('dataUnreadable', path, 'no such file');
+  if (e.code === 'EISDIR') return fileError('dataUnreadable', path, 'it is a directory');
+  return fileError('dataUnreadable', path, e.message);
+}
+
+/**
+ * Streams the records of a CSV or JSONL file, plain or gzipped, reading only as far as
+ * the consumer asks. The CSV header names the columns; a row with a different number of
+ * fields, an empty file, a truncated gzip or a line that is not a JSON object is a
+ * `DataError` naming the file and line.
+ */
+export async function* readRows(path: string, format: DataFormat | undefined = formatOf(path)): AsyncGenerator<RawRow> {
+  if (format === undefined) throw fileError('dataUnreadable', path, 'unknown format; name the file `.csv`, `.jsonl`, or either with `.gz`');
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw fileError('dataUnreadable', path, 'it is a directory');
+  } catch (error) {
+    throw streamError(error, path);
+  }
+  let count = 0;
+  try {
+    if (format === 'csv') {
+      const delimiter = /\.tsv(\.gz)?$/i.test(path) ? '\t' : ',';
+      const parser = open(path, csvParse({ delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true, bom: true }));
+      let header: string[] | undefined;
+      for await (const chunk of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+        const raw = chunk.raw.replace(/\r?\n$/, '');
+        const line = chunk.info.lines - (raw.split('\n').length - 1);
+        if (!header) {
+          header = chunk.record;
+          continue;
+        }
+        if (chunk.record.length !== header.length) {
+          const source = new SourceFile(path, raw, line - 1);
+          throw new DataError(
+            diagnostic('raggedRow', { count: String(chunk.record.length), expected: String(header.length) }, source, { start: 0, end: raw.length }, {
+              label: `${chunk.record.length} fields`,
+              notes: [`the header names: ${header.join(', ')}`],
+            }),
+          );
+        }
+        count++;
+        yield { line, raw, values: new Map(header.map((h, i) => [h, chunk.record[i]!])) };
+      }
+    } else {
+      let line = 0;
+      for await (const text of linesOf(open(path))) {
+        line++;
+        if (text.trim() === '') continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          const source = new SourceFile(path, text, line - 1);
+          throw new DataError(diagnostic('invalidRecord', { expected: 'a JSON object', reason: (error as Error).message }, source, { start: 0, end: text.length }));
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          const source = new SourceFile(path, text, line - 1);
+          throw new DataError(diagnostic('invalidRecord', { expected: 'a JSON object', reason: `found ${Array.isArray(value) ? 'an array' : typeof value}` }, source, { start: 0, end: text.length }));
+        }
+        count++;
+        yield { line, raw: text, values: new Map(Object.entries(value as Record<string, RawValue>)) };
+      }
+    }
+  } catch (error) {
+    throw streamError(error, path);
+  }
+  if (count === 0) throw fileError('emptyData', path);
+}
+
+/** The column names of a data file: the CSV header, or the keys of the first JSONL record. */
+export async function readColumns(path: string): Promise<string[]> {
+  for await (const row of readRows(path)) return [...row.values.keys()];
+  return [];
+}
