@@ -7,7 +7,9 @@ export type FieldValue =
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'keys'; readonly keys: readonly string[]; readonly values: readonly number[] | null }
   | { readonly kind: 'vector'; readonly values: readonly number[] }
-  | { readonly kind: 'tokens'; readonly tokens: readonly string[] };
+  | { readonly kind: 'tokens'; readonly tokens: readonly string[] }
+  /** Integer ids after `hash` or `vocab`: one per key or token, with weights for weighted keys. */
+  | { readonly kind: 'ids'; readonly ids: readonly number[]; readonly values: readonly number[] | null };
 
 /** What a feature declaration asks of its column. */
 export interface FieldSpec {

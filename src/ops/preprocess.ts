@@ -59,7 +59,7 @@ export const preprocessOps: readonly OpDefinition[] = [
     name: 'vocab_lookup',
     family: 'preprocess',
     grad: 'none',
-    doc: 'strings to ids by a vocabulary of the `max` most frequent training values (seen at least `min_count` times); the rest share `oov` buckets',
+    doc: 'strings to ids by a vocabulary of the `max` most frequent training values (seen at least `min_count` times): 0 for a missing value, 1..oov for the rest (hashed), then the vocabulary in order',
     params: [tensorParam('x'), { name: 'max', kind: 'int', default: 100000 }, { name: 'oov', kind: 'int', default: 1 }, { name: 'min_count', kind: 'int', default: 1 }, { name: 'vocabulary', kind: 'any', default: null }],
     infer(input) {
       const x = dense(input, 'x');
@@ -67,7 +67,7 @@ export const preprocessOps: readonly OpDefinition[] = [
       const max = input.attrs['max'] as number;
       const oov = input.attrs['oov'] as number;
       if (!(max >= 1) || !(oov >= 1)) return typeError('`max` and `oov` must be at least 1', [], max >= 1 ? 'oov' : 'max');
-      return ok(tensor('i32', x.shape, max + oov));
+      return ok(tensor('i32', x.shape, 1 + oov + max));
     },
   },
   {

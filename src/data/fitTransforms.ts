@@ -1,0 +1,134 @@
+import type { AttrValue } from '../semantic/graph.js';
+import { applyTransform, isFitted, type TransformStep } from './applyTransform.js';
+import type { FieldValue } from './decodeField.js';
+
+/** At most this many values are kept per feature to place quantile boundaries. */
+export const quantileSampleSize = 200_000;
+
+interface Accumulator {
+  add(v: FieldValue): void;
+  result(): Record<string, AttrValue>;
+}
+
+/** Mean and standard deviation by Welford's update, stable over millions of rows. */
+function zscoreAccumulator(): Accumulator {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  return {
+    add(v) {
+      if (v.kind !== 'number') return;
+      n++;
+      const d = v.value - mean;
+      mean += d / n;
+      m2 += d * (v.value - mean);
+    },
+    result() {
+      const std = n > 0 ? Math.sqrt(m2 / n) : 0;
+      // A constant column would divide by zero; it is left centred and unscaled.
+      return { mean, std: std > 0 ? std : 1 };
+    },
+  };
+}
+
+/** The `max` most frequent values seen at least `min_count` times, most frequent first, ties by value. */
+function vocabAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
+  const counts = new Map<string, number>();
+  const count = (s: string): void => {
+    if (s !== '') counts.set(s, (counts.get(s) ?? 0) + 1);
+  };
+  return {
+    add(v) {
+      if (v.kind === 'string') count(v.value);
+      else if (v.kind === 'tokens') v.tokens.forEach(count);
+      else if (v.kind === 'keys') v.keys.forEach(count);
+    },
+    result() {
+      const minCount = Number(args['min_count'] ?? 1);
+      const vocabulary = [...counts]
+        .filter(([, c]) => c >= minCount)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .slice(0, Number(args['max']))
+        .map(([v]) => v);
+      return { vocabulary };
+    },
+  };
+}
+
+/** Quantile boundaries from a uniform reservoir sample (fixed seed, so fits repeat exactly). */
+function bucketAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
+  const sample: number[] = [];
+  let seen = 0;
+  let state = 0x9e3779b9;
+  const random = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  return {
+    add(v) {
+      if (v.kind !== 'number') return;
+      seen++;
+      if (sample.length < quantileSampleSize) sample.push(v.value);
+      else {
+        const j = Math.floor(random() * seen);
+        if (j < quantileSampleSize) sample[j] = v.value;
+      }
+    },
+    result() {
+      const bins = Number(args['bins']);
+      const sorted = Float64Array.from(sample).sort();
+      const boundaries: number[] = [];
+      for (let i = 1; i < bins; i++) {
+        const q = sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / bins))];
+        if (q !== undefined && (boundaries.length === 0 || q > boundaries[boundaries.length - 1]!)) boundaries.push(q);
+      }
+      return { boundaries };
+    },
+  };
+}
+
+function accumulatorFor(step: TransformStep): Accumulator {
+  switch (step.op) {
+    case 'zscore':
+      return zscoreAccumulator();
+    case 'vocab_lookup':
+      return vocabAccumulator(step.args);
+    default:
+      return bucketAccumulator(step.args);
+  }
+}
+
+/**
+ * The fitting pre-pass: for every feature pipeline, statistics for its first unfitted
+ * transform are gathered over the training rows (earlier transforms applied first); a
+ * pipeline with two fitted transforms needs a second pass, and so on. Returns the
+ * pipelines with every fitted transform's arguments filled in.
+ */
+export async function fitTransforms(
+  pipelines: readonly (readonly TransformStep[])[],
+  rows: () => AsyncIterable<readonly FieldValue[]>,
+): Promise<TransformStep[][]> {
+  const fitted = pipelines.map((p) => p.map((s) => ({ ...s, args: { ...s.args } })));
+  for (let pass = 0; pass < 8; pass++) {
+    const pending = fitted.map((p) => p.findIndex((s) => !isFitted(s)));
+    if (pending.every((i) => i < 0)) break;
+    const accumulators = pending.map((i, f) => (i < 0 ? null : accumulatorFor(fitted[f]![i]!)));
+    for await (const row of rows()) {
+      row.forEach((value, f) => {
+        const acc = accumulators[f];
+        if (!acc) return;
+        let v = value;
+        for (let s = 0; s < pending[f]!; s++) v = applyTransform(fitted[f]![s]!, v);
+        acc.add(v);
+      });
+    }
+    accumulators.forEach((acc, f) => {
+      if (!acc) return;
+      const step = fitted[f]![pending[f]!]!;
+      fitted[f]![pending[f]!] = { ...step, args: { ...step.args, ...acc.result() } };
+    });
+  }
+  return fitted;
+}
