@@ -25,12 +25,14 @@ export const preprocessOps: readonly OpDefinition[] = [
     family: 'preprocess',
     grad: 'none',
     doc: 'the index of the bucket holding x: `bins` quantile buckets fitted on the training split, or explicit `boundaries`',
-    params: [tensorParam('x'), { name: 'bins', kind: 'int', default: 10 }, { name: 'boundaries', kind: 'floats', default: null }],
+    params: [tensorParam('x'), { name: 'bins', kind: 'int', default: null }, { name: 'boundaries', kind: 'floats', default: null }],
     infer(input) {
       const x = dense(input, 'x');
       if (!x || x.dtype !== 'f32') return typeError(`takes a continuous feature, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
       const boundaries = input.attrs['boundaries'] as number[] | null;
-      const bins = boundaries ? boundaries.length + 1 : (input.attrs['bins'] as number);
+      // Fitting fills `boundaries` and keeps `bins`, so the id space (the type) does not change.
+      const bins = (input.attrs['bins'] as number | null) ?? (boundaries ? boundaries.length + 1 : null);
+      if (bins === null) return typeError('needs `bins` (fitted quantiles) or `boundaries`', [], 'bins');
       if (!(bins >= 2)) return typeError('needs at least 2 buckets', [], 'bins');
       const shape = x.shape.length === 2 && x.shape[1] === 1 ? [x.shape[0]!] : x.shape;
       return ok(tensor('i32', shape, bins), { bins });

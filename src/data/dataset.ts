@@ -1,0 +1,127 @@
+import { dirname, isAbsolute, join } from 'node:path';
+import type { IrFeature, IrGraph, IrType } from '../ir/ir.js';
+import type { AttrValue } from '../semantic/graph.js';
+import { applyTransform, type TransformStep } from './applyTransform.js';
+import { ShuffleBuffer, packBatch, type Batch } from './batch.js';
+import { RowDecoder } from './decodeRow.js';
+import type { FieldValue } from './decodeField.js';
+import { fitTransforms } from './fitTransforms.js';
+import { formatOf, readRows } from './readRows.js';
+import { partOf, splitRule, type Part, type SplitRule } from './split.js';
+
+/** Where the rows come from: one file split by a rule, or separate train and test files. */
+export type DataSource =
+  | { readonly kind: 'file'; readonly path: string; readonly split: SplitRule }
+  | { readonly kind: 'files'; readonly train: string; readonly test: string };
+
+/** Reads the `data` setting (`csv("f.csv", split: holdout(every: 6))`, `files(train: ..., test: ...)`); paths are relative to the model file. */
+export function dataSource(setting: AttrValue | undefined, modelPath: string, override?: string): DataSource | undefined {
+  const resolve = (p: string): string => (isAbsolute(p) ? p : join(dirname(modelPath), p));
+  const record = setting as { fn?: string; args?: Record<string, AttrValue>; positional?: AttrValue[] } | undefined;
+  if (override !== undefined) return { kind: 'file', path: override, split: splitRule(record?.args?.['split']) };
+  if (!record) return undefined;
+  if (record.fn === 'files') return { kind: 'files', train: resolve(String(record.args?.['train'])), test: resolve(String(record.args?.['test'])) };
+  const path = record.positional?.[0] ?? record.args?.['path'];
+  if (typeof path !== 'string') return undefined;
+  return { kind: 'file', path: resolve(path), split: splitRule(record.args?.['split']) };
+}
+
+/** A feature the model reads, with its transforms and the IR type of its final value. */
+interface Column {
+  readonly feature: IrFeature;
+  readonly steps: TransformStep[];
+  readonly type: IrType;
+}
+
+/**
+ * The training data of one model: which columns to read, the fitting pre-pass, and
+ * batches of one part (train or test) packed for the backends. Rows are streamed;
+ * nothing holds the whole file.
+ */
+export class Dataset {
+  private columns: Column[];
+
+  constructor(
+    private graph: IrGraph,
+    readonly source: DataSource,
+  ) {
+    this.columns = graph.features.flatMap((f) => {
+      const type = finalType(graph, f);
+      return type ? [{ feature: f, steps: f.transforms.map((t) => ({ op: t.op, args: t.args })), type }] : [];
+    });
+  }
+
+  /** The features and labels read from data (those the model uses). */
+  get names(): string[] {
+    return this.columns.map((c) => c.feature.name);
+  }
+
+  private async *decoded(part: Part): AsyncGenerator<FieldValue[]> {
+    const path = this.source.kind === 'files' ? (part === 'train' ? this.source.train : this.source.test) : this.source.path;
+    const decoder = new RowDecoder(path, this.columns.map((c) => c.feature), formatOf(path) ?? 'csv');
+    let index = 0;
+    for await (const row of readRows(path)) {
+      const mine = this.source.kind === 'files' || partOf(this.source.split, index, row) === part;
+      index++;
+      if (mine) yield decoder.decode(row);
+    }
+  }
+
+  /** Fits every fitted transform on the training part; returns the IR with the statistics in place. */
+  async fit(): Promise<IrGraph> {
+    const fitted = await fitTransforms(this.columns.map((c) => c.steps), () => this.decoded('train'));
+    this.columns = this.columns.map((c, i) => ({ ...c, steps: fitted[i]! }));
+    const byFeature = new Map(this.columns.map((c) => [`${c.feature.role}:${c.feature.name}`, c.steps]));
+    const features = this.graph.features.map((f) => {
+      const steps = byFeature.get(`${f.role}:${f.name}`);
+      return steps ? { ...f, transforms: f.transforms.map((t, k) => ({ ...t, args: steps[k]!.args })) } : f;
+    });
+    // The same statistics go into the transform nodes, which the ONNX export reads.
+    const nodes = [...this.graph.nodes];
+    for (const f of features) {
+      let at = f.node;
+      for (const t of f.transforms) {
+        const next = nodes.findIndex((n) => n.op === t.op && n.inputs[0] === at);
+        if (next < 0) break;
+        nodes[next] = { ...nodes[next]!, attrs: { ...nodes[next]!.attrs, ...t.args } };
+        at = next;
+      }
+    }
+    this.graph = { ...this.graph, features, nodes };
+    return this.graph;
+  }
+
+  /** Batches of a part, transformed and packed; shuffled through a seeded buffer when `shuffle` > 0. */
+  async *batches(part: Part, size: number, options: { shuffle?: number; seed?: number } = {}): AsyncGenerator<Batch> {
+    const names = this.names;
+    const types = this.columns.map((c) => c.type);
+    const buffer = options.shuffle ? new ShuffleBuffer<FieldValue[]>(options.shuffle, options.seed ?? 1) : null;
+    let pending: FieldValue[][] = [];
+    const take = function* (example: FieldValue[] | undefined): Generator<Batch> {
+      if (!example) return;
+      pending.push(example);
+      if (pending.length === size) {
+        yield packBatch(names, types, pending);
+        pending = [];
+      }
+    };
+    for await (const values of this.decoded(part)) {
+      const example = values.map((v, i) => this.columns[i]!.steps.reduce((acc, s) => applyTransform(s, acc), v));
+      yield* take(buffer ? buffer.push(example) : example);
+    }
+    if (buffer) for (const example of buffer.drain()) yield* take(example);
+    if (pending.length > 0) yield packBatch(names, types, pending);
+  }
+}
+
+/** The type of a feature's value after its transforms, or undefined when the model does not use it. */
+function finalType(graph: IrGraph, f: IrFeature): IrType | undefined {
+  let at = f.node;
+  for (const t of f.transforms) {
+    const next = graph.nodes.findIndex((n) => n.op === t.op && n.inputs[0] === at);
+    if (next < 0) return undefined;
+    at = next;
+  }
+  const used = f.role === 'label' || graph.nodes.some((n) => n.inputs.includes(at)) || graph.outputs.some((o) => o.node === at);
+  return used ? graph.nodes[at]?.type : undefined;
+}
