@@ -1,17 +1,8 @@
+import type { Batch, BatchColumn } from '../ir/batch.js';
 import type { IrType } from '../ir/ir.js';
+
+export type { Batch, BatchColumn };
 import type { FieldValue } from './decodeField.js';
-
-/** A feature's values for a batch, as the backends take them. */
-export type BatchColumn =
-  | { readonly kind: 'dense'; readonly dtype: 'f32' | 'i32'; readonly shape: readonly number[]; readonly data: Float32Array | Int32Array }
-  /** Ragged ids per example: example i holds `ids[offsets[i] .. offsets[i+1])`, with `values` as weights if weighted. */
-  | { readonly kind: 'sparse'; readonly ids: Int32Array; readonly values: Float32Array | null; readonly offsets: Int32Array };
-
-export interface Batch {
-  readonly size: number;
-  /** By feature (or label) name. */
-  readonly columns: ReadonlyMap<string, BatchColumn>;
-}
 
 /**
  * Packs examples (one value per feature, after transforms) into columns shaped by each

@@ -1,0 +1,139 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { IrNode } from '../../ir/ir.js';
+import type { AttrValue } from '../../semantic/graph.js';
+import type { Tf } from './loadTf.js';
+
+type Tensor = tfTypes.Tensor;
+
+/** Builds one IR node's value from its inputs' values. */
+export type Emitter = (tf: Tf, inputs: readonly Tensor[], attrs: Readonly<Record<string, AttrValue>>, node: IrNode) => Tensor;
+
+const unary = (f: (tf: Tf, x: Tensor, attrs: Readonly<Record<string, AttrValue>>) => Tensor): Emitter => (tf, [x], attrs) => f(tf, x!, attrs);
+const binary = (f: (tf: Tf, a: Tensor, b: Tensor) => Tensor): Emitter => (tf, [a, b]) => f(tf, a!, b!);
+
+/** `a @ b`; a rank-1 `b` is a vector. */
+function matmul(tf: Tf, a: Tensor, b: Tensor): Tensor {
+  if (b.rank === 1) return tf.squeeze(matmul(tf, a, tf.expandDims(b, 1)), [-1]);
+  if (a.rank === 2 && b.rank === 2) return tf.matMul(a as tfTypes.Tensor2D, b as tfTypes.Tensor2D);
+  // Leading axes of `a` fold into rows when `b` is a plain matrix, which keeps to the fast path.
+  if (b.rank === 2) {
+    const rows = a.shape.slice(0, -1);
+    const flat = tf.reshape(a, [-1, a.shape[a.rank - 1]!]);
+    return tf.reshape(tf.matMul(flat as tfTypes.Tensor2D, b as tfTypes.Tensor2D), [...rows, b.shape[1]!]);
+  }
+  return tf.matMul(a, b);
+}
+
+/** Mean or sum of table rows per example; `ids` is `[B]` (one id) or `[B, L]` (a bag), 0 counting as padding in a bag. */
+function embeddingLookup(tf: Tf, ids: Tensor, table: Tensor, combiner: string): Tensor {
+  const rows = tf.gather(table, tf.cast(ids, 'int32'));
+  if (combiner === 'none' || ids.rank === 1) return rows;
+  const mask = tf.expandDims(tf.cast(tf.notEqual(ids, 0), 'float32'), -1);
+  const summed = tf.sum(tf.mul(rows, mask), 1);
+  if (combiner === 'sum') return summed;
+  return tf.div(summed, tf.maximum(tf.sum(mask, 1), 1));
+}
+
+/**
+ * The TF.js emitter of every op the TF.js program runs, keyed by op name. Graph plumbing
+ * (`input`, `arg`, `call`) is handled by the program; `param` becomes a variable;
+ * preprocessing runs in the data stage before a batch reaches the graph.
+ */
+export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
+  ['neg', unary((tf, x) => tf.neg(x))],
+  ['abs', unary((tf, x) => tf.abs(x))],
+  ['exp', unary((tf, x) => tf.exp(x))],
+  ['log', unary((tf, x) => tf.log(x))],
+  ['log1p', unary((tf, x) => tf.log1p(x))],
+  ['sqrt', unary((tf, x) => tf.sqrt(x))],
+  ['square', unary((tf, x) => tf.square(x))],
+  ['relu', unary((tf, x) => tf.relu(x))],
+  ['leaky_relu', unary((tf, x, a) => tf.leakyRelu(x, Number(a['alpha'])))],
+  ['elu', unary((tf, x) => tf.elu(x))],
+  // The tanh approximation, as ONNX's Gelu(approximate="tanh") computes it.
+  ['gelu', unary((tf, x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))))))))],
+  ['sigmoid', unary((tf, x) => tf.sigmoid(x))],
+  ['tanh', unary((tf, x) => tf.tanh(x))],
+  ['softplus', unary((tf, x) => tf.softplus(x))],
+  ['clip', unary((tf, x, a) => tf.clipByValue(x, Number(a['min']), Number(a['max'])))],
+  ['add', binary((tf, a, b) => tf.add(a, b))],
+  ['sub', binary((tf, a, b) => tf.sub(a, b))],
+  ['mul', binary((tf, a, b) => tf.mul(a, b))],
+  ['div', binary((tf, a, b) => tf.div(a, b))],
+  ['pow', binary((tf, a, b) => tf.pow(a, b))],
+  ['mod', binary((tf, a, b) => tf.mod(a, b))],
+  ['minimum', binary((tf, a, b) => tf.minimum(a, b))],
+  ['maximum', binary((tf, a, b) => tf.maximum(a, b))],
+  ['equal', binary((tf, a, b) => tf.equal(a, b))],
+  ['not_equal', binary((tf, a, b) => tf.notEqual(a, b))],
+  ['less', binary((tf, a, b) => tf.less(a, b))],
+  ['less_equal', binary((tf, a, b) => tf.lessEqual(a, b))],
+  ['greater', binary((tf, a, b) => tf.greater(a, b))],
+  ['greater_equal', binary((tf, a, b) => tf.greaterEqual(a, b))],
+  ['logical_and', binary((tf, a, b) => tf.logicalAnd(a, b))],
+  ['logical_or', binary((tf, a, b) => tf.logicalOr(a, b))],
+  ['logical_not', unary((tf, x) => tf.logicalNot(x))],
+  ['where', (tf, [c, a, b]) => tf.where(c!, a!, b!)],
+  ['cast', unary((tf, x, a) => tf.cast(x, ({ f32: 'float32', i32: 'int32', i64: 'int32', bool: 'bool' } as const)[a['dtype'] as 'f32'] ?? 'float32'))],
+  ['matmul', binary(matmul)],
+  ['sum', unary((tf, x, a) => tf.sum(x, a['axes'] as number[], a['keepdims'] === true))],
+  ['mean', unary((tf, x, a) => tf.mean(x, a['axes'] as number[], a['keepdims'] === true))],
+  ['max', unary((tf, x, a) => tf.max(x, a['axes'] as number[], a['keepdims'] === true))],
+  ['min', unary((tf, x, a) => tf.min(x, a['axes'] as number[], a['keepdims'] === true))],
+  ['reshape', unary((tf, x, a) => tf.reshape(x, (a['shape'] as number[]).map((d, i) => (d === 0 ? x.shape[i]! : d))))],
+  ['concat', (tf, xs, a) => tf.concat(xs as Tensor[], Number(a['axis']))],
+  ['slice', unary((tf, x, a) => sliceTensor(tf, x, a['spec'] as readonly AttrValue[]))],
+  ['transpose', unary((tf, x, a) => tf.transpose(x, a['perm'] as number[]))],
+  ['expand_dims', unary((tf, x, a) => tf.expandDims(x, Number(a['axis'])))],
+  ['squeeze', unary((tf, x, a) => tf.squeeze(x, [Number(a['axis'])]))],
+  ['softmax', unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.softmax(x) : tf.div(tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))), tf.sum(tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))), Number(a['axis']), true))))],
+  ['log_softmax', unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.logSoftmax(x) : tf.sub(x, tf.logSumExp(x, Number(a['axis']), true))))],
+  ['one_hot', unary((tf, x, a) => tf.cast(tf.oneHot(tf.cast(x, 'int32') as tfTypes.Tensor1D, Number(a['depth'])), 'float32'))],
+  ['embedding_lookup', (tf, [ids, table], a) => embeddingLookup(tf, ids!, table!, String(a['combiner']))],
+  ['sequence_mask', unary((tf, x) => tf.cast(tf.notEqual(x, 0), 'float32'))],
+  [
+    'binary_cross_entropy',
+    (tf, [p, y], a) => {
+      const eps = Number(a['eps']);
+      const q = tf.clipByValue(p!, eps, 1 - eps);
+      return tf.neg(tf.add(tf.mul(y!, tf.log(q)), tf.mul(tf.sub(1, y!), tf.log(tf.sub(1, q)))));
+    },
+  ],
+  [
+    'softmax_cross_entropy',
+    (tf, [logits, labels]) => {
+      const depth = logits!.shape[logits!.rank - 1]!;
+      const onehot = tf.oneHot(tf.cast(labels!, 'int32') as tfTypes.Tensor1D, depth);
+      return tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits!)), -1));
+    },
+  ],
+]);
+
+/** `x[i]` and `x[a:b:c]` per axis, as the IR's `slice` spec says: a number indexes (dropping the axis), `[start, stop, step]` slices. */
+function sliceTensor(tf: Tf, x: Tensor, spec: readonly AttrValue[]): Tensor {
+  const begin: number[] = [];
+  const end: number[] = [];
+  const strides: number[] = [];
+  let shrink = 0;
+  x.shape.forEach((size, axis) => {
+    const s = spec[axis];
+    if (s === undefined) {
+      begin.push(0);
+      end.push(size);
+      strides.push(1);
+    } else if (typeof s === 'number') {
+      const i = s < 0 ? s + size : s;
+      begin.push(i);
+      end.push(i + 1);
+      strides.push(1);
+      shrink |= 1 << axis;
+    } else {
+      const [start, stop, step] = s as [number | null, number | null, number];
+      const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + size) : Math.min(i, size));
+      begin.push(norm(start, 0));
+      end.push(norm(stop, size));
+      strides.push(step);
+    }
+  });
+  return tf.stridedSlice(x, begin, end, strides, 0, 0, 0, 0, shrink);
+}

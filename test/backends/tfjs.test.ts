@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { emitters } from '../../src/backends/tfjs/emitters.js';
+import { loadTf, type Tf } from '../../src/backends/tfjs/loadTf.js';
+import { TfProgram } from '../../src/backends/tfjs/program.js';
+import { Dataset, dataSource } from '../../src/data/dataset.js';
+import { compileModel } from '../../src/ir/compileModel.js';
+import type { IrNode } from '../../src/ir/ir.js';
+import { opRegistry } from '../../src/ops/registry.js';
+import { checkFile, repoRoot } from '../helpers/semanticCases.js';
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await loadTf('cpu')).tf;
+});
+
+const node = {} as IrNode;
+const run = (op: string, inputs: unknown[], attrs: Record<string, unknown> = {}): number[] =>
+  Array.from(emitters.get(op)!(tf, inputs as never, attrs as never, node).dataSync());
+
+describe('TF.js emitters', () => {
+  test('cover every op the program runs (the rest: data stage, metrics in the trainer, plumbing)', () => {
+    const elsewhere = new Set(['param', 'const', 'dropout', 'input', 'arg', 'call']);
+    for (const op of opRegistry.values()) {
+      if (op.family === 'preprocess' || op.family === 'metric' || elsewhere.has(op.name)) continue;
+      expect({ op: op.name, emitter: emitters.has(op.name) }).toEqual({ op: op.name, emitter: true });
+    }
+  });
+
+  test('matmul of a rank-3 tensor by a matrix', () => {
+    const a = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
+    const b = tf.tensor2d([1, 0, 0, 1, 1, 1], [2, 3]);
+    // Reference: each row [r0, r1] of `a` times b = [[1, 0, 0], [1, 1, 1]] is [r0 + r1, r1, r1].
+    const rows = [[1, 2], [3, 4], [5, 6], [7, 8]];
+    expect(run('matmul', [a, b])).toEqual(rows.flatMap(([r0, r1]) => [r0! + r1!, r1!, r1!]));
+  });
+
+  test('slice: an index drops its axis, a slice keeps it', () => {
+    const x = tf.tensor3d([...Array(24).keys()], [2, 3, 4]);
+    expect(run('slice', [x], { spec: [[null, null, 1], 1, [1, 3, 1]] })).toEqual([5, 6, 17, 18]);
+    expect(emitters.get('slice')!(tf, [x], { spec: [[null, null, 1], 1, [1, 3, 1]] }, node).shape).toEqual([2, 2]);
+  });
+
+  test('embedding lookup: a bag averages its ids and skips padding (id 0)', () => {
+    const table = tf.tensor2d([0, 0, 1, 2, 3, 4, 5, 6], [4, 2]);
+    const ids = tf.tensor2d([1, 2, 0, 3, 0, 0], [2, 3], 'int32');
+    expect(run('embedding_lookup', [ids, table], { combiner: 'mean' })).toEqual([2, 3, 5, 6]);
+    expect(run('embedding_lookup', [ids, table], { combiner: 'sum' })).toEqual([4, 6, 5, 6]);
+    expect(run('embedding_lookup', [tf.tensor1d([3, 1], 'int32'), table], { combiner: 'mean' })).toEqual([5, 6, 1, 2]);
+  });
+
+  test('losses against their formulas', () => {
+    const p = tf.tensor1d([0.9, 0.2]);
+    const y = tf.tensor1d([1, 0]);
+    const bce = run('binary_cross_entropy', [p, y], { eps: 1e-7 });
+    expect(bce[0]).toBeCloseTo(-Math.log(0.9), 6);
+    expect(bce[1]).toBeCloseTo(-Math.log(0.8), 6);
+    const logits = tf.tensor2d([2, 1, 0], [1, 3]);
+    const z = Math.log(Math.exp(2) + Math.exp(1) + 1);
+    expect(run('softmax_cross_entropy', [logits, tf.tensor1d([1], 'int32')])[0]).toBeCloseTo(z - 1, 6);
+  });
+
+  test('gelu uses the tanh approximation; softmax on a middle axis normalizes that axis', () => {
+    const g = (x: number): number => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+    run('gelu', [tf.tensor1d([-1, 0.5, 2])]).forEach((v, i) => expect(v).toBeCloseTo(g([-1, 0.5, 2][i]!), 6));
+    const s = run('softmax', [tf.tensor3d([1, 2, 3, 4], [1, 2, 2])], { axis: 1 });
+    expect(s[0]! + s[2]!).toBeCloseTo(1, 6);
+    expect(s[1]! + s[3]!).toBeCloseTo(1, 6);
+  });
+});
+
+describe('the flights model as a TF.js program', () => {
+  test('runs forward on a batch of the sample: probabilities in (0, 1) and a finite loss', async () => {
+    const modelPath = join(repoRoot, 'models', 'flights.bird');
+    const graph = compileModel(checkFile(modelPath, repoRoot).models[0]!).graph;
+    const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!);
+    const fitted = await dataset.fit();
+    const program = new TfProgram(tf, fitted, 7);
+    const output = fitted.outputs[0]!.node;
+    const loss = fitted.train!.loss!;
+    for await (const batch of dataset.batches('train', 256)) {
+      const values = program.forward(batch, [output, loss]);
+      const p = values.get(output)!;
+      expect(p.shape).toEqual([256, 1]);
+      const ps = Array.from(p.dataSync());
+      expect(ps.every((x) => x > 0 && x < 1)).toBe(true);
+      const l = values.get(loss)!.dataSync()[0]!;
+      expect(Number.isFinite(l)).toBe(true);
+      expect(l).toBeGreaterThan(0.2);
+      expect(l).toBeLessThan(3);
+      break;
+    }
+    expect([...program.variables.values()].map((v) => v.name)).toContain('mlp_0/dense_0/w');
+    program.dispose();
+  });
+});
