@@ -67,9 +67,23 @@ export class Dataset {
     }
   }
 
+  /** Rows in the training part, known after `fit`. */
+  trainRows = 0;
+
   /** Fits every fitted transform on the training part; returns the IR with the statistics in place. */
   async fit(): Promise<IrGraph> {
-    const fitted = await fitTransforms(this.columns.map((c) => c.steps), () => this.decoded('train'));
+    let counted = 0;
+    const train = (): AsyncGenerator<FieldValue[]> => this.decoded('train');
+    const counting = async function* (): AsyncGenerator<FieldValue[]> {
+      counted = 0;
+      for await (const row of train()) {
+        counted++;
+        yield row;
+      }
+    };
+    const fitted = await fitTransforms(this.columns.map((c) => c.steps), counting);
+    if (counted === 0) for await (const row of counting()) void row;
+    this.trainRows = counted;
     this.columns = this.columns.map((c, i) => ({ ...c, steps: fitted[i]! }));
     const byFeature = new Map(this.columns.map((c) => [`${c.feature.role}:${c.feature.name}`, c.steps]));
     const features = this.graph.features.map((f) => {

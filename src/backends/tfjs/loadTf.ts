@@ -13,6 +13,8 @@ export const backendOrder: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'
  * imported only if present, and its absence is not an error.
  */
 export async function loadTf(wanted?: BackendName): Promise<{ tf: Tf; backend: BackendName }> {
+  // Production mode: no debug checks, and no console advice about installing tfjs-node.
+  tf.enableProdMode();
   const order = wanted ? [wanted] : backendOrder;
   for (const name of order) {
     if (name === 'tensorflow') {

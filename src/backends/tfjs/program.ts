@@ -48,33 +48,42 @@ export class TfProgram {
   readonly variables = new Map<number, tfTypes.Variable>();
   private readonly entries: Map<string, number>;
 
+  /**
+   * `external`: parameters the caller keeps outside TF.js (embedding tables handled by
+   * its own kernels); their consumers must be given as overrides to `forward`.
+   */
   constructor(
     private readonly tf: Tf,
     readonly graph: IrGraph,
     seed = 1,
+    external: ReadonlySet<number> = new Set(),
   ) {
     if (graph.functions.length > 0) throw new Error('the TF.js program needs the IR after inlining');
     this.entries = featureEntries(graph);
     graph.nodes.forEach((n, i) => {
-      if (n.op !== 'param') return;
+      if (n.op !== 'param' || external.has(n.id)) return;
       const shape = n.attrs['shape'] as number[];
       this.variables.set(n.id, tf.variable(initialValue(tf, shape, String(n.attrs['init']), Number(n.attrs['std']), seed * 7919 + i), true, String(n.attrs['name'])));
     });
   }
 
-  /** Values of `roots` (node ids) for a batch; the caller disposes them (or runs inside `tf.tidy`). */
-  forward(batch: Batch, roots: readonly number[], options: { training?: boolean } = {}): Map<number, Tensor> {
+  /**
+   * Values of `roots` (node ids) for a batch; the caller disposes them (or runs inside
+   * `tf.tidy`). `overrides` give nodes their values directly: parameters as the tensors a
+   * gradient is taken against, embedding lookups computed outside, metric results.
+   */
+  forward(batch: Batch, roots: readonly number[], options: { training?: boolean; overrides?: ReadonlyMap<number, Tensor> } = {}): Map<number, Tensor> {
     const tf = this.tf;
-    const values = new Map<number, Tensor>();
+    const values = new Map<number, Tensor>(options.overrides ?? []);
     const sparse = new Map<number, { ids: Tensor; weights: Tensor }>();
     const fed = new Map<number, BatchColumn>();
     for (const [key, node] of this.entries) {
       const column = batch.columns.get(key.slice(key.indexOf(':') + 1));
       if (column) fed.set(node, column);
     }
-    const needed = this.needed(roots, fed);
+    const needed = this.needed(roots, fed, options.overrides);
     for (const n of this.graph.nodes) {
-      if (!needed.has(n.id)) continue;
+      if (!needed.has(n.id) || values.has(n.id)) continue;
       const column = fed.get(n.id);
       if (column) {
         if (column.kind === 'dense') values.set(n.id, tf.tensor(column.data, column.shape as number[], column.dtype === 'i32' ? 'int32' : 'float32'));
@@ -115,17 +124,23 @@ export class TfProgram {
   }
 
   /** The nodes `roots` depend on, stopping at fed entries. */
-  private needed(roots: readonly number[], fed: ReadonlyMap<number, BatchColumn>): Set<number> {
+  private needed(roots: readonly number[], fed: ReadonlyMap<number, BatchColumn>, overrides?: ReadonlyMap<number, Tensor>): Set<number> {
     const needed = new Set<number>();
     const stack = [...roots];
     while (stack.length > 0) {
       const id = stack.pop()!;
       if (needed.has(id)) continue;
       needed.add(id);
-      if (fed.has(id)) continue;
+      if (fed.has(id) || overrides?.has(id)) continue;
       for (const i of this.graph.nodes[id]?.inputs ?? []) stack.push(i);
     }
     return needed;
+  }
+
+  /** The batch column feeding a node, if it is a feature's entry. */
+  columnFor(batch: Batch, node: number): BatchColumn | undefined {
+    for (const [key, entry] of this.entries) if (entry === node) return batch.columns.get(key.slice(key.indexOf(':') + 1));
+    return undefined;
   }
 
   dispose(): void {

@@ -1,0 +1,137 @@
+import type { BatchColumn } from '../ir/batch.js';
+
+/**
+ * The project's own embedding kernels. An embedding table lives in JS memory, not in a
+ * TF.js variable: the forward gathers and combines only the rows a batch touches, and the
+ * backward scatters the gradient of the combined vectors back to those rows, so the
+ * update is row-sparse and a lazy optimizer touches only them (as twml's LazyAdam did).
+ * Stock TF.js cannot do this on wasm (no `UnsortedSegmentSum`) and is slow on cpu.
+ */
+export class SparseTable {
+  readonly data: Float32Array;
+  /** Adam's moments per element, allocated on first use. */
+  private m: Float32Array | null = null;
+  private v: Float32Array | null = null;
+  private accumulator: Float32Array | null = null;
+
+  constructor(
+    readonly rows: number,
+    readonly dim: number,
+    initial: Float32Array,
+  ) {
+    this.data = initial;
+  }
+
+  /** Per example: the row ids and their weights (1, or the sparse value), 0-ids in a bag skipped. */
+  static bags(column: BatchColumn): { offsets: Int32Array; ids: Int32Array; weights: Float32Array | null; width: number | null } {
+    if (column.kind === 'sparse') return { offsets: column.offsets, ids: column.ids, weights: column.values, width: null };
+    const size = column.shape[0]!;
+    const width = column.shape.length > 1 ? column.shape[1]! : 1;
+    const offsets = new Int32Array(size + 1);
+    for (let i = 0; i <= size; i++) offsets[i] = i * width;
+    return { offsets, ids: column.data as Int32Array, weights: null, width: column.shape.length > 1 ? width : null };
+  }
+
+  /**
+   * `[B, D]` combined vectors (`mean` or `sum` over each bag, padding id 0 skipped in
+   * bags), or `[B, L, D]` per position for `none`.
+   */
+  gather(column: BatchColumn, combiner: string): { values: Float32Array; shape: number[] } {
+    const { offsets, ids, weights, width } = SparseTable.bags(column);
+    const size = offsets.length - 1;
+    const d = this.dim;
+    if (combiner === 'none') {
+      const out = new Float32Array(ids.length * d);
+      for (let k = 0; k < ids.length; k++) out.set(this.data.subarray(ids[k]! * d, ids[k]! * d + d), k * d);
+      return { values: out, shape: [size, width ?? 1, d] };
+    }
+    const out = new Float32Array(size * d);
+    const single = width === null && column.kind === 'dense';
+    for (let i = 0; i < size; i++) {
+      let count = 0;
+      const o = i * d;
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
+        const id = ids[k]!;
+        if (id === 0 && !single) continue;
+        const w = weights ? weights[k]! : 1;
+        const r = id * d;
+        for (let j = 0; j < d; j++) out[o + j]! += w * this.data[r + j]!;
+        count++;
+      }
+      if (combiner === 'mean' && count > 1) for (let j = 0; j < d; j++) out[o + j]! /= count;
+    }
+    return { values: out, shape: [size, d] };
+  }
+
+  /** The row-sparse gradient: each touched row and the sum of what it received. */
+  scatter(column: BatchColumn, combiner: string, grad: Float32Array): Map<number, Float32Array> {
+    const { offsets, ids, weights } = SparseTable.bags(column);
+    const size = offsets.length - 1;
+    const d = this.dim;
+    const single = column.kind === 'dense' && column.shape.length === 1;
+    const rows = new Map<number, Float32Array>();
+    const add = (id: number, scale: number, from: number): void => {
+      let row = rows.get(id);
+      if (!row) {
+        row = new Float32Array(d);
+        rows.set(id, row);
+      }
+      for (let j = 0; j < d; j++) row[j]! += scale * grad[from + j]!;
+    };
+    if (combiner === 'none') {
+      for (let k = 0; k < ids.length; k++) if (ids[k] !== 0) add(ids[k]!, 1, k * d);
+      return rows;
+    }
+    for (let i = 0; i < size; i++) {
+      let count = 0;
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) if (ids[k] !== 0 || single) count++;
+      const norm = combiner === 'mean' && count > 1 ? 1 / count : 1;
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
+        const id = ids[k]!;
+        if (id === 0 && !single) continue;
+        add(id, norm * (weights ? weights[k]! : 1), i * d);
+      }
+    }
+    return rows;
+  }
+
+  /** Lazy Adam: only the touched rows' moments and values change; `step` is the global step (from 1). */
+  adam(rows: Map<number, Float32Array>, lr: number, step: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-7): void {
+    const n = this.rows * this.dim;
+    this.m ??= new Float32Array(n);
+    this.v ??= new Float32Array(n);
+    const m = this.m;
+    const v = this.v;
+    const correction = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
+    for (const [id, g] of rows) {
+      const r = id * this.dim;
+      for (let j = 0; j < this.dim; j++) {
+        const k = r + j;
+        m[k] = beta1 * m[k]! + (1 - beta1) * g[j]!;
+        v[k] = beta2 * v[k]! + (1 - beta2) * g[j]! * g[j]!;
+        this.data[k]! -= (correction * m[k]!) / (Math.sqrt(v[k]!) + eps);
+      }
+    }
+  }
+
+  /** Plain and momentum SGD on touched rows (momentum kept per element, decayed lazily). */
+  sgd(rows: Map<number, Float32Array>, lr: number): void {
+    for (const [id, g] of rows) {
+      const r = id * this.dim;
+      for (let j = 0; j < this.dim; j++) this.data[r + j]! -= lr * g[j]!;
+    }
+  }
+
+  /** Adagrad on touched rows. */
+  adagrad(rows: Map<number, Float32Array>, lr: number, initial = 0.1, eps = 1e-7): void {
+    if (!this.accumulator) this.accumulator = new Float32Array(this.rows * this.dim).fill(initial);
+    const acc = this.accumulator;
+    for (const [id, g] of rows) {
+      const r = id * this.dim;
+      for (let j = 0; j < this.dim; j++) {
+        acc[r + j]! += g[j]! * g[j]!;
+        this.data[r + j]! -= (lr * g[j]!) / (Math.sqrt(acc[r + j]!) + eps);
+      }
+    }
+  }
+}

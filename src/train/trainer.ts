@@ -1,0 +1,177 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { initialValue } from '../backends/tfjs/initializers.js';
+import type { Tf } from '../backends/tfjs/loadTf.js';
+import { TfProgram } from '../backends/tfjs/program.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Batch } from '../ir/batch.js';
+import type { IrGraph, IrNode } from '../ir/ir.js';
+import { DenseOptimizer } from './denseOptimizer.js';
+import { learningRate } from './schedule.js';
+import { auc, FloatBuffer, prAuc } from './setMetrics.js';
+import { SparseTable } from './sparseTables.js';
+
+/** An embedding lookup run by the project's own kernels: its table, ids entry and combiner. */
+interface SparseLookup {
+  readonly node: IrNode;
+  readonly idsNode: number;
+  readonly table: SparseTable;
+  readonly tableNode: number;
+  readonly combiner: string;
+}
+
+export interface EpochReport {
+  readonly epoch: number;
+  readonly steps: number;
+  readonly examples: number;
+  readonly trainSeconds: number;
+  readonly examplesPerSecond: number;
+  readonly loss: number;
+  /** Metric name to value on the evaluation part. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface TrainerOptions {
+  readonly epochs: number;
+  readonly batch: number;
+  readonly seed: number;
+  readonly shuffle: number;
+  readonly onProgress?: (step: number, examples: number, loss: number, seconds: number) => void;
+}
+
+/**
+ * Trains a fitted IR graph: dense parameters as TF.js variables with the train section's
+ * optimizer, embedding tables in JS with row-sparse gradients and lazy updates, the loss
+ * differentiated by `tf.valueAndGrads`, metrics on the evaluation part after each epoch.
+ */
+export class Trainer {
+  readonly program: TfProgram;
+  private readonly lookups: SparseLookup[];
+  private readonly optimizer: DenseOptimizer;
+  private readonly dense: { node: number; variable: tfTypes.Variable }[];
+  private step = 0;
+
+  constructor(
+    private readonly tf: Tf,
+    readonly graph: IrGraph,
+    private readonly options: TrainerOptions,
+  ) {
+    // A table qualifies when only embedding lookups of fed ids read it.
+    const consumers = new Map<number, IrNode[]>();
+    for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+    const lookups: SparseLookup[] = [];
+    const tables = new Map<number, SparseTable>();
+    for (const n of graph.nodes) {
+      if (n.op !== 'embedding_lookup') continue;
+      const tableNode = graph.nodes[n.inputs[1]!]!;
+      if (tableNode.op !== 'param' || !(consumers.get(tableNode.id) ?? []).every((c) => c.op === 'embedding_lookup' && c.inputs[1] === tableNode.id)) continue;
+      let table = tables.get(tableNode.id);
+      if (!table) {
+        const shape = tableNode.attrs['shape'] as [number, number];
+        const init = tf.tidy(() => initialValue(tf, shape, String(tableNode.attrs['init']), Number(tableNode.attrs['std']), options.seed * 7919 + tableNode.id));
+        table = new SparseTable(shape[0], shape[1], init.dataSync() as Float32Array);
+        init.dispose();
+        tables.set(tableNode.id, table);
+      }
+      lookups.push({ node: n, idsNode: n.inputs[0]!, table, tableNode: tableNode.id, combiner: String(n.attrs['combiner']) });
+    }
+    this.lookups = lookups;
+    this.program = new TfProgram(tf, graph, options.seed, new Set(tables.keys()));
+    this.dense = [...this.program.variables].map(([node, variable]) => ({ node, variable }));
+    this.optimizer = new DenseOptimizer(tf, graph.train?.settings['optimizer']);
+  }
+
+  /** The embedded values of a batch for each sparse lookup, as tensors. */
+  private embedded(batch: Batch): tfTypes.Tensor[] {
+    return this.lookups.map((l) => {
+      const column = this.program.columnFor(batch, l.idsNode);
+      if (!column) throw new Error(`no batch column feeds the ids of embedding lookup %${l.node.id}`);
+      const { values, shape } = l.table.gather(column, l.combiner);
+      return this.tf.tensor(values, shape);
+    });
+  }
+
+  private overrides(inputs: readonly tfTypes.Tensor[]): Map<number, tfTypes.Tensor> {
+    const map = new Map<number, tfTypes.Tensor>();
+    this.lookups.forEach((l, i) => map.set(l.node.id, inputs[i]!));
+    this.dense.forEach((d, i) => map.set(d.node, inputs[this.lookups.length + i]!));
+    return map;
+  }
+
+  /** One optimization step on a batch; returns the loss. */
+  trainStep(batch: Batch, lr: number): number {
+    const tf = this.tf;
+    const lossNode = this.graph.train?.loss;
+    if (lossNode === null || lossNode === undefined) throw new Error('the train section has no loss');
+    this.step++;
+    const embedded = this.embedded(batch);
+    const inputs = [...embedded, ...this.dense.map((d) => d.variable as tfTypes.Tensor)];
+    const { value, grads } = tf.valueAndGrads((...xs: tfTypes.Tensor[]) => this.program.forward(batch, [lossNode], { training: true, overrides: this.overrides(xs) }).get(lossNode)! as tfTypes.Scalar)(inputs);
+    const loss = value.dataSync()[0]!;
+    this.optimizer.apply(this.dense.map((d) => d.variable), grads.slice(this.lookups.length), lr, this.step, Number(this.graph.train?.settings['weight_decay'] ?? 0));
+    this.lookups.forEach((l, i) => {
+      const column = this.program.columnFor(batch, l.idsNode)!;
+      const rows = l.table.scatter(column, l.combiner, grads[i]!.dataSync() as Float32Array);
+      if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7));
+      else if (this.optimizer.name === 'adagrad') l.table.adagrad(rows, lr);
+      else l.table.sgd(rows, lr);
+    });
+    value.dispose();
+    grads.forEach((g) => g.dispose());
+    embedded.forEach((e) => e.dispose());
+    return loss;
+  }
+
+  /** Metrics of the train section over a part of the data, by name. */
+  async evaluate(batches: AsyncIterable<Batch>): Promise<Record<string, number>> {
+    const tf = this.tf;
+    const metricNodes = this.graph.nodes.filter((n) => n.op.startsWith('metric_'));
+    const buffers = metricNodes.map((n) => n.inputs.map(() => new FloatBuffer()));
+    const inputs = [...new Set(metricNodes.flatMap((n) => n.inputs))];
+    for await (const batch of batches) {
+      tf.tidy(() => {
+        const embedded = this.embedded(batch);
+        const overrides = new Map<number, tfTypes.Tensor>();
+        this.lookups.forEach((l, i) => overrides.set(l.node.id, embedded[i]!));
+        const values = this.program.forward(batch, inputs, { overrides });
+        metricNodes.forEach((n, m) => n.inputs.forEach((i, k) => buffers[m]![k]!.push(values.get(i)!.dataSync() as Float32Array)));
+      });
+    }
+    const results = new Map<number, tfTypes.Tensor>();
+    metricNodes.forEach((n, m) => {
+      const [a, b] = buffers[m]!.map((x) => x.values());
+      const value = n.op === 'metric_auc' ? auc(a!, b!) : n.op === 'metric_pr_auc' ? prAuc(a!, b!) : a!.reduce((s, x) => s + x, 0) / Math.max(1, a!.length);
+      results.set(n.id, tf.scalar(value));
+    });
+    const named: Record<string, number> = {};
+    const empty: Batch = { size: 0, columns: new Map() };
+    for (const m of this.graph.train?.metrics ?? []) {
+      const v = tf.tidy(() => this.program.forward(empty, [m.node], { overrides: results }).get(m.node)!.dataSync()[0]!);
+      named[m.name] = v;
+    }
+    results.forEach((t) => t.dispose());
+    return named;
+  }
+
+  /** Runs every epoch; `report` receives each epoch's figures. */
+  async fit(dataset: Dataset, report: (r: EpochReport) => void): Promise<void> {
+    const { epochs, batch, seed, shuffle } = this.options;
+    const stepsPerEpoch = Math.max(1, Math.ceil(dataset.trainRows / batch));
+    const rate = learningRate(this.optimizer.baseRate, this.optimizer.args['schedule'], stepsPerEpoch * epochs);
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = performance.now();
+      let examples = 0;
+      let lossSum = 0;
+      let steps = 0;
+      for await (const b of dataset.batches('train', batch, { shuffle, seed: seed + epoch })) {
+        const loss = this.trainStep(b, rate(this.step));
+        lossSum += loss * b.size;
+        examples += b.size;
+        steps++;
+        this.options.onProgress?.(steps, examples, loss, (performance.now() - started) / 1000);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const metrics = await this.evaluate(dataset.batches('test', 4096));
+      report({ epoch, steps, examples, trainSeconds: seconds, examplesPerSecond: examples / seconds, loss: lossSum / Math.max(1, examples), metrics });
+    }
+  }
+}
