@@ -5,6 +5,8 @@ import { SourceFile } from '../source/sourceFile.js';
 import { check } from './commands/check.js';
 import { compile, emitKinds, type EmitKind } from './commands/compile.js';
 import { fmt } from './commands/fmt.js';
+import { train } from './commands/train.js';
+import type { BackendName } from '../backends/tfjs/loadTf.js';
 import { ExitCode } from './exitCodes.js';
 import { processIo, useColor, type Io } from './reporter.js';
 import { UsageError } from './usageError.js';
@@ -37,13 +39,14 @@ function common(a: unknown): { json: boolean; color: boolean } {
  * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
  * a thrown non-usage error is a bug and is reported as BIRD9001, never as a bare stack.
  */
-const commands = ['check', 'fmt', 'compile'];
+const commands = ['check', 'fmt', 'compile', 'train'];
 
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   let usageFailure: string | undefined;
   // Handlers only record what to run: yargs may report a usage error after calling one,
   // and nothing should run, or print, on an invalid command line.
   let run: (() => number) | undefined;
+  let asyncRun: (() => Promise<number>) | undefined;
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && !commands.includes(first)) {
     const hint = didYouMean(first, commands);
@@ -96,7 +99,40 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
         run = () => compile({ file: a.file as string, emit: a.emit as EmitKind, ...(typeof a.model === 'string' ? { model: a.model } : {}), ...common(a) }, io);
       },
     )
-    .demandCommand(1, 'name a command: check, fmt or compile')
+    .command(
+      'train <file>',
+      'Fit the transforms, train the model and evaluate it on the holdout',
+      (y: Argv) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file' })
+          .option('model', { type: 'string', describe: 'Which model, when the file has several' })
+          .option('data', { type: 'string', describe: 'Data file to use instead of the train section\'s (same split rule)' })
+          .option('epochs', { type: 'number', describe: 'Override the number of epochs' })
+          .option('batch', { type: 'number', describe: 'Override the batch size' })
+          .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'], describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
+          .option('out', { type: 'string', describe: 'Run folder (default: runs/MODEL/TIMESTAMP)' })
+          .example('$0 train models/flights.bird', 'train on the bundled sample')
+          .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file'),
+      (a) => {
+        const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+        asyncRun = () =>
+          train(
+            {
+              file: a.file as string,
+              ...(typeof a.model === 'string' ? { model: a.model } : {}),
+              ...(typeof a.data === 'string' ? { data: a.data } : {}),
+              ...(n(a.epochs) !== undefined ? { epochs: n(a.epochs)! } : {}),
+              ...(n(a.batch) !== undefined ? { batch: n(a.batch)! } : {}),
+              ...(typeof a.backend === 'string' ? { backend: a.backend as BackendName } : {}),
+              ...(typeof a.out === 'string' ? { out: a.out } : {}),
+              progress: process.stderr.isTTY === true,
+              ...common(a),
+            },
+            io,
+          );
+      },
+    )
+    .demandCommand(1, 'name a command: check, fmt, compile or train')
     .strict()
     .recommendCommands()
     .help()
@@ -123,9 +159,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     io.stderr(`error: ${usageFailure}\n\nrun \`bird --help\` for usage\n`);
     return ExitCode.usage;
   }
-  if (run === undefined) return ExitCode.ok;
+  if (run === undefined && asyncRun === undefined) return ExitCode.ok;
   try {
-    return run();
+    return run ? run() : await asyncRun!();
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\n\nrun \`bird --help\` for usage\n`);

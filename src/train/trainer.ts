@@ -152,6 +152,19 @@ export class Trainer {
     return named;
   }
 
+  /** Every parameter's current value by name: dense variables and embedding tables. */
+  parameters(): { name: string; shape: number[]; values: Float32Array }[] {
+    const out: { name: string; shape: number[]; values: Float32Array }[] = [];
+    for (const d of this.dense) out.push({ name: String(this.graph.nodes[d.node]!.attrs['name']), shape: [...d.variable.shape], values: d.variable.dataSync() as Float32Array });
+    const seen = new Set<number>();
+    for (const l of this.lookups) {
+      if (seen.has(l.tableNode)) continue;
+      seen.add(l.tableNode);
+      out.push({ name: String(this.graph.nodes[l.tableNode]!.attrs['name']), shape: [l.table.rows, l.table.dim], values: l.table.data });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   /** Runs every epoch; `report` receives each epoch's figures. */
   async fit(dataset: Dataset, report: (r: EpochReport) => void): Promise<void> {
     const { epochs, batch, seed, shuffle } = this.options;

@@ -90,7 +90,7 @@ describe('the flights model as a TF.js program', () => {
       expect(l).toBeLessThan(3);
       break;
     }
-    expect([...program.variables.values()].map((v) => v.name)).toContain('mlp_0/dense_0/w');
+    expect([...program.variables.values()].map((v) => v.name.replace(/#\d+$/, ''))).toContain('mlp_0/dense_0/w');
     program.dispose();
   });
 });

@@ -163,3 +163,28 @@ describe('bird compile', () => {
     }
   });
 });
+
+describe('bird train', () => {
+  test('trains the bundled model and writes the run folder: config, fitted IR, metrics, checkpoint', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    const r = await bird('train', join(root, 'models', 'flights.bird'), '--epochs', '1', '--backend', 'cpu', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const record = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    expect(record['epoch']).toBe(1);
+    expect(record['examples']).toBe(5000);
+    expect(record['auc(p_delayed, labels.label_delayed15)']).toBeGreaterThan(0.5);
+    expect(readdirSync(out).sort()).toEqual(['checkpoints', 'config.json', 'ir.json', 'metrics.jsonl']);
+    const index = JSON.parse(readFileSync(join(out, 'checkpoints', 'epoch-1', 'index.json'), 'utf8')) as { tensors: { name: string }[] };
+    expect(index.tensors.map((t) => t.name)).toContain('embedding_bag_0/table');
+    const ir = JSON.parse(readFileSync(join(out, 'ir.json'), 'utf8')) as { nodes: { op: string; attrs: Record<string, unknown> }[] };
+    expect(typeof ir.nodes.find((n) => n.op === 'zscore')!.attrs['mean']).toBe('number');
+  }, 120_000);
+
+  test('bad data is a diagnostic naming file, row and column, exit 1', async () => {
+    const data = tempFile('bad.csv', 'date,hour,dayofweek,month,delay,distance,origin,destination,route,label_delayed15\n2001-01-01,0,1,1,3,12 miles,LAS,PHL,LAS-PHL,1\n');
+    const r = await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--out', mkdtempSync(join(tmpdir(), 'bird-run-')), '--no-color');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[BIRD7004]: expected a number in column `distance`, found `12 miles`');
+    expect(r.stderr).toContain(`--> ${data}:2:`);
+  }, 60_000);
+});

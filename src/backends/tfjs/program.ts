@@ -7,6 +7,8 @@ import type { Tf } from './loadTf.js';
 
 type Tensor = tfTypes.Tensor;
 
+let variableCount = 0;
+
 /** The node holding each feature's value after its transforms: where a batch column enters the graph. */
 export function featureEntries(graph: IrGraph): Map<string, number> {
   const entries = new Map<string, number>();
@@ -63,7 +65,9 @@ export class TfProgram {
     graph.nodes.forEach((n, i) => {
       if (n.op !== 'param' || external.has(n.id)) return;
       const shape = n.attrs['shape'] as number[];
-      this.variables.set(n.id, tf.variable(initialValue(tf, shape, String(n.attrs['init']), Number(n.attrs['std']), seed * 7919 + i), true, String(n.attrs['name'])));
+      // TF.js wants variable names unique in the process; the IR name is kept on the node.
+      const name = `${String(n.attrs['name'])}#${++variableCount}`;
+      this.variables.set(n.id, tf.variable(initialValue(tf, shape, String(n.attrs['init']), Number(n.attrs['std']), seed * 7919 + i), true, name));
     });
   }
 

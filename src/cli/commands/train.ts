@@ -1,0 +1,109 @@
+import { join, resolve } from 'node:path';
+import { loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
+import { DataError } from '../../data/dataError.js';
+import { Dataset, dataSource } from '../../data/dataset.js';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { compileModel } from '../../ir/compileModel.js';
+import { checkpointFiles } from '../../train/checkpoint.js';
+import { RunDirectory } from '../../train/runDirectory.js';
+import { Trainer } from '../../train/trainer.js';
+import { checkSource } from '../checkSource.js';
+import { ExitCode } from '../exitCodes.js';
+import { readSources } from '../readSources.js';
+import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
+import { UsageError } from '../usageError.js';
+
+export interface TrainArgs extends ReportOptions {
+  readonly file: string;
+  readonly model?: string;
+  readonly data?: string;
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly backend?: BackendName;
+  readonly out?: string;
+  readonly progress: boolean;
+}
+
+function fixed(n: number, digits = 4): number {
+  return Number(n.toFixed(digits));
+}
+
+/**
+ * `bird train FILE`: checks and compiles the model, fits its transforms on the training
+ * split, trains for the train section's epochs, evaluates the holdout after each, and
+ * writes the run folder: config, fitted IR, metrics.jsonl and a checkpoint per epoch.
+ */
+export async function train(args: TrainArgs, io: Io): Promise<number> {
+  const [source] = readSources([args.file]);
+  const checked = checkSource(source!);
+  if (hasErrors(checked.diagnostics)) {
+    reportDiagnostics(io, checked.diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  const model = checked.models.find((m) => args.model === undefined || m.name === args.model);
+  if (!model) throw new UsageError(args.model === undefined ? `\`${args.file}\` declares no model` : `no model \`${args.model}\` in \`${args.file}\``);
+  if (!model.train) throw new UsageError(`model \`${model.name}\` has no \`train ${model.name} { ... }\` section`);
+  const compiled = compileModel(model);
+  if (hasErrors(compiled.diagnostics)) {
+    reportDiagnostics(io, compiled.diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  const settings = compiled.graph.train!.settings;
+  const source_ = dataSource(settings['data'], resolve(args.file), args.data);
+  if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
+  const epochs = args.epochs ?? Number(settings['epochs'] ?? 1);
+  const batch = args.batch ?? Number(settings['batch'] ?? 1024);
+  const seed = Number(settings['seed'] ?? 1);
+  const run = new RunDirectory(args.out ?? join('runs', model.name, new Date().toISOString().replace(/[:.]/g, '-')));
+  const log = (line: string): void => io.stderr(line + '\n');
+  try {
+    const dataset = new Dataset(compiled.graph, source_);
+    const fitStarted = performance.now();
+    const fitted = await dataset.fit();
+    log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
+    const { tf, backend } = await loadTf(args.backend);
+    run.writeJson('config.json', { model: model.name, file: args.file, data: source_, epochs, batch, seed, backend, settings });
+    run.writeJson('ir.json', fitted);
+    const trainer = new Trainer(tf, fitted, {
+      epochs,
+      batch,
+      seed,
+      shuffle: Number(settings['shuffle'] ?? 0),
+      onProgress: (step, examples, loss, seconds) => {
+        if (!args.progress || step % 10 !== 0) return;
+        const total = dataset.trainRows;
+        const rate = examples / Math.max(seconds, 1e-9);
+        const eta = Math.max(0, (total - examples) / Math.max(rate, 1e-9));
+        const width = 24;
+        const done = Math.round((width * examples) / Math.max(total, 1));
+        io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
+      },
+    });
+    log(`training ${model.name} on the ${backend} backend: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
+    await trainer.fit(dataset, (r) => {
+      if (args.progress) io.stderr('\r\x1b[K');
+      const record = {
+        epoch: r.epoch,
+        steps: r.steps,
+        examples: r.examples,
+        train_s: fixed(r.trainSeconds, 2),
+        examples_per_s: Math.round(r.examplesPerSecond),
+        loss: fixed(r.loss),
+        ...Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, fixed(v)])),
+      };
+      run.appendMetrics(record);
+      run.writeCheckpoint(`epoch-${r.epoch}`, checkpointFiles(trainer, { epoch: r.epoch, steps: r.steps, model: model.name }));
+      if (args.json) io.stdout(JSON.stringify(record) + '\n');
+      else log(`epoch ${r.epoch}: loss ${record.loss}, ${record.examples_per_s} ex/s, ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+    });
+    log(`run written to ${run.path}`);
+    trainer.program.dispose();
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof DataError) {
+      reportDiagnostics(io, [error.diagnostic], args);
+      return ExitCode.diagnostics;
+    }
+    throw error;
+  }
+}
