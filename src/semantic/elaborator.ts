@@ -66,6 +66,7 @@ export class Elaborator {
   readonly functions: ElabFunction[] = [];
   private readonly instances = new Map<string, ElabFunction>();
   private readonly instanceCounts = new Map<string, number>();
+  private readonly instanceNames = new Map<string, number>();
   private fn: ElabFunction;
   private readonly primitives: PrimitiveTable;
   private depth = 0;
@@ -748,7 +749,10 @@ export class Elaborator {
   }
 
   private instantiate(decl: A.BlockDecl, module: ModuleInfo, inner: Env, dims: Map<string, Dim>, tensorInputs: readonly TensorValue[]): ElabFunction | null {
-    const count = this.functions.filter((f) => f.block === decl.name.name).length;
+    // The name is taken before the body runs: a block that calls itself makes its inner
+    // instances first, and each needs a name of its own.
+    const count = this.instanceNames.get(decl.name.name) ?? 0;
+    this.instanceNames.set(decl.name.name, count + 1);
     const instance: ElabFunction = { name: count === 0 ? decl.name.name : `${decl.name.name}$${count}`, block: decl.name.name, nodes: [], result: -1 };
     const saved = this.fn;
     this.fn = instance;
@@ -986,7 +990,17 @@ export class Elaborator {
     const role = decl.kind === 'FeaturesDecl' ? 'feature' : 'label';
     const env = new Env(module);
     const fields: FeatureField[] = [];
+    const seen = new Map<string, A.Identifier>();
     for (const f of decl.fields) {
+      const previous = seen.get(f.name.name);
+      if (previous) {
+        this.report('duplicateDefinition', { name: f.name.name }, module, f.name.span, {
+          label: 'declared again here',
+          secondary: [{ source: module.source, span: previous.span, message: 'first declared here' }],
+        });
+        continue;
+      }
+      seen.set(f.name.name, f.name);
       const kind = featureKinds.get(f.fieldKind.name.name);
       if (!kind || !kind.roles.includes(role)) {
         const names = [...featureKinds.values()].filter((k) => k.roles.includes(role)).map((k) => k.name);

@@ -67,7 +67,7 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
       }
       // Standard modules are shown as `stdlib/NAME.bird` wherever Bird is installed, so
       // diagnostics and IR locations do not depend on the machine.
-      const shown = decl.path ? `stdlib/${decl.path[1]!.name}.bird` : target.path;
+      const shown = decl.path ? `stdlib/${decl.path[1]!.name}.bird` : displayPath(target.path, host);
       module = load(new SourceFile(shown, text), target.name, key);
     }
     bindImport(importer, decl, module, diagnostics, (name) => host.isPrimitive?.(name) ?? false);

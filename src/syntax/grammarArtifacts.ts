@@ -5,6 +5,7 @@ import {
   Alternation,
   Alternative,
   createSyntaxDiagramsCode,
+  Lexer,
   generateCstDts,
   NonTerminal,
   Option,
@@ -29,6 +30,8 @@ const literalPattern = /^[\w]+$|^[^\w\s]+$/;
 
 function tokenText(token: TokenType): string {
   const pattern = token.PATTERN;
+  // A category token (`BinaryOperator`) matches nothing itself; its members are listed below.
+  if (pattern === Lexer.NA) return token.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
   if (pattern instanceof RegExp) {
     const source = pattern.source.replace(/\\(.)/g, '$1');
     if (literalPattern.test(source) && !/[[\]()*+?|]/.test(pattern.source.replace(/\\./g, ''))) return `'${source}'`;
@@ -82,8 +85,8 @@ export function grammarEbnf(): string {
     '/* The Bird grammar (language version 1), in W3C EBNF notation.',
     ' * Generated from src/syntax/parser.ts by `npm run grammar`; a test fails when it is stale.',
     ' * Soft keywords (bird features labels model train inputs outputs as) are also',
-    ' * IDENTIFIERs wherever the grammar does not expect the keyword. Whitespace and',
-    ' * newlines separate tokens and are otherwise insignificant. */',
+    ' * IDENTIFIERs wherever the grammar does not expect the keyword. Whitespace separates',
+    ' * tokens; newlines matter only where noted under Precedence. */',
     '',
   ];
   const width = Math.max(...Object.keys(rules).map((n) => n.length));
@@ -96,7 +99,18 @@ export function grammarEbnf(): string {
   lines.push('', '/* Lexical grammar */', '');
   lines.push(...lexicalRules);
   const keywords = allTokens.filter((t) => t.LONGER_ALT !== undefined).map(tokenText);
-  lines.push('', `/* Keywords: ${keywords.join(' ')} */`, '');
+  lines.push('', `/* Keywords: ${keywords.join(' ')} */`);
+  for (const category of allTokens.filter((t) => t.PATTERN === Lexer.NA)) {
+    const members = allTokens.filter((t) => t !== category && (t.CATEGORIES ?? []).includes(category)).map(tokenText);
+    lines.push(`/* ${tokenText(category)}: ${members.join(' ')} */`);
+  }
+  lines.push(
+    '/* Precedence, weakest first (applied by the AST builder to binaryExpr\'s flat run):',
+    ' *   or; and; not (prefix); == != < <= > >= (no chaining); .. (no chaining); + -; * / % @;',
+    ' *   - + (prefix); ^ (right-associative). Binary + and - continue an expression only on',
+    ' *   the line where the previous token ends; a call ( or index [ likewise. */',
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -51,6 +51,14 @@ describe('passes', () => {
     expect(flat.nodes.filter((n) => n.op === 'param').map((n) => n.attrs['name'])).toEqual(['B_0/param', 'B_1/param']);
   });
 
+  test('a block that calls itself until a compile-time condition stops it gets one instance per depth', () => {
+    const g = graphOf('block Deep(x: f32[N, D], n: int) -> f32[N, D] {\n  if n == 0 {\n    return x\n  }\n  return relu(Deep(x, n - 1)) * param([D])\n}\nmodel M(f: F) {\n  out p = Deep(f.x, 3)\n}');
+    expect(new Set(g.functions.map((f) => f.name)).size).toBe(4);
+    const flat = inlinePass.run(g, {});
+    expect(verifyIr(flat, { inlined: true })).toEqual([]);
+    expect(ops(flat).filter((o) => o === 'relu')).toHaveLength(3);
+  });
+
   test('constant folding computes constant arithmetic in float32', () => {
     const g = inlinePass.run(graphOf('model M(f: F) {\n  c = sigmoid([0.0, 1.0, -1.0]) * 2.0\n  out p = f.x + c\n}'), {});
     const folded = constantFoldPass.run(g, {});
