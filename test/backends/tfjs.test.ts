@@ -35,6 +35,15 @@ describe('TF.js emitters', () => {
     expect(run('matmul', [a, b])).toEqual(rows.flatMap(([r0, r1]) => [r0! + r1!, r1!, r1!]));
   });
 
+  test('matmul gradients (explicit transposes) equal TF.js\'s own', () => {
+    const a = tf.randomNormal([5, 3], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([3, 4], 0, 1, 'float32', 2);
+    const g = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
+    const ours = tf.grads((x: never, y: never) => tf.sum(tf.mul(emitters.get('matmul')!(tf, [x, y], {}, node), g)))([a, b]);
+    const stock = tf.grads((x: never, y: never) => tf.sum(tf.mul(tf.matMul(x, y), g)))([a, b]);
+    ours.forEach((t, i) => Array.from(t.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(stock[i]!.dataSync()[k]!, 4)));
+  });
+
   test('slice: an index drops its axis, a slice keeps it', () => {
     const x = tf.tensor3d([...Array(24).keys()], [2, 3, 4]);
     expect(run('slice', [x], { spec: [[null, null, 1], 1, [1, 3, 1]] })).toEqual([5, 6, 17, 18]);

@@ -11,15 +11,36 @@ export type Emitter = (tf: Tf, inputs: readonly Tensor[], attrs: Readonly<Record
 const unary = (f: (tf: Tf, x: Tensor, attrs: Readonly<Record<string, AttrValue>>) => Tensor): Emitter => (tf, [x], attrs) => f(tf, x!, attrs);
 const binary = (f: (tf: Tf, a: Tensor, b: Tensor) => Tensor): Emitter => (tf, [a, b]) => f(tf, a!, b!);
 
+/**
+ * A 2-D matmul whose gradient multiplies explicitly transposed operands. TF.js's own
+ * gradient calls matMul with transpose flags, which the wasm backend runs at a small
+ * fraction of the plain kernel's speed (0.7 against 24 GFLOP/s measured here).
+ */
+function matmul2d(tf: Tf, a: Tensor, b: Tensor): Tensor {
+  // customGrad passes the inputs and then the save function through one rest parameter.
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const [x, y, save] = args as [Tensor, Tensor, (ts: Tensor[]) => void];
+    save([x, y]);
+    return {
+      value: tf.matMul(x as tfTypes.Tensor2D, y as tfTypes.Tensor2D),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sx, sy] = saved as [tfTypes.Tensor2D, tfTypes.Tensor2D];
+        return [tf.matMul(dy as tfTypes.Tensor2D, tf.transpose(sy)), tf.matMul(tf.transpose(sx), dy as tfTypes.Tensor2D)];
+      },
+    };
+  }) as Parameters<Tf['customGrad']>[0]);
+  return f(a, b);
+}
+
 /** `a @ b`; a rank-1 `b` is a vector. */
 function matmul(tf: Tf, a: Tensor, b: Tensor): Tensor {
   if (b.rank === 1) return tf.squeeze(matmul(tf, a, tf.expandDims(b, 1)), [-1]);
-  if (a.rank === 2 && b.rank === 2) return tf.matMul(a as tfTypes.Tensor2D, b as tfTypes.Tensor2D);
+  if (a.rank === 2 && b.rank === 2) return matmul2d(tf, a, b);
   // Leading axes of `a` fold into rows when `b` is a plain matrix, which keeps to the fast path.
   if (b.rank === 2) {
     const rows = a.shape.slice(0, -1);
     const flat = tf.reshape(a, [-1, a.shape[a.rank - 1]!]);
-    return tf.reshape(tf.matMul(flat as tfTypes.Tensor2D, b as tfTypes.Tensor2D), [...rows, b.shape[1]!]);
+    return tf.reshape(matmul2d(tf, flat, b), [...rows, b.shape[1]!]);
   }
   return tf.matMul(a, b);
 }
