@@ -13,6 +13,10 @@ const benches: Readonly<Record<string, Bench>> = {
     description: 'parse and parse+print of a generated ~20,000-line .bird file (goal: >= 100,000 lines/s parse)',
     load: () => import('./parse.js'),
   },
+  flights: {
+    description: 'bird train on the flights task beside the PyTorch peer in the same run (--rows=N, --backend=B); goal ratio_vs_torch >= 0.8',
+    load: () => import('./flights.js'),
+  },
   check: {
     description: 'check + lower + IR passes of a ResNet-152-style loop model and a 500-feature ranking model (goal: under 200 ms each)',
     load: () => import('./check.js'),

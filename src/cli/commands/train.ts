@@ -89,6 +89,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         train_s: fixed(r.trainSeconds, 2),
         examples_per_s: Math.round(r.examplesPerSecond),
         loss: fixed(r.loss),
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
         ...Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, fixed(v)])),
       };
       run.appendMetrics(record);
