@@ -111,8 +111,10 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           .option('batch', { type: 'number', describe: 'Override the batch size' })
           .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'], describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
           .option('out', { type: 'string', describe: 'Run folder (default: runs/MODEL/TIMESTAMP)' })
+          .option('resume', { type: 'boolean', default: false, describe: 'Continue the run in --out (or the newest under runs/MODEL) from its last checkpoint' })
           .example('$0 train models/flights.bird', 'train on the bundled sample')
-          .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file'),
+          .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file')
+          .example('$0 train models/flights.bird --resume --out runs/DelayMlp/RUN', 'continue a stopped run from its last checkpoint'),
       (a) => {
         const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
         asyncRun = () =>
@@ -125,6 +127,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
               ...(n(a.batch) !== undefined ? { batch: n(a.batch)! } : {}),
               ...(typeof a.backend === 'string' ? { backend: a.backend as BackendName } : {}),
               ...(typeof a.out === 'string' ? { out: a.out } : {}),
+              resume: a.resume === true,
               progress: process.stderr.isTTY === true,
               ...common(a),
             },

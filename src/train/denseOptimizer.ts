@@ -21,6 +21,16 @@ export class DenseOptimizer {
     return Number(this.args['lr'] ?? (this.name === 'sgd' ? 0.01 : 1e-3));
   }
 
+  /** The slot values of a variable (Adam's moments, momentum, Adagrad's sums), for checkpoints. */
+  slotValues(v: tfTypes.Variable): Float32Array[] {
+    return (this.slots.get(v) ?? []).map((s) => s.dataSync() as Float32Array);
+  }
+
+  restoreSlots(v: tfTypes.Variable, values: readonly Float32Array[]): void {
+    if (values.length === 0) return;
+    this.slots.set(v, values.map((x) => this.tf.variable(this.tf.tensor(x, v.shape), false)));
+  }
+
   private slot(v: tfTypes.Variable, count: number, fill = 0): tfTypes.Variable[] {
     let s = this.slots.get(v);
     if (!s) {

@@ -22,6 +22,21 @@ export class SparseTable {
     this.data = initial;
   }
 
+  /** The optimizer's per-element state, by name, for checkpoints. */
+  state(): Record<string, Float32Array> {
+    const out: Record<string, Float32Array> = {};
+    if (this.m) out['m'] = this.m;
+    if (this.v) out['v'] = this.v;
+    if (this.accumulator) out['accumulator'] = this.accumulator;
+    return out;
+  }
+
+  restoreState(state: Readonly<Record<string, Float32Array>>): void {
+    if (state['m']) this.m = Float32Array.from(state['m']);
+    if (state['v']) this.v = Float32Array.from(state['v']);
+    if (state['accumulator']) this.accumulator = Float32Array.from(state['accumulator']);
+  }
+
   /** Per example: the row ids and their weights (1, or the sparse value), 0-ids in a bag skipped. */
   static bags(column: BatchColumn): { offsets: Int32Array; ids: Int32Array; weights: Float32Array | null; width: number | null } {
     if (column.kind === 'sparse') return { offsets: column.offsets, ids: column.ids, weights: column.values, width: null };

@@ -152,6 +152,52 @@ export class Trainer {
     return named;
   }
 
+  /** The global step, for checkpoints. */
+  get globalStep(): number {
+    return this.step;
+  }
+
+  /** Optimizer state by name (`PARAM:slot`), so a resumed run continues exactly. */
+  optimizerState(): { name: string; shape: number[]; values: Float32Array }[] {
+    const out: { name: string; shape: number[]; values: Float32Array }[] = [];
+    for (const d of this.dense) {
+      const name = String(this.graph.nodes[d.node]!.attrs['name']);
+      this.optimizer.slotValues(d.variable).forEach((values, i) => out.push({ name: `${name}:slot${i}`, shape: [...d.variable.shape], values }));
+    }
+    const seen = new Set<number>();
+    for (const l of this.lookups) {
+      if (seen.has(l.tableNode)) continue;
+      seen.add(l.tableNode);
+      const name = String(this.graph.nodes[l.tableNode]!.attrs['name']);
+      for (const [slot, values] of Object.entries(l.table.state())) out.push({ name: `${name}:${slot}`, shape: [l.table.rows, l.table.dim], values });
+    }
+    return out;
+  }
+
+  /** Puts back parameters and optimizer state saved by a checkpoint, and its step. */
+  restore(tensors: ReadonlyMap<string, Float32Array>, step: number): void {
+    for (const d of this.dense) {
+      const name = String(this.graph.nodes[d.node]!.attrs['name']);
+      const values = tensors.get(name);
+      if (values) d.variable.assign(this.tf.tensor(values, d.variable.shape));
+      const slots: Float32Array[] = [];
+      for (let i = 0; tensors.has(`${name}:slot${i}`); i++) slots.push(tensors.get(`${name}:slot${i}`)!);
+      this.optimizer.restoreSlots(d.variable, slots);
+    }
+    for (const l of this.lookups) {
+      const name = String(this.graph.nodes[l.tableNode]!.attrs['name']);
+      const values = tensors.get(name);
+      if (values) l.table.data.set(values);
+      const state: Record<string, Float32Array> = {};
+      for (const slot of ['m', 'v', 'accumulator']) {
+        const v = tensors.get(`${name}:${slot}`);
+        if (v) state[slot] = v;
+      }
+      l.table.restoreState(state);
+    }
+    this.step = step;
+  }
+
   /** Every parameter's current value by name: dense variables and embedding tables. */
   parameters(): { name: string; shape: number[]; values: Float32Array }[] {
     const out: { name: string; shape: number[]; values: Float32Array }[] = [];
@@ -171,13 +217,13 @@ export class Trainer {
    * the peers' figures exclude their loading and encoding. Each epoch visits the training
    * rows in a fresh seeded order when `shuffle` is set.
    */
-  async fit(dataset: Dataset, report: (r: EpochReport) => void): Promise<void> {
+  async fit(dataset: Dataset, report: (r: EpochReport) => void, startEpoch = 1): Promise<void> {
     const { epochs, batch, seed, shuffle } = this.options;
     const trainPart = await dataset.encode('train');
     const testPart = await dataset.encode('test');
     const stepsPerEpoch = Math.max(1, Math.ceil(trainPart.size / batch));
     const rate = learningRate(this.optimizer.baseRate, this.optimizer.args['schedule'], stepsPerEpoch * epochs);
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = startEpoch; epoch <= epochs; epoch++) {
       const started = performance.now();
       let examples = 0;
       let lossSum = 0;

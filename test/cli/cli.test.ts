@@ -180,6 +180,26 @@ describe('bird train', () => {
     expect(typeof ir.nodes.find((n) => n.op === 'zscore')!.attrs['mean']).toBe('number');
   }, 120_000);
 
+  test('a run stopped after an epoch and resumed ends with exactly the weights of an unbroken run', async () => {
+    const model = join(root, 'models', 'flights.bird');
+    const whole = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    const broken = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    expect((await bird('train', model, '--epochs', '2', '--backend', 'wasm', '--out', whole)).code).toBe(0);
+    expect((await bird('train', model, '--epochs', '1', '--backend', 'wasm', '--out', broken)).code).toBe(0);
+    const resumed = await bird('train', model, '--epochs', '2', '--backend', 'wasm', '--resume', '--out', broken);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('after epoch 1');
+    const weights = (dir: string): Buffer => readFileSync(join(dir, 'checkpoints', 'epoch-2', 'weights.bin'));
+    expect(weights(broken).equals(weights(whole))).toBe(true);
+    expect(readFileSync(join(broken, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  }, 180_000);
+
+  test('--resume without a run to resume is a usage error', async () => {
+    const r = await bird('train', join(root, 'models', 'flights.bird'), '--resume', '--out', join(tmpdir(), 'no-such-bird-run'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nothing to resume');
+  });
+
   test('bad data is a diagnostic naming file, row and column, exit 1', async () => {
     const data = tempFile('bad.csv', 'date,hour,dayofweek,month,delay,distance,origin,destination,route,label_delayed15\n2001-01-01,0,1,1,3,12 miles,LAS,PHL,LAS-PHL,1\n');
     const r = await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--out', mkdtempSync(join(tmpdir(), 'bird-run-')), '--no-color');

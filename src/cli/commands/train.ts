@@ -4,7 +4,10 @@ import { DataError } from '../../data/dataError.js';
 import { Dataset, dataSource } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { compileModel } from '../../ir/compileModel.js';
-import { checkpointFiles } from '../../train/checkpoint.js';
+import { checkpointFiles, latestCheckpoint, readCheckpoint } from '../../train/checkpoint.js';
+import type { DataSource } from '../../data/dataset.js';
+import type { IrGraph } from '../../ir/ir.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
 import { Trainer } from '../../train/trainer.js';
 import { checkSource } from '../checkSource.js';
@@ -21,7 +24,16 @@ export interface TrainArgs extends ReportOptions {
   readonly batch?: number;
   readonly backend?: BackendName;
   readonly out?: string;
+  readonly resume: boolean;
   readonly progress: boolean;
+}
+
+/** The newest run folder of a model under `runs/`. */
+function latestRun(model: string): string | undefined {
+  const dir = join('runs', model);
+  if (!existsSync(dir)) return undefined;
+  const runs = readdirSync(dir).sort();
+  return runs.length > 0 ? join(dir, runs[runs.length - 1]!) : undefined;
 }
 
 function fixed(n: number, digits = 4): number {
@@ -49,21 +61,34 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     return ExitCode.diagnostics;
   }
   const settings = compiled.graph.train!.settings;
-  const source_ = dataSource(settings['data'], resolve(args.file), args.data);
-  if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
-  const epochs = args.epochs ?? Number(settings['epochs'] ?? 1);
-  const batch = args.batch ?? Number(settings['batch'] ?? 1024);
-  const seed = Number(settings['seed'] ?? 1);
-  const run = new RunDirectory(args.out ?? join('runs', model.name, new Date().toISOString().replace(/[:.]/g, '-')));
   const log = (line: string): void => io.stderr(line + '\n');
+  // A resumed run takes its data, batch, seed and fitted transforms from its own folder.
+  const resumeDir = args.resume ? (args.out ?? latestRun(model.name)) : undefined;
+  if (args.resume && (!resumeDir || !existsSync(join(resumeDir, 'config.json')))) {
+    throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
+  }
+  const previous = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, 'config.json'), 'utf8')) as { data: DataSource; epochs: number; batch: number; seed: number }) : undefined;
+  const source_ = previous?.data ?? dataSource(settings['data'], resolve(args.file), args.data);
+  if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
+  const epochs = args.epochs ?? previous?.epochs ?? Number(settings['epochs'] ?? 1);
+  const batch = previous?.batch ?? args.batch ?? Number(settings['batch'] ?? 1024);
+  const seed = previous?.seed ?? Number(settings['seed'] ?? 1);
+  const run = new RunDirectory(resumeDir ?? args.out ?? join('runs', model.name, new Date().toISOString().replace(/[:.]/g, '-')));
   try {
-    const dataset = new Dataset(compiled.graph, source_);
-    const fitStarted = performance.now();
-    const fitted = await dataset.fit();
-    log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
+    let fitted: IrGraph;
+    let dataset: Dataset;
+    if (resumeDir) {
+      fitted = JSON.parse(readFileSync(join(resumeDir, 'ir.json'), 'utf8')) as IrGraph;
+      dataset = new Dataset(fitted, source_);
+    } else {
+      dataset = new Dataset(compiled.graph, source_);
+      const fitStarted = performance.now();
+      fitted = await dataset.fit();
+      log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
+    }
     const { tf, backend } = await loadTf(args.backend);
     run.writeJson('config.json', { model: model.name, file: args.file, data: source_, epochs, batch, seed, backend, settings });
-    run.writeJson('ir.json', fitted);
+    if (!resumeDir) run.writeJson('ir.json', fitted);
     const trainer = new Trainer(tf, fitted, {
       epochs,
       batch,
@@ -79,6 +104,14 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
       },
     });
+    let startEpoch = 1;
+    const checkpoint = resumeDir ? latestCheckpoint(resumeDir) : undefined;
+    if (checkpoint) {
+      const saved = readCheckpoint(checkpoint);
+      trainer.restore(saved.tensors, saved.step);
+      startEpoch = saved.epoch + 1;
+      log(`resuming ${run.path} after epoch ${saved.epoch} (step ${saved.step})`);
+    }
     log(`training ${model.name} on the ${backend} backend: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
     await trainer.fit(dataset, (r) => {
       if (args.progress) io.stderr('\r\x1b[K');
@@ -96,7 +129,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       run.writeCheckpoint(`epoch-${r.epoch}`, checkpointFiles(trainer, { epoch: r.epoch, steps: r.steps, model: model.name }));
       if (args.json) io.stdout(JSON.stringify(record) + '\n');
       else log(`epoch ${r.epoch}: loss ${record.loss}, ${record.examples_per_s} ex/s, ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
-    });
+    }, startEpoch);
     log(`run written to ${run.path}`);
     trainer.program.dispose();
     return ExitCode.ok;
