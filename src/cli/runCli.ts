@@ -111,6 +111,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           .option('batch', { type: 'number', describe: 'Override the batch size' })
           .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'], describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
           .option('out', { type: 'string', describe: 'Run folder (default: runs/MODEL/TIMESTAMP)' })
+          .option('bad-data', { choices: ['fail', 'skip'], describe: 'On a bad row: stop with its diagnostic (default), or skip and count it (overrides `bad_data` in the train section)' })
           .option('resume', { type: 'boolean', default: false, describe: 'Continue the run in --out (or the newest under runs/MODEL) from its last checkpoint' })
           .example('$0 train models/flights.bird', 'train on the bundled sample')
           .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file')
@@ -128,6 +129,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
               ...(typeof a.backend === 'string' ? { backend: a.backend as BackendName } : {}),
               ...(typeof a.out === 'string' ? { out: a.out } : {}),
               resume: a.resume === true,
+              ...(a['bad-data'] === 'fail' || a['bad-data'] === 'skip' ? { badData: a['bad-data'] } : {}),
               progress: process.stderr.isTTY === true,
               ...common(a),
             },

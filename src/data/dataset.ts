@@ -5,6 +5,7 @@ import { applyTransform, type TransformStep } from './applyTransform.js';
 import { ShuffleBuffer, packBatch, type Batch } from './batch.js';
 import { EncodedPart } from './encodedPart.js';
 import { RowDecoder } from './decodeRow.js';
+import { DataError } from './dataError.js';
 import type { FieldValue } from './decodeField.js';
 import { fitTransforms } from './fitTransforms.js';
 import { formatOf, readRows } from './readRows.js';
@@ -42,10 +43,16 @@ interface Column {
 export class Dataset {
   private columns: Column[];
 
+  /** What to do with a bad row: fail (the default), or skip up to `max` of them per pass. */
+  readonly policy: { readonly kind: 'fail' } | { readonly kind: 'skip'; readonly max: number };
+
   constructor(
     private graph: IrGraph,
     readonly source: DataSource,
+    policy?: AttrValue,
   ) {
+    const setting = (policy ?? graph.train?.settings['bad_data']) as { fn?: string; args?: Record<string, AttrValue> } | undefined;
+    this.policy = setting?.fn === 'skip' ? { kind: 'skip', max: Number(setting.args?.['max'] ?? Number.MAX_SAFE_INTEGER) } : { kind: 'fail' };
     this.columns = graph.features.flatMap((f) => {
       const type = finalType(graph, f);
       return type ? [{ feature: f, steps: f.transforms.map((t) => ({ op: t.op, args: t.args })), type }] : [];
@@ -57,15 +64,31 @@ export class Dataset {
     return this.columns.map((c) => c.feature.name);
   }
 
+  /** Rows skipped as bad under `bad_data = skip(...)`, by part, with the first one's diagnostic. */
+  readonly skipped: Record<Part, { count: number; first: DataError | null }> = { train: { count: 0, first: null }, test: { count: 0, first: null } };
+
   private async *decoded(part: Part): AsyncGenerator<FieldValue[]> {
     const path = this.source.kind === 'files' ? (part === 'train' ? this.source.train : this.source.test) : this.source.path;
     const decoder = new RowDecoder(path, this.columns.map((c) => c.feature), formatOf(path) ?? 'csv');
+    const skipped = { count: 0, first: null as DataError | null };
     let index = 0;
     for await (const row of readRows(path)) {
       const mine = this.source.kind === 'files' || partOf(this.source.split, index, row) === part;
       index++;
-      if (mine) yield decoder.decode(row);
+      if (!mine) continue;
+      try {
+        yield decoder.decode(row);
+      } catch (error) {
+        // A missing column fails whatever the policy: every row would be skipped.
+        if (!(error instanceof DataError) || this.policy.kind === 'fail' || error.diagnostic.code === 'BIRD7003') throw error;
+        skipped.count++;
+        skipped.first ??= error;
+        if (skipped.count > this.policy.max) {
+          throw new DataError({ ...error.diagnostic, notes: [...error.diagnostic.notes, `more than ${this.policy.max} bad rows: \`bad_data = skip(max: ${this.policy.max})\` allows no more`] });
+        }
+      }
     }
+    this.skipped[part] = skipped;
   }
 
   /** Rows in the training part, known after `fit`. */

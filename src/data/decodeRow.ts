@@ -62,6 +62,7 @@ export class RowDecoder {
   ) {}
 
   decode(row: RawRow): FieldValue[] {
+    if (row.problem) throw new DataError(row.problem);
     const columns = [...row.values.keys()];
     if (!this.checked && this.format === 'csv') {
       for (const spec of this.specs) {

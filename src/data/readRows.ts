@@ -4,7 +4,7 @@ import { pipeline, type Duplex, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { parse as csvParse } from 'csv-parse';
-import { diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../source/sourceFile.js';
 import { DataError } from './dataError.js';
 
@@ -18,6 +18,8 @@ export interface RawRow {
   /** The record's text as written. */
   readonly raw: string;
   readonly values: ReadonlyMap<string, RawValue>;
+  /** Set on a row that cannot be read (a ragged CSV row); the consumer fails or skips it. */
+  readonly problem?: Diagnostic;
 }
 
 export type DataFormat = 'csv' | 'jsonl';
@@ -108,12 +110,17 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
         }
         if (chunk.record.length !== header.length) {
           const source = new SourceFile(path, raw, line - 1);
-          throw new DataError(
-            diagnostic('raggedRow', { count: String(chunk.record.length), expected: String(header.length) }, source, { start: 0, end: raw.length }, {
+          count++;
+          yield {
+            line,
+            raw,
+            values: new Map(),
+            problem: diagnostic('raggedRow', { count: String(chunk.record.length), expected: String(header.length) }, source, { start: 0, end: raw.length }, {
               label: `${chunk.record.length} fields`,
               notes: [`the header names: ${header.join(', ')}`],
             }),
-          );
+          };
+          continue;
         }
         count++;
         yield { line, raw, values: new Map(header.map((h, i) => [h, chunk.record[i]!])) };

@@ -107,10 +107,24 @@ export class Trainer {
     const inputs = [...embedded, ...this.dense.map((d) => d.variable as tfTypes.Tensor)];
     const { value, grads } = tf.valueAndGrads((...xs: tfTypes.Tensor[]) => this.program.forward(batch, [lossNode], { training: true, overrides: this.overrides(xs) }).get(lossNode)! as tfTypes.Scalar)(inputs);
     const loss = value.dataSync()[0]!;
-    this.optimizer.apply(this.dense.map((d) => d.variable), grads.slice(this.lookups.length), lr, this.step, Number(this.graph.train?.settings['weight_decay'] ?? 0));
+    let denseGrads = grads.slice(this.lookups.length);
+    const sparseRows = this.lookups.map((l, i) => l.table.scatter(this.program.columnFor(batch, l.idsNode)!, l.combiner, grads[i]!.dataSync() as Float32Array));
+    // Gradient clipping by the global norm over every parameter, dense and sparse alike.
+    const clip = Number(this.graph.train?.settings['clip_norm'] ?? 0);
+    if (clip > 0) {
+      let squares = denseGrads.reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0);
+      for (const rows of sparseRows) for (const r of rows.values()) for (const x of r) squares += x * x;
+      const norm = Math.sqrt(squares);
+      if (norm > clip) {
+        const scale = clip / norm;
+        denseGrads = denseGrads.map((g) => tf.mul(g, scale));
+        for (const rows of sparseRows) for (const r of rows.values()) for (let j = 0; j < r.length; j++) r[j]! *= scale;
+      }
+    }
+    this.optimizer.apply(this.dense.map((d) => d.variable), denseGrads, lr, this.step, Number(this.graph.train?.settings['weight_decay'] ?? 0));
+    if (clip > 0) denseGrads.forEach((g, i) => g !== grads[this.lookups.length + i] && g.dispose());
     this.lookups.forEach((l, i) => {
-      const column = this.program.columnFor(batch, l.idsNode)!;
-      const rows = l.table.scatter(column, l.combiner, grads[i]!.dataSync() as Float32Array);
+      const rows = sparseRows[i]!;
       if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7));
       else if (this.optimizer.name === 'adagrad') l.table.adagrad(rows, lr);
       else l.table.sgd(rows, lr);
@@ -219,6 +233,7 @@ export class Trainer {
    */
   async fit(dataset: Dataset, report: (r: EpochReport) => void, startEpoch = 1): Promise<void> {
     const { epochs, batch, seed, shuffle } = this.options;
+    const stopper = this.makeStopper();
     const trainPart = await dataset.encode('train');
     const testPart = await dataset.encode('test');
     const stepsPerEpoch = Math.max(1, Math.ceil(trainPart.size / batch));
@@ -238,6 +253,36 @@ export class Trainer {
       const seconds = (performance.now() - started) / 1000;
       const metrics = await this.evaluate(testPart.batches(4096));
       report({ epoch, steps, examples, trainSeconds: seconds, examplesPerSecond: examples / seconds, loss: lossSum / Math.max(1, examples), metrics });
+      if (stopper?.(metrics)) return;
     }
+  }
+
+  /**
+   * `early_stop(metric: auc, patience: 2, mode: "max", min_delta: 0)`: stop when the named
+   * metric has not improved for `patience` epochs. Lower is better for loss-like metrics
+   * (names containing `loss`), higher otherwise, unless `mode` says.
+   */
+  private makeStopper(): ((metrics: Record<string, number>) => boolean) | undefined {
+    const setting = this.graph.train?.settings['early_stop'] as { args?: Record<string, unknown> } | undefined;
+    if (!setting?.args) return undefined;
+    const wanted = String(setting.args['metric']);
+    const patience = Number(setting.args['patience'] ?? 2);
+    const minDelta = Number(setting.args['min_delta'] ?? 0);
+    const lowerIsBetter = setting.args['mode'] === 'min' || (setting.args['mode'] === undefined && /loss/.test(wanted));
+    let best = lowerIsBetter ? Infinity : -Infinity;
+    let stale = 0;
+    return (metrics) => {
+      const name = Object.keys(metrics).find((k) => k === wanted || k.startsWith(`${wanted}(`));
+      const value = name === undefined ? undefined : metrics[name];
+      if (value === undefined || Number.isNaN(value)) return false;
+      const improved = lowerIsBetter ? value < best - minDelta : value > best + minDelta;
+      if (improved) {
+        best = value;
+        stale = 0;
+        return false;
+      }
+      stale++;
+      return stale >= patience;
+    };
   }
 }

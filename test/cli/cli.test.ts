@@ -194,6 +194,17 @@ describe('bird train', () => {
     expect(readFileSync(join(broken, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   }, 180_000);
 
+  test('--bad-data skip counts bad rows and reports the first at the end', async () => {
+    const sample = readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz'));
+    const lines = (await import('node:zlib')).gunzipSync(sample).toString('utf8').split('\n');
+    lines[3] = lines[3]!.replace(/,(\d+),([A-Z]{3}),/, ',12 miles,$2,');
+    lines[9] = '1,2,3';
+    const data = tempFile('some-bad.csv', lines.join('\n'));
+    const r = await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--bad-data', 'skip', '--epochs', '1', '--backend', 'wasm', '--out', mkdtempSync(join(tmpdir(), 'bird-run-')), '--no-color');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/skipped 2 bad rows of the train part; the first:\nwarning\[BIRD7004\]/);
+  }, 120_000);
+
   test('--resume without a run to resume is a usage error', async () => {
     const r = await bird('train', join(root, 'models', 'flights.bird'), '--resume', '--out', join(tmpdir(), 'no-such-bird-run'));
     expect(r.code).toBe(2);

@@ -25,6 +25,46 @@ describe('set metrics', () => {
   });
 });
 
+async function flights(settings: Record<string, unknown> = {}) {
+  const modelPath = join(repoRoot, 'models', 'flights.bird');
+  const graph = compileModel(checkFile(modelPath, repoRoot).models[0]!).graph;
+  const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!);
+  const fitted = await dataset.fit();
+  return { dataset, graph: { ...fitted, train: { ...fitted.train!, settings: { ...fitted.train!.settings, ...settings } } } as typeof fitted };
+}
+
+describe('training policies', () => {
+  test('early stopping ends when the metric has not improved for `patience` epochs', async () => {
+    // Log loss falls as training goes on, so asking for it to rise stops after the second epoch.
+    const { dataset, graph } = await flights({ early_stop: { fn: 'early_stop', args: { metric: 'logloss', patience: 1, mode: 'max' }, positional: [] } });
+    const { tf } = await loadTf('wasm');
+    const reports: EpochReport[] = [];
+    await new Trainer(tf, graph, { epochs: 6, batch: 512, seed: 1, shuffle: 0 }).fit(dataset, (r) => reports.push(r));
+    // It stops at the first epoch whose log loss is not above the best before it.
+    const values = reports.map((r) => r.metrics['logloss(p_delayed, labels.label_delayed15)']!);
+    const firstStale = values.findIndex((v, i) => i > 0 && v <= Math.max(...values.slice(0, i)));
+    expect(firstStale).toBeGreaterThan(0);
+    expect(reports).toHaveLength(firstStale + 1);
+    expect(reports.length).toBeLessThan(6);
+  }, 120_000);
+
+  test('gradient clipping by global norm limits each step', async () => {
+    const { tf } = await loadTf('wasm');
+    const lossAfter = async (clip: number): Promise<number> => {
+      const { dataset, graph } = await flights({ clip_norm: clip, optimizer: { fn: 'sgd', args: { lr: 0.5 }, positional: [] } });
+      const reports: EpochReport[] = [];
+      await new Trainer(tf, graph, { epochs: 1, batch: 512, seed: 1, shuffle: 0 }).fit(dataset, (r) => reports.push(r));
+      return reports[0]!.loss;
+    };
+    const free = await lossAfter(0);
+    const clipped = await lossAfter(1e-6);
+    // With steps capped at 1e-6 the model cannot move from where it started.
+    expect(Math.abs(clipped - free)).toBeGreaterThan(0.01);
+    const untrained = await lossAfter(1e-9);
+    expect(clipped).toBeCloseTo(untrained, 3);
+  }, 120_000);
+});
+
 describe('training the flights model on its sample', () => {
   test('three epochs on the cpu backend lower the loss and reach a holdout AUC above 0.56', async () => {
     const modelPath = join(repoRoot, 'models', 'flights.bird');

@@ -3,6 +3,7 @@ import { loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { DataError } from '../../data/dataError.js';
 import { Dataset, dataSource } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
 import { compileModel } from '../../ir/compileModel.js';
 import { checkpointFiles, latestCheckpoint, readCheckpoint } from '../../train/checkpoint.js';
 import type { DataSource } from '../../data/dataset.js';
@@ -25,6 +26,7 @@ export interface TrainArgs extends ReportOptions {
   readonly backend?: BackendName;
   readonly out?: string;
   readonly resume: boolean;
+  readonly badData?: 'fail' | 'skip';
   readonly progress: boolean;
 }
 
@@ -74,14 +76,15 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   const batch = previous?.batch ?? args.batch ?? Number(settings['batch'] ?? 1024);
   const seed = previous?.seed ?? Number(settings['seed'] ?? 1);
   const run = new RunDirectory(resumeDir ?? args.out ?? join('runs', model.name, new Date().toISOString().replace(/[:.]/g, '-')));
+  const policy = args.badData === undefined ? undefined : { fn: args.badData, args: {} };
   try {
     let fitted: IrGraph;
     let dataset: Dataset;
     if (resumeDir) {
       fitted = JSON.parse(readFileSync(join(resumeDir, 'ir.json'), 'utf8')) as IrGraph;
-      dataset = new Dataset(fitted, source_);
+      dataset = new Dataset(fitted, source_, policy);
     } else {
-      dataset = new Dataset(compiled.graph, source_);
+      dataset = new Dataset(compiled.graph, source_, policy);
       const fitStarted = performance.now();
       fitted = await dataset.fit();
       log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
@@ -130,6 +133,10 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       if (args.json) io.stdout(JSON.stringify(record) + '\n');
       else log(`epoch ${r.epoch}: loss ${record.loss}, ${record.examples_per_s} ex/s, ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
     }, startEpoch);
+    for (const part of ['train', 'test'] as const) {
+      const s = dataset.skipped[part];
+      if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
+    }
     log(`run written to ${run.path}`);
     trainer.program.dispose();
     return ExitCode.ok;
