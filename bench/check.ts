@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { compileModel } from '../src/ir/compileModel.js';
 import { primitiveTable } from '../src/ops/registry.js';
 import { checkProgram } from '../src/semantic/check.js';
-import type { ModuleHost } from '../src/semantic/moduleInfo.js';
+import { fileHost } from '../src/cli/checkSource.js';
 import { SourceFile } from '../src/source/sourceFile.js';
-import { packageRoot } from '../src/source/packageRoot.js';
-import { readFileSync } from 'node:fs';
 
 const GOAL_MS = 200;
 
@@ -65,19 +63,6 @@ function ranking(features: number): string {
   return lines.join('\n');
 }
 
-function host(dir: string): ModuleHost {
-  return {
-    readFile: (path) => {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdlibDir: join(packageRoot(), 'stdlib'),
-    projectRoot: dir,
-  };
-}
 
 function measure(name: string, text: string, runs: number): void {
   const dir = mkdtempSync(join(tmpdir(), 'bird-bench-'));
@@ -85,7 +70,7 @@ function measure(name: string, text: string, runs: number): void {
   writeFileSync(path, text);
   const once = (): { ms: number; nodes: number; errors: number } => {
     const start = performance.now();
-    const result = checkProgram(new SourceFile(path, text), host(dir), primitiveTable);
+    const result = checkProgram(new SourceFile(path, text), fileHost(path, dir), primitiveTable);
     let nodes = 0;
     for (const m of result.models) nodes += compileModel(m).graph.nodes.length;
     return { ms: performance.now() - start, nodes, errors: result.diagnostics.filter((d) => d.severity === 'error').length };

@@ -7,7 +7,7 @@ import { packageRoot } from '../source/packageRoot.js';
 import type { SourceFile } from '../source/sourceFile.js';
 
 /** Reads modules from disk: the standard library from the installed package, relative imports under the project root. */
-export function fileHost(entryPath: string): ModuleHost {
+export function fileHost(entryPath: string, projectRoot?: string): ModuleHost {
   const cwd = process.cwd();
   const inside = !relative(cwd, resolve(entryPath)).startsWith('..');
   return {
@@ -20,7 +20,7 @@ export function fileHost(entryPath: string): ModuleHost {
     },
     stdlibDir: join(packageRoot(), 'stdlib'),
     // The working folder, or the entry file's folder when the entry lies outside it.
-    projectRoot: inside ? cwd : dirname(resolve(entryPath)),
+    projectRoot: projectRoot ?? (inside ? cwd : dirname(resolve(entryPath))),
     isPrimitive: (name) => primitiveTable.get(name) !== undefined,
   };
 }

@@ -5,6 +5,24 @@ import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from
 /** Parameter initializers `param(..., init: ...)` accepts. */
 export const initializers = ['zeros', 'ones', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'normal', 'uniform'];
 
+/** An op over one axis of an `f32` tensor that keeps its shape (softmax and its log). */
+function alongAxis(name: string, doc: string): OpDefinition {
+  return {
+    name,
+    family: 'nn',
+    grad: 'dense',
+    doc,
+    params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'f32') return typeError('takes an `f32` tensor', ['x']);
+      const axis = normalizeAxis(input.attrs['axis'] as number, x.shape.length);
+      if (axis === null) return shapeError(`axis ${String(input.attrs['axis'])} is out of range for rank ${x.shape.length}`, ['x']);
+      return ok(x, { axis });
+    },
+  };
+}
+
 export const nnOps: readonly OpDefinition[] = [
   {
     name: 'param',
@@ -25,34 +43,8 @@ export const nnOps: readonly OpDefinition[] = [
       return ok(tensor('f32', shape));
     },
   },
-  {
-    name: 'softmax',
-    family: 'nn',
-    grad: 'dense',
-    doc: 'exp(x) normalized to sum to 1 along `axis`',
-    params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
-    infer(input) {
-      const x = dense(input, 'x');
-      if (!x || x.dtype !== 'f32') return typeError('takes an `f32` tensor', ['x']);
-      const axis = normalizeAxis(input.attrs['axis'] as number, x.shape.length);
-      if (axis === null) return shapeError(`axis ${String(input.attrs['axis'])} is out of range for rank ${x.shape.length}`, ['x']);
-      return ok(x, { axis });
-    },
-  },
-  {
-    name: 'log_softmax',
-    family: 'nn',
-    grad: 'dense',
-    doc: 'log(softmax(x)) along `axis`, computed stably',
-    params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
-    infer(input) {
-      const x = dense(input, 'x');
-      if (!x || x.dtype !== 'f32') return typeError('takes an `f32` tensor', ['x']);
-      const axis = normalizeAxis(input.attrs['axis'] as number, x.shape.length);
-      if (axis === null) return shapeError(`axis ${String(input.attrs['axis'])} is out of range for rank ${x.shape.length}`, ['x']);
-      return ok(x, { axis });
-    },
-  },
+  alongAxis('softmax', 'exp(x) normalized to sum to 1 along `axis`'),
+  alongAxis('log_softmax', 'log(softmax(x)) along `axis`, computed stably'),
   {
     name: 'one_hot',
     family: 'nn',

@@ -5,25 +5,16 @@ import { renderDiagnostics } from '../../src/diagnostics/renderDiagnostic.js';
 import { primitiveTable } from '../../src/ops/registry.js';
 import { checkProgram, type CheckResult } from '../../src/semantic/check.js';
 import type { ModuleHost } from '../../src/semantic/moduleInfo.js';
+import { fileHost } from '../../src/cli/checkSource.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
 import { expectGolden } from './golden.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const stdlibDir = join(repoRoot, 'stdlib');
 
+/** The CLI's own module host, rooted at `projectRoot`. */
 export function hostFor(projectRoot: string): ModuleHost {
-  return {
-    readFile: (path) => {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    stdlibDir,
-    projectRoot,
-    isPrimitive: (name) => primitiveTable.get(name) !== undefined,
-  };
+  return fileHost(join(projectRoot, 'input.bird'), projectRoot);
 }
 
 /** Checks a file with the real standard library and op registry. */

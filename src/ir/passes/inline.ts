@@ -1,5 +1,6 @@
 import type { IrFunction, IrNode } from '../ir.js';
 import type { Pass } from './pass.js';
+import { remapReferences } from './renumber.js';
 
 /**
  * Expands every `call` into a copy of its function's body, so the backends see one flat
@@ -30,18 +31,6 @@ export const inlinePass: Pass = {
       return ids;
     };
     const ids = expand(graph.nodes, [], '');
-    const map = (id: number): number => ids[id]!;
-    return {
-      ...graph,
-      functions: [],
-      nodes: out,
-      features: graph.features.map((f) => ({ ...f, node: map(f.node) })),
-      outputs: graph.outputs.map((o) => ({ ...o, node: map(o.node) })),
-      train: graph.train && {
-        ...graph.train,
-        loss: graph.train.loss === null ? null : map(graph.train.loss),
-        metrics: graph.train.metrics.map((m) => ({ ...m, node: map(m.node) })),
-      },
-    };
+    return remapReferences({ ...graph, functions: [], nodes: out }, (id) => ids[id]!);
   },
 };

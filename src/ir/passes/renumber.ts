@@ -18,10 +18,13 @@ export function renumber(graph: IrGraph, keep: readonly number[], replace: Reado
     newId.set(old, nodes.length);
     nodes.push({ ...n, id: nodes.length, inputs: n.inputs.map((i) => newId.get(resolve(i)) ?? -1) });
   }
-  const map = (id: number): number => newId.get(resolve(id)) ?? -1;
+  return remapReferences({ ...graph, nodes }, (id) => newId.get(resolve(id)) ?? -1);
+}
+
+/** The graph with the node ids its features, outputs, loss and metrics point at mapped by `map`. */
+export function remapReferences(graph: IrGraph, map: (id: number) => number): IrGraph {
   return {
     ...graph,
-    nodes,
     features: graph.features.map((f) => ({ ...f, node: map(f.node) })),
     outputs: graph.outputs.map((o) => ({ ...o, node: map(o.node) })),
     train: graph.train && {
