@@ -4,7 +4,8 @@ import type { AttrValue } from '../semantic/graph.js';
 export function learningRate(base: number, schedule: AttrValue | undefined, totalSteps: number): (step: number) => number {
   const s = schedule as { fn?: string; args?: Record<string, AttrValue> } | undefined;
   const args = s?.args ?? {};
-  const warmup = Number(args['warmup'] ?? args['steps'] ?? 0);
+  // `warmup(steps: n)` warms up for n steps; elsewhere `steps` is the schedule's length.
+  const warmup = Number((s?.fn === 'warmup' ? args['steps'] : args['warmup']) ?? 0);
   const warm = (step: number, rate: number): number => (step < warmup ? (rate * (step + 1)) / warmup : rate);
   const steps = Number(args['steps'] ?? totalSteps);
   const end = Number(args['end'] ?? 0);

@@ -2,6 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
 export type Tf = typeof tf;
+
+/** The asked-for backend cannot start here (a usage problem, not a bug). */
+export class BackendUnavailable extends Error {
+  override readonly name = 'BackendUnavailable';
+}
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 /** The preferred order: native TensorFlow where `@tensorflow/tfjs-node` installed, then wasm, then cpu. */
@@ -33,5 +38,9 @@ export async function loadTf(wanted?: BackendName): Promise<{ tf: Tf; backend: B
       // try the next backend
     }
   }
-  throw new Error(`no TF.js backend could start (tried ${order.join(', ')})`);
+  throw new BackendUnavailable(
+    wanted === 'tensorflow'
+      ? 'the `tensorflow` backend needs the optional package `@tensorflow/tfjs-node`, which is not installed here; use `--backend wasm`'
+      : `no TF.js backend could start (tried ${order.join(', ')})`,
+  );
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
+import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { DataError } from '../../data/dataError.js';
 import { Dataset, dataSource } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
@@ -48,6 +48,8 @@ function fixed(n: number, digits = 4): number {
  * writes the run folder: config, fitted IR, metrics.jsonl and a checkpoint per epoch.
  */
 export async function train(args: TrainArgs, io: Io): Promise<number> {
+  if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new UsageError('`--epochs` must be a whole number, 1 or more');
+  if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) throw new UsageError('`--batch` must be a whole number, 1 or more');
   const [source] = readSources([args.file]);
   const checked = checkSource(source!);
   if (hasErrors(checked.diagnostics)) {
@@ -89,7 +91,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       fitted = await dataset.fit();
       log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
     }
-    const { tf, backend } = await loadTf(args.backend);
+    const { tf, backend } = await loadTf(args.backend).catch((error: unknown) => {
+      throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
+    });
     run.writeJson('config.json', { model: model.name, file: args.file, data: source_, epochs, batch, seed, backend, settings });
     if (!resumeDir) run.writeJson('ir.json', fitted);
     const trainer = new Trainer(tf, fitted, {
