@@ -56,7 +56,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     reportDiagnostics(io, checked.diagnostics, args);
     return ExitCode.diagnostics;
   }
-  const model = checked.models.find((m) => args.model === undefined || m.name === args.model);
+  // Warnings (an unused feature) are shown, then training goes on.
+  if (!args.json && checked.diagnostics.length > 0) reportDiagnostics(io, checked.diagnostics, args);
+  const model = checked.models.find((m) => (args.model === undefined ? m.train !== null : m.name === args.model)) ?? (args.model === undefined ? checked.models[0] : undefined);
   if (!model) throw new UsageError(args.model === undefined ? `\`${args.file}\` declares no model` : `no model \`${args.model}\` in \`${args.file}\``);
   if (!model.train) throw new UsageError(`model \`${model.name}\` has no \`train ${model.name} { ... }\` section`);
   const compiled = compileModel(model);
