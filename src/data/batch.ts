@@ -3,6 +3,7 @@ import type { IrType } from '../ir/ir.js';
 
 export type { Batch, BatchColumn };
 import type { FieldValue } from './decodeField.js';
+import { xorshift32 } from './xorshift.js';
 
 /**
  * Packs examples (one value per feature, after transforms) into columns shaped by each
@@ -56,20 +57,17 @@ export function packBatch(names: readonly string[], types: readonly IrType[], ex
  */
 export class ShuffleBuffer<T> {
   private readonly items: T[] = [];
-  private state: number;
+  private readonly next: () => number;
 
   constructor(
     private readonly capacity: number,
     seed: number,
   ) {
-    this.state = (seed >>> 0) || 0x2545f491;
+    this.next = xorshift32(seed);
   }
 
   private random(): number {
-    this.state ^= this.state << 13;
-    this.state ^= this.state >>> 17;
-    this.state ^= this.state << 5;
-    return (this.state >>> 0) / 4294967296;
+    return this.next() / 4294967296;
   }
 
   /** Adds an item; returns one to emit when the buffer is full. */

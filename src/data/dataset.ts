@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { IrFeature, IrGraph, IrType } from '../ir/ir.js';
+import { transformChain, transformedNode } from '../ir/transformChain.js';
 import type { AttrValue } from '../semantic/graph.js';
 import { applyTransform, type TransformStep } from './applyTransform.js';
 import { ShuffleBuffer, packBatch, type Batch } from './batch.js';
@@ -117,13 +118,7 @@ export class Dataset {
     // The same statistics go into the transform nodes, which the ONNX export reads.
     const nodes = [...this.graph.nodes];
     for (const f of features) {
-      let at = f.node;
-      for (const t of f.transforms) {
-        const next = nodes.findIndex((n) => n.op === t.op && n.inputs[0] === at);
-        if (next < 0) break;
-        nodes[next] = { ...nodes[next]!, attrs: { ...nodes[next]!.attrs, ...t.args } };
-        at = next;
-      }
+      transformChain(nodes, f).forEach((id, k) => (nodes[id] = { ...nodes[id]!, attrs: { ...nodes[id]!.attrs, ...f.transforms[k]!.args } }));
     }
     this.graph = { ...this.graph, features, nodes };
     return this.graph;
@@ -172,12 +167,8 @@ export class Dataset {
 
 /** The type of a feature's value after its transforms, or undefined when the model does not use it. */
 function finalType(graph: IrGraph, f: IrFeature): IrType | undefined {
-  let at = f.node;
-  for (const t of f.transforms) {
-    const next = graph.nodes.findIndex((n) => n.op === t.op && n.inputs[0] === at);
-    if (next < 0) return undefined;
-    at = next;
-  }
+  const at = transformedNode(graph.nodes, f);
+  if (at === undefined) return undefined;
   const used = f.role === 'label' || graph.nodes.some((n) => n.inputs.includes(at)) || graph.outputs.some((o) => o.node === at);
   return used ? graph.nodes[at]?.type : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Batch, BatchColumn } from '../ir/batch.js';
 import type { IrType } from '../ir/ir.js';
 import { packBatch } from './batch.js';
+import { xorshift32 } from './xorshift.js';
 import type { FieldValue } from './decodeField.js';
 
 /** Growable typed array. */
@@ -81,12 +82,9 @@ export class EncodedPart {
   *batches(size: number, seed?: number): Generator<Batch> {
     const order = Int32Array.from({ length: this.size }, (_, i) => i);
     if (seed !== undefined) {
-      let state = (seed >>> 0) || 0x2545f491;
+      const next = xorshift32(seed);
       for (let i = order.length - 1; i > 0; i--) {
-        state ^= state << 13;
-        state ^= state >>> 17;
-        state ^= state << 5;
-        const j = (state >>> 0) % (i + 1);
+        const j = next() % (i + 1);
         const t = order[i]!;
         order[i] = order[j]!;
         order[j] = t;

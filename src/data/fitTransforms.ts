@@ -1,6 +1,7 @@
 import type { AttrValue } from '../semantic/graph.js';
 import { applyTransform, isFitted, type TransformStep } from './applyTransform.js';
 import type { FieldValue } from './decodeField.js';
+import { xorshift32 } from './xorshift.js';
 
 /** At most this many values are kept per feature to place quantile boundaries. */
 export const quantileSampleSize = 200_000;
@@ -59,13 +60,8 @@ function vocabAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulato
 function bucketAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
   const sample: number[] = [];
   let seen = 0;
-  let state = 0x9e3779b9;
-  const random = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
+  const next = xorshift32(0x9e3779b9);
+  const random = (): number => next() / 4294967296;
   return {
     add(v) {
       if (v.kind !== 'number') return;

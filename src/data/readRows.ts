@@ -151,8 +151,3 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
   if (count === 0) throw fileError('emptyData', path);
 }
 
-/** The column names of a data file: the CSV header, or the keys of the first JSONL record. */
-export async function readColumns(path: string): Promise<string[]> {
-  for await (const row of readRows(path)) return [...row.values.keys()];
-  return [];
-}

@@ -1,6 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Batch, BatchColumn } from '../../ir/batch.js';
 import type { IrGraph, IrNode } from '../../ir/ir.js';
+import { transformChain } from '../../ir/transformChain.js';
 import { emitters } from './emitters.js';
 import { initialValue } from './initializers.js';
 import type { Tf } from './loadTf.js';
@@ -12,15 +13,7 @@ let variableCount = 0;
 /** The node holding each feature's value after its transforms: where a batch column enters the graph. */
 export function featureEntries(graph: IrGraph): Map<string, number> {
   const entries = new Map<string, number>();
-  for (const f of graph.features) {
-    let at = f.node;
-    for (const t of f.transforms) {
-      const next = graph.nodes.findIndex((n) => n.op === t.op && n.inputs[0] === at);
-      if (next < 0) break;
-      at = next;
-    }
-    entries.set(`${f.role}:${f.name}`, at);
-  }
+  for (const f of graph.features) entries.set(`${f.role}:${f.name}`, transformChain(graph.nodes, f).at(-1) ?? f.node);
   return entries;
 }
 
