@@ -5,6 +5,7 @@ import { SourceFile } from '../source/sourceFile.js';
 import { check } from './commands/check.js';
 import { compile, emitKinds, type EmitKind } from './commands/compile.js';
 import { fmt } from './commands/fmt.js';
+import { predict } from './commands/predict.js';
 import { train } from './commands/train.js';
 import type { BackendName } from '../backends/tfjs/loadTf.js';
 import { ExitCode } from './exitCodes.js';
@@ -39,7 +40,7 @@ function common(a: unknown): { json: boolean; color: boolean } {
  * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
  * a thrown non-usage error is a bug and is reported as BIRD9001, never as a bare stack.
  */
-const commands = ['check', 'fmt', 'compile', 'train'];
+const commands = ['check', 'fmt', 'compile', 'train', 'predict'];
 
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   let usageFailure: string | undefined;
@@ -137,7 +138,37 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           );
       },
     )
-    .demandCommand(1, 'name a command: check, fmt, compile or train')
+    .command(
+      'predict <file>',
+      'Run a trained model on the rows of a data file and write its outputs',
+      (y: Argv) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file of the trained model' })
+          .option('checkpoint', { type: 'string', demandOption: true, describe: 'A run folder (its newest checkpoint) or one checkpoint folder inside it' })
+          .option('data', { type: 'string', demandOption: true, describe: 'CSV or JSONL rows (plain or gzipped); label columns are not needed' })
+          .option('out', { type: 'string', demandOption: true, describe: 'Predictions file, one line per row in file order: `.csv` or `.jsonl`' })
+          .option('signature', { type: 'string', describe: 'Write the outputs of this signature (default: every model output)' })
+          .option('batch', { type: 'number', describe: 'Rows per batch (default 1024)' })
+          .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'], describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
+          .example('$0 predict models/flights.bird --checkpoint runs/DelayMlp/RUN --data new_flights.csv --out predictions.csv', 'score new rows with the newest checkpoint of a run'),
+      (a) => {
+        asyncRun = () =>
+          predict(
+            {
+              file: a.file as string,
+              checkpoint: a.checkpoint as string,
+              data: a.data as string,
+              out: a.out as string,
+              ...(typeof a.signature === 'string' ? { signature: a.signature } : {}),
+              ...(typeof a.batch === 'number' && Number.isFinite(a.batch) ? { batch: a.batch } : {}),
+              ...(typeof a.backend === 'string' ? { backend: a.backend as BackendName } : {}),
+              ...common(a),
+            },
+            io,
+          );
+      },
+    )
+    .demandCommand(1, 'name a command: check, fmt, compile, train or predict')
     .strict()
     .recommendCommands()
     .help()

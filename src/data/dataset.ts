@@ -51,10 +51,13 @@ export class Dataset {
     private graph: IrGraph,
     readonly source: DataSource,
     policy?: AttrValue,
+    /** `features`: read only the features (prediction on rows without labels). */
+    read: 'all' | 'features' = 'all',
   ) {
     const setting = (policy ?? graph.train?.settings['bad_data']) as { fn?: string; args?: Record<string, AttrValue> } | undefined;
     this.policy = setting?.fn === 'skip' ? { kind: 'skip', max: Number(setting.args?.['max'] ?? Number.MAX_SAFE_INTEGER) } : { kind: 'fail' };
     this.columns = graph.features.flatMap((f) => {
+      if (read === 'features' && f.role === 'label') return [];
       const type = finalType(graph, f);
       return type ? [{ feature: f, steps: f.transforms.map((t) => ({ op: t.op, args: t.args })), type }] : [];
     });

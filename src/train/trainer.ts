@@ -166,6 +166,27 @@ export class Trainer {
     return named;
   }
 
+  /**
+   * The values of `nodes` (model outputs) for each batch, in batch order, as flat arrays
+   * with their shapes; inference mode (no dropout).
+   */
+  async *predict(batches: AsyncIterable<Batch> | Iterable<Batch>, nodes: readonly number[]): AsyncGenerator<{ size: number; values: { data: Float32Array; shape: number[] }[] }> {
+    const tf = this.tf;
+    for await (const batch of batches) {
+      const values = tf.tidy(() => {
+        const embedded = this.embedded(batch);
+        const overrides = new Map<number, tfTypes.Tensor>();
+        this.lookups.forEach((l, i) => overrides.set(l.node.id, embedded[i]!));
+        const out = this.program.forward(batch, nodes, { overrides });
+        return nodes.map((n) => {
+          const t = out.get(n)!;
+          return { data: Float32Array.from(t.dataSync() as ArrayLike<number>), shape: [...t.shape] };
+        });
+      });
+      yield { size: batch.size, values };
+    }
+  }
+
   /** The global step, for checkpoints. */
   get globalStep(): number {
     return this.step;

@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
 import { runCli } from '../../src/cli/runCli.js';
+import { auc } from '../../src/train/setMetrics.js';
 
 interface Run {
   code: number;
@@ -218,4 +220,58 @@ describe('bird train', () => {
     expect(r.stderr).toContain('error[BIRD7004]: expected a number in column `distance`, found `12 miles`');
     expect(r.stderr).toContain(`--> ${data}:2:`);
   }, 60_000);
+});
+
+describe('bird predict', () => {
+  test('predictions of the holdout rows (labels removed) reproduce the metrics the run recorded', async () => {
+    const model = join(root, 'models', 'flights.bird');
+    const run = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    expect((await bird('train', model, '--epochs', '1', '--backend', 'wasm', '--out', run)).code).toBe(0);
+    const recorded = JSON.parse(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim()) as Record<string, number>;
+    const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz'))).toString('utf8').trim().split('\n');
+    const head = lines[0]!.split(',');
+    const labelAt = head.indexOf('label_delayed15');
+    const holdout = lines.slice(1).filter((_, i) => i % 6 === 5);
+    const labels = holdout.map((l) => Number(l.split(',')[labelAt]));
+    const withoutLabels = [head, ...holdout.map((l) => l.split(','))].map((cells) => cells.filter((_, k) => k !== labelAt).join(','));
+    const data = tempFile('holdout.csv', withoutLabels.join('\n') + '\n');
+    const out = join(mkdtempSync(join(tmpdir(), 'bird-pred-')), 'p.csv');
+    const r = await bird('predict', model, '--checkpoint', run, '--data', data, '--out', out);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('p_delayed');
+    const p = Float32Array.from(rows.slice(1).map(Number));
+    expect(p).toHaveLength(holdout.length);
+    expect(p.every((x) => x > 0 && x < 1)).toBe(true);
+    expect(auc(p, Float32Array.from(labels))).toBeCloseTo(recorded['auc(p_delayed, labels.label_delayed15)']!, 3);
+    const logloss = -labels.reduce((s, y, i) => s + (y * Math.log(p[i]!) + (1 - y) * Math.log(1 - p[i]!)), 0) / labels.length;
+    expect(logloss).toBeCloseTo(recorded['logloss(p_delayed, labels.label_delayed15)']!, 3);
+    // A checkpoint folder works as well as its run, and JSONL output carries the same numbers.
+    const jsonl = join(dirname(out), 'p.jsonl');
+    expect((await bird('predict', model, '--checkpoint', join(run, 'checkpoints', 'epoch-1'), '--data', data, '--out', jsonl)).code).toBe(0);
+    const first = JSON.parse(readFileSync(jsonl, 'utf8').split('\n')[0]!) as { p_delayed: number };
+    expect(first.p_delayed).toBeCloseTo(p[0]!, 6);
+    expect(readdirSync(dirname(out)).sort()).toEqual(['p.csv', 'p.jsonl']);
+  }, 180_000);
+
+  test('a bad row is a diagnostic and leaves no output file', async () => {
+    const run = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    const model = join(root, 'models', 'flights.bird');
+    expect((await bird('train', model, '--epochs', '1', '--backend', 'wasm', '--out', run)).code).toBe(0);
+    const data = tempFile('bad.csv', 'hour,dayofweek,month,distance,origin,destination,route\n1,2,3,100,LAS,PHL,LAS-PHL\n1,2,3,far,LAS,PHL,LAS-PHL\n');
+    const out = join(mkdtempSync(join(tmpdir(), 'bird-pred-')), 'p.csv');
+    const r = await bird('predict', model, '--checkpoint', run, '--data', data, '--out', out, '--no-color');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[BIRD7004]');
+    expect(r.stderr).toContain(`--> ${data}:3:`);
+    expect(readdirSync(dirname(out))).toEqual([]);
+  }, 120_000);
+
+  test('an output that is neither .csv nor .jsonl, or a folder without checkpoints, is a usage error', async () => {
+    const model = join(root, 'models', 'flights.bird');
+    expect((await bird('predict', model, '--checkpoint', tmpdir(), '--data', 'x.csv', '--out', 'p.txt')).stderr).toContain('`--out` must end in `.csv` or `.jsonl`');
+    const r = await bird('predict', model, '--checkpoint', mkdtempSync(join(tmpdir(), 'bird-run-')), '--data', 'x.csv', '--out', 'p.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('neither a run folder with checkpoints nor a checkpoint folder');
+  });
 });
