@@ -4,8 +4,12 @@
  * into `manifest.json` unchanged, so the manifest always says what the graph expects.
  */
 
-/** Element types that cross a signature, named as ONNX names them. */
-export type OnnxDtype = 'float32' | 'int64' | 'string';
+/**
+ * Element types that cross a signature, named as ONNX names them. Integer values of any
+ * IR width cross as int64; `bool` appears only as an output (a model output of
+ * comparisons).
+ */
+export type OnnxDtype = 'float32' | 'int64' | 'string' | 'bool';
 
 /**
  * How a feature's value crosses the signature:
@@ -14,10 +18,19 @@ export type OnnxDtype = 'float32' | 'int64' | 'string';
  * - `padded_ids`: a sparse feature as int64 ids `[batch, length]`, id 0 being padding or a
  *   missing value; `length` is symbolic. Weighted sparse features add a float32
  *   `<name>.weights` input of the same shape.
- * - `string`: raw strings `[batch]`, the empty string meaning missing; the graph looks them
- *   up itself (vocabulary features).
+ *   Token ids (`sequence |> hash`, `text |> tokens |> hash`) are `padded_ids` of the fixed
+ *   shape `[batch, max]`.
+ * - `string`: raw strings `[batch]` (or `[batch, max]` tokens, `""` padding), the empty
+ *   string meaning missing; the graph looks them up itself (vocabulary features).
+ * - `vocab_hash`: for `vocab(oov: k)` with k > 1 only, a second int64 input `<name>.hash`
+ *   of the string input's shape holding `hash_bucket(value, 30)` of each string (0 for
+ *   `""`; for a missing value, the hash of the declared default): ONNX cannot hash
+ *   strings, and the graph needs the hash to pick the out-of-vocabulary bucket of an
+ *   unknown value. Known values ignore it.
+ *
+ * A `dense` int64 input of a `discrete` feature treats a negative id as missing.
  */
-export type InputEncoding = 'dense' | 'padded_ids' | 'string';
+export type InputEncoding = 'dense' | 'padded_ids' | 'string' | 'vocab_hash';
 
 export interface SignatureTensor {
   /** The name of the graph input or output, exactly as ONNX Runtime is fed or returns it. */
@@ -33,7 +46,10 @@ export interface SignatureInput extends SignatureTensor {
   /** The feature kind as declared (`continuous`, `discrete`, `string`, `sparse`, ...). */
   readonly kind: string;
   readonly encoding: InputEncoding;
-  /** The declared default, which the graph substitutes for a missing value; null when none. */
+  /**
+   * The declared default, which the graph substitutes for a missing value; null when none.
+   * When `outOfGraph` is not empty, the client substitutes it before those steps.
+   */
   readonly default: number | string | null;
   /**
    * Steps a client runs before feeding the input, in order (for example
