@@ -79,7 +79,7 @@ export class EncodedPart {
   }
 
   /** Batches in file order, or in a seeded random order. */
-  *batches(size: number, seed?: number): Generator<Batch> {
+  *batches(size: number, seed?: number, skip = 0): Generator<Batch> {
     const order = Int32Array.from({ length: this.size }, (_, i) => i);
     if (seed !== undefined) {
       const next = xorshift32(seed);
@@ -90,7 +90,7 @@ export class EncodedPart {
         order[j] = t;
       }
     }
-    for (let start = 0; start < this.size; start += size) {
+    for (let start = skip * size; start < this.size; start += size) {
       const rows = order.subarray(start, Math.min(this.size, start + size));
       const columns = new Map<string, BatchColumn>();
       this.names.forEach((name, f) => columns.set(name, this.take(this.stores[f]!, rows)));

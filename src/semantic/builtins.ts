@@ -16,7 +16,7 @@ export const configConstructors: ReadonlyMap<string, readonly string[]> = new Ma
   // optimizers
   ['sgd', ['lr', 'schedule']],
   ['momentum', ['lr', 'momentum', 'nesterov', 'schedule']],
-  ['adam', ['lr', 'beta1', 'beta2', 'eps', 'schedule']],
+  ['adam', ['lr', 'beta1', 'beta2', 'eps', 'lazy', 'schedule']],
   ['adagrad', ['lr', 'initial_accumulator', 'schedule']],
   // learning-rate schedules
   ['constant', []],
@@ -44,6 +44,7 @@ export const trainSettings: ReadonlyMap<string, string> = new Map([
   ['weight_decay', 'a non-negative number'],
   ['shuffle', 'a buffer size (an integer)'],
   ['checkpoint_every', 'a number of steps'],
+  ['keep_checkpoints', 'how many step checkpoints to keep (an integer)'],
   ['bad_data', '`skip(...)` or `fail()`'],
   ['early_stop', '`early_stop(metric: ..., patience: ...)`'],
 ]);

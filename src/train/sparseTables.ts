@@ -110,23 +110,30 @@ export class SparseTable {
     return rows;
   }
 
-  /** Lazy Adam: only the touched rows' moments and values change; `step` is the global step (from 1). */
-  adam(rows: Map<number, Float32Array>, lr: number, step: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-7): void {
+  /**
+   * Adam on the table; `step` is the global step (from 1). Lazy (the default): only the
+   * touched rows' moments and values change, as twml's LazyAdam did, so a step costs what
+   * the batch touches. Dense (`lazy: false`): every row's moments decay and every row with
+   * momentum left keeps moving, as dense Adam (PyTorch's) does; a step costs the whole table.
+   */
+  adam(rows: Map<number, Float32Array>, lr: number, step: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-7, lazy = true): void {
     const n = this.rows * this.dim;
     this.m ??= new Float32Array(n);
     this.v ??= new Float32Array(n);
     const m = this.m;
     const v = this.v;
     const correction = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
-    for (const [id, g] of rows) {
-      const r = id * this.dim;
+    const update = (r: number, g: Float32Array | undefined): void => {
       for (let j = 0; j < this.dim; j++) {
         const k = r + j;
-        m[k] = beta1 * m[k]! + (1 - beta1) * g[j]!;
-        v[k] = beta2 * v[k]! + (1 - beta2) * g[j]! * g[j]!;
+        const gj = g ? g[j]! : 0;
+        m[k] = beta1 * m[k]! + (1 - beta1) * gj;
+        v[k] = beta2 * v[k]! + (1 - beta2) * gj * gj;
         this.data[k]! -= (correction * m[k]!) / (Math.sqrt(v[k]!) + eps);
       }
-    }
+    };
+    if (lazy) for (const [id, g] of rows) update(id * this.dim, g);
+    else for (let id = 0; id < this.rows; id++) update(id * this.dim, rows.get(id));
   }
 
   /** Plain and momentum SGD on touched rows (momentum kept per element, decayed lazily). */

@@ -36,6 +36,22 @@ export interface TrainerOptions {
   readonly seed: number;
   readonly shuffle: number;
   readonly onProgress?: (step: number, examples: number, loss: number, seconds: number) => void;
+  /** Every this many global steps, `onCheckpoint` is called mid-epoch (0: never). */
+  readonly checkpointEvery?: number;
+  readonly onCheckpoint?: (progress: EpochProgress) => void;
+}
+
+/**
+ * Where a run stands inside an epoch: what a step checkpoint records so `--resume`
+ * continues with the same batches, in the same order, and the same epoch figures.
+ */
+export interface EpochProgress {
+  readonly epoch: number;
+  /** Batches of this epoch already trained. */
+  readonly batches: number;
+  readonly examples: number;
+  readonly lossSum: number;
+  readonly seconds: number;
 }
 
 /**
@@ -125,7 +141,7 @@ export class Trainer {
     if (clip > 0) denseGrads.forEach((g, i) => g !== grads[this.lookups.length + i] && g.dispose());
     this.lookups.forEach((l, i) => {
       const rows = sparseRows[i]!;
-      if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7));
+      if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7), this.optimizer.args['lazy'] !== false);
       else if (this.optimizer.name === 'adagrad') l.table.adagrad(rows, lr);
       else l.table.sgd(rows, lr);
     });
@@ -250,26 +266,35 @@ export class Trainer {
    * Runs every epoch; `report` receives each epoch's figures. Both parts are first read
    * into memory, transformed (`Dataset.encode`); the epochs then time only training, as
    * the peers' figures exclude their loading and encoding. Each epoch visits the training
-   * rows in a fresh seeded order when `shuffle` is set.
+   * rows in a fresh seeded order when `shuffle` is set. `start` is the first epoch, or
+   * where a step checkpoint left an epoch; `history` the metrics of epochs already done.
    */
-  async fit(dataset: Dataset, report: (r: EpochReport) => void, startEpoch = 1): Promise<void> {
+  async fit(dataset: Dataset, report: (r: EpochReport) => void, start: number | EpochProgress = 1, history: readonly Readonly<Record<string, number>>[] = []): Promise<void> {
     const { epochs, batch, seed, shuffle } = this.options;
     const stopper = this.makeStopper();
+    // A resumed run replays its recorded epochs so early stopping counts them.
+    for (const metrics of history) if (stopper?.(metrics)) return;
     const trainPart = await dataset.encode('train');
     const testPart = await dataset.encode('test');
     const stepsPerEpoch = Math.max(1, Math.ceil(trainPart.size / batch));
     const rate = learningRate(this.optimizer.baseRate, this.optimizer.args['schedule'], stepsPerEpoch * epochs);
-    for (let epoch = startEpoch; epoch <= epochs; epoch++) {
-      const started = performance.now();
-      let examples = 0;
-      let lossSum = 0;
-      let steps = 0;
-      for (const b of trainPart.batches(batch, shuffle > 0 ? seed * 1000 + epoch : undefined)) {
+    const resumed = typeof start === 'number' ? undefined : start;
+    const every = this.options.checkpointEvery ?? 0;
+    for (let epoch = resumed?.epoch ?? (start as number); epoch <= epochs; epoch++) {
+      const from = epoch === resumed?.epoch ? resumed : undefined;
+      // Time already spent in this epoch before a resume counts toward its figures.
+      const started = performance.now() - (from?.seconds ?? 0) * 1000;
+      let examples = from?.examples ?? 0;
+      let lossSum = from?.lossSum ?? 0;
+      let steps = from?.batches ?? 0;
+      for (const b of trainPart.batches(batch, shuffle > 0 ? seed * 1000 + epoch : undefined, steps)) {
         const loss = this.trainStep(b, rate(this.step));
         lossSum += loss * b.size;
         examples += b.size;
         steps++;
-        this.options.onProgress?.(steps, examples, loss, (performance.now() - started) / 1000);
+        const seconds = (performance.now() - started) / 1000;
+        this.options.onProgress?.(steps, examples, loss, seconds);
+        if (every > 0 && this.step % every === 0 && steps < stepsPerEpoch) this.options.onCheckpoint?.({ epoch, batches: steps, examples, lossSum, seconds });
       }
       const seconds = (performance.now() - started) / 1000;
       const metrics = await this.evaluate(testPart.batches(4096));

@@ -5,12 +5,13 @@ import { Dataset, dataSource } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
 import { compileModel } from '../../ir/compileModel.js';
-import { checkpointFiles, latestCheckpoint, readCheckpoint } from '../../train/checkpoint.js';
+import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints, readCheckpoint } from '../../train/checkpoint.js';
 import type { DataSource } from '../../data/dataset.js';
 import type { IrGraph } from '../../ir/ir.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
-import { Trainer } from '../../train/trainer.js';
+import { Trainer, type EpochProgress } from '../../train/trainer.js';
+import { writeFileAtomic } from '../../source/writeFileAtomic.js';
 import { checkSource } from '../checkSource.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
@@ -26,6 +27,7 @@ export interface TrainArgs extends ReportOptions {
   readonly backend?: BackendName;
   readonly out?: string;
   readonly resume: boolean;
+  readonly checkpointEvery?: number;
   readonly badData?: 'fail' | 'skip';
   readonly progress: boolean;
 }
@@ -50,6 +52,7 @@ function fixed(n: number, digits = 4): number {
 export async function train(args: TrainArgs, io: Io): Promise<number> {
   if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new UsageError('`--epochs` must be a whole number, 1 or more');
   if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) throw new UsageError('`--batch` must be a whole number, 1 or more');
+  if (args.checkpointEvery !== undefined && !(Number.isInteger(args.checkpointEvery) && args.checkpointEvery >= 0)) throw new UsageError('`--checkpoint-every` must be a whole number of steps (0: only at epoch ends)');
   const [source] = readSources([args.file]);
   const checked = checkSource(source!);
   if (hasErrors(checked.diagnostics)) {
@@ -98,11 +101,17 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     });
     run.writeJson('config.json', { model: model.name, file: args.file, data: source_, epochs, batch, seed, backend, settings });
     if (!resumeDir) run.writeJson('ir.json', fitted);
-    const trainer = new Trainer(tf, fitted, {
+    const keep = Number(settings['keep_checkpoints'] ?? 3);
+    const trainer: Trainer = new Trainer(tf, fitted, {
       epochs,
       batch,
       seed,
       shuffle: Number(settings['shuffle'] ?? 0),
+      checkpointEvery: args.checkpointEvery ?? Number(settings['checkpoint_every'] ?? 0),
+      onCheckpoint: (progress) => {
+        run.writeCheckpoint(`step-${trainer.globalStep}`, checkpointFiles(trainer, { epoch: progress.epoch, progress, model: model.name }));
+        pruneStepCheckpoints(run.path, keep);
+      },
       onProgress: (step, examples, loss, seconds) => {
         if (!args.progress || step % 10 !== 0) return;
         const total = dataset.trainRows;
@@ -113,13 +122,22 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
       },
     });
-    let startEpoch = 1;
+    let start: number | EpochProgress = 1;
+    let history: Record<string, number>[] = [];
     const checkpoint = resumeDir ? latestCheckpoint(resumeDir) : undefined;
     if (checkpoint) {
       const saved = readCheckpoint(checkpoint);
       trainer.restore(saved.tensors, saved.step);
-      startEpoch = saved.epoch + 1;
-      log(`resuming ${run.path} after epoch ${saved.epoch} (step ${saved.step})`);
+      start = saved.progress ?? saved.epoch + 1;
+      const first = typeof start === 'number' ? start : start.epoch;
+      // Records of epochs about to be trained again are dropped; a finished epoch whose
+      // record was lost (stopped between checkpoint and log) gets it back from the checkpoint.
+      const metricsPath = join(run.path, 'metrics.jsonl');
+      const lines = existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
+      history = lines.map((l) => JSON.parse(l) as Record<string, number>).filter((r) => r['epoch']! < first);
+      if (saved.record && !history.some((r) => r['epoch'] === saved.epoch)) history.push(saved.record);
+      writeFileAtomic(metricsPath, history.map((r) => JSON.stringify(r) + '\n').join(''));
+      log(`resuming ${run.path} ${saved.progress ? `in epoch ${saved.epoch} after ${saved.progress.batches} batches` : `after epoch ${saved.epoch}`} (step ${saved.step})`);
     }
     log(`training ${model.name} on the ${backend} backend: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
     await trainer.fit(dataset, (r) => {
@@ -134,11 +152,13 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
         ...Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, fixed(v)])),
       };
+      // The checkpoint first, holding the record too: a stop in between loses neither.
+      run.writeCheckpoint(`epoch-${r.epoch}`, checkpointFiles(trainer, { epoch: r.epoch, steps: r.steps, model: model.name, record }));
+      pruneStepCheckpoints(run.path, 0);
       run.appendMetrics(record);
-      run.writeCheckpoint(`epoch-${r.epoch}`, checkpointFiles(trainer, { epoch: r.epoch, steps: r.steps, model: model.name }));
       if (args.json) io.stdout(JSON.stringify(record) + '\n');
       else log(`epoch ${r.epoch}: loss ${record.loss}, ${record.examples_per_s} ex/s, ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
-    }, startEpoch);
+    }, start, history);
     for (const part of ['train', 'test'] as const) {
       const s = dataset.skipped[part];
       if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
