@@ -1,0 +1,122 @@
+import type { Batch, BatchColumn } from '../../../src/ir/batch.js';
+import type { IrFeature, IrGraph, IrNode, IrType } from '../../../src/ir/ir.js';
+import type { OnnxValue } from '../../../src/backends/onnx/runOnnx.js';
+import { opRegistry } from '../../../src/ops/registry.js';
+import type { AttrValue } from '../../../src/semantic/graph.js';
+import type { OperandType } from '../../../src/semantic/primitives.js';
+import { tensor } from '../../../src/semantic/types.js';
+import { rng } from './onnxTestHelpers.js';
+
+type Rng = ReturnType<typeof rng>;
+
+/** One operand of an op case: fed data, a bool made from data, a parameter, a constant, or sparse ids. */
+export type Operand =
+  | { readonly kind: 'data'; readonly dtype: 'f32' | 'i32'; readonly shape: readonly number[]; readonly gen: (r: Rng) => number; readonly vocab?: number }
+  | { readonly kind: 'bool'; readonly shape: readonly number[] }
+  | { readonly kind: 'param'; readonly shape: readonly number[] }
+  | { readonly kind: 'const'; readonly value: AttrValue; readonly shape: readonly number[] }
+  | { readonly kind: 'sparse'; readonly vocab: number; readonly weighted: boolean };
+
+export interface OpCase {
+  readonly op: string;
+  readonly label?: string;
+  readonly operands: readonly Operand[];
+  readonly attrs?: Readonly<Record<string, AttrValue>>;
+  /**
+   * Where TF.js itself computes a wrong result, the expected values from the fed inputs
+   * (flattened, in operand order) instead, with the TF.js bug named.
+   */
+  readonly reference?: { readonly tfBug: string; values(inputs: readonly (readonly number[])[]): number[] };
+}
+
+export const batchSize = 6;
+
+/**
+ * A one-op IR graph around an op case: an `input` per fed operand (a feature without
+ * transforms, so TF.js and ONNX are fed the same values at the same node), parameters
+ * with seeded weights, and the op node typed by the registry's own inference.
+ */
+export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: Map<string, Float32Array>; batch: Batch; feeds: Record<string, OnnxValue>; out: number } {
+  const r = rng(seed);
+  const nodes: IrNode[] = [];
+  const features: IrFeature[] = [];
+  const weights = new Map<string, Float32Array>();
+  const columns = new Map<string, BatchColumn>();
+  const feeds: Record<string, OnnxValue> = {};
+  const push = (op: string, inputs: number[], attrs: Record<string, AttrValue>, type: IrType): number => {
+    nodes.push({ id: nodes.length, op, type, inputs, attrs, loc: null, scope: '' });
+    return nodes.length - 1;
+  };
+  const feedDense = (name: string, dtype: 'f32' | 'i32', shape: readonly number[], gen: () => number, vocab?: number): number => {
+    const size = batchSize * shape.reduce((p, q) => p * q, 1);
+    const values = Array.from({ length: size }, gen);
+    const id = push('input', [], {}, tensor(dtype, ['B', ...shape], vocab));
+    features.push({ name, role: 'feature', kind: 'tensor', args: {}, default: 0, transforms: [], node: id });
+    columns.set(name, { kind: 'dense', dtype, shape: [batchSize, ...shape], data: dtype === 'f32' ? Float32Array.from(values) : Int32Array.from(values) });
+    feeds[name] = dtype === 'f32' ? { dtype: 'float32', data: Float32Array.from(values), dims: [batchSize, ...shape] } : { dtype: 'int64', data: BigInt64Array.from(values.map(BigInt)), dims: [batchSize, ...shape] };
+    return id;
+  };
+  const ids = c.operands.map((o, k): number => {
+    const name = `x${k}`;
+    switch (o.kind) {
+      case 'data':
+        return feedDense(name, o.dtype, o.shape, () => o.gen(r), o.vocab);
+      case 'bool': {
+        const x = feedDense(name, 'f32', o.shape, () => r.normal());
+        const zero = push('const', [], { value: 0 }, tensor('f32', []));
+        return push('greater', [x, zero], {}, tensor('bool', ['B', ...o.shape]));
+      }
+      case 'param': {
+        const size = o.shape.reduce((p, q) => p * q, 1);
+        weights.set(`p${k}`, Float32Array.from({ length: size }, () => r.normal()));
+        return push('param', [], { shape: [...o.shape], init: 'normal', std: 0.05, name: `p${k}` }, tensor('f32', o.shape));
+      }
+      case 'const':
+        return push('const', [], { value: o.value }, tensor('f32', o.shape));
+      case 'sparse': {
+        const offsets = new Int32Array(batchSize + 1);
+        const all: number[] = [];
+        const vals: number[] = [];
+        let width = 1;
+        const rows: number[][] = [];
+        for (let i = 0; i < batchSize; i++) {
+          // Row 0 is empty: a bag with nothing in it.
+          const row = Array.from({ length: i === 0 ? 0 : 1 + r.int(4) }, () => 1 + r.int(o.vocab - 1));
+          rows.push(row);
+          all.push(...row);
+          vals.push(...row.map(() => r.normal()));
+          offsets[i + 1] = all.length;
+          width = Math.max(width, row.length);
+        }
+        const id = push('input', [], {}, { kind: 'sparse', keys: 'id', vocab: o.vocab, weighted: o.weighted });
+        features.push({ name, role: 'feature', kind: o.weighted ? 'sparse_continuous' : 'sparse_binary', args: {}, default: [], transforms: [], node: id });
+        columns.set(name, { kind: 'sparse', ids: Int32Array.from(all), values: o.weighted ? Float32Array.from(vals) : null, offsets });
+        const padded = new BigInt64Array(batchSize * width);
+        const w = new Float32Array(batchSize * width);
+        rows.forEach((row, i) =>
+          row.forEach((v, j) => {
+            padded[i * width + j] = BigInt(v);
+            w[i * width + j] = o.weighted ? vals[offsets[i]! + j]! : 1;
+          }),
+        );
+        feeds[name] = { dtype: 'int64', data: padded, dims: [batchSize, width] };
+        feeds[`${name}.weights`] = { dtype: 'float32', data: w, dims: [batchSize, width] };
+        return id;
+      }
+    }
+  });
+  const schema = opRegistry.get(c.op)!;
+  const operands: Record<string, OperandType | OperandType[]> = {};
+  const attrs: Record<string, AttrValue> = {};
+  let at = 0;
+  for (const p of schema.params) {
+    if (p.kind === 'tensors') operands[p.name] = ids.slice(at).map((i) => nodes[i]!.type);
+    else if (p.kind === 'tensor' || p.kind === 'ids' || p.kind === 'sparse') operands[p.name] = nodes[ids[at++]!]!.type;
+    else attrs[p.name] = c.attrs?.[p.name] ?? p.default ?? null;
+  }
+  const inferred = schema.infer({ operands, attrs });
+  if (!inferred.ok) throw new Error(`case ${c.op}: ${inferred.message}`);
+  const out = push(c.op, ids, { ...attrs, ...inferred.attrs }, inferred.type);
+  const graph: IrGraph = { version: 1, model: `op_${c.op}`, features, functions: [], nodes, outputs: [{ name: 'out', node: out }], train: null, signatures: [] };
+  return { graph, weights, batch: { size: batchSize, columns }, feeds, out };
+}
