@@ -136,11 +136,28 @@ export class SparseTable {
     else for (let id = 0; id < this.rows; id++) update(id * this.dim, rows.get(id));
   }
 
-  /** Plain and momentum SGD on touched rows (momentum kept per element, decayed lazily). */
+  /** Plain SGD on touched rows. */
   sgd(rows: Map<number, Float32Array>, lr: number): void {
     for (const [id, g] of rows) {
       const r = id * this.dim;
       for (let j = 0; j < this.dim; j++) this.data[r + j]! -= lr * g[j]!;
+    }
+  }
+
+  /**
+   * Momentum SGD on touched rows, as TF's lazy momentum for sparse gradients: a row's
+   * velocity changes, and moves the row, only in the steps that use it.
+   */
+  momentum(rows: Map<number, Float32Array>, lr: number, mu: number, nesterov: boolean): void {
+    this.m ??= new Float32Array(this.rows * this.dim);
+    const m = this.m;
+    for (const [id, g] of rows) {
+      const r = id * this.dim;
+      for (let j = 0; j < this.dim; j++) {
+        const k = r + j;
+        m[k] = mu * m[k]! + g[j]!;
+        this.data[k]! -= lr * (nesterov ? g[j]! + mu * m[k]! : m[k]!);
+      }
     }
   }
 

@@ -142,7 +142,8 @@ export class Trainer {
     this.lookups.forEach((l, i) => {
       const rows = sparseRows[i]!;
       if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7), this.optimizer.args['lazy'] !== false);
-      else if (this.optimizer.name === 'adagrad') l.table.adagrad(rows, lr);
+      else if (this.optimizer.name === 'adagrad') l.table.adagrad(rows, lr, Number(this.optimizer.args['initial_accumulator'] ?? 0.1));
+      else if (this.optimizer.name === 'momentum') l.table.momentum(rows, lr, Number(this.optimizer.args['momentum'] ?? 0.9), this.optimizer.args['nesterov'] === true);
       else l.table.sgd(rows, lr);
     });
     value.dispose();

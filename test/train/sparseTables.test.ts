@@ -68,4 +68,38 @@ describe('embedding kernels', () => {
     expect(t2.data[6]).toBeCloseTo(before[6]! - 0.1, 4);
     expect(t2.data[7]).toBeCloseTo(before[7]! + 0.1, 4);
   });
+
+  test('dense Adam (lazy: false) matches dense Adam on the whole table, moving untouched rows by their momentum', () => {
+    const t2 = table(4, 2);
+    const reference = Float32Array.from(t2.data);
+    const m = new Float32Array(8);
+    const v = new Float32Array(8);
+    const steps: Map<number, Float32Array>[] = [new Map([[1, Float32Array.from([0.5, -2])]]), new Map([[2, Float32Array.from([1, 1])]]), new Map()];
+    steps.forEach((rows, i) => {
+      const step = i + 1;
+      t2.adam(rows, 0.01, step, 0.9, 0.999, 1e-7, false);
+      for (let k = 0; k < 8; k++) {
+        const g = rows.get(Math.floor(k / 2))?.[k % 2] ?? 0;
+        m[k] = 0.9 * m[k]! + 0.1 * g;
+        v[k] = 0.999 * v[k]! + 0.001 * g * g;
+        reference[k]! -= (0.01 * (m[k]! / (1 - 0.9 ** step))) / (Math.sqrt(v[k]! / (1 - 0.999 ** step)) + 1e-7 * Math.sqrt(1 / (1 - 0.999 ** step)));
+      }
+    });
+    for (let k = 0; k < 8; k++) expect(t2.data[k]).toBeCloseTo(reference[k]!, 5);
+    // Row 1, used only in the first step, kept moving in the later two.
+    expect(t2.data[2]).not.toBeCloseTo(table(4, 2).data[2]! - 0.01, 5);
+  });
+
+  test('lazy momentum keeps a velocity per used row and leaves other rows alone', () => {
+    const t2 = table(3, 1);
+    const before = Float32Array.from(t2.data);
+    t2.momentum(new Map([[1, Float32Array.from([2])]]), 0.1, 0.9, false);
+    t2.momentum(new Map([[1, Float32Array.from([1])]]), 0.1, 0.9, false);
+    t2.momentum(new Map([[2, Float32Array.from([1])]]), 0.1, 0.9, true);
+    // Row 1: velocity 2, then 0.9*2+1 = 2.8; moved by 0.1*(2+2.8).
+    expect(t2.data[1]).toBeCloseTo(before[1]! - 0.48, 6);
+    // Row 2, Nesterov: velocity 1, step g + mu*v = 1.9.
+    expect(t2.data[2]).toBeCloseTo(before[2]! - 0.19, 6);
+    expect(t2.data[0]).toBe(before[0]);
+  });
 });
