@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportSignatures } from '../../../src/backends/onnx/exportSignatures.js';
+import { OnnxSession } from '../../../src/backends/onnx/runOnnx.js';
+import { loadTf } from '../../../src/backends/tfjs/loadTf.js';
+import { TfProgram } from '../../../src/backends/tfjs/program.js';
+import { Dataset } from '../../../src/data/dataset.js';
+import { readRows } from '../../../src/data/readRows.js';
+import type { IrGraph } from '../../../src/ir/ir.js';
+import { clientFeeds, type ClientRow } from './clientFeeds.js';
+import { compare } from './onnxTestHelpers.js';
+
+/** The first `count` rows of a data file as text fields. */
+export async function firstRows(path: string, count: number): Promise<Record<string, string>[]> {
+  const rows: Record<string, string>[] = [];
+  for await (const row of readRows(path)) {
+    rows.push(Object.fromEntries([...row.values].map(([k, v]) => [k, String(v ?? '')])));
+    if (rows.length === count) break;
+  }
+  return rows;
+}
+
+/** Writes rows as a CSV file (the fields hold no commas or quotes). */
+export function writeCsv(path: string, rows: readonly Record<string, string>[]): void {
+  const columns = Object.keys(rows[0]!);
+  writeFileSync(path, [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n');
+}
+
+/**
+ * Raw rows through the data stage and the TF.js program, and the same raw rows, encoded
+ * as a client would from the signature alone, through the exported ONNX model.
+ */
+export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], seed: number): Promise<{ maxAbs: number; worst: number; at: number; onnx: number[]; tf: number[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bird-onnx-'));
+  try {
+    const path = join(dir, 'rows.csv');
+    writeCsv(path, rows);
+    const { tf } = await loadTf();
+    const program = new TfProgram(tf, graph, seed);
+    const weights = new Map([...program.variables].map(([id, v]) => [String(graph.nodes[id]!.attrs['name']), v.dataSync() as Float32Array]));
+    const output = graph.outputs[0]!;
+    const dataset = new Dataset(graph, { kind: 'file', path, split: { kind: 'none' } });
+    const expected: number[] = [];
+    for await (const batch of dataset.batches('train', 128)) expected.push(...Array.from(program.forward(batch, [output.node]).get(output.node)!.dataSync()));
+    program.dispose();
+    const [sig] = exportSignatures(graph, weights);
+    const session = await OnnxSession.load(sig!.onnx);
+    const result = await session.run(clientFeeds(sig!.inputs, rows));
+    await session.release();
+    const actual = Array.from(result[sig!.outputs[0]!.name]!.data as Float32Array);
+    return { ...compare(actual, expected), onnx: actual, tf: expected };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
