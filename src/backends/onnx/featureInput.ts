@@ -63,7 +63,7 @@ export function featureInput(graph: IrGraph, f: IrFeature, name: string): Featur
     const shape = [onnxDim('B'), `${name}.length`];
     const ids: SignatureInput = { ...base, name, dtype: 'int64', shape, encoding: 'padded_ids', default: null };
     const weightsName = `${name}.weights`;
-    const inputs: SignatureInput[] = type.weighted ? [ids, { ...base, name: weightsName, dtype: 'float32', shape, encoding: 'padded_ids', default: null }] : [ids];
+    const inputs: SignatureInput[] = type.weighted ? [ids, { ...base, outOfGraph: [], name: weightsName, dtype: 'float32', shape, encoding: 'padded_ids', default: null }] : [ids];
     const entry: Entry = {
       build(b) {
         const present = b.op('Cast', [b.op('Not', [b.op('Equal', [name, b.i64(0)])])], { to: intAttr(1) });

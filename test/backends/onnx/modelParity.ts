@@ -21,10 +21,11 @@ export async function firstRows(path: string, count: number): Promise<Record<str
   return rows;
 }
 
-/** Writes rows as a CSV file (the fields hold no commas or quotes). */
+/** Writes rows as a CSV file, quoting fields that need it. */
 export function writeCsv(path: string, rows: readonly Record<string, string>[]): void {
   const columns = Object.keys(rows[0]!);
-  writeFileSync(path, [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n');
+  const quote = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  writeFileSync(path, [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c] ?? '')).join(','))].join('\n') + '\n');
 }
 
 /**

@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
+import type { ExportedSignature } from '../../../src/backends/onnx/exportedSignature.js';
 import { Dataset, dataSource } from '../../../src/data/dataset.js';
 import { xorshift32 } from '../../../src/data/xorshift.js';
 import { compileModel } from '../../../src/ir/compileModel.js';
@@ -75,3 +79,29 @@ export function onnxPython(): string | null {
 }
 
 export const checkerScript = join(repoRoot, 'test', 'backends', 'onnx', 'check_onnx.py');
+
+/**
+ * Runs `onnx.checker.check_model(full_check=True)` on each exported model. Without a
+ * Python that has `onnx`, this fails under CI=true (.ci/run installs python3-onnx) and
+ * only warns elsewhere.
+ */
+export function checkModels(model: string, signatures: readonly ExportedSignature[]): void {
+  const python = onnxPython();
+  if (!python) {
+    if (process.env['CI'] === 'true') throw new Error('the ONNX checker needs Python with the `onnx` package: apt-get install python3-onnx');
+    console.warn('skipping onnx.checker: no Python with the `onnx` package (apt-get install python3-onnx)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bird-onnx-check-'));
+  try {
+    const paths = signatures.map((sig) => {
+      const path = join(dir, `${model}.${sig.name}.onnx`);
+      writeFileSync(path, sig.onnx);
+      return path;
+    });
+    const run = spawnSync(python, [checkerScript, ...paths], { encoding: 'utf8' });
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: paths.map((p) => `ok ${p}\n`).join(''), stderr: '' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
