@@ -28,7 +28,7 @@ describe('the ONNX op table', () => {
   });
 
   test('every op with an emitter (and dropout, const) has a parity case', () => {
-    // zscore, bucketize and vocab_lookup are compared with the data stage in preprocessing.test.ts.
+    // zscore, bucketize and vocab_lookup are compared with the data stage on raw rows in featureKinds.test.ts.
     const covered = new Set([...opCases.map((c) => c.op), 'const', 'zscore', 'bucketize', 'vocab_lookup']);
     expect([...onnxEmitters.keys(), 'dropout', 'const'].filter((op) => !covered.has(op))).toEqual([]);
   });
