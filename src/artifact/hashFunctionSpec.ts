@@ -32,8 +32,8 @@ export interface HashFunctions {
 
 export const hashBucketRule = 'bucket(key, bits) = 0 if key is the empty string, else 1 + murmur3_x86_32(utf8(key), seed) mod (2^bits - 1)';
 
-/** The keys of docs/data.md's table: empty, ASCII, a longer key, two- and four-byte UTF-8. */
-export const hashVectorKeys: readonly string[] = ['', 'LAS', 'PHL', 'LAS-PHL', 'Twitter Web Client', 'π', '🐦'];
+/** The keys of docs/data.md's table (empty, ASCII, a longer key, two- and four-byte UTF-8), and one byte, which leaves the only tail length the table does not. */
+export const hashVectorKeys: readonly string[] = ['', 'a', 'LAS', 'PHL', 'LAS-PHL', 'Twitter Web Client', 'π', '🐦'];
 
 /** Bit widths the vectors show: the small, the common and the largest allowed. */
 export const hashVectorBits: readonly number[] = [1, 12, 18, 30];
