@@ -11,6 +11,18 @@ import type { FieldValue } from './decodeField.js';
 import { fitTransforms } from './fitTransforms.js';
 import { formatOf, readRows } from './readRows.js';
 import { partOf, splitRule, type Part, type SplitRule } from './split.js';
+import { birdHashSeed } from './hashBucket.js';
+import { murmur3x86_32 } from './murmur3.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * Whether training row `index` (counted in file order) survives negative downsampling at
+ * `rate`: a hash of the index, so the same rows are kept in every epoch and every run.
+ */
+export function keepsNegative(index: number, rate: number): boolean {
+  return murmur3x86_32(encoder.encode(`row:${index}`), birdHashSeed) / 4294967296 < rate;
+}
 
 /** Where the rows come from: one file split by a rule, or separate train and test files. */
 export type DataSource =
@@ -68,6 +80,9 @@ export class Dataset {
     return this.columns.map((c) => c.feature.name);
   }
 
+  /** Negative training rows left out by `binary(downsample_neg: r)` labels in the last pass, and those read. */
+  readonly downsampled = { dropped: 0, negatives: 0 };
+
   /** Rows skipped as bad under `bad_data = skip(...)`, by part, with the first one's diagnostic. */
   readonly skipped: Record<Part, { count: number; first: DataError | null }> = { train: { count: 0, first: null }, test: { count: 0, first: null } };
 
@@ -75,13 +90,28 @@ export class Dataset {
     const path = this.source.kind === 'files' ? (part === 'train' ? this.source.train : this.source.test) : this.source.path;
     const decoder = new RowDecoder(path, this.columns.map((c) => c.feature), formatOf(path) ?? 'csv');
     const skipped = { count: 0, first: null as DataError | null };
+    // The labels whose negatives the training part keeps only a fraction of (one shared rate).
+    const downsampled = part === 'train' ? this.columns.flatMap((c, i) => (c.feature.role === 'label' && typeof c.feature.args['downsample_neg'] === 'number' && c.feature.args['downsample_neg'] < 1 ? [i] : [])) : [];
+    const rate = downsampled.length > 0 ? Number(this.columns[downsampled[0]!]!.feature.args['downsample_neg']) : 1;
+    if (part === 'train') {
+      this.downsampled.dropped = 0;
+      this.downsampled.negatives = 0;
+    }
     let index = 0;
     for await (const row of readRows(path)) {
       const mine = this.source.kind === 'files' || partOf(this.source.split, index, row) === part;
       index++;
       if (!mine) continue;
       try {
-        yield decoder.decode(row);
+        const values = decoder.decode(row);
+        if (downsampled.length > 0 && downsampled.every((i) => isZero(values[i]!))) {
+          this.downsampled.negatives++;
+          if (!keepsNegative(index - 1, rate)) {
+            this.downsampled.dropped++;
+            continue;
+          }
+        }
+        yield values;
       } catch (error) {
         // A missing column fails whatever the policy: every row would be skipped.
         if (!(error instanceof DataError) || this.policy.kind === 'fail' || error.diagnostic.code === 'BIRD7003') throw error;
@@ -166,6 +196,10 @@ export class Dataset {
     if (buffer) for (const example of buffer.drain()) yield* take(example);
     if (pending.length > 0) yield packBatch(names, types, pending);
   }
+}
+
+function isZero(v: FieldValue): boolean {
+  return v.kind === 'number' && v.value === 0;
 }
 
 /** The type of a feature's value after its transforms, or undefined when the model does not use it. */

@@ -1010,6 +1010,7 @@ export class Elaborator {
       }
       const args = this.applicationArgs(f.fieldKind, kind.params, `kind \`${kind.name}\``, env);
       if (!args) continue;
+      if (!this.checkDownsampling(f, role, args, fields, module)) continue;
       let def: AttrValue = kind.defaultValue;
       if (f.default) {
         const v = this.eval(f.default, env);
@@ -1036,6 +1037,32 @@ export class Elaborator {
       fields.push({ name: f.name.name, decl: f, kind, args, default: def, transforms });
     }
     return { name: decl.name.name, role, decl, module, fields };
+  }
+
+  /**
+   * `binary(downsample_neg: r)` keeps a fraction `r` in (0, 1] of the negative rows; the
+   * rows dropped are those negative for every downsampled label, so all of them share `r`.
+   */
+  private checkDownsampling(f: A.FieldDecl, role: 'feature' | 'label', args: Readonly<Record<string, AttrValue>>, earlier: readonly FeatureField[], module: ModuleInfo): boolean {
+    const rate = args['downsample_neg'];
+    if (typeof rate !== 'number' || rate === 1) return true;
+    const at = (f.fieldKind.args ?? []).find((a) => a.name?.name === 'downsample_neg' || a.name === null)?.span ?? f.fieldKind.span;
+    if (role !== 'label' || !(rate > 0 && rate <= 1)) {
+      this.report('typeMismatch', { expected: role === 'label' ? 'a fraction of negatives kept, in (0, 1]' : '1 (only labels are downsampled)', found: String(rate) }, module, at, {
+        label: role === 'label' ? 'the fraction of negative rows kept' : 'a feature is not downsampled',
+      });
+      return false;
+    }
+    const other = earlier.find((g) => typeof g.args['downsample_neg'] === 'number' && g.args['downsample_neg'] !== 1 && g.args['downsample_neg'] !== rate);
+    if (other) {
+      this.report('typeMismatch', { expected: `the rate of \`${other.name}\` (${String(other.args['downsample_neg'])})`, found: String(rate) }, module, at, {
+        label: 'a second downsampling rate',
+        secondary: [{ source: module.source, span: other.decl.span, message: 'first rate declared here' }],
+        help: 'a row is dropped only when it is negative for every downsampled label, so they share one `downsample_neg`',
+      });
+      return false;
+    }
+    return true;
   }
 
   private applicationArgs(app: A.Application, params: readonly PrimitiveParam[], callee: string, env: Env): Record<string, AttrValue> | null {

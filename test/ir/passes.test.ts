@@ -27,7 +27,7 @@ const ops = (g: IrGraph): string[] => g.nodes.map((n) => n.op);
 
 describe('passes', () => {
   test('are listed in order in one pipeline', () => {
-    expect(passes.map((p) => p.name)).toEqual(['inline', 'constant-folding', 'common-subexpression-elimination', 'dead-code-elimination', 'shape-specialization']);
+    expect(passes.map((p) => p.name)).toEqual(['inline', 'downsample-correction', 'constant-folding', 'common-subexpression-elimination', 'dead-code-elimination', 'shape-specialization']);
   });
 
   test('inline replaces calls by the function bodies and scopes parameter names', () => {

@@ -95,6 +95,8 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       const fitStarted = performance.now();
       fitted = await dataset.fit();
       log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
+      const d = dataset.downsampled;
+      if (d.negatives > 0) log(`negative downsampling kept ${d.negatives - d.dropped} of ${d.negatives} negative training rows; predictions are corrected for it`);
     }
     const { tf, backend } = await loadTf(args.backend).catch((error: unknown) => {
       throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;

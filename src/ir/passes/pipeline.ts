@@ -3,12 +3,13 @@ import { verifyIr } from '../verify.js';
 import { constantFoldPass } from './constantFold.js';
 import { csePass } from './cse.js';
 import { deadCodePass } from './dce.js';
+import { downsampleCorrectionPass } from './downsampleCorrection.js';
 import { inlinePass } from './inline.js';
 import type { Pass, PassOptions } from './pass.js';
 import { specializeShapesPass } from './specializeShapes.js';
 
 /** The IR passes, in the order they run. */
-export const passes: readonly Pass[] = [inlinePass, constantFoldPass, csePass, deadCodePass, specializeShapesPass];
+export const passes: readonly Pass[] = [inlinePass, downsampleCorrectionPass, constantFoldPass, csePass, deadCodePass, specializeShapesPass];
 
 export interface PipelineResult {
   readonly graph: IrGraph;
