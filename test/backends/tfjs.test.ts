@@ -35,13 +35,32 @@ describe('TF.js emitters', () => {
     expect(run('matmul', [a, b])).toEqual(rows.flatMap(([r0, r1]) => [r0! + r1!, r1!, r1!]));
   });
 
-  test('matmul gradients (explicit transposes) equal TF.js\'s own', () => {
-    const a = tf.randomNormal([5, 3], 0, 1, 'float32', 1);
-    const b = tf.randomNormal([3, 4], 0, 1, 'float32', 2);
-    const g = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
+  test.each([
+    ['transposing x for the weight gradient', [5, 3], [3, 4]],
+    ['transposing dy and the product for the weight gradient', [5, 8], [8, 2]],
+    ['a one-column b (broadcast input gradient)', [5, 3], [3, 1]],
+  ])('matmul gradients equal TF.js\'s own: %s', (_name, sa, sb) => {
+    const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
+    const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
+    const g = tf.randomNormal([sa[0]!, sb[1]!], 0, 1, 'float32', 3);
     const ours = tf.grads((x: never, y: never) => tf.sum(tf.mul(emitters.get('matmul')!(tf, [x, y], {}, node), g)))([a, b]);
     const stock = tf.grads((x: never, y: never) => tf.sum(tf.mul(tf.matMul(x, y), g)))([a, b]);
-    ours.forEach((t, i) => Array.from(t.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(stock[i]!.dataSync()[k]!, 4)));
+    ours.forEach((t, i) => {
+      expect(t.shape).toEqual(stock[i]!.shape);
+      Array.from(t.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(stock[i]!.dataSync()[k]!, 4));
+    });
+  });
+
+  test('concat along columns: values and the gradient cut in JS equal TF.js\'s own', () => {
+    const xs = [tf.randomNormal([4, 2], 0, 1, 'float32', 4), tf.randomNormal([4, 1], 0, 1, 'float32', 5), tf.randomNormal([4, 3], 0, 1, 'float32', 6)];
+    const g = tf.randomNormal([4, 6], 0, 1, 'float32', 7);
+    expect(run('concat', xs, { axis: -1 })).toEqual(Array.from(tf.concat(xs, 1).dataSync()));
+    const ours = tf.grads((...ins: never[]) => tf.sum(tf.mul(emitters.get('concat')!(tf, ins, { axis: 1 }, node), g)))(xs);
+    const stock = tf.grads((...ins: never[]) => tf.sum(tf.mul(tf.concat(ins, 1), g)))(xs);
+    ours.forEach((t, i) => {
+      expect(t.shape).toEqual(stock[i]!.shape);
+      expect(Array.from(t.dataSync())).toEqual(Array.from(stock[i]!.dataSync()));
+    });
   });
 
   test('slice: an index drops its axis, a slice keeps it', () => {

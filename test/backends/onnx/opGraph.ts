@@ -22,11 +22,6 @@ export interface OpCase {
   readonly label?: string;
   readonly operands: readonly Operand[];
   readonly attrs?: Readonly<Record<string, AttrValue>>;
-  /**
-   * Where TF.js itself computes a wrong result, the expected values from the fed inputs
-   * (flattened, in operand order) instead, with the TF.js bug named.
-   */
-  readonly reference?: { readonly tfBug: string; values(inputs: readonly (readonly number[])[]): number[] };
 }
 
 export const batchSize = 6;
