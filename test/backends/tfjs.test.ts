@@ -51,6 +51,18 @@ describe('TF.js emitters', () => {
     });
   });
 
+  test('adding a bias row: the bias gradient (a matmul by ones) equals TF.js\'s own', () => {
+    const x = tf.randomNormal([6, 3], 0, 1, 'float32', 8);
+    const b = tf.randomNormal([3], 0, 1, 'float32', 9);
+    const g = tf.randomNormal([6, 3], 0, 1, 'float32', 10);
+    const ours = tf.grads((p: never, q: never) => tf.sum(tf.mul(emitters.get('add')!(tf, [p, q], {}, node), g)))([x, b]);
+    const stock = tf.grads((p: never, q: never) => tf.sum(tf.mul(tf.add(p, q), g)))([x, b]);
+    ours.forEach((t, i) => {
+      expect(t.shape).toEqual(stock[i]!.shape);
+      Array.from(t.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(stock[i]!.dataSync()[k]!, 5));
+    });
+  });
+
   test('concat along columns: values and the gradient cut in JS equal TF.js\'s own', () => {
     const xs = [tf.randomNormal([4, 2], 0, 1, 'float32', 4), tf.randomNormal([4, 1], 0, 1, 'float32', 5), tf.randomNormal([4, 3], 0, 1, 'float32', 6)];
     const g = tf.randomNormal([4, 6], 0, 1, 'float32', 7);
