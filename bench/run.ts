@@ -21,6 +21,10 @@ const benches: Readonly<Record<string, Bench>> = {
     description: 'check + lower + IR passes of a ResNet-152-style loop model and a 500-feature ranking model (goal: under 200 ms each)',
     load: () => import('./check.js'),
   },
+  serve: {
+    description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run (goal: p50 < 0.2 ms, >= 10x TF.js)',
+    load: () => import('./serve.js'),
+  },
 };
 
 function usage(): string {
