@@ -5,7 +5,10 @@ import { SourceFile } from '../source/sourceFile.js';
 import { check } from './commands/check.js';
 import { compile, emitKinds, type EmitKind } from './commands/compile.js';
 import { fmt } from './commands/fmt.js';
+import { diff } from './commands/diff.js';
+import { exportArtifact } from './commands/export.js';
 import { predict } from './commands/predict.js';
+import { verify } from './commands/verify.js';
 import { train } from './commands/train.js';
 import type { BackendName } from '../backends/tfjs/loadTf.js';
 import { ExitCode } from './exitCodes.js';
@@ -40,7 +43,7 @@ function common(a: unknown): { json: boolean; color: boolean } {
  * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
  * a thrown non-usage error is a bug and is reported as BIRD9001, never as a bare stack.
  */
-const commands = ['check', 'fmt', 'compile', 'train', 'predict'];
+const commands = ['check', 'fmt', 'compile', 'train', 'predict', 'export', 'verify', 'diff'];
 
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   let usageFailure: string | undefined;
@@ -142,23 +145,24 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     )
     .command(
       'predict <file>',
-      'Run a trained model on the rows of a data file and write its outputs',
+      'Run a trained model (a .bird file and a run, or an exported artifact) on the rows of a data file',
       (y: Argv) =>
         y
-          .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file of the trained model' })
-          .option('checkpoint', { type: 'string', demandOption: true, describe: 'A run folder (its newest checkpoint) or one checkpoint folder inside it' })
+          .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file of the trained model (with --checkpoint), or an artifact folder (runs on ONNX Runtime)' })
+          .option('checkpoint', { type: 'string', describe: 'A run folder (its newest checkpoint) or one checkpoint folder inside it' })
           .option('data', { type: 'string', demandOption: true, describe: 'CSV or JSONL rows (plain or gzipped); label columns are not needed' })
           .option('out', { type: 'string', demandOption: true, describe: 'Predictions file, one line per row in file order: `.csv` or `.jsonl`' })
-          .option('signature', { type: 'string', describe: 'Write the outputs of this signature (default: every model output)' })
+          .option('signature', { type: 'string', describe: 'Write the outputs of this signature (default: every model output; for an artifact, its first signature)' })
           .option('batch', { type: 'number', describe: 'Rows per batch (default 1024)' })
           .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'], describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
-          .example('$0 predict models/flights.bird --checkpoint runs/DelayMlp/RUN --data new_flights.csv --out predictions.csv', 'score new rows with the newest checkpoint of a run'),
+          .example('$0 predict models/flights.bird --checkpoint runs/DelayMlp/RUN --data new_flights.csv --out predictions.csv', 'score new rows with the newest checkpoint of a run')
+          .example('$0 predict artifacts/DelayMlp/1.0.0 --data new_flights.csv --out predictions.jsonl', 'score them with an exported artifact on ONNX Runtime'),
       (a) => {
         asyncRun = () =>
           predict(
             {
               file: a.file as string,
-              checkpoint: a.checkpoint as string,
+              ...(typeof a.checkpoint === 'string' ? { checkpoint: a.checkpoint } : {}),
               data: a.data as string,
               out: a.out as string,
               ...(typeof a.signature === 'string' ? { signature: a.signature } : {}),
@@ -170,7 +174,74 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           );
       },
     )
-    .demandCommand(1, 'name a command: check, fmt, compile, train or predict')
+    .command(
+      'export <file>',
+      'Export a trained model as a versioned ONNX artifact, checked against TF.js',
+      (y: Argv) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file of the trained model' })
+          .option('checkpoint', { type: 'string', demandOption: true, describe: 'A run folder (its newest checkpoint) or one checkpoint folder inside it' })
+          .option('out', { type: 'string', default: 'artifacts', describe: 'Artifacts folder; the artifact goes to OUT/MODEL/VERSION' })
+          .option('artifact-version', { type: 'string', describe: 'The artifact version (default: the signatures\' highest version for a first export, else the smallest version above the latest that the change allows)' })
+          .option('rows', { type: 'number', describe: 'Holdout rows on which ONNX Runtime must match TF.js (default 512)' })
+          .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'], describe: 'TF.js backend for the comparison' })
+          .example('$0 export models/flights.bird --checkpoint runs/DelayMlp/RUN', 'write artifacts/DelayMlp/1.0.0')
+          .example('$0 export models/flights.bird --checkpoint runs/DelayMlp/RUN --artifact-version 2.0.0', 'a new major version after a breaking change'),
+      (a) => {
+        asyncRun = () =>
+          exportArtifact(
+            {
+              file: a.file as string,
+              checkpoint: a.checkpoint as string,
+              out: a.out as string,
+              ...(typeof a['artifact-version'] === 'string' ? { version: a['artifact-version'] } : {}),
+              ...(typeof a.rows === 'number' && Number.isFinite(a.rows) ? { rows: a.rows } : {}),
+              ...(typeof a.backend === 'string' ? { backend: a.backend as BackendName } : {}),
+              ...common(a),
+            },
+            io,
+          );
+      },
+    )
+    .command(
+      'verify <artifact>',
+      'Check an artifact: file hashes, golden vectors, and (with --data) ONNX Runtime against TF.js',
+      (y: Argv) =>
+        y
+          .positional('artifact', { type: 'string', demandOption: true, describe: 'The artifact folder (OUT/MODEL/VERSION)' })
+          .option('data', { type: 'string', describe: 'Also compare ONNX Runtime with TF.js on the rows of this CSV or JSONL file' })
+          .option('rows', { type: 'number', describe: 'How many rows of --data to compare (default 1024)' })
+          .option('backend', { choices: ['tensorflow', 'wasm', 'cpu'], describe: 'TF.js backend for the comparison' })
+          .example('$0 verify artifacts/DelayMlp/1.0.0', 'hashes and golden vectors')
+          .example('$0 verify artifacts/DelayMlp/1.0.0 --data new_flights.csv', 'and agreement with TF.js on new rows'),
+      (a) => {
+        asyncRun = () =>
+          verify(
+            {
+              artifact: a.artifact as string,
+              ...(typeof a.data === 'string' ? { data: a.data } : {}),
+              ...(typeof a.rows === 'number' && Number.isFinite(a.rows) ? { rows: a.rows } : {}),
+              ...(typeof a.backend === 'string' ? { backend: a.backend as BackendName } : {}),
+              ...common(a),
+            },
+            io,
+          );
+      },
+    )
+    .command(
+      'diff <old> <new>',
+      'Classify every change between two artifacts and the version bump it needs',
+      (y: Argv) =>
+        y
+          .positional('old', { type: 'string', demandOption: true, describe: 'The older artifact folder' })
+          .positional('new', { type: 'string', demandOption: true, describe: 'The newer artifact folder' })
+          .example('$0 diff artifacts/DelayMlp/1.0.0 artifacts/DelayMlp/1.1.0', 'what changed for serving clients')
+          .example('$0 diff --json artifacts/DelayMlp/1.0.0 artifacts/DelayMlp/2.0.0', 'the same for CI'),
+      (a) => {
+        run = () => diff({ old: a.old as string, new: a.new as string, ...common(a) }, io);
+      },
+    )
+    .demandCommand(1, 'name a command: check, fmt, compile, train, predict, export, verify or diff')
     .strict()
     .recommendCommands()
     .help()

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataSource } from '../data/dataset.js';
+import type { IrGraph } from '../ir/ir.js';
+import { latestCheckpoint, readCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
+import { UsageError } from './usageError.js';
+
+/** What `bird train` wrote and later commands read back: the fitted IR, the config and one checkpoint. */
+export interface TrainedRun {
+  readonly run: string;
+  readonly checkpoint: string;
+  readonly graph: IrGraph;
+  readonly config: { readonly data?: DataSource; readonly model?: string };
+  readonly saved: LoadedCheckpoint;
+  /** The trained parameters by name, without optimizer state. */
+  readonly weights: Map<string, Float32Array>;
+  /** The last `metrics.jsonl` record, if any. */
+  readonly metrics: Record<string, number>;
+}
+
+/** The run folder and checkpoint folder `--checkpoint` names: a run (its newest checkpoint) or one checkpoint inside a run. */
+export function resolveCheckpoint(path: string): { run: string; checkpoint: string } {
+  if (existsSync(join(path, 'index.json'))) return { run: dirname(dirname(path)), checkpoint: path };
+  const newest = latestCheckpoint(path);
+  if (!newest) throw new UsageError(`\`${path}\` is neither a run folder with checkpoints nor a checkpoint folder`);
+  return { run: path, checkpoint: newest };
+}
+
+/** Reads a run for `bird predict` and `bird export`. */
+export function readRun(path: string): TrainedRun {
+  const { run, checkpoint } = resolveCheckpoint(path);
+  if (!existsSync(join(run, 'ir.json'))) throw new UsageError(`\`${run}\` has no \`ir.json\`: not a run folder written by \`bird train\``);
+  const graph = JSON.parse(readFileSync(join(run, 'ir.json'), 'utf8')) as IrGraph;
+  const config = existsSync(join(run, 'config.json')) ? (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as TrainedRun['config']) : {};
+  const saved = readCheckpoint(checkpoint);
+  const weights = new Map([...saved.tensors].filter(([name]) => !name.includes(':')));
+  const lines = existsSync(join(run, 'metrics.jsonl')) ? readFileSync(join(run, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
+  const last = lines.length > 0 ? (JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>) : {};
+  const metrics = Object.fromEntries(Object.entries(last).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  return { run, checkpoint, graph, config, saved, weights, metrics };
+}

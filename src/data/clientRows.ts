@@ -1,0 +1,30 @@
+import type { DataSource } from './dataset.js';
+import { readRows } from './readRows.js';
+import { clientText, type ClientRow } from './signatureFeeds.js';
+import { partOf, type Part } from './split.js';
+
+/**
+ * Rows of a data source as a serving client holds them (every field as text), in file
+ * order: the first `limit` of one part, or of the whole file when `part` is omitted.
+ */
+export async function clientRows(source: DataSource | string, limit: number, part?: Part): Promise<ClientRow[]> {
+  const path = typeof source === 'string' ? source : source.kind === 'files' ? (part === 'train' ? source.train : source.test) : source.path;
+  const split = typeof source !== 'string' && source.kind === 'file' && part !== undefined ? source.split : undefined;
+  const rows: ClientRow[] = [];
+  let index = 0;
+  for await (const row of readRows(path)) {
+    const mine = split === undefined || partOf(split, index, row) === part;
+    index++;
+    if (!mine || row.problem) continue;
+    rows.push(Object.fromEntries([...row.values].map(([k, v]) => [k, clientText(v)])));
+    if (rows.length >= limit) break;
+  }
+  return rows;
+}
+
+/** Rows as CSV text with a header, quoting fields that need it: how rows reach the data stage from memory. */
+export function csvText(rows: readonly ClientRow[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const quote = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return [columns.map(quote).join(','), ...rows.map((r) => columns.map((c) => quote(r[c] ?? '')).join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,146 @@
+/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { runCli } from '../../src/cli/runCli.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const cases = join(root, 'test', 'cases', 'artifact');
+
+async function bird(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli([...argv, '--no-color'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** A project folder with the flights model and its sample, so paths in outputs are short and stable. */
+const project = mkdtempSync(join(tmpdir(), 'bird-artifacts-'));
+const cwd = process.cwd();
+const inProject = async <T>(f: () => Promise<T>): Promise<T> => {
+  process.chdir(project);
+  try {
+    return await f();
+  } finally {
+    process.chdir(cwd);
+  }
+};
+
+/** The sample's rows without the label column, as a serving client would have them. */
+function unlabeledRows(): string {
+  const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz'))).toString('utf8').trim().split('\n');
+  const at = lines[0]!.split(',').indexOf('label_delayed15');
+  return lines.slice(0, 301).map((l) => l.split(',').filter((_, k) => k !== at).join(',')).join('\n') + '\n';
+}
+
+beforeAll(async () => {
+  cpSync(join(root, 'models', 'flights.bird'), join(project, 'models', 'flights.bird'));
+  cpSync(join(root, 'models', 'data', 'flights_sample.csv.gz'), join(project, 'models', 'data', 'flights_sample.csv.gz'));
+  writeFileSync(join(project, 'new_flights.csv'), unlabeledRows());
+  // The same model without `month`: a removed input.
+  const text = readFileSync(join(root, 'models', 'flights.bird'), 'utf8').replace('    one_hot(f.month),\n', '').replace('  month       : discrete(13)\n', '');
+  writeFileSync(join(project, 'models', 'no_month.bird'), text);
+  writeFileSync(join(project, 'models', 'no_month_v2.bird'), text.replace('serve @ 1.0.0', 'serve @ 2.0.0'));
+  await inProject(async () => {
+    expect((await bird('train', 'models/flights.bird', '--backend', 'wasm', '--out', 'run')).code).toBe(0);
+    expect((await bird('train', 'models/no_month.bird', '--backend', 'wasm', '--out', 'run-no-month')).code).toBe(0);
+    expect((await bird('export', 'models/flights.bird', '--checkpoint', 'run')).code).toBe(0);
+  });
+}, 180_000);
+
+describe('bird export, verify, diff and predict on artifacts', () => {
+  test('export writes the artifact after ONNX Runtime matched TF.js; verify passes with --data', async () => {
+    expect(readdirSync(join(project, 'artifacts', 'DelayMlp', '1.0.0')).sort()).toEqual(['ir.json', 'manifest.json', 'model.onnx', 'vectors.json', 'weights.safetensors']);
+    const r = await inProject(() => bird('verify', 'artifacts/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--json'));
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { rows: number; comparisons: { ok: boolean; maxAbs: number }[]; golden: { rows: number }[] };
+    expect(report.rows).toBe(300);
+    expect(report.golden[0]!.rows).toBe(8);
+    expect(report.comparisons.every((c) => c.ok && c.maxAbs < 1e-5)).toBe(true);
+  }, 60_000);
+
+  test('predict with the artifact (ONNX Runtime) gives the predictions of predict with the run (TF.js)', async () => {
+    await inProject(async () => {
+      expect((await bird('predict', 'artifacts/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--out', 'onnx.csv')).code).toBe(0);
+      expect((await bird('predict', 'models/flights.bird', '--checkpoint', 'run', '--data', 'new_flights.csv', '--out', 'tfjs.csv')).code).toBe(0);
+    });
+    const read = (f: string): number[] => readFileSync(join(project, f), 'utf8').trim().split('\n').slice(1).map(Number);
+    const [onnx, tfjs] = [read('onnx.csv'), read('tfjs.csv')];
+    expect(onnx).toHaveLength(300);
+    onnx.forEach((p, i) => expect(Math.abs(p - tfjs[i]!)).toBeLessThan(1e-5));
+  }, 60_000);
+
+  test('exporting a version that exists is refused (BIRD6003)', async () => {
+    const r = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run', '--artifact-version', '1.0.0'));
+    expect(r.code).toBe(1);
+    expectGolden(join(cases, 'exists', 'result.txt'), r.stderr);
+  }, 60_000);
+
+  test('a removed input: diff says breaking and major; an understated version or signature version is refused', async () => {
+    const minor = await inProject(() => bird('export', 'models/no_month_v2.bird', '--checkpoint', 'run-no-month', '--artifact-version', '1.1.0'));
+    expect(minor.code).toBe(1);
+    expectGolden(join(cases, 'understated', 'result.txt'), minor.stderr);
+    const signature = await inProject(() => bird('export', 'models/no_month.bird', '--checkpoint', 'run-no-month'));
+    expect(signature.code).toBe(1);
+    expect(signature.stderr).toContain('signature `serve` stays at 1.0.0, but its contract changed incompatibly: input `month` was removed');
+    const ok = await inProject(() => bird('export', 'models/no_month_v2.bird', '--checkpoint', 'run-no-month'));
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('wrote artifacts/DelayMlp/2.0.0 (major change from 1.0.0)');
+    const diff = await inProject(() => bird('diff', 'artifacts/DelayMlp/1.0.0', 'artifacts/DelayMlp/2.0.0', '--json'));
+    expect(diff.code).toBe(0);
+    const result = JSON.parse(diff.stdout) as { bump: string; changes: { kind: string; path: string }[] };
+    expect(result.bump).toBe('major');
+    expect(result.changes.filter((c) => c.kind === 'breaking').map((c) => c.path).sort()).toEqual(['features.month', 'serve.inputs.month']);
+    const text = await inProject(() => bird('diff', 'artifacts/DelayMlp/1.0.0', 'artifacts/DelayMlp/2.0.0'));
+    expect(text.stdout).toMatch(/^DelayMlp 1\.0\.0 -> 2\.0\.0: needs a major version/);
+  }, 120_000);
+
+  test('a tampered artifact is refused by verify, diff and predict (BIRD6004)', async () => {
+    const copy = join(project, 'tampered', 'DelayMlp', '1.0.0');
+    cpSync(join(project, 'artifacts', 'DelayMlp', '1.0.0'), copy, { recursive: true });
+    const model = readFileSync(join(copy, 'model.onnx'));
+    model[model.length - 5]! ^= 1;
+    writeFileSync(join(copy, 'model.onnx'), model);
+    const r = await inProject(() => bird('verify', 'tampered/DelayMlp/1.0.0'));
+    expect(r.code).toBe(1);
+    expectGolden(join(cases, 'tampered', 'result.txt'), r.stderr.replace(/[0-9a-f]{64}/g, '<sha256>'));
+    expect((await inProject(() => bird('diff', 'artifacts/DelayMlp/1.0.0', 'tampered/DelayMlp/1.0.0'))).code).toBe(1);
+    expect((await inProject(() => bird('predict', 'tampered/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--out', 'x.csv'))).code).toBe(1);
+  }, 60_000);
+
+  test('golden vectors that the model no longer reproduces fail verify (BIRD6005)', async () => {
+    const copy = join(project, 'edited', 'DelayMlp', '1.0.0');
+    cpSync(join(project, 'artifacts', 'DelayMlp', '1.0.0'), copy, { recursive: true });
+    const vectors = JSON.parse(readFileSync(join(copy, 'vectors.json'), 'utf8')) as { signatures: { serve: { outputs: { p_delayed: { data: unknown[] } } } } };
+    vectors.signatures.serve.outputs.p_delayed.data[2] = 0.999;
+    const bytes = Buffer.from(JSON.stringify(vectors, null, 2) + '\n');
+    writeFileSync(join(copy, 'vectors.json'), bytes);
+    // Someone edited the vectors and the manifest's hash of them: the hashes pass, the values do not.
+    const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string; bytes: number }> };
+    manifest.files['vectors.json'] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+    writeFileSync(join(copy, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const r = await inProject(() => bird('verify', 'edited/DelayMlp/1.0.0'));
+    expect(r.code).toBe(1);
+    expectGolden(join(cases, 'vectors-mismatch', 'result.txt'), r.stderr.replace(/is [0-9.e-]+, expected/, 'is <value>, expected'));
+  }, 60_000);
+
+  test('an output that reaches an op without an ONNX form is a diagnostic at the op (BIRD6001)', async () => {
+    const dir = join(project, 'tok');
+    cpSync(join(cases, 'unsupported-op', 'input.bird'), join(dir, 'model.bird'));
+    writeFileSync(join(dir, 'rows.csv'), 'x,t,y\n1,hello world,1\n2,bye now,0\n3,a b c,1\n4,d e,0\n');
+    process.chdir(dir);
+    try {
+      expect((await bird('train', 'model.bird', '--backend', 'wasm', '--out', 'run')).code).toBe(0);
+      const r = await bird('export', 'model.bird', '--checkpoint', 'run');
+      expect(r.code).toBe(1);
+      expectGolden(join(cases, 'unsupported-op', 'result.txt'), r.stderr);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(dirname(dir)).toBe(project);
+  }, 60_000);
+});
