@@ -117,6 +117,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
           .option('out', { type: 'string', describe: 'Run folder (default: runs/MODEL/TIMESTAMP)' })
           .option('bad-data', { choices: ['fail', 'skip'], describe: 'On a bad row: stop with its diagnostic (default), or skip and count it (overrides `bad_data` in the train section)' })
           .option('resume', { type: 'boolean', default: false, describe: 'Continue the run in --out (or the newest under runs/MODEL) from its last checkpoint' })
+          .option('threads', { type: 'number', describe: 'Cores per batch: 2 splits each batch over a second thread when that gives the same gradients (default: 2 on wasm and cpu when there are two cores)' })
           .option('checkpoint-every', { type: 'number', describe: 'Also checkpoint every N steps inside epochs (overrides `checkpoint_every`; 0: only at epoch ends)' })
           .example('$0 train models/flights.bird', 'train on the bundled sample')
           .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file')
@@ -134,6 +135,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
               ...(typeof a.backend === 'string' ? { backend: a.backend as BackendName } : {}),
               ...(typeof a.out === 'string' ? { out: a.out } : {}),
               resume: a.resume === true,
+              ...(n(a.threads) !== undefined ? { threads: n(a.threads)! } : {}),
               ...(n(a['checkpoint-every']) !== undefined ? { checkpointEvery: n(a['checkpoint-every'])! } : {}),
               ...(a['bad-data'] === 'fail' || a['bad-data'] === 'skip' ? { badData: a['bad-data'] } : {}),
               progress: process.stderr.isTTY === true,

@@ -45,6 +45,7 @@ export const trainSettings: ReadonlyMap<string, string> = new Map([
   ['shuffle', 'a buffer size (an integer)'],
   ['checkpoint_every', 'a number of steps'],
   ['keep_checkpoints', 'how many step checkpoints to keep (an integer)'],
+  ['threads', '1 or 2: cores computing each batch'],
   ['bad_data', '`skip(...)` or `fail()`'],
   ['early_stop', '`early_stop(metric: ..., patience: ...)`'],
 ]);

@@ -1,11 +1,17 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initialValue } from '../backends/tfjs/initializers.js';
-import type { Tf } from '../backends/tfjs/loadTf.js';
+import type { BackendName, Tf } from '../backends/tfjs/loadTf.js';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { TfProgram } from '../backends/tfjs/program.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Batch } from '../ir/batch.js';
 import type { IrGraph, IrNode } from '../ir/ir.js';
 import { DenseOptimizer } from './denseOptimizer.js';
+import type { GradientRequest, GradientWorkerSetup } from './gradientWorker.js';
+import { lossGradients, type LossGradients } from './lossGradients.js';
+import { sliceBatch, sliceRows } from './splitBatch.js';
 import { learningRate } from './schedule.js';
 import { auc, FloatBuffer, prAuc } from './setMetrics.js';
 import { SparseTable } from './sparseTables.js';
@@ -65,6 +71,9 @@ export class Trainer {
   private readonly optimizer: DenseOptimizer;
   private readonly dense: { node: number; variable: tfTypes.Variable }[];
   private step = 0;
+  private worker: Worker | null = null;
+  /** Whether two half-batches give the whole batch's gradients; undefined until checked. */
+  private splitExact: boolean | undefined = undefined;
 
   constructor(
     private readonly tf: Tf,
@@ -98,47 +107,137 @@ export class Trainer {
 
   /** The embedded values of a batch for each sparse lookup, as tensors. */
   private embedded(batch: Batch): tfTypes.Tensor[] {
+    return this.gathered(batch).map((g) => this.tf.tensor(g.values, [...g.shape]));
+  }
+
+  /** The embedded values of a batch for each sparse lookup, gathered by the sparse kernels. */
+  private gathered(batch: Batch): { node: number; values: Float32Array; shape: number[] }[] {
     return this.lookups.map((l) => {
       const column = this.program.columnFor(batch, l.idsNode);
       if (!column) throw new Error(`no batch column feeds the ids of embedding lookup %${l.node.id}`);
       const { values, shape } = l.table.gather(column, l.combiner);
-      return this.tf.tensor(values, shape);
+      return { node: l.node.id, values, shape };
     });
   }
 
-  private overrides(inputs: readonly tfTypes.Tensor[]): Map<number, tfTypes.Tensor> {
-    const map = new Map<number, tfTypes.Tensor>();
-    this.lookups.forEach((l, i) => map.set(l.node.id, inputs[i]!));
-    this.dense.forEach((d, i) => map.set(d.node, inputs[this.lookups.length + i]!));
-    return map;
+  /**
+   * Starts the gradient worker that computes half of each batch on a second core. The
+   * first step checks that the two halves' gradients, weighted by their sizes, equal the
+   * whole batch's (true of losses that average over examples; not of sample-weighted or
+   * dropout models), and trains on one thread otherwise.
+   */
+  async startWorker(backend: BackendName): Promise<void> {
+    const lossNode = this.graph.train?.loss;
+    if (this.worker || lossNode === null || lossNode === undefined) return;
+    const setup: GradientWorkerSetup = { graph: this.graph, backend, lossNode, tables: [...new Set(this.lookups.map((l) => l.tableNode))] };
+    const source = import.meta.url.endsWith('.ts');
+    const url = new URL(source ? './gradientWorker.ts' : './gradientWorker.js', import.meta.url);
+    // Run from source (tests), the worker's TypeScript goes through tsx's loader, registered in the worker itself.
+    // (tsx is resolved here: an eval'd worker resolves bare names from the working folder.)
+    const tsx = source ? new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href : '';
+    const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
+    const worker = source ? new Worker(boot, { eval: true, workerData: setup }) : new Worker(url, { workerData: setup });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    worker.unref();
+    this.worker = worker;
+  }
+
+  /** Stops the gradient worker, if any. */
+  async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+
+  private askWorker(request: GradientRequest): Promise<LossGradients> {
+    const worker = this.worker!;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      worker.once('error', onError);
+      worker.once('message', (result: LossGradients) => {
+        worker.off('error', onError);
+        resolve(result);
+      });
+      worker.postMessage(request);
+    });
+  }
+
+  /** The loss and gradients of a batch: split over two cores when a worker runs and the split is exact. */
+  private async gradients(batch: Batch, lossNode: number): Promise<LossGradients> {
+    const tf = this.tf;
+    const full = this.gathered(batch);
+    const dense = this.dense.map((d) => ({ node: d.node, variable: d.variable as tfTypes.Tensor }));
+    if (!this.worker || this.splitExact === false || batch.size < 2) return lossGradients(tf, this.program, batch, lossNode, full, dense);
+    const n = batch.size;
+    const h = Math.ceil(n / 2);
+    const half = (from: number, to: number) => full.map((g) => ({ node: g.node, values: sliceRows(g.values, g.values.length / n, from, to), shape: [to - from, ...g.shape.slice(1)] }));
+    const b = sliceBatch(batch, h, n);
+    const pending = this.askWorker({ size: b.size, columns: [...b.columns], lookups: half(h, n), weights: this.dense.map((d) => (d.variable.dataSync() as Float32Array).slice()) });
+    const first = lossGradients(tf, this.program, sliceBatch(batch, 0, h), lossNode, half(0, h), dense);
+    const second = await pending;
+    // The whole batch's mean is the halves' means weighted by their sizes.
+    const wa = h / n;
+    const wb = (n - h) / n;
+    const mix = (a: Float32Array, b2: Float32Array): Float32Array => a.map((x, i) => wa * x + wb * b2[i]!);
+    const joined: LossGradients = {
+      loss: wa * first.loss + wb * second.loss,
+      embedded: first.embedded.map((a, i) => {
+        const out = new Float32Array(a.length + second.embedded[i]!.length);
+        out.set(a.map((x) => wa * x));
+        out.set(second.embedded[i]!.map((x) => wb * x), a.length);
+        return out;
+      }),
+      dense: first.dense.map((a, i) => mix(a, second.dense[i]!)),
+    };
+    if (this.splitExact === undefined) {
+      const whole = lossGradients(tf, this.program, batch, lossNode, full, dense);
+      const close = (x: Float32Array[], y: Float32Array[]): boolean =>
+        x.every((a, i) => {
+          const scale = a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+          return a.every((v, k) => Math.abs(v - y[i]![k]!) <= 1e-4 * scale + 1e-7);
+        });
+      this.splitExact = Math.abs(whole.loss - joined.loss) <= 1e-5 * Math.max(1, Math.abs(whole.loss)) && close(whole.dense, joined.dense) && close(whole.embedded, joined.embedded);
+      if (!this.splitExact) {
+        await this.stopWorker();
+        return whole;
+      }
+    }
+    return joined;
+  }
+
+  /** Whether a batch split over two cores gives the whole batch's gradients; known after the first split step. */
+  get parallel(): boolean {
+    return this.worker !== null && this.splitExact !== false;
   }
 
   /** One optimization step on a batch; returns the loss. */
-  trainStep(batch: Batch, lr: number): number {
+  async trainStep(batch: Batch, lr: number): Promise<number> {
     const tf = this.tf;
     const lossNode = this.graph.train?.loss;
     if (lossNode === null || lossNode === undefined) throw new Error('the train section has no loss');
     this.step++;
-    const embedded = this.embedded(batch);
-    const inputs = [...embedded, ...this.dense.map((d) => d.variable as tfTypes.Tensor)];
-    const { value, grads } = tf.valueAndGrads((...xs: tfTypes.Tensor[]) => this.program.forward(batch, [lossNode], { training: true, overrides: this.overrides(xs) }).get(lossNode)! as tfTypes.Scalar)(inputs);
-    const loss = value.dataSync()[0]!;
-    let denseGrads = grads.slice(this.lookups.length);
-    const sparseRows = this.lookups.map((l, i) => l.table.scatter(this.program.columnFor(batch, l.idsNode)!, l.combiner, grads[i]!.dataSync() as Float32Array));
+    const result = await this.gradients(batch, lossNode);
+    const sparseRows = this.lookups.map((l, i) => l.table.scatter(this.program.columnFor(batch, l.idsNode)!, l.combiner, result.embedded[i]!));
+    let denseValues = result.dense;
     // Gradient clipping by the global norm over every parameter, dense and sparse alike.
     const clip = Number(this.graph.train?.settings['clip_norm'] ?? 0);
     if (clip > 0) {
-      let squares = denseGrads.reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0);
+      let squares = 0;
+      for (const g of denseValues) for (const x of g) squares += x * x;
       for (const rows of sparseRows) for (const r of rows.values()) for (const x of r) squares += x * x;
       const norm = Math.sqrt(squares);
       if (norm > clip) {
         const scale = clip / norm;
-        denseGrads = denseGrads.map((g) => tf.mul(g, scale));
+        denseValues = denseValues.map((g) => g.map((x) => x * scale));
         for (const rows of sparseRows) for (const r of rows.values()) for (let j = 0; j < r.length; j++) r[j]! *= scale;
       }
     }
+    const denseGrads = denseValues.map((g, i) => tf.tensor(g, this.dense[i]!.variable.shape));
     this.optimizer.apply(this.dense.map((d) => d.variable), denseGrads, lr, this.step, Number(this.graph.train?.settings['weight_decay'] ?? 0));
-    if (clip > 0) denseGrads.forEach((g, i) => g !== grads[this.lookups.length + i] && g.dispose());
+    denseGrads.forEach((g) => g.dispose());
     this.lookups.forEach((l, i) => {
       const rows = sparseRows[i]!;
       if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7), this.optimizer.args['lazy'] !== false);
@@ -146,10 +245,7 @@ export class Trainer {
       else if (this.optimizer.name === 'momentum') l.table.momentum(rows, lr, Number(this.optimizer.args['momentum'] ?? 0.9), this.optimizer.args['nesterov'] === true);
       else l.table.sgd(rows, lr);
     });
-    value.dispose();
-    grads.forEach((g) => g.dispose());
-    embedded.forEach((e) => e.dispose());
-    return loss;
+    return result.loss;
   }
 
   /** Metrics of the train section over a part of the data, by name. */
@@ -289,7 +385,7 @@ export class Trainer {
       let lossSum = from?.lossSum ?? 0;
       let steps = from?.batches ?? 0;
       for (const b of trainPart.batches(batch, shuffle > 0 ? seed * 1000 + epoch : undefined, steps)) {
-        const loss = this.trainStep(b, rate(this.step));
+        const loss = await this.trainStep(b, rate(this.step));
         lossSum += loss * b.size;
         examples += b.size;
         steps++;

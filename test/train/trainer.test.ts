@@ -83,3 +83,43 @@ describe('training the flights model on its sample', () => {
     trainer.program.dispose();
   }, 120_000);
 });
+
+describe('two threads', () => {
+  test('half-batches on a worker train to the weights of whole batches on one thread (within float rounding)', async () => {
+    const { tf } = await loadTf('wasm');
+    const weightsAfter = async (threads: number): Promise<{ trainer: Trainer; weights: Map<string, Float32Array>; parallel: boolean }> => {
+      const { dataset, graph } = await flights();
+      const trainer = new Trainer(tf, graph, { epochs: 2, batch: 512, seed: 4, shuffle: 0 });
+      if (threads > 1) await trainer.startWorker('wasm');
+      await trainer.fit(dataset, () => undefined);
+      const parallel = trainer.parallel;
+      await trainer.stopWorker();
+      return { trainer, parallel, weights: new Map(trainer.parameters().map((p) => [p.name, Float32Array.from(p.values)])) };
+    };
+    const one = await weightsAfter(1);
+    const two = await weightsAfter(2);
+    expect(one.parallel).toBe(false);
+    expect(two.parallel).toBe(true);
+    let worst = 0;
+    for (const [name, w] of one.weights) w.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - two.weights.get(name)![i]!))));
+    // 20 Adam steps of lr 1e-3 move a weight by up to about 0.02; the two agree far closer than that.
+    expect(worst).toBeLessThan(1e-4);
+    one.trainer.program.dispose();
+    two.trainer.program.dispose();
+  }, 120_000);
+
+  test('a sample-weighted loss is not split: the first step finds the halves disagree and stays on one thread', async () => {
+    const { tf } = await loadTf('wasm');
+    const { dataset, graph } = await flights();
+    // Weight the loss by the label itself: the halves' weighted means no longer average to the whole's.
+    const bce = graph.nodes.find((n) => n.op === 'binary_cross_entropy')!;
+    const label = graph.nodes[bce.inputs[1]!]!;
+    const weighted = graph.nodes.map((n) => (n.op === 'mul' && n.inputs[0] === bce.id && graph.nodes[n.inputs[1]!]!.op !== 'binary_cross_entropy' ? { ...n, inputs: [bce.id, label.id] } : n));
+    const trainer = new Trainer(tf, { ...graph, nodes: weighted }, { epochs: 1, batch: 512, seed: 4, shuffle: 0 });
+    await trainer.startWorker('wasm');
+    await trainer.fit(dataset, () => undefined);
+    expect(trainer.parallel).toBe(false);
+    await trainer.stopWorker();
+    trainer.program.dispose();
+  }, 120_000);
+});

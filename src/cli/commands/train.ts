@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { DataError } from '../../data/dataError.js';
@@ -28,6 +29,7 @@ export interface TrainArgs extends ReportOptions {
   readonly out?: string;
   readonly resume: boolean;
   readonly checkpointEvery?: number;
+  readonly threads?: number;
   readonly badData?: 'fail' | 'skip';
   readonly progress: boolean;
 }
@@ -52,6 +54,7 @@ function fixed(n: number, digits = 4): number {
 export async function train(args: TrainArgs, io: Io): Promise<number> {
   if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new UsageError('`--epochs` must be a whole number, 1 or more');
   if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) throw new UsageError('`--batch` must be a whole number, 1 or more');
+  if (args.threads !== undefined && !(args.threads === 1 || args.threads === 2)) throw new UsageError('`--threads` must be 1 or 2');
   if (args.checkpointEvery !== undefined && !(Number.isInteger(args.checkpointEvery) && args.checkpointEvery >= 0)) throw new UsageError('`--checkpoint-every` must be a whole number of steps (0: only at epoch ends)');
   const [source] = readSources([args.file]);
   const checked = checkSource(source!);
@@ -124,6 +127,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
       },
     });
+    // A second core computes half of each batch; TensorFlow's native backend threads by itself.
+    const threads = args.threads ?? Number(settings['threads'] ?? (availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
+    if (threads > 1) await trainer.startWorker(backend);
     let start: number | EpochProgress = 1;
     let history: Record<string, number>[] = [];
     const checkpoint = resumeDir ? latestCheckpoint(resumeDir) : undefined;
@@ -165,6 +171,8 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       const s = dataset.skipped[part];
       if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
     }
+    if (threads > 1) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights or dropout)');
+    await trainer.stopWorker();
     log(`run written to ${run.path}`);
     trainer.program.dispose();
     return ExitCode.ok;
