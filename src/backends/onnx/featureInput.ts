@@ -92,7 +92,7 @@ export function featureInput(graph: IrGraph, f: IrFeature, name: string): Featur
       let hashInput: string | null = null;
       if (oov > 1) {
         hashInput = `${name}.hash`;
-        inputs.push({ ...base, outOfGraph: [...outOfGraph, { op: 'hash_bucket', args: { bits: vocabHashBits } }], name: hashInput, dtype: 'int64', shape, encoding: 'vocab_hash', default: null });
+        inputs.push({ ...base, outOfGraph: [...outOfGraph, { op: 'hash_bucket', args: { bits: vocabHashBits } }], name: hashInput, dtype: 'int64', shape, encoding: 'vocab_hash', default: declared });
       }
       // An unknown non-empty default with hashed buckets takes the hash the client sends for the missing value (it hashes the default).
       vocab.push({ node: id, missingId: knownVocabId(missing, vocabulary, oov) ?? -1, hashInput });
