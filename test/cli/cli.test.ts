@@ -243,10 +243,16 @@ describe('bird train', () => {
 
   test('bad data is a diagnostic naming file, row and column, exit 1', async () => {
     const data = tempFile('bad.csv', 'date,hour,dayofweek,month,delay,distance,origin,destination,route,label_delayed15\n2001-01-01,0,1,1,3,12 miles,LAS,PHL,LAS-PHL,1\n');
-    const r = await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--out', mkdtempSync(join(tmpdir(), 'bird-run-')), '--no-color');
+    const out = join(mkdtempSync(join(tmpdir(), 'bird-run-')), 'run');
+    const r = await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--threads', '1', '--out', out, '--no-color');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[BIRD7004]: expected a number in column `distance`, found `12 miles`');
     expect(r.stderr).toContain(`--> ${data}:2:`);
+    // The run folder it created is gone; a folder the user made stays.
+    expect(existsSync(out)).toBe(false);
+    const mine = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    expect((await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--threads', '1', '--out', mine)).code).toBe(1);
+    expect(existsSync(mine)).toBe(true);
   }, 60_000);
 });
 

@@ -9,7 +9,7 @@ import { compileModel } from '../../ir/compileModel.js';
 import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints, readCheckpoint } from '../../train/checkpoint.js';
 import type { DataSource } from '../../data/dataset.js';
 import type { IrGraph } from '../../ir/ir.js';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
 import { Trainer, type EpochProgress } from '../../train/trainer.js';
 import { writeFileAtomic } from '../../source/writeFileAtomic.js';
@@ -85,7 +85,10 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   const epochs = args.epochs ?? previous?.epochs ?? Number(settings['epochs'] ?? 1);
   const batch = previous?.batch ?? args.batch ?? Number(settings['batch'] ?? 1024);
   const seed = previous?.seed ?? Number(settings['seed'] ?? 1);
-  const run = new RunDirectory(resumeDir ?? args.out ?? join('runs', model.name, new Date().toISOString().replace(/[:.]/g, '-')));
+  const runPath = resumeDir ?? args.out ?? join('runs', model.name, new Date().toISOString().replace(/[:.]/g, '-'));
+  // Only a folder this run creates is removed if the run fails: never one the user made.
+  const fresh = !existsSync(runPath);
+  const run = new RunDirectory(runPath);
   const policy = args.badData === undefined ? undefined : { fn: args.badData, args: {} };
   try {
     let fitted: IrGraph;
@@ -177,6 +180,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     trainer.program.dispose();
     return ExitCode.ok;
   } catch (error) {
+    // A new run that failed before its first checkpoint leaves nothing behind; a resumed
+    // run, or one with checkpoints, keeps what it has.
+    if (fresh && latestCheckpoint(run.path) === undefined) rmSync(run.path, { recursive: true, force: true });
     if (error instanceof DataError) {
       reportDiagnostics(io, [error.diagnostic], args);
       return ExitCode.diagnostics;
