@@ -14,12 +14,16 @@ const benches: Readonly<Record<string, Bench>> = {
     load: () => import('./parse.js'),
   },
   flights: {
-    description: 'bird train on the flights task beside the PyTorch peer in the same run (--rows=N, --backend=B); goal ratio_vs_torch >= 0.8',
+    description: 'bird train on the flights task beside the PyTorch peer in the same run (--rows=N, --backend=B, --repeat=N); goal ratio_vs_torch >= 0.8',
     load: () => import('./flights.js'),
   },
   check: {
     description: 'check + lower + IR passes of a ResNet-152-style loop model and a 500-feature ranking model (goal: under 200 ms each)',
     load: () => import('./check.js'),
+  },
+  quality: {
+    description: 'models/flights_best.bird on the full flights file beside the GBDT and logistic-regression peers in the same run (goal: AUC above GBDT in no more training time)',
+    load: () => import('./quality.js'),
   },
   serve: {
     description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run (goal: p50 < 0.2 ms, >= 10x TF.js)',

@@ -1,0 +1,45 @@
+/**
+ * Running `bird train` and the Python peers of ../shared/peers from a bench, each in its
+ * own process, and reading back their JSON lines.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../src/source/packageRoot.js';
+
+export const root = packageRoot();
+export const fullData = join(root, '..', 'shared', 'datasets', 'flights_3m.csv.gz');
+
+export function lastJson(text: string): Record<string, number> {
+  const line = text.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`no JSON line in:\n${text}`);
+  return JSON.parse(line) as Record<string, number>;
+}
+
+/** `bird train MODEL --json ...`: the last epoch's record, every epoch's, and the backend it ran on. */
+export function birdTrain(model: string, args: readonly string[]): { record: Record<string, number>; epochs: Record<string, number>[]; backend: string } {
+  const bird = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'train', model, '--json', '--out', mkdtempSync(join(tmpdir(), 'bird-run-')), ...args], { encoding: 'utf8', cwd: root, maxBuffer: 1 << 26 });
+  if (bird.status !== 0) throw new Error(`bird train failed:\n${bird.stderr}`);
+  const epochs = bird.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number>);
+  return { record: lastJson(bird.stdout), epochs, backend: /on the (\w+) backend/.exec(bird.stderr)?.[1] ?? 'unknown' };
+}
+
+/**
+ * `flights_peers.py --peers P` under a wrapper that reports its peak memory, without
+ * changing it: one JSON line per peer, then the memory.
+ */
+export function runPeers(peers: readonly string[], data: string, rows?: number): { lines: Record<string, number | string>[]; peakRssMb: number } {
+  const peer = join(root, '..', 'shared', 'peers', 'flights_peers.py');
+  const wrapper = `import resource, runpy, sys\nsys.argv = ${JSON.stringify([peer, '--data', data, '--peers', peers.join(','), ...(rows === undefined ? [] : ['--rows', String(rows)])])}\ntry:\n    runpy.run_path(sys.argv[0], run_name='__main__')\nexcept SystemExit:\n    pass\nprint('{"peak_rss_mb": %d}' % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024), file=sys.stderr)\n`;
+  const run = spawnSync('/usr/bin/python3', ['-c', wrapper], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`the peers failed (they need python3-torch, python3-sklearn, python3-xgboost, python3-pandas):\n${run.stderr}`);
+  const lines = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number | string>);
+  return { lines, peakRssMb: lastJson(run.stderr)['peak_rss_mb']! };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
