@@ -8,8 +8,9 @@ export const compileTimeBuiltins = ['range', 'len', 'int', 'float', 'vocab_size'
 /** Each train-section constructor and the named arguments it accepts. */
 export const configConstructors: ReadonlyMap<string, readonly string[]> = new Map([
   // data sources and splits
-  ['csv', ['path', 'split', 'delimiter', 'columns']],
-  ['jsonl', ['path', 'split', 'columns']],
+  // The format (and a TSV's tab) comes from the file name.
+  ['csv', ['path', 'split']],
+  ['jsonl', ['path', 'split']],
   ['holdout', ['every', 'offset', 'fraction', 'key']],
   ['by_date', ['column', 'test_from']],
   ['files', ['train', 'test']],
