@@ -111,6 +111,7 @@ function canonicalVectors(vectors: GoldenVectors): GoldenVectors {
   return {
     tolerance: { abs: vectors.tolerance.abs, rel: vectors.tolerance.rel },
     signatures: Object.fromEntries(Object.entries(vectors.signatures).map(([name, v]) => [name, { inputs: canonical(v.inputs, name), outputs: canonical(v.outputs, name) }])),
+    ...(vectors.rows ? { rows: vectors.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]))) } : {}),
   };
 }
 

@@ -28,6 +28,12 @@ export interface Tolerance {
 export interface GoldenVectors {
   readonly tolerance: Tolerance;
   readonly signatures: Readonly<Record<string, SignatureVectors>>;
+  /**
+   * The raw rows the golden inputs were encoded from, each field as the text a client
+   * holds (`""` when missing): a client checks its own encoding (hashing, defaults,
+   * padding) by encoding these and comparing with `inputs`.
+   */
+  readonly rows?: readonly Readonly<Record<string, string>>[];
 }
 
 /** A tensor's values as ONNX Runtime takes and returns them. */

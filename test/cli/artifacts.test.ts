@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli } from '../../src/cli/runCli.js';
 import { expectGolden } from '../helpers/golden.js';
@@ -61,6 +62,14 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     expect(report.rows).toBe(300);
     expect(report.golden[0]!.rows).toBe(8);
     expect(report.comparisons.every((c) => c.ok && c.maxAbs < 1e-5)).toBe(true);
+  }, 60_000);
+
+  test('a client written without Bird reproduces the golden vectors of a real export, encoding its raw rows itself', () => {
+    const client = join(root, 'test', 'artifact', 'client', 'no_bird_client.mjs');
+    const r = spawnSync(process.execPath, [client, join(project, 'artifacts', 'DelayMlp', '1.0.0')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('serve: 8 raw row(s) encode to the golden inputs');
   }, 60_000);
 
   test('predict with the artifact (ONNX Runtime) gives the predictions of predict with the run (TF.js)', async () => {

@@ -61,7 +61,7 @@ async function fingerprint(source: DataSource | undefined, trainRows: number): P
 }
 
 /** Golden inputs (the first rows' feeds) and ONNX Runtime's outputs on them, per signature. */
-function goldenVectors(signatures: readonly ExportedSignature[], runs: readonly { feeds: Record<string, OnnxValue>; outputs: Record<string, OnnxValue> }[], count: number): GoldenVectors {
+function goldenVectors(signatures: readonly ExportedSignature[], runs: readonly { feeds: Record<string, OnnxValue>; outputs: Record<string, OnnxValue> }[], count: number, rows: readonly ClientRow[]): GoldenVectors {
   const head = (v: OnnxValue): { shape: number[]; values: Float32Array | BigInt64Array | (number | string)[] } => {
     const width = v.dims.slice(1).reduce((p, q) => p * q, 1);
     const shape = [Math.min(count, v.dims[0]!), ...v.dims.slice(1)];
@@ -75,7 +75,10 @@ function goldenVectors(signatures: readonly ExportedSignature[], runs: readonly 
     const h = head(v);
     return encodeVectorTensor(dtype, h.shape, h.values);
   };
+  // Only the columns some signature reads, so labels and unused columns stay out.
+  const read = new Set(signatures.flatMap((s) => s.inputs.map((i) => i.feature)));
   return {
+    rows: rows.slice(0, count).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => read.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))),
     tolerance: { ...backendTolerance },
     signatures: Object.fromEntries(
       signatures.map((s, i) => [
@@ -168,7 +171,7 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     graph,
     signatures,
     weights: [...run.weights].map(([name, values]) => ({ name, shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)?.attrs['shape'] as number[], values })).filter((w) => w.shape !== undefined),
-    vectors: goldenVectors(signatures, runs, goldenCount),
+    vectors: goldenVectors(signatures, runs, goldenCount, rows),
     hash: describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket }),
     data,
     // Timings and memory differ between machines; an artifact holds what the model achieved.

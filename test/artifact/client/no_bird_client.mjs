@@ -318,10 +318,11 @@ async function main(argv) {
       const examples = Object.values(golden.inputs)[0]?.shape[0] ?? 0;
       if (await runAndCompare(`${signature.name} (golden inputs)`, session, signature, feeds, golden, tolerance)) console.log(`${signature.name}: ${signature.outputs.length} output(s) of ${examples} golden example(s) match`);
 
+      // Raw rows: from --rows, else the ones vectors.json carries.
       const rowsFile = rowsFor.get(signature.name);
-      if (rowsFile === undefined) continue;
-      const raw = readFileSync(rowsFile);
-      const rows = parseCsv((rowsFile.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+      if (rowsFile === undefined && !Array.isArray(vectors.rows)) continue;
+      const raw = rowsFile === undefined ? null : readFileSync(rowsFile);
+      const rows = raw === null ? vectors.rows : parseCsv((rowsFile.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
       const encoded = {};
       let sameInputs = true;
       for (const input of signature.inputs) {
