@@ -14,7 +14,7 @@ export interface TrainedRun {
   readonly saved: LoadedCheckpoint;
   /** The trained parameters by name, without optimizer state. */
   readonly weights: Map<string, Float32Array>;
-  /** The last `metrics.jsonl` record, if any. */
+  /** The model's figures at that checkpoint: its epoch's `metrics.jsonl` record (empty for a checkpoint inside an epoch). */
   readonly metrics: Record<string, number>;
 }
 
@@ -35,7 +35,9 @@ export function readRun(path: string): TrainedRun {
   const saved = readCheckpoint(checkpoint);
   const weights = new Map([...saved.tensors].filter(([name]) => !name.includes(':')));
   const lines = existsSync(join(run, 'metrics.jsonl')) ? readFileSync(join(run, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
-  const last = lines.length > 0 ? (JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>) : {};
-  const metrics = Object.fromEntries(Object.entries(last).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  // The record of the checkpoint's own epoch, not the run's last one.
+  const own = saved.progress ? {} : (saved.record ?? records.find((r) => r['epoch'] === saved.epoch) ?? {});
+  const metrics = Object.fromEntries(Object.entries(own).filter((e): e is [string, number] => typeof e[1] === 'number'));
   return { run, checkpoint, graph, config, saved, weights, metrics };
 }

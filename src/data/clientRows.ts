@@ -1,21 +1,34 @@
+import type { IrFeature } from '../ir/ir.js';
+import { DataError } from './dataError.js';
 import type { DataSource } from './dataset.js';
-import { readRows } from './readRows.js';
+import { RowDecoder } from './decodeRow.js';
+import { formatOf, readRows } from './readRows.js';
 import { clientText, type ClientRow } from './signatureFeeds.js';
 import { partOf, type Part } from './split.js';
 
 /**
  * Rows of a data source as a serving client holds them (every field as text), in file
  * order: the first `limit` of one part, or of the whole file when `part` is omitted.
+ * With `check`, each row is decoded as the data stage decodes those features first: a bad
+ * row is a `DataError` pointing into the file (`bad: 'fail'`) or is left out (`'skip'`).
  */
-export async function clientRows(source: DataSource | string, limit: number, part?: Part): Promise<ClientRow[]> {
+export async function clientRows(source: DataSource | string, limit: number, part?: Part, check?: { readonly features: readonly IrFeature[]; readonly bad: 'fail' | 'skip' }): Promise<ClientRow[]> {
   const path = typeof source === 'string' ? source : source.kind === 'files' ? (part === 'train' ? source.train : source.test) : source.path;
   const split = typeof source !== 'string' && source.kind === 'file' && part !== undefined ? source.split : undefined;
+  const decoder = check ? new RowDecoder(path, check.features, formatOf(path) ?? 'csv') : undefined;
   const rows: ClientRow[] = [];
   let index = 0;
   for await (const row of readRows(path)) {
     const mine = split === undefined || partOf(split, index, row) === part;
     index++;
-    if (!mine || row.problem) continue;
+    if (!mine) continue;
+    try {
+      if (row.problem) throw new DataError(row.problem);
+      decoder?.decode(row);
+    } catch (error) {
+      if (!(error instanceof DataError) || check?.bad !== 'skip') throw error;
+      continue;
+    }
     rows.push(Object.fromEntries([...row.values].map(([k, v]) => [k, clientText(v)])));
     if (rows.length >= limit) break;
   }

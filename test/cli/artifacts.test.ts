@@ -89,6 +89,16 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     expectGolden(join(cases, 'exists', 'result.txt'), r.stderr);
   }, 60_000);
 
+  test('exporting an unchanged model again writes nothing; a version that is not semver is a usage error', async () => {
+    const again = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run'));
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('artifacts DelayMlp 1.0.0 already holds this model (nothing changed); nothing written');
+    expect(readdirSync(join(project, 'artifacts', 'DelayMlp')).filter((v) => v.startsWith('1.'))).toEqual(['1.0.0']);
+    const bad = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run', '--artifact-version', 'v2'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('`--artifact-version v2` is not a semantic version');
+  }, 60_000);
+
   test('a removed input: diff says breaking and major; an understated version or signature version is refused', async () => {
     const minor = await inProject(() => bird('export', 'models/no_month_v2.bird', '--checkpoint', 'run-no-month', '--artifact-version', '1.1.0'));
     expect(minor.code).toBe(1);
@@ -98,7 +108,7 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     expect(signature.stderr).toContain('signature `serve` stays at 1.0.0, but its contract changed incompatibly: input `month` was removed');
     const ok = await inProject(() => bird('export', 'models/no_month_v2.bird', '--checkpoint', 'run-no-month'));
     expect(ok.code).toBe(0);
-    expect(ok.stderr).toContain('wrote artifacts/DelayMlp/2.0.0 (major change from 1.0.0)');
+    expect(ok.stderr).toContain('wrote artifacts/DelayMlp/2.0.0 (a major change from 1.0.0)');
     const diff = await inProject(() => bird('diff', 'artifacts/DelayMlp/1.0.0', 'artifacts/DelayMlp/2.0.0', '--json'));
     expect(diff.code).toBe(0);
     const result = JSON.parse(diff.stdout) as { bump: string; changes: { kind: string; path: string }[] };
@@ -107,6 +117,22 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     const text = await inProject(() => bird('diff', 'artifacts/DelayMlp/1.0.0', 'artifacts/DelayMlp/2.0.0'));
     expect(text.stdout).toMatch(/^DelayMlp 1\.0\.0 -> 2\.0\.0: needs a major version/);
   }, 120_000);
+
+  test('bad input to predict and verify with an artifact: diagnostics that point at the user\'s files', async () => {
+    const missing = await inProject(() => bird('predict', 'artifacts/DelayMlp/1.0.0', '--data', 'nope.csv', '--out', 'p.csv'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('error[BIRD7001]: cannot read data file `nope.csv`');
+    const noArtifact = await inProject(() => bird('predict', 'artifacts/DelayMlp/9.9.9', '--data', 'new_flights.csv', '--out', 'p.csv'));
+    expect(noArtifact.code).toBe(1);
+    expect(noArtifact.stderr).toContain('error[BIRD6004]');
+    writeFileSync(join(project, 'bad_rows.csv'), 'hour,dayofweek,month,distance,origin,destination,route\n1,2,3,100,LAS,PHL,LAS-PHL\n1,2,3,far,LAS,PHL,LAS-PHL\n');
+    const bad = await inProject(() => bird('verify', 'artifacts/DelayMlp/1.0.0', '--data', 'bad_rows.csv'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error[BIRD7004]: expected a number in column `distance`, found `far`');
+    expect(bad.stderr).toContain('--> bad_rows.csv:3:');
+    const backend = await inProject(() => bird('predict', 'artifacts/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--out', 'p.csv', '--backend', 'cpu'));
+    expect(backend.code).toBe(2);
+  }, 60_000);
 
   test('a tampered artifact is refused by verify, diff and predict (BIRD6004)', async () => {
     const copy = join(project, 'tampered', 'DelayMlp', '1.0.0');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compare } from 'semver';
+import { compare, valid } from 'semver';
 import { assembleArtifact, type ArtifactInput } from '../../artifact/assembleArtifact.js';
 import { checkVersionBump } from '../../artifact/checkVersionBump.js';
 import { describeHashFunction } from '../../artifact/hashFunctionSpec.js';
@@ -122,6 +122,7 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
   }
   const graph: IrGraph = { ...run.graph, signatures: compiled.graph.signatures };
   if (graph.signatures.length === 0) throw new UsageError(`model \`${graph.model}\` declares no signature; add \`signature serve @ 1.0.0 for ${graph.model} { ... }\` to say what to export`);
+  if (args.version !== undefined && valid(args.version) !== args.version) throw new UsageError(`\`--artifact-version ${args.version}\` is not a semantic version such as 1.2.0`);
   const rowCount = args.rows ?? 512;
   if (!(Number.isInteger(rowCount) && rowCount >= 1)) throw new UsageError('`--rows` must be a whole number, 1 or more');
   const modelDir = join(args.out, graph.model);
@@ -138,7 +139,9 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
   // Holdout rows where the run has them, else its training rows; one row with every field missing tests the defaults.
   let rows: ClientRow[];
   try {
-    rows = run.config.data ? await clientRows(run.config.data, rowCount, run.config.data.kind === 'file' && run.config.data.split.kind === 'none' ? 'train' : 'test') : [];
+    // Rows the data stage would reject are left out: they are only samples to compare on.
+    const features = graph.features.filter((f) => f.role === 'feature');
+    rows = run.config.data ? await clientRows(run.config.data, rowCount, run.config.data.kind === 'file' && run.config.data.split.kind === 'none' ? 'train' : 'test', { features, bad: 'skip' }) : [];
   } catch (error) {
     if (error instanceof DataError) return fail(error.diagnostic);
     throw error;
@@ -174,8 +177,8 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     vectors: goldenVectors(signatures, runs, goldenCount, rows),
     hash: describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket }),
     data,
-    // Timings and memory differ between machines; an artifact holds what the model achieved.
-    metrics: Object.fromEntries(Object.entries(run.metrics).filter(([k]) => !['train_s', 'examples_per_s', 'peak_rss_mb'].includes(k))),
+    // What the model achieved: the loss and the metrics (timings, memory and counters differ between machines and runs).
+    metrics: Object.fromEntries(Object.entries(run.metrics).filter(([k]) => !['epoch', 'steps', 'examples', 'train_s', 'examples_per_s', 'peak_rss_mb'].includes(k))),
   });
   try {
     const latest = latestVersion(modelDir);
@@ -185,24 +188,26 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     let version = args.version;
     if (version === undefined) {
       const first = signatures.map((s) => s.version).sort(compare).at(-1)!;
-      version = previous ? nextVersion(latest!, maxBump(diffManifests(previous, assembleArtifact(input(latest!)).manifest).bump)) : first;
+      const bump = previous ? diffManifests(previous, assembleArtifact(input(latest!)).manifest).bump : 'major';
+      // The same model exported again is already published: nothing to write.
+      if (previous && bump === 'none') {
+        io.stderr(`artifacts ${graph.model} ${latest} already holds this model (nothing changed); nothing written\n`);
+        if (args.json) io.stdout(JSON.stringify({ artifact: join(modelDir, latest!), model: graph.model, version: latest, previous: latest, bump: 'none', written: false }, null, 2) + '\n');
+        return ExitCode.ok;
+      }
+      version = previous ? nextVersion(latest!, bump === 'none' ? 'patch' : bump) : first;
     }
     const assembled = assembleArtifact(input(version));
     const diff = previous ? checkVersionBump(previous, assembled.manifest) : undefined;
     const dir = writeArtifact(args.out, assembled);
-    const summary = { artifact: dir, model: graph.model, version, previous: latest ?? null, bump: diff?.bump ?? null, signatures: signatures.map((s) => ({ name: s.name, version: s.version })), rows: rows.length, comparisons };
+    const summary = { artifact: dir, model: graph.model, version, previous: latest ?? null, bump: diff?.bump ?? null, written: true, signatures: signatures.map((s) => ({ name: s.name, version: s.version })), rows: rows.length, comparisons };
     if (args.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
     else {
       for (const c of comparisons) io.stderr(`${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rows.length} rows (max abs diff ${c.maxAbs.toExponential(2)})\n`);
-      io.stderr(`wrote ${dir}${latest ? ` (${diff!.bump} change from ${latest})` : ''}\n`);
+      io.stderr(`wrote ${dir}${latest ? (diff!.bump === 'none' ? ` (no change from ${latest})` : ` (a ${diff!.bump} change from ${latest})`) : ''}\n`);
     }
     return ExitCode.ok;
   } catch (error) {
     return fail(artifactDiagnostic(error, modelDir, graph.model));
   }
-}
-
-/** A first-ever change still moves the version: an unchanged contract is at least a patch. */
-function maxBump(bump: 'none' | 'patch' | 'minor' | 'major'): 'patch' | 'minor' | 'major' {
-  return bump === 'none' ? 'patch' : bump;
 }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
 import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { DataError } from '../../data/dataError.js';
 import { Dataset } from '../../data/dataset.js';
@@ -36,11 +36,14 @@ function header(names: readonly string[], widths: readonly number[]): string[] {
  * `--out` says. `bird predict ARTIFACT ...` runs an exported artifact on ONNX Runtime.
  */
 export async function predict(args: PredictArgs, io: Io): Promise<number> {
-  const format = extname(args.out) === '.csv' ? 'csv' : extname(args.out) === '.jsonl' || extname(args.out) === '.json' ? 'jsonl' : undefined;
+  const format = extname(args.out) === '.csv' ? 'csv' : extname(args.out) === '.jsonl' ? 'jsonl' : undefined;
   if (!format) throw new UsageError('`--out` must end in `.csv` or `.jsonl`');
   if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) throw new UsageError('`--batch` must be a whole number, 1 or more');
-  if (existsSync(join(args.file, 'manifest.json'))) {
+  // A folder, or a path that is not a .bird file, names an artifact (whose loading says what is wrong with it).
+  const isArtifact = existsSync(args.file) ? statSync(args.file).isDirectory() : !args.file.endsWith('.bird') && args.file !== '-';
+  if (isArtifact) {
     if (args.checkpoint !== undefined) throw new UsageError('`--checkpoint` goes with a .bird file; an artifact carries its own weights');
+    if (args.backend !== undefined) throw new UsageError('`--backend` chooses the TF.js backend; an artifact runs on ONNX Runtime');
     return predictArtifact({ ...args, artifact: args.file, format }, io);
   }
   if (args.checkpoint === undefined) throw new UsageError('`--checkpoint RUN` is needed to predict with a .bird file (or give an artifact folder instead of the file)');

@@ -82,6 +82,11 @@ export async function predictArtifact(args: PredictArtifactArgs, io: Io): Promis
     await out.commit();
   } catch (error) {
     await out.abort();
+    // A missing, empty or cut-short data file.
+    if (error instanceof DataError) {
+      reportDiagnostics(io, [error.diagnostic], args);
+      return ExitCode.diagnostics;
+    }
     throw error;
   } finally {
     await session.release();

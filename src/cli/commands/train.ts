@@ -168,7 +168,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       pruneStepCheckpoints(run.path, 0);
       run.appendMetrics(record);
       if (args.json) io.stdout(JSON.stringify(record) + '\n');
-      else log(`epoch ${r.epoch}: loss ${record.loss}, ${record.examples_per_s} ex/s, ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+      else log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
     }, start, history);
     for (const part of ['train', 'test'] as const) {
       const s = dataset.skipped[part];

@@ -69,7 +69,8 @@ export async function verify(args: VerifyArgs, io: Io): Promise<number> {
     const limit = args.rows ?? 1024;
     if (!(Number.isInteger(limit) && limit >= 1)) throw new UsageError('`--rows` must be a whole number, 1 or more');
     try {
-      const rows = await clientRows(args.data, limit);
+      const rows = await clientRows(args.data, limit, undefined, { features: artifact.ir.features.filter((f) => f.role === 'feature'), bad: 'fail' });
+      if (rows.length === 0) throw new UsageError(`\`${args.data}\` has no rows to compare on`);
       rowCount = rows.length;
       const { tf } = await loadTf(args.backend).catch((error: unknown) => {
         throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
@@ -90,7 +91,7 @@ export async function verify(args: VerifyArgs, io: Io): Promise<number> {
   else {
     io.stderr(`${manifest.name} ${manifest.version}: every file matches its sha256 in manifest.json (${Object.keys(manifest.files).length} files)\n`);
     for (const g of golden) io.stderr(`${g.signature}: ONNX Runtime reproduces the golden vectors (${g.rows} rows)\n`);
-    for (const c of comparisons) io.stderr(`${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rowCount} rows of ${args.data} (max abs diff ${c.maxAbs.toExponential(2)})\n`);
+    for (const c of comparisons) io.stderr(`${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rowCount} row${rowCount === 1 ? '' : 's'} of ${args.data} (max abs diff ${c.maxAbs.toExponential(2)})\n`);
   }
   return ExitCode.ok;
 }
