@@ -2,7 +2,7 @@ import type { IrGraph } from '../../ir/ir.js';
 import { featureEntries } from '../tfjs/program.js';
 import type { SignatureTensor } from './exportedSignature.js';
 import { onnxElemType } from './onnxEmitters.js';
-import { batchDim, lowerToOnnx, neededNodes, onnxDim, type Entry, type LoweredModel } from './lowerToOnnx.js';
+import { batchDim, lowerToOnnx, neededFrom, onnxDim, type Entry, type LoweredModel } from './lowerToOnnx.js';
 
 /**
  * The graph as ONNX fed where the TF.js program is fed: at each feature's value after
@@ -14,7 +14,7 @@ import { batchDim, lowerToOnnx, neededNodes, onnxDim, type Entry, type LoweredMo
 export function exportAtEntries(graph: IrGraph, weights: ReadonlyMap<string, Float32Array>, outputs: readonly { readonly name: string; readonly node: number }[]): LoweredModel & { readonly inputs: readonly SignatureTensor[] } {
   const byNode = new Map<number, string>();
   for (const [key, node] of featureEntries(graph)) byNode.set(node, key.slice(key.indexOf(':') + 1));
-  const needed = neededNodes(graph, outputs.map((o) => o.node), byNode);
+  const needed = neededFrom(graph, outputs.map((o) => o.node), byNode);
   const inputs: SignatureTensor[] = [];
   const entries = new Map<number, Entry>();
   for (const [node, name] of byNode) {

@@ -1,7 +1,7 @@
 import type { IrGraph } from '../../ir/ir.js';
 import type { ExportedSignature, SignatureInput, SignatureOutput } from './exportedSignature.js';
 import { featureInput } from './featureInput.js';
-import { lowerToOnnx, neededNodes, type Entry } from './lowerToOnnx.js';
+import { lowerToOnnx, neededFrom, type Entry } from './lowerToOnnx.js';
 import { OnnxExportError } from './onnxExportError.js';
 import { onnxIrVersion, onnxOpset } from './onnxVersions.js';
 
@@ -36,7 +36,7 @@ export function exportSignatures(graph: IrGraph, weights: ReadonlyMap<string, Fl
       return featureInput(graph, f, i.alias);
     });
     const entries = new Map<number, Entry>(plans.map((p) => [p.node, p.entry]));
-    const needed = neededNodes(graph, outputs.map((o) => o.node), entries);
+    const needed = neededFrom(graph, outputs.map((o) => o.node), entries);
     const used = plans.filter((p) => needed.has(p.node));
     const inputs: SignatureInput[] = used.flatMap((p) => p.inputs);
     const lowered = lowerToOnnx(graph, weights, {

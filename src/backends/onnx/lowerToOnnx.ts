@@ -6,6 +6,7 @@ import { loweredOps, onnxElemType, onnxEmitters, outOfGraphOps, trainingOnlyOps,
 import { OnnxGraphBuilder, type ElemTypeName } from './onnxGraphBuilder.js';
 import { onnx, type OnnxTypes } from './onnxProto.js';
 import { mlDomain, onnxIrVersion, onnxMlOpset, onnxOpset } from './onnxVersions.js';
+import { neededNodes } from '../../ir/neededNodes.js';
 
 /** The symbolic batch dimension of every exported graph. */
 export const batchDim = 'batch';
@@ -39,17 +40,8 @@ export interface LoweredModel {
 }
 
 /** The nodes the outputs depend on, stopping at entries. */
-export function neededNodes(graph: IrGraph, roots: readonly number[], entries: ReadonlySet<number> | ReadonlyMap<number, unknown>): Set<number> {
-  const needed = new Set<number>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (needed.has(id)) continue;
-    needed.add(id);
-    if (entries.has(id)) continue;
-    for (const i of graph.nodes[id]?.inputs ?? []) stack.push(i);
-  }
-  return needed;
+export function neededFrom(graph: IrGraph, roots: readonly number[], entries: ReadonlySet<number> | ReadonlyMap<number, unknown>): Set<number> {
+  return neededNodes(graph.nodes, roots, (id) => entries.has(id));
 }
 
 function tensorOf(n: IrNode): TensorType {
@@ -87,7 +79,7 @@ export function lowerToOnnx(graph: IrGraph, weights: ReadonlyMap<string, Float32
   for (const i of spec.inputs) b.addInput(i.name, i.dtype as ElemTypeName, i.shape);
   const values = new Map<number, string>();
   const sparse = new Map<number, SparseValue>();
-  const needed = neededNodes(graph, spec.outputs.map((o) => o.node), spec.entries);
+  const needed = neededFrom(graph, spec.outputs.map((o) => o.node), spec.entries);
   for (const n of graph.nodes) {
     if (!needed.has(n.id)) continue;
     b.startNode(n.id, `${n.op}${n.scope ? ` in ${n.scope}` : ''}${n.loc ? ` at ${n.loc}` : ''}`);

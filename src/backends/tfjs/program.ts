@@ -1,6 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Batch, BatchColumn } from '../../ir/batch.js';
 import type { IrGraph, IrNode } from '../../ir/ir.js';
+import { neededNodes } from '../../ir/neededNodes.js';
 import { transformChain } from '../../ir/transformChain.js';
 import { emitters } from './emitters.js';
 import { initialValue } from './initializers.js';
@@ -120,19 +121,11 @@ export class TfProgram {
     return emit(tf, n.inputs.map((i) => values.get(i)!), n.attrs, n);
   }
 
-  /** The nodes `roots` depend on, stopping at fed entries. */
+  /** The nodes `roots` depend on, stopping at fed entries and overridden values. */
   private needed(roots: readonly number[], fed: ReadonlyMap<number, BatchColumn>, overrides?: ReadonlyMap<number, Tensor>): Set<number> {
-    const needed = new Set<number>();
-    const stack = [...roots];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (needed.has(id)) continue;
-      needed.add(id);
-      if (fed.has(id) || overrides?.has(id)) continue;
-      for (const i of this.graph.nodes[id]?.inputs ?? []) stack.push(i);
-    }
-    return needed;
+    return neededNodes(this.graph.nodes, roots, (id) => fed.has(id) || overrides?.has(id) === true);
   }
+
 
   /** The batch column feeding a node, if it is a feature's entry. */
   columnFor(batch: Batch, node: number): BatchColumn | undefined {

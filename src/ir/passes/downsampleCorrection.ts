@@ -2,19 +2,7 @@ import { tensor } from '../../semantic/types.js';
 import type { IrNode } from '../ir.js';
 import type { Pass } from './pass.js';
 import { remapReferences } from './renumber.js';
-
-/** The ids `root` depends on, itself included. */
-function ancestors(nodes: readonly IrNode[], root: number | null | undefined): Set<number> {
-  const seen = new Set<number>();
-  const stack = root === null || root === undefined ? [] : [root];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    stack.push(...(nodes[id]?.inputs ?? []));
-  }
-  return seen;
-}
+import { neededNodes } from '../neededNodes.js';
 
 /**
  * A label declared `binary(downsample_neg: r)` trains on a fraction `r` of its negative
@@ -39,7 +27,7 @@ export const downsampleCorrectionPass: Pass = {
       if (rate !== undefined && !corrected.has(n.inputs[0]!)) corrected.set(n.inputs[0]!, rate);
     }
     if (corrected.size === 0) return graph;
-    const loss = ancestors(graph.nodes, graph.train.loss);
+    const loss = graph.train.loss === null ? new Set<number>() : neededNodes(graph.nodes, [graph.train.loss]);
     const nodes: IrNode[] = [];
     const newId = new Map<number, number>();
     const twin = new Map<number, number>();
