@@ -4,12 +4,12 @@ import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfj
 import { DataError } from '../../data/dataError.js';
 import { Dataset } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { AtomicWriteStream } from '../../source/atomicWriteStream.js';
 import { Trainer } from '../../train/trainer.js';
 import { checkSource } from '../checkSource.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
+import { PredictionWriter } from '../predictionWriter.js';
 import { readRun } from '../runFolder.js';
 import { predictArtifact } from './predictArtifact.js';
 import { UsageError } from '../usageError.js';
@@ -22,11 +22,6 @@ export interface PredictArgs extends ReportOptions {
   readonly signature?: string;
   readonly batch?: number;
   readonly backend?: BackendName;
-}
-
-/** The output columns of one example: one per output, or `name.i` for each value of a wider output. */
-function header(names: readonly string[], widths: readonly number[]): string[] {
-  return names.flatMap((n, i) => (widths[i] === 1 ? [n] : Array.from({ length: widths[i]! }, (_, k) => `${n}.${k}`)));
 }
 
 /**
@@ -67,26 +62,9 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
   const trainer = new Trainer(tf, graph, { epochs: 1, batch: args.batch ?? 1024, seed: 1, shuffle: 0 });
   trainer.restore(saved.tensors, saved.step);
   const dataset = new Dataset(graph, { kind: 'file', path: args.data, split: { kind: 'none' } }, undefined, 'features');
-  const out = new AtomicWriteStream(args.out);
-  let rows = 0;
+  const out = new PredictionWriter(args.out, format, outputs.map((o) => o.name));
   try {
-    let names: string[] | undefined;
-    for await (const r of trainer.predict(dataset.batches('train', args.batch ?? 1024), outputs.map((o) => o.node))) {
-      const widths = r.values.map((v) => v.data.length / r.size);
-      if (!names) {
-        names = header(outputs.map((o) => o.name), widths);
-        if (format === 'csv') await out.write(names.join(',') + '\n');
-      }
-      let chunk = '';
-      for (let i = 0; i < r.size; i++) {
-        const row = r.values.map((v, k) => Array.from(v.data.subarray(i * widths[k]!, (i + 1) * widths[k]!)));
-        if (format === 'csv') chunk += row.flat().join(',') + '\n';
-        else chunk += JSON.stringify(Object.fromEntries(outputs.map((o, k) => [o.name, widths[k] === 1 ? row[k]![0] : row[k]]))) + '\n';
-      }
-      rows += r.size;
-      await out.write(chunk);
-    }
-    if (!names && format === 'csv') await out.write(outputs.map((o) => o.name).join(',') + '\n');
+    for await (const r of trainer.predict(dataset.batches('train', args.batch ?? 1024), outputs.map((o) => o.node))) await out.write(r.size, r.values.map((v) => v.data));
     await out.commit();
   } catch (error) {
     await out.abort();
@@ -98,6 +76,7 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
     throw error;
   }
   trainer.program.dispose();
+  const rows = out.rows;
   if (args.json) io.stdout(JSON.stringify({ rows, out: args.out, checkpoint, outputs: outputs.map((o) => o.name) }) + '\n');
   else io.stderr(`wrote ${rows} prediction${rows === 1 ? '' : 's'} of ${outputs.map((o) => `\`${o.name}\``).join(', ')} to ${args.out} (checkpoint ${checkpoint})\n`);
   return ExitCode.ok;

@@ -4,7 +4,7 @@ import { DataError } from '../../data/dataError.js';
 import { RowDecoder } from '../../data/decodeRow.js';
 import { formatOf, readRows } from '../../data/readRows.js';
 import { clientText, signatureFeeds, type ClientRow } from '../../data/signatureFeeds.js';
-import { AtomicWriteStream } from '../../source/atomicWriteStream.js';
+import { PredictionWriter } from '../predictionWriter.js';
 import { artifactDiagnostic } from '../artifactDiagnostic.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -36,25 +36,11 @@ export async function predictArtifact(args: PredictArtifactArgs, io: Io): Promis
   const signature = args.signature === undefined ? signatures[0]! : signatures.find((s) => s.name === args.signature);
   if (!signature) throw new UsageError(`artifact ${artifact.manifest.name} ${artifact.manifest.version} has no signature \`${args.signature}\`; it has ${signatures.map((s) => `\`${s.name}\``).join(', ')}`);
   const session = await OnnxSession.load(artifact.models.get(signature.name)!);
-  const out = new AtomicWriteStream(args.out);
+  const out = new PredictionWriter(args.out, args.format, signature.outputs.map((o) => o.name));
   const batch = args.batch ?? 1024;
-  let rows = 0;
-  let headerWritten = false;
   const flush = async (pending: ClientRow[]): Promise<void> => {
     const result = await session.run(signatureFeeds(signature.inputs, pending));
-    const values = signature.outputs.map((o) => Array.from(result[o.name]!.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v)));
-    const widths = values.map((v) => v.length / pending.length);
-    if (!headerWritten && args.format === 'csv') {
-      await out.write(signature.outputs.flatMap((o, k) => (widths[k] === 1 ? [o.name] : Array.from({ length: widths[k]! }, (_, j) => `${o.name}.${j}`))).join(',') + '\n');
-    }
-    headerWritten = true;
-    let chunk = '';
-    for (let i = 0; i < pending.length; i++) {
-      const row = values.map((v, k) => v.slice(i * widths[k]!, (i + 1) * widths[k]!));
-      chunk += args.format === 'csv' ? row.flat().join(',') + '\n' : JSON.stringify(Object.fromEntries(signature.outputs.map((o, k) => [o.name, widths[k] === 1 ? row[k]![0] : row[k]]))) + '\n';
-    }
-    rows += pending.length;
-    await out.write(chunk);
+    await out.write(pending.length, signature.outputs.map((o) => Array.from(result[o.name]!.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v))));
   };
   // Rows are checked as the data stage checks them, so a bad value is a diagnostic, not a silent default.
   const needed = new Set(signature.inputs.map((i) => i.feature));
@@ -78,7 +64,6 @@ export async function predictArtifact(args: PredictArtifactArgs, io: Io): Promis
       }
     }
     if (pending.length > 0) await flush(pending);
-    if (!headerWritten && args.format === 'csv') await out.write(signature.outputs.map((o) => o.name).join(',') + '\n');
     await out.commit();
   } catch (error) {
     await out.abort();
@@ -91,6 +76,7 @@ export async function predictArtifact(args: PredictArtifactArgs, io: Io): Promis
   } finally {
     await session.release();
   }
+  const rows = out.rows;
   if (args.json) io.stdout(JSON.stringify({ rows, out: args.out, artifact: args.artifact, signature: signature.name, outputs: signature.outputs.map((o) => o.name) }) + '\n');
   else io.stderr(`wrote ${rows} prediction${rows === 1 ? '' : 's'} of ${signature.outputs.map((o) => `\`${o.name}\``).join(', ')} to ${args.out} (artifact ${artifact.manifest.name} ${artifact.manifest.version}, signature \`${signature.name}\`, ONNX Runtime)\n`);
   return ExitCode.ok;
