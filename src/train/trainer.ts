@@ -175,7 +175,7 @@ export class Trainer {
     const h = Math.ceil(n / 2);
     const half = (from: number, to: number) => full.map((g) => ({ node: g.node, values: sliceRows(g.values, g.values.length / n, from, to), shape: [to - from, ...g.shape.slice(1)] }));
     const b = sliceBatch(batch, h, n);
-    const pending = this.askWorker({ size: b.size, columns: [...b.columns], lookups: half(h, n), weights: this.dense.map((d) => (d.variable.dataSync() as Float32Array).slice()) });
+    const pending = this.askWorker({ size: b.size, columns: [...b.columns], lookups: half(h, n), weights: this.dense.map((d) => d.variable.dataSync() as Float32Array) });
     const first = lossGradients(tf, this.program, sliceBatch(batch, 0, h), lossNode, half(0, h), dense);
     const second = await pending;
     // The whole batch's mean is the halves' means weighted by their sizes.
