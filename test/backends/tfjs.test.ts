@@ -81,6 +81,21 @@ describe('TF.js emitters', () => {
     expect(emitters.get('slice')!(tf, [x], { spec: [[null, null, 1], 1, [1, 3, 1]] }, node).shape).toEqual([2, 2]);
   });
 
+  // x[a, b, c] = 12a + 4b + c, so a slice lists the flat positions it reads.
+  test.each([
+    ['unit steps and an index: x[:, 1, 1:3]', [[null, null, 1], 1, [1, 3, 1]], [5, 6, 17, 18]],
+    ['steps beside an index: x[:, 0:3:2, -1]', [[null, null, 1], [0, 3, 2], -1], [3, 11, 15, 23]],
+    ['a step longer than the axis, negative bounds: x[-1:, ::5, -3:4:2]', [[-1, null, 1], [null, null, 5], [-3, 4, 2]], [13, 15]],
+  ])('slice %s: values, and a gradient that puts each output\'s gradient back at its position', (_name, spec, positions) => {
+    const x = tf.tensor3d([...Array(24).keys()], [2, 3, 4]);
+    expect(run('slice', [x], { spec })).toEqual(positions);
+    const g = positions.map((_, i) => i + 1);
+    const grad = tf.grad((t: never) => tf.sum(tf.mul(tf.reshape(emitters.get('slice')!(tf, [t], { spec }, node), [-1]), tf.tensor1d(g))))(x);
+    const expected = new Array<number>(24).fill(0);
+    positions.forEach((position, i) => (expected[position] = g[i]!));
+    expect(Array.from(grad.dataSync())).toEqual(expected);
+  });
+
   test('embedding lookup: a bag averages its ids and skips padding (id 0)', () => {
     const table = tf.tensor2d([0, 0, 1, 2, 3, 4, 5, 6], [4, 2]);
     const ids = tf.tensor2d([1, 2, 0, 3, 0, 0], [2, 3], 'int32');

@@ -198,34 +198,46 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
   ],
 ]);
 
-/** `x[i]` and `x[a:b:c]` per axis, as the IR's `slice` spec says: a number indexes (dropping the axis), `[start, stop, step]` slices. */
+/**
+ * `x[i]` and `x[a:b:c]` per axis, as the IR's `slice` spec says: a number indexes (dropping
+ * the axis), `[start, stop, step]` slices (the checker allows steps of 1 or more). Built
+ * from `slice`, `pad` and `reshape`, which have gradients on every backend: TF.js's
+ * `stridedSlice` has none, so an LSTM's `z[:, 0:units]` could not train.
+ */
 function sliceTensor(tf: Tf, x: Tensor, spec: readonly AttrValue[]): Tensor {
   const begin: number[] = [];
-  const end: number[] = [];
-  const strides: number[] = [];
-  let shrink = 0;
-  x.shape.forEach((size, axis) => {
+  const size: number[] = [];
+  const steps: number[] = [];
+  x.shape.forEach((length, axis) => {
     const s = spec[axis];
     if (s === undefined) {
       begin.push(0);
-      end.push(size);
-      strides.push(1);
+      size.push(length);
+      steps.push(1);
     } else if (typeof s === 'number') {
-      const i = s < 0 ? s + size : s;
-      begin.push(i);
-      end.push(i + 1);
-      strides.push(1);
-      shrink |= 1 << axis;
+      begin.push(s < 0 ? s + length : s);
+      size.push(1);
+      steps.push(1);
     } else {
       const [start, stop, step] = s as [number | null, number | null, number];
-      const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + size) : Math.min(i, size));
-      begin.push(norm(start, 0));
-      end.push(norm(stop, size));
-      strides.push(step);
+      const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + length) : Math.min(i, length));
+      const from = norm(start, 0);
+      begin.push(from);
+      size.push(Math.max(0, norm(stop, length) - from));
+      steps.push(step);
     }
   });
-  // Indexed axes are dropped by a reshape afterwards: TF.js's shrink mask reads the wrong
-  // element when another axis has a step (`x[:, 0:3:2, -1]`).
-  const sliced = tf.stridedSlice(x, begin, end, strides);
-  return shrink === 0 ? sliced : tf.reshape(sliced, sliced.shape.filter((_, axis) => (shrink & (1 << axis)) === 0));
+  let y = tf.slice(x, begin, size);
+  steps.forEach((step, axis) => {
+    if (step === 1) return;
+    // Every `step`-th element of the axis: pad it to a multiple of `step`, split it into
+    // [count, step] and keep the first column.
+    const count = Math.ceil(y.shape[axis]! / step);
+    const padding = y.shape.map((_, a): [number, number] => [0, a === axis ? count * step - y.shape[axis]! : 0]);
+    const split = tf.reshape(tf.pad(y, padding), [...y.shape.slice(0, axis), count, step, ...y.shape.slice(axis + 1)]);
+    const first = tf.slice(split, split.shape.map(() => 0), split.shape.map((d, a) => (a === axis + 1 ? 1 : d)));
+    y = tf.reshape(first, [...y.shape.slice(0, axis), count, ...y.shape.slice(axis + 1)]);
+  });
+  const kept = y.shape.filter((_, axis) => typeof spec[axis] !== 'number');
+  return kept.length === y.shape.length ? y : tf.reshape(y, kept);
 }
