@@ -125,11 +125,20 @@ export function decodeVectorTensor(tensor: VectorTensor): DecodedTensor {
 
 export interface VectorMismatch {
   readonly output: string;
-  /** The flat index of the first differing element, or null when the shape or dtype differs or the output is absent. */
+  /** The flat index (from 0) of the first differing element, or null when the shape or dtype differs or the output is absent; the message counts rows from 1. */
   readonly index: number | null;
   readonly expected: number | string | null;
   readonly actual: number | string | null;
   readonly message: string;
+}
+
+/** Where flat index `i` is, counted from 1 as the data stage counts rows: `on row 3 of 8 ` (`, value 2 of 4` with several values a row). */
+function where(shape: readonly number[], i: number): string {
+  const [rows, ...rest] = shape;
+  if (rows === undefined) return '';
+  const perRow = rest.reduce((p, q) => p * q, 1);
+  const row = `on row ${Math.floor(i / perRow) + 1} of ${rows}`;
+  return perRow === 1 ? `${row} ` : `${row}, value ${(i % perRow) + 1} of ${perRow}, `;
 }
 
 function close(expected: number, actual: number, tolerance: Tolerance): boolean {
@@ -162,7 +171,7 @@ export function compareOutputs(expected: Readonly<Record<string, VectorTensor>>,
       const same = typeof e === 'number' && typeof a === 'number' ? close(e, a, tolerance) : e === a;
       if (!same) {
         const show = (v: number | bigint | string): number | string => (typeof v === 'bigint' ? Number(v) : v);
-        mismatches.push({ output: name, index: i, expected: show(e), actual: show(a), message: `output \`${name}\` element ${i} is ${String(a)}, expected ${String(e)} (tolerance abs ${tolerance.abs}, rel ${tolerance.rel})` });
+        mismatches.push({ output: name, index: i, expected: show(e), actual: show(a), message: `output \`${name}\` ${where(want.shape, i)}is ${String(a)}, expected ${String(e)} (tolerance abs ${tolerance.abs}, rel ${tolerance.rel})` });
         break;
       }
     }
