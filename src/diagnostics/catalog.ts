@@ -295,6 +295,11 @@ export const catalog = {
     severity: 'error',
     message: '{message}',
   },
+  signatureMissingInput: {
+    code: 'BIRD3020',
+    severity: 'error',
+    message: 'output `{output}` of signature `{signature}` needs {features}, which the signature does not take',
+  },
   shapeMismatch: {
     code: 'BIRD4001',
     severity: 'error',

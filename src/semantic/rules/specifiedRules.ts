@@ -1,6 +1,7 @@
 import { labelLossCompatibility } from './labelLossCompatibility.js';
 import { modelOutputs } from './modelOutputs.js';
 import type { Rule } from './rule.js';
+import { signatureInputsCoverOutputs } from './signatureInputsCoverOutputs.js';
 import { signatureReferences } from './signatureReferences.js';
 import { signatureVersions } from './signatureVersions.js';
 import { trainAndSignatureTargets } from './trainAndSignatureTargets.js';
@@ -12,6 +13,7 @@ export const specifiedRules: readonly Rule[] = [
   signatureVersions,
   modelOutputs,
   signatureReferences,
+  signatureInputsCoverOutputs,
   labelLossCompatibility,
   unusedFeatures,
 ];
