@@ -9,9 +9,15 @@ import { batchDim, lowerToOnnx, neededFrom, onnxDim, type Entry, type LoweredMod
  * its transforms, by feature name, so one preprocessed batch can run through both
  * backends and be compared. Dense values keep their IR shape (integers as int64); sparse
  * ids arrive as padded int64 ids `[batch, <name>.length]` and float32 `<name>.weights`
- * (0 at padding). Not a serving signature: `exportSignatures` makes those.
+ * (0 at padding). Not a serving signature: `exportSignatures` makes those. `fuse: false`
+ * lowers op for op (see `LoweringSpec.fuse`).
  */
-export function exportAtEntries(graph: IrGraph, weights: ReadonlyMap<string, Float32Array>, outputs: readonly { readonly name: string; readonly node: number }[]): LoweredModel & { readonly inputs: readonly SignatureTensor[] } {
+export function exportAtEntries(
+  graph: IrGraph,
+  weights: ReadonlyMap<string, Float32Array>,
+  outputs: readonly { readonly name: string; readonly node: number }[],
+  options: { readonly fuse?: boolean } = {},
+): LoweredModel & { readonly inputs: readonly SignatureTensor[] } {
   const byNode = new Map<number, string>();
   for (const [key, node] of featureEntries(graph)) byNode.set(node, key.slice(key.indexOf(':') + 1));
   const needed = neededFrom(graph, outputs.map((o) => o.node), byNode);
@@ -29,6 +35,6 @@ export function exportAtEntries(graph: IrGraph, weights: ReadonlyMap<string, Flo
       entries.set(node, { build: () => name });
     }
   }
-  const lowered = lowerToOnnx(graph, weights, { name: `${graph.model}_entries`, inputs, entries, outputs });
+  const lowered = lowerToOnnx(graph, weights, { name: `${graph.model}_entries`, inputs, entries, outputs, ...options });
   return { ...lowered, inputs };
 }

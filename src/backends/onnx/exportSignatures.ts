@@ -12,6 +12,8 @@ export interface ExportOptions {
   readonly only?: readonly string[];
   /** Extra metadata_props, added to every model. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** False lowers op for op, without the dense-layer fusions (for comparisons). */
+  readonly fuse?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export function exportSignatures(graph: IrGraph, weights: ReadonlyMap<string, Fl
       outputs,
       vocab: new Map(used.flatMap((p) => p.vocab.map((v) => [v.node, v] as const))),
       producerVersion: options.producerVersion ?? '',
+      ...(options.fuse === false ? { fuse: false } : {}),
       docString: `Bird model ${graph.model}, signature ${sig.name} @ ${sig.version}`,
       metadata: {
         'bird.model': graph.model,

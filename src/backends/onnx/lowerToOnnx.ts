@@ -7,6 +7,7 @@ import { OnnxGraphBuilder, type ElemTypeName } from './onnxGraphBuilder.js';
 import { onnx, type OnnxTypes } from './onnxProto.js';
 import { mlDomain, onnxIrVersion, onnxMlOpset, onnxOpset } from './onnxVersions.js';
 import { neededNodes } from '../../ir/neededNodes.js';
+import { emitDenseFusion, paramValues, planDenseFusions } from './denseFusion.js';
 
 /** The symbolic batch dimension of every exported graph. */
 export const batchDim = 'batch';
@@ -31,6 +32,8 @@ export interface LoweringSpec {
   readonly metadata?: Readonly<Record<string, string>>;
   readonly producerVersion?: string;
   readonly docString?: string;
+  /** Dense layers as Gemm, one-hot inputs folded into their layer's weights (see `denseFusion.ts`); true unless false, which lowers op for op. */
+  readonly fuse?: boolean;
 }
 
 export interface LoweredModel {
@@ -51,13 +54,7 @@ function tensorOf(n: IrNode): TensorType {
 
 /** A float32 parameter as an initializer named after it, checked against its declared shape. */
 function paramInitializer(b: OnnxGraphBuilder, n: IrNode, weights: ReadonlyMap<string, Float32Array>): string {
-  const name = String(n.attrs['name']);
-  const shape = n.attrs['shape'] as number[];
-  const values = weights.get(name);
-  if (!values) throw new OnnxExportError(`no trained weights for parameter \`${name}\``, 'param', n.loc);
-  const size = shape.reduce((p, q) => p * q, 1);
-  if (values.length !== size) throw new OnnxExportError(`parameter \`${name}\` has ${values.length} weights, but its shape [${shape.join(', ')}] holds ${size}`, 'param', n.loc);
-  return b.floatInitializer(name, shape, values);
+  return b.floatInitializer(String(n.attrs['name']), n.attrs['shape'] as number[], paramValues(n, weights));
 }
 
 /** A `const` node's value, flattened, as an initializer of its IR type. */
@@ -79,7 +76,9 @@ export function lowerToOnnx(graph: IrGraph, weights: ReadonlyMap<string, Float32
   for (const i of spec.inputs) b.addInput(i.name, i.dtype as ElemTypeName, i.shape);
   const values = new Map<number, string>();
   const sparse = new Map<number, SparseValue>();
-  const needed = neededFrom(graph, spec.outputs.map((o) => o.node), spec.entries);
+  const roots = spec.outputs.map((o) => o.node);
+  const stop = (id: number): boolean => spec.entries.has(id);
+  const { fusions, needed } = spec.fuse === false ? { fusions: new Map<number, never>(), needed: neededFrom(graph, roots, spec.entries) } : planDenseFusions(graph, roots, stop);
   for (const n of graph.nodes) {
     if (!needed.has(n.id)) continue;
     b.startNode(n.id, `${n.op}${n.scope ? ` in ${n.scope}` : ''}${n.loc ? ` at ${n.loc}` : ''}`);
@@ -90,7 +89,8 @@ export function lowerToOnnx(graph: IrGraph, weights: ReadonlyMap<string, Float32
       else sparse.set(n.id, v);
       continue;
     }
-    values.set(n.id, lowerNode(b, graph, n, values, sparse, weights, spec));
+    const fusion = fusions.get(n.id);
+    values.set(n.id, fusion ? emitDenseFusion(b, fusion, (id) => values.get(id)!, weights) : lowerNode(b, graph, n, values, sparse, weights, spec));
   }
   const outputs: SignatureTensor[] = [];
   for (const o of spec.outputs) {

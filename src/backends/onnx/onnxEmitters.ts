@@ -155,6 +155,17 @@ const embeddingLookup: OnnxEmitter = (ctx) => {
   return bag(b, table, ids, weights, combiner);
 };
 
+/**
+ * ONNX's OneHot counts a negative id from the end (-1 is the last class); TF.js gives it a
+ * row of zeros, as for an id past the depth. Negative ids become `depth`, which OneHot
+ * also gives zeros.
+ */
+const oneHot: OnnxEmitter = ({ b, inputs: [ids], attrs }) => {
+  const depth = b.i64(num(attrs, 'depth'));
+  const inRange = b.op('Where', [b.op('Less', [ids!, b.i64(0)]), depth, ids!]);
+  return b.op('OneHot', [inRange, depth, b.constant('float32', [2], [0, 1])], { axis: intAttr(-1) });
+};
+
 /** `-(y log q + (1 - y) log(1 - q))` with `q = clip(p, eps, 1 - eps)`. */
 const binaryCrossEntropy: OnnxEmitter = ({ b, inputs: [p, y], attrs }) => {
   const eps = num(attrs, 'eps');
@@ -273,7 +284,7 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
   ['squeeze', ({ b, inputs: [x], attrs }) => b.op('Squeeze', [x!, b.i64s([num(attrs, 'axis')])])],
   ['softmax', ({ b, inputs, attrs }) => b.op('Softmax', inputs, { axis: intAttr(num(attrs, 'axis')) })],
   ['log_softmax', ({ b, inputs, attrs }) => b.op('LogSoftmax', inputs, { axis: intAttr(num(attrs, 'axis')) })],
-  ['one_hot', ({ b, inputs: [ids], attrs }) => b.op('OneHot', [ids!, b.i64(num(attrs, 'depth')), b.constant('float32', [2], [0, 1])], { axis: intAttr(-1) })],
+  ['one_hot', oneHot],
   ['embedding_lookup', embeddingLookup],
   ['sequence_mask', ({ b, inputs: [ids] }) => b.op('Cast', [b.op('Not', [b.op('Equal', [ids!, b.i64(0)])])], { to: intAttr(elemTypeNumber.float32) })],
   ['binary_cross_entropy', binaryCrossEntropy],
