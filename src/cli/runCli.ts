@@ -8,6 +8,7 @@ import { fmt } from './commands/fmt.js';
 import { diff } from './commands/diff.js';
 import { exportArtifact } from './commands/export.js';
 import { predict } from './commands/predict.js';
+import { report } from './commands/report.js';
 import { verify } from './commands/verify.js';
 import { train } from './commands/train.js';
 import type { BackendName } from '../backends/tfjs/loadTf.js';
@@ -43,7 +44,7 @@ function common(a: unknown): { json: boolean; color: boolean } {
  * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
  * a thrown non-usage error is a bug and is reported as BIRD9001, never as a bare stack.
  */
-const commands = ['check', 'fmt', 'compile', 'train', 'predict', 'export', 'verify', 'diff'];
+const commands = ['check', 'fmt', 'compile', 'train', 'report', 'predict', 'export', 'verify', 'diff'];
 
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   let usageFailure: string | undefined;
@@ -146,6 +147,17 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       },
     )
     .command(
+      'report <run>',
+      'Write a run folder\'s training report (report.html) again from its files',
+      (y: Argv) =>
+        y
+          .positional('run', { type: 'string', demandOption: true, describe: 'The run folder of `bird train`' })
+          .example('$0 report runs/DelayMlp/RUN', 'rewrite runs/DelayMlp/RUN/report.html'),
+      (a) => {
+        run = () => report({ run: a.run as string, ...common(a) }, io);
+      },
+    )
+    .command(
       'predict <file>',
       'Run a trained model (a .bird file and a run, or an exported artifact) on the rows of a data file',
       (y: Argv) =>
@@ -243,7 +255,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
         run = () => diff({ old: a.old as string, new: a.new as string, ...common(a) }, io);
       },
     )
-    .demandCommand(1, 'name a command: check, fmt, compile, train, predict, export, verify or diff')
+    .demandCommand(1, 'name a command: check, fmt, compile, train, report, predict, export, verify or diff')
     .strict()
     .recommendCommands()
     .help()

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { DataSource } from '../data/dataset.js';
 import type { IrGraph } from '../ir/ir.js';
 import { latestCheckpoint, readCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
+import { readJsonLines } from '../train/report/runRecords.js';
 import { UsageError } from './usageError.js';
 
 /** What `bird train` wrote and later commands read back: the fitted IR, the config and one checkpoint. */
@@ -34,8 +35,7 @@ export function readRun(path: string): TrainedRun {
   const config = existsSync(join(run, 'config.json')) ? (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as TrainedRun['config']) : {};
   const saved = readCheckpoint(checkpoint);
   const weights = new Map([...saved.tensors].filter(([name]) => !name.includes(':')));
-  const lines = existsSync(join(run, 'metrics.jsonl')) ? readFileSync(join(run, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
-  const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const records = readJsonLines<Record<string, unknown>>(join(run, 'metrics.jsonl'));
   // The record of the checkpoint's own epoch, not the run's last one.
   const own = saved.progress ? {} : (saved.record ?? records.find((r) => r['epoch'] === saved.epoch) ?? {});
   const metrics = Object.fromEntries(Object.entries(own).filter((e): e is [string, number] => typeof e[1] === 'number'));

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../source/writeFileAtomic.js';
 
-/** A training run's folder: resolved config, fitted IR, metrics per epoch, checkpoints. */
+/** A training run's folder: resolved config, fitted IR, metrics per epoch, step losses, checkpoints, the report. */
 export class RunDirectory {
   constructor(readonly path: string) {
     mkdirSync(path, { recursive: true });
@@ -14,6 +14,16 @@ export class RunDirectory {
 
   appendMetrics(record: unknown): void {
     writeFileSync(join(this.path, 'metrics.jsonl'), JSON.stringify(record) + '\n', { flag: 'a' });
+  }
+
+  /** Appends step records to `steps.jsonl`, one line each. */
+  appendSteps(records: readonly unknown[]): void {
+    if (records.length > 0) writeFileSync(join(this.path, 'steps.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''), { flag: 'a' });
+  }
+
+  /** Rewrites a JSON-lines file with the given records only (what a resumed run keeps), atomically. */
+  rewriteLines(name: string, records: readonly unknown[]): void {
+    writeFileAtomic(join(this.path, name), records.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
   /**

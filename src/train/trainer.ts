@@ -9,12 +9,15 @@ import type { Dataset } from '../data/dataset.js';
 import type { Batch } from '../ir/batch.js';
 import type { IrGraph, IrNode } from '../ir/ir.js';
 import { DenseOptimizer } from './denseOptimizer.js';
+import { earlyStopper } from './earlyStopper.js';
 import type { GradientRequest, GradientWorkerSetup } from './gradientWorker.js';
 import { lossGradients, type LossGradients } from './lossGradients.js';
 import { sliceBatch, sliceRows } from './splitBatch.js';
 import { learningRate } from './schedule.js';
 import { auc, FloatBuffer, prAuc } from './setMetrics.js';
 import { SparseTable } from './sparseTables.js';
+import { calibrationTargets } from './report/calibrationTargets.js';
+import { outputCalibration, type OutputCalibration } from './report/outputCalibration.js';
 
 /** An embedding lookup run by the project's own kernels: its table, ids entry and combiner. */
 interface SparseLookup {
@@ -34,6 +37,8 @@ export interface EpochReport {
   readonly loss: number;
   /** Metric name to value on the evaluation part. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** The calibration on the evaluation part of each output a metric measures against a binary label. */
+  readonly calibration: readonly OutputCalibration[];
 }
 
 export interface TrainerOptions {
@@ -41,7 +46,8 @@ export interface TrainerOptions {
   readonly batch: number;
   readonly seed: number;
   readonly shuffle: number;
-  readonly onProgress?: (step: number, examples: number, loss: number, seconds: number) => void;
+  /** After each step: the batches of this epoch so far, their examples, the step's loss, the epoch's seconds and the epoch. */
+  readonly onProgress?: (step: number, examples: number, loss: number, seconds: number, epoch: number) => void;
   /** Every this many global steps, `onCheckpoint` is called mid-epoch (0: never). */
   readonly checkpointEvery?: number;
   readonly onCheckpoint?: (progress: EpochProgress) => void;
@@ -248,12 +254,17 @@ export class Trainer {
     return result.loss;
   }
 
-  /** Metrics of the train section over a part of the data, by name. */
-  async evaluate(batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<Record<string, number>> {
+  /**
+   * Metrics of the train section over a part of the data, by name, and the calibration of
+   * each output that a metric measures against a binary label, from the same forward pass.
+   */
+  async evaluate(batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<{ metrics: Record<string, number>; calibration: OutputCalibration[] }> {
     const tf = this.tf;
     const metricNodes = this.graph.nodes.filter((n) => n.op.startsWith('metric_'));
     const buffers = metricNodes.map((n) => n.inputs.map(() => new FloatBuffer()));
-    const inputs = [...new Set(metricNodes.flatMap((n) => n.inputs))];
+    const targets = calibrationTargets(this.graph);
+    const kept = new Map([...new Set(targets.flatMap((t) => [t.outputNode, t.labelNode]))].map((n) => [n, new FloatBuffer()]));
+    const inputs = [...new Set([...metricNodes.flatMap((n) => n.inputs), ...kept.keys()])];
     for await (const batch of batches) {
       tf.tidy(() => {
         const embedded = this.embedded(batch);
@@ -261,6 +272,7 @@ export class Trainer {
         this.lookups.forEach((l, i) => overrides.set(l.node.id, embedded[i]!));
         const values = this.program.forward(batch, inputs, { overrides });
         metricNodes.forEach((n, m) => n.inputs.forEach((i, k) => buffers[m]![k]!.push(values.get(i)!.dataSync() as Float32Array)));
+        kept.forEach((buffer, node) => buffer.push(values.get(node)!.dataSync() as Float32Array));
       });
     }
     const results = new Map<number, tfTypes.Tensor>();
@@ -276,7 +288,8 @@ export class Trainer {
       named[m.name] = v;
     }
     results.forEach((t) => t.dispose());
-    return named;
+    const calibration = targets.map((t) => outputCalibration(t, kept.get(t.outputNode)!.values(), kept.get(t.labelNode)!.values()));
+    return { metrics: named, calibration };
   }
 
   /**
@@ -368,7 +381,7 @@ export class Trainer {
    */
   async fit(dataset: Dataset, report: (r: EpochReport) => void, start: number | EpochProgress = 1, history: readonly Readonly<Record<string, number>>[] = []): Promise<void> {
     const { epochs, batch, seed, shuffle } = this.options;
-    const stopper = this.makeStopper();
+    const stopper = earlyStopper(this.graph.train?.settings['early_stop']);
     // A resumed run replays its recorded epochs so early stopping counts them.
     for (const metrics of history) if (stopper?.(metrics)) return;
     const trainPart = await dataset.encode('train');
@@ -390,42 +403,13 @@ export class Trainer {
         examples += b.size;
         steps++;
         const seconds = (performance.now() - started) / 1000;
-        this.options.onProgress?.(steps, examples, loss, seconds);
+        this.options.onProgress?.(steps, examples, loss, seconds, epoch);
         if (every > 0 && this.step % every === 0 && steps < stepsPerEpoch) this.options.onCheckpoint?.({ epoch, batches: steps, examples, lossSum, seconds });
       }
       const seconds = (performance.now() - started) / 1000;
-      const metrics = await this.evaluate(testPart.batches(4096));
-      report({ epoch, steps, examples, trainSeconds: seconds, examplesPerSecond: examples / seconds, loss: lossSum / Math.max(1, examples), metrics });
+      const { metrics, calibration } = await this.evaluate(testPart.batches(4096));
+      report({ epoch, steps, examples, trainSeconds: seconds, examplesPerSecond: examples / seconds, loss: lossSum / Math.max(1, examples), metrics, calibration });
       if (stopper?.(metrics)) return;
     }
-  }
-
-  /**
-   * `early_stop(metric: auc, patience: 2, mode: "max", min_delta: 0)`: stop when the named
-   * metric has not improved for `patience` epochs. Lower is better for loss-like metrics
-   * (names containing `loss`), higher otherwise, unless `mode` says.
-   */
-  private makeStopper(): ((metrics: Record<string, number>) => boolean) | undefined {
-    const setting = this.graph.train?.settings['early_stop'] as { args?: Record<string, unknown> } | undefined;
-    if (!setting?.args) return undefined;
-    const wanted = String(setting.args['metric']);
-    const patience = Number(setting.args['patience'] ?? 2);
-    const minDelta = Number(setting.args['min_delta'] ?? 0);
-    const lowerIsBetter = setting.args['mode'] === 'min' || (setting.args['mode'] === undefined && /loss/.test(wanted));
-    let best = lowerIsBetter ? Infinity : -Infinity;
-    let stale = 0;
-    return (metrics) => {
-      const name = Object.keys(metrics).find((k) => k === wanted || k.startsWith(`${wanted}(`));
-      const value = name === undefined ? undefined : metrics[name];
-      if (value === undefined || Number.isNaN(value)) return false;
-      const improved = lowerIsBetter ? value < best - minDelta : value > best + minDelta;
-      if (improved) {
-        best = value;
-        stale = 0;
-        return false;
-      }
-      stale++;
-      return stale >= patience;
-    };
   }
 }

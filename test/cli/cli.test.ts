@@ -175,7 +175,7 @@ describe('bird train', () => {
     expect(record['epoch']).toBe(1);
     expect(record['examples']).toBe(5000);
     expect(record['auc(p_delayed, labels.label_delayed15)']).toBeGreaterThan(0.5);
-    expect(readdirSync(out).sort()).toEqual(['checkpoints', 'config.json', 'ir.json', 'metrics.jsonl']);
+    expect(readdirSync(out).sort()).toEqual(['calibration.json', 'checkpoints', 'config.json', 'ir.json', 'metrics.jsonl', 'report.html', 'steps.jsonl']);
     const index = JSON.parse(readFileSync(join(out, 'checkpoints', 'epoch-1', 'index.json'), 'utf8')) as { tensors: { name: string }[] };
     expect(index.tensors.map((t) => t.name)).toContain('embedding_bag_0/table');
     const ir = JSON.parse(readFileSync(join(out, 'ir.json'), 'utf8')) as { nodes: { op: string; attrs: Record<string, unknown> }[] };
@@ -222,6 +222,10 @@ describe('bird train', () => {
     expect(records.map((r) => [r['epoch'], r['steps'], r['examples']])).toEqual([[1, 196, 50000], [2, 196, 50000]]);
     // Step checkpoints are folded into the epoch's; no temporary folders are left.
     expect(readdirSync(join(killed, 'checkpoints')).sort()).toEqual(['epoch-1', 'epoch-2']);
+    // Steps trained again after the resume are logged once: steps.jsonl counts every global step once, in order.
+    const steps = readFileSync(join(killed, 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; epoch: number });
+    expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 392 }, (_, i) => i + 1));
+    expect(steps.map((s) => s.epoch)).toEqual(Array.from({ length: 392 }, (_, i) => (i < 196 ? 1 : 2)));
   }, 240_000);
 
   test('--bad-data skip counts bad rows and reports the first at the end', async () => {

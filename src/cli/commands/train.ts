@@ -7,12 +7,14 @@ import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
 import { compileModel } from '../../ir/compileModel.js';
 import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints, readCheckpoint } from '../../train/checkpoint.js';
-import type { DataSource } from '../../data/dataset.js';
 import type { IrGraph } from '../../ir/ir.js';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
 import { Trainer, type EpochProgress } from '../../train/trainer.js';
-import { writeFileAtomic } from '../../source/writeFileAtomic.js';
+import type { RunConfig } from '../../train/runConfig.js';
+import { readJsonLines, type StepRecord } from '../../train/report/runRecords.js';
+import { writeReport } from '../../train/report/writeReport.js';
+import { birdVersion } from '../version.js';
 import { checkSource } from '../checkSource.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
@@ -79,7 +81,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   if (args.resume && (!resumeDir || !existsSync(join(resumeDir, 'config.json')))) {
     throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
   }
-  const previous = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, 'config.json'), 'utf8')) as { data: DataSource; epochs: number; batch: number; seed: number }) : undefined;
+  const previous = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, 'config.json'), 'utf8')) as RunConfig) : undefined;
   const source_ = previous?.data ?? dataSource(settings['data'], resolve(args.file), args.data);
   if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
   const epochs = args.epochs ?? previous?.epochs ?? Number(settings['epochs'] ?? 1);
@@ -107,9 +109,18 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     const { tf, backend } = await loadTf(args.backend).catch((error: unknown) => {
       throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
     });
-    run.writeJson('config.json', { model: model.name, file: args.file, data: source_, epochs, batch, seed, backend, settings });
+    // A second core computes half of each batch; TensorFlow's native backend threads by itself.
+    const threads = args.threads ?? Number(settings['threads'] ?? (availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
+    const config: RunConfig = { model: model.name, file: args.file, data: source_, epochs, batch, seed, backend, settings, threads, bird: birdVersion, created: previous?.created ?? new Date().toISOString() };
+    run.writeJson('config.json', config);
     if (!resumeDir) run.writeJson('ir.json', fitted);
     const keep = Number(settings['keep_checkpoints'] ?? 3);
+    // Step losses wait here until the next checkpoint, so `steps.jsonl` never runs ahead of the checkpoint a resume starts from.
+    let pendingSteps: StepRecord[] = [];
+    const flushSteps = (): void => {
+      run.appendSteps(pendingSteps);
+      pendingSteps = [];
+    };
     const trainer: Trainer = new Trainer(tf, fitted, {
       epochs,
       batch,
@@ -117,10 +128,12 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       shuffle: Number(settings['shuffle'] ?? 0),
       checkpointEvery: args.checkpointEvery ?? Number(settings['checkpoint_every'] ?? 0),
       onCheckpoint: (progress) => {
+        flushSteps();
         run.writeCheckpoint(`step-${trainer.globalStep}`, checkpointFiles(trainer, { epoch: progress.epoch, progress, model: model.name }));
         pruneStepCheckpoints(run.path, keep);
       },
-      onProgress: (step, examples, loss, seconds) => {
+      onProgress: (step, examples, loss, seconds, epoch) => {
+        pendingSteps.push({ step: trainer.globalStep, epoch, loss: fixed(loss) });
         if (!args.progress || step % 10 !== 0) return;
         const total = dataset.trainRows;
         const rate = examples / Math.max(seconds, 1e-9);
@@ -130,8 +143,6 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
       },
     });
-    // A second core computes half of each batch; TensorFlow's native backend threads by itself.
-    const threads = args.threads ?? Number(settings['threads'] ?? (availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
     if (threads > 1) await trainer.startWorker(backend);
     let start: number | EpochProgress = 1;
     let history: Record<string, number>[] = [];
@@ -143,13 +154,14 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       const first = typeof start === 'number' ? start : start.epoch;
       // Records of epochs about to be trained again are dropped; a finished epoch whose
       // record was lost (stopped between checkpoint and log) gets it back from the checkpoint.
-      const metricsPath = join(run.path, 'metrics.jsonl');
-      const lines = existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
-      history = lines.map((l) => JSON.parse(l) as Record<string, number>).filter((r) => r['epoch']! < first);
+      history = readJsonLines<Record<string, number>>(join(run.path, 'metrics.jsonl')).filter((r) => r['epoch']! < first);
       if (saved.record && !history.some((r) => r['epoch'] === saved.epoch)) history.push(saved.record);
-      writeFileAtomic(metricsPath, history.map((r) => JSON.stringify(r) + '\n').join(''));
+      run.rewriteLines('metrics.jsonl', history);
+      // Steps after the checkpoint are trained again, and logged again.
+      run.rewriteLines('steps.jsonl', readJsonLines<StepRecord>(join(run.path, 'steps.jsonl')).filter((r) => r.step <= saved.step));
       log(`resuming ${run.path} ${saved.progress ? `in epoch ${saved.epoch} after ${saved.progress.batches} batches` : `after epoch ${saved.epoch}`} (step ${saved.step})`);
     }
+    writeReport(run.path);
     log(`training ${model.name} on the ${backend} backend: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
     await trainer.fit(dataset, (r) => {
       if (args.progress) io.stderr('\r\x1b[K');
@@ -164,9 +176,12 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         ...Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, fixed(v)])),
       };
       // The checkpoint first, holding the record too: a stop in between loses neither.
+      flushSteps();
       run.writeCheckpoint(`epoch-${r.epoch}`, checkpointFiles(trainer, { epoch: r.epoch, steps: r.steps, model: model.name, record }));
       pruneStepCheckpoints(run.path, 0);
       run.appendMetrics(record);
+      if (r.calibration.length > 0) run.writeJson('calibration.json', { epoch: r.epoch, outputs: r.calibration });
+      writeReport(run.path);
       if (args.json) io.stdout(JSON.stringify(record) + '\n');
       else log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
     }, start, history);

@@ -1,0 +1,20 @@
+import type { DataSource } from '../data/dataset.js';
+import type { AttrValue } from '../semantic/graph.js';
+
+/** `config.json` of a run folder: what was trained, and how. Fields after `settings` are absent in runs of older versions. */
+export interface RunConfig {
+  readonly model: string;
+  readonly file: string;
+  readonly data: DataSource;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly seed: number;
+  readonly backend: string;
+  readonly settings: Readonly<Record<string, AttrValue>>;
+  /** Cores asked to compute each batch (the run's stderr says whether two were used). */
+  readonly threads?: number;
+  /** The Bird version that started the run, and the one that last resumed it. */
+  readonly bird?: string;
+  /** When the run was created (ISO 8601). */
+  readonly created?: string;
+}
