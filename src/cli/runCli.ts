@@ -5,6 +5,7 @@ import { SourceFile } from '../source/sourceFile.js';
 import { check } from './commands/check.js';
 import { compile, emitKinds, type EmitKind } from './commands/compile.js';
 import { fmt } from './commands/fmt.js';
+import { graph, graphFormats, type GraphFormat } from './commands/graph.js';
 import { diff } from './commands/diff.js';
 import { exportArtifact } from './commands/export.js';
 import { predict } from './commands/predict.js';
@@ -44,7 +45,7 @@ function common(a: unknown): { json: boolean; color: boolean } {
  * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
  * a thrown non-usage error is a bug and is reported as BIRD9001, never as a bare stack.
  */
-const commands = ['check', 'fmt', 'compile', 'train', 'report', 'predict', 'export', 'verify', 'diff'];
+const commands = ['check', 'fmt', 'compile', 'train', 'report', 'predict', 'export', 'verify', 'diff', 'graph'];
 
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   let usageFailure: string | undefined;
@@ -255,7 +256,34 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
         run = () => diff({ old: a.old as string, new: a.new as string, ...common(a) }, io);
       },
     )
-    .demandCommand(1, 'name a command: check, fmt, compile, train, report, predict, export, verify or diff')
+    .command(
+      'graph <file>',
+      'Draw the network of a model (a .bird file or an artifact) as SVG or Graphviz DOT',
+      (y: Argv) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file (`-` reads standard input), or an artifact folder (its ir.json)' })
+          .option('model', { type: 'string', describe: 'Which model of the .bird file, when it has several' })
+          .option('signature', { type: 'string', describe: 'Draw only what this signature needs, from its inputs to its outputs' })
+          .option('format', { choices: graphFormats, describe: 'SVG (laid out by Graphviz) or the DOT text (default: dot when --out ends in .dot or .gv, else svg)' })
+          .option('out', { type: 'string', describe: 'File to write (atomically; default: stdout)' })
+          .example('$0 graph models/flights.bird --out flights.svg', 'the whole model, with its loss and metrics')
+          .example('$0 graph artifacts/DelayMlp/1.0.0 --signature serve --format dot', 'what a signature computes, as DOT on stdout'),
+      (a) => {
+        asyncRun = () =>
+          graph(
+            {
+              file: a.file as string,
+              ...(typeof a.model === 'string' ? { model: a.model } : {}),
+              ...(typeof a.signature === 'string' ? { signature: a.signature } : {}),
+              ...(typeof a.format === 'string' ? { format: a.format as GraphFormat } : {}),
+              ...(typeof a.out === 'string' ? { out: a.out } : {}),
+              ...common(a),
+            },
+            io,
+          );
+      },
+    )
+    .demandCommand(1, 'name a command: check, fmt, compile, train, report, predict, export, verify, diff or graph')
     .strict()
     .recommendCommands()
     .help()

@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { DataError } from '../../data/dataError.js';
 import { Dataset } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { Trainer } from '../../train/trainer.js';
+import { isArtifactPath } from '../artifactPath.js';
 import { checkSource } from '../checkSource.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
@@ -34,9 +34,7 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
   const format = extname(args.out) === '.csv' ? 'csv' : extname(args.out) === '.jsonl' ? 'jsonl' : undefined;
   if (!format) throw new UsageError('`--out` must end in `.csv` or `.jsonl`');
   if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) throw new UsageError('`--batch` must be a whole number, 1 or more');
-  // A folder, or a path that is not a .bird file, names an artifact (whose loading says what is wrong with it).
-  const isArtifact = existsSync(args.file) ? statSync(args.file).isDirectory() : !args.file.endsWith('.bird') && args.file !== '-';
-  if (isArtifact) {
+  if (isArtifactPath(args.file)) {
     if (args.checkpoint !== undefined) throw new UsageError('`--checkpoint` goes with a .bird file; an artifact carries its own weights');
     if (args.backend !== undefined) throw new UsageError('`--backend` chooses the TF.js backend; an artifact runs on ONNX Runtime');
     return predictArtifact({ ...args, artifact: args.file, format }, io);
