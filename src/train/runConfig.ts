@@ -1,3 +1,4 @@
+import type { DataFingerprint } from '../artifact/manifest.js';
 import type { DataSource } from '../data/dataset.js';
 import type { AttrValue } from '../semantic/graph.js';
 
@@ -17,4 +18,6 @@ export interface RunConfig {
   readonly bird?: string;
   /** When the run was created (ISO 8601). */
   readonly created?: string;
+  /** The data files as they were when the run was created (hashed) and its training rows. */
+  readonly fingerprint?: DataFingerprint;
 }

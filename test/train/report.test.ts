@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { calibrationBuckets } from '../../src/train/report/calibrationBuckets.js
 import { lineChart } from '../../src/train/report/lineChart.js';
 import { groupByTask, metricTask } from '../../src/train/report/metricTask.js';
 import { niceTicks } from '../../src/train/report/niceTicks.js';
+import { renderReport } from '../../src/train/report/renderReport.js';
 import { readJsonLines } from '../../src/train/report/runRecords.js';
 import { repoRoot } from '../helpers/semanticCases.js';
 
@@ -85,6 +87,26 @@ describe('report pieces', () => {
     expect(buckets.filter((b) => b.min <= 0.5 && b.max >= 0.5)).toHaveLength(1);
   });
 
+  test('the status tells a finished run, an early stop and an unfinished one apart; a run without steps or calibration has neither shown', () => {
+    const records = [0.6, 0.7, 0.65].map((v, i) => ({ epoch: i + 1, loss: 0.5 - i / 10, 'auc(p, labels.y)': v }));
+    const earlyStop = { fn: 'early_stop', args: { metric: 'auc', patience: 1 }, positional: [] };
+    const page = (epochs: number, settings = {}): string => renderReport({ path: 'r', config: { model: 'M', epochs, settings }, metricNames: ['auc(p, labels.y)'], epochs: records, steps: [], calibration: undefined });
+    expect(page(5, { early_stop: earlyStop })).toContain('Stopped early after epoch 3 of 5 by early_stop(metric: &quot;auc&quot;, patience: 1)');
+    expect(page(5)).toContain('Epoch 3 of 5 recorded: the run is still training, or stopped before its end');
+    const finished = page(3);
+    expect(finished).toContain('Finished: 3 epochs.');
+    const dom = parseDocument(finished);
+    expect(all(dom, (e) => attr(e, 'data-chart') === 'loss per step')).toHaveLength(0);
+    expect(all(dom, (e) => e.name === 'table' && attr(e, 'class') === 'calibration-table')).toHaveLength(0);
+    expect(chart(dom, 'auc(p, labels.y)').values).toEqual([[1, 0.6], [2, 0.7], [3, 0.65]]);
+    // Best is the highest AUC and the lowest loss, each with its epoch.
+    const best = (metric: string): string => DomUtils.textContent(all(all(dom, (e) => e.name === 'tr' && attr(e, 'data-metric') === metric)[0]!, (e) => e.name === 'td').at(-1)!);
+    expect(best('auc(p, labels.y)')).toBe('0.7 (epoch 2)');
+    expect(best('loss')).toBe('0.3 (epoch 3)');
+    expect(finished).toContain('<tr><th>Bird version</th><td>not recorded</td></tr>');
+    expectSelfContained(finished);
+  });
+
   test('a chart keeps each value and breaks its line at a missing one', () => {
     const svg = lineChart({ id: 'm', title: 'm', xLabel: 'epoch', yLabel: 'm', integerX: true, series: [{ name: 'm', points: [{ x: 1, y: 0.5 }, { x: 2, y: null }, { x: 3, y: 0.7 }, { x: 4, y: 0.6 }] }] });
     const dom = parseDocument(svg);
@@ -105,6 +127,14 @@ describe('report.html of a training run', () => {
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     expectSelfContained(html);
     const dom = parseDocument(html);
+    // The run facts carry the data file's hash.
+    const sha256 = createHash('sha256').update(readFileSync(join(repoRoot, 'models', 'data', 'flights_sample.csv.gz'))).digest('hex');
+    const facts = Object.fromEntries(all(dom, (e) => e.name === 'tr' && e.parent !== null && attr(e.parent as Element, 'class') === 'facts').map((r) => [DomUtils.textContent(r.children[0]!), DomUtils.textContent(r.children[1]!)]));
+    expect(facts['data fingerprint']).toContain(`sha256 ${sha256}`);
+    expect(facts['data fingerprint']).toContain('5000 train rows');
+    expect(facts['epochs']).toBe('2 of 2');
+    expect(facts['batch']).toBe('1000');
+    expect(facts['backend']).toMatch(/^wasm, [12] threads? asked$/);
     const records = readJsonLines<Record<string, number>>(join(run, 'metrics.jsonl'));
     const steps = readJsonLines<{ step: number; epoch: number; loss: number }>(join(run, 'steps.jsonl'));
     expect(records.map((r) => r['epoch'])).toEqual([1, 2]);

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { compare, valid } from 'semver';
 import { assembleArtifact, type ArtifactInput } from '../../artifact/assembleArtifact.js';
 import { checkVersionBump } from '../../artifact/checkVersionBump.js';
@@ -16,7 +14,7 @@ import type { OnnxValue } from '../../backends/onnx/runOnnx.js';
 import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { clientRows } from '../../data/clientRows.js';
 import { DataError } from '../../data/dataError.js';
-import type { DataSource } from '../../data/dataset.js';
+import { dataFingerprint } from '../../data/dataFingerprint.js';
 import { birdHashSeed, hashBucket } from '../../data/hashBucket.js';
 import { murmur3x86_32 } from '../../data/murmur3.js';
 import type { ClientRow } from '../../data/signatureFeeds.js';
@@ -45,20 +43,6 @@ export interface ExportArgs extends ReportOptions {
 
 /** Golden rows in `vectors.json`; the comparison with TF.js runs on `--rows` holdout rows. */
 const goldenCount = 8;
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** The files a run trained on, hashed, with paths relative to the working folder. */
-async function fingerprint(source: DataSource | undefined, trainRows: number): Promise<ArtifactInput['data']> {
-  const paths = source === undefined ? [] : source.kind === 'files' ? [source.train, source.test] : [source.path];
-  const files = [];
-  for (const path of paths.filter((p) => existsSync(p))) files.push({ path: relative(process.cwd(), path).split('\\').join('/'), bytes: statSync(path).size, sha256: await sha256File(path) });
-  return { files, rows: { train: trainRows } };
-}
 
 /** Golden inputs (the first rows' feeds) and ONNX Runtime's outputs on them, per signature. */
 function goldenVectors(signatures: readonly ExportedSignature[], runs: readonly { feeds: Record<string, OnnxValue>; outputs: Record<string, OnnxValue> }[], count: number, rows: readonly ClientRow[]): GoldenVectors {
@@ -167,7 +151,7 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
   }
   const bad = comparisons.find((c) => !c.ok);
   if (bad) return fail(mismatchDiagnostic(bad, rows.length, args.file));
-  const data = await fingerprint(run.config.data, run.metrics['examples'] ?? 0);
+  const data = await dataFingerprint(run.config.data, run.metrics['examples'] ?? 0);
   const input = (version: string): ArtifactInput => ({
     version,
     birdVersion,

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { DataError } from '../../data/dataError.js';
+import { dataFingerprint } from '../../data/dataFingerprint.js';
 import { Dataset, dataSource } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
@@ -111,7 +112,21 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     });
     // A second core computes half of each batch; TensorFlow's native backend threads by itself.
     const threads = args.threads ?? Number(settings['threads'] ?? (availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
-    const config: RunConfig = { model: model.name, file: args.file, data: source_, epochs, batch, seed, backend, settings, threads, bird: birdVersion, created: previous?.created ?? new Date().toISOString() };
+    const fingerprint = previous ? previous.fingerprint : await dataFingerprint(source_, dataset.trainRows);
+    const config: RunConfig = {
+      model: model.name,
+      file: args.file,
+      data: source_,
+      epochs,
+      batch,
+      seed,
+      backend,
+      settings,
+      threads,
+      bird: birdVersion,
+      created: previous?.created ?? new Date().toISOString(),
+      ...(fingerprint ? { fingerprint } : {}),
+    };
     run.writeJson('config.json', config);
     if (!resumeDir) run.writeJson('ir.json', fitted);
     const keep = Number(settings['keep_checkpoints'] ?? 3);

@@ -81,6 +81,12 @@ function factsTable(run: RunRecords): string {
           : `${data.path}, split ${data.split.kind === 'stride' ? `holdout(every: ${data.split.every}, offset: ${data.split.offset})` : data.split.kind === 'hash' ? `holdout(key: ${data.split.key}, fraction: ${data.split.fraction})` : data.split.kind === 'date' ? `by_date(column: ${data.split.column}, test_from: ${data.split.testFrom})` : 'none (no evaluation part)'}`,
     ],
     ['rows', `${last ? `${last['examples']} training examples per epoch` : 'training examples not recorded yet'}${evaluated !== undefined ? `, ${evaluated} evaluation examples` : ''}`],
+    [
+      'data fingerprint',
+      c.fingerprint
+        ? [...c.fingerprint.files.map((f) => `${f.path}: ${f.bytes} bytes, sha256 ${f.sha256}`), ...Object.entries(c.fingerprint.rows).map(([part, n]) => `${n} ${part} rows`)].join('; ')
+        : 'not recorded',
+    ],
     ['backend', `${c.backend ?? '?'}${c.threads !== undefined ? `, ${c.threads} thread${c.threads === 1 ? '' : 's'} asked` : ''}`],
     ['epochs', `${last?.epoch ?? 0} of ${c.epochs ?? '?'}`],
     ['batch', String(c.batch ?? '?')],
