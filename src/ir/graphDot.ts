@@ -11,6 +11,11 @@ export interface GraphDotOptions {
   readonly signature?: IrSignature;
   /** The picture's title; the model's name by default. */
   readonly title?: string;
+  /**
+   * The names of the features and labels declarations the model reads (`Flight`), for the
+   * titles of their clusters; the IR keeps only each field's role.
+   */
+  readonly setNames?: { readonly feature?: string; readonly label?: string };
 }
 
 /** A drawn end point of the graph: a model output, the loss or a metric. */
@@ -164,7 +169,8 @@ export function graphDot(graph: IrGraph, options: GraphDotOptions = {}): string 
   for (const role of ['feature', 'label'] as const) {
     const ids = drawn.filter((id) => (inputOf.get(id) ?? transformOf.get(id)?.feature)?.role === role);
     if (ids.length === 0) continue;
-    lines.push(`  subgraph cluster_${role}s {`, `    label=${quote(role === 'feature' ? 'features' : 'labels')}; style="rounded,filled"; fillcolor="#f6f9fe"; color="#9fb8d9"; fontname="Helvetica"; fontsize=11`);
+    const setName = options.setNames?.[role];
+    lines.push(`  subgraph cluster_${role}s {`, `    label=${quote(`${role}s${setName === undefined ? '' : ` ${setName}`}`)}; style="rounded,filled"; fillcolor="#f6f9fe"; color="#9fb8d9"; fontname="Helvetica"; fontsize=11`);
     for (const id of ids) lines.push(nodeLine(id, '    '));
     lines.push('  }');
   }

@@ -18,6 +18,8 @@ async function bird(...argv: string[]): Promise<{ code: number; stdout: string; 
 }
 
 const flights = join(repoRoot, 'models', 'flights.bird');
+/** The features and labels declarations of models/flights.bird, which a picture drawn from the file names. */
+const setNames = { feature: 'Flight', label: 'Flight' };
 const temp = (): string => mkdtempSync(join(tmpdir(), 'bird-graph-'));
 
 function flightsGraph(): IrGraph {
@@ -59,13 +61,13 @@ describe('bird graph', () => {
     expect(r.stdout).toContain('<title>cluster_mlp_0/dense_0</title>');
     expect(r.stdout).toContain('<title>cluster_features</title>');
     const texts = svgTexts(r.stdout);
-    for (const t of ['DelayMlp', 'features', 'labels', 'mlp_0', 'dense_0', 'w [94, 256]', '|> zscore', 'out p_delayed', 'loss', 'f32[B, 256]']) expect(texts).toContain(t);
+    for (const t of ['DelayMlp', 'features Flight', 'labels Flight', 'mlp_0', 'dense_0', 'w [94, 256]', '|> zscore', 'out p_delayed', 'loss', 'f32[B, 256]']) expect(texts).toContain(t);
   }, 60_000);
 
   test('--format dot prints the DOT of the compiled IR; --out writes it, the format following the extension', async () => {
     const dot = await bird('graph', flights, '--format', 'dot');
     expect(dot.code).toBe(0);
-    expect(dot.stdout).toBe(graphDot(flightsGraph()));
+    expect(dot.stdout).toBe(graphDot(flightsGraph(), { setNames }));
     const dir = temp();
     const written = await bird('graph', flights, '--out', join(dir, 'flights.dot'));
     expect(written).toMatchObject({ code: 0, stdout: '' });
@@ -81,7 +83,7 @@ describe('bird graph', () => {
     const r = await bird('graph', flights, '--signature', 'serve', '--format', 'dot');
     expect(r.code).toBe(0);
     const graph = flightsGraph();
-    expect(r.stdout).toBe(graphDot(graph, { signature: graph.signatures[0]!, title: 'DelayMlp: signature serve @ 1.0.0' }));
+    expect(r.stdout).toBe(graphDot(graph, { signature: graph.signatures[0]!, title: 'DelayMlp: signature serve @ 1.0.0', setNames }));
     expect(r.stdout).not.toContain('label_delayed15');
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { renderDiagnostics } from '../../src/diagnostics/renderDiagnostic.js';
 import { compileModel } from '../../src/ir/compileModel.js';
-import { graphDot, shortValue } from '../../src/ir/graphDot.js';
+import { graphDot, shortValue, type GraphDotOptions } from '../../src/ir/graphDot.js';
 import type { IrGraph, IrNode } from '../../src/ir/ir.js';
 import { expectGolden } from '../helpers/golden.js';
 import { checkFile, repoRoot } from '../helpers/semanticCases.js';
@@ -16,13 +16,14 @@ const programs = [
   { name: 'stdlib-tour', path: join('test', 'cases', 'ir', 'stdlib-tour', 'input.bird') },
 ];
 
-function compiled(path: string): IrGraph[] {
+/** Each model of the file as IR, with the options `bird graph` gives it (the names of its features and labels). */
+function compiled(path: string): { graph: IrGraph; options: GraphDotOptions }[] {
   const result = checkFile(path, repoRoot);
   expect(renderDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'))).toBe('');
   return result.models.map((m) => {
     const c = compileModel(m);
     expect(renderDiagnostics(c.diagnostics)).toBe('');
-    return c.graph;
+    return { graph: c.graph, options: { setNames: { feature: m.features.name, ...(m.labels ? { label: m.labels.name } : {}) } } };
   });
 }
 
@@ -40,15 +41,15 @@ describe.each(programs)('graph of $name', ({ name, path }) => {
   const graphs = compiled(path);
 
   test('matches its golden DOT, for the whole model and for each signature', () => {
-    for (const g of graphs) {
+    for (const { graph: g, options } of graphs) {
       const stem = graphs.length > 1 ? `${name}.${g.model}` : name;
-      expectGolden(join(goldens, `${stem}.dot`), graphDot(g));
-      for (const s of g.signatures) expectGolden(join(goldens, `${stem}.${s.name}.dot`), graphDot(g, { signature: s }));
+      expectGolden(join(goldens, `${stem}.dot`), graphDot(g, options));
+      for (const s of g.signatures) expectGolden(join(goldens, `${stem}.${s.name}.dot`), graphDot(g, { ...options, signature: s }));
     }
   });
 
   test('draws every op node but no parameter or constant, each edge labelled with the type it carries', () => {
-    for (const g of graphs) {
+    for (const { graph: g } of graphs) {
       const dot = graphDot(g);
       const labels = nodeLabels(dot);
       const drawn = g.nodes.filter((n) => n.op !== 'param' && n.op !== 'const');
@@ -66,7 +67,7 @@ describe.each(programs)('graph of $name', ({ name, path }) => {
   });
 
   test('a signature draws only what its outputs need: no labels, loss or metrics', () => {
-    for (const g of graphs) {
+    for (const { graph: g } of graphs) {
       for (const s of g.signatures) {
         const dot = graphDot(g, { signature: s });
         expect(dot).not.toContain('cluster_labels');
@@ -78,7 +79,7 @@ describe.each(programs)('graph of $name', ({ name, path }) => {
 });
 
 describe('graphDot', () => {
-  const [flights] = compiled(join('models', 'flights.bird'));
+  const flights = compiled(join('models', 'flights.bird'))[0]?.graph;
 
   test('nests block calls by call path and lists parameters in the label of the node that uses them', () => {
     const dot = graphDot(flights!);
@@ -109,6 +110,11 @@ describe('graphDot', () => {
     expect(dot).toContain('label="|> zscore\\nmean: 6.38\\nstd: 0.81"');
     expect(dot).toContain('label="|> vocab\\nmax: 300\\nvocabulary: 5 values"');
     expect(dot).toContain('graph [label="DelayMlp 1.0.0"');
+  });
+
+  test('the clusters of features and labels carry the names of their declarations when given', () => {
+    expect(graphDot(flights!, { setNames: { feature: 'Flight', label: 'Delay' } })).toMatch(/cluster_features \{\n {4}label="features Flight";[^]*cluster_labels \{\n {4}label="labels Delay";/);
+    expect(graphDot(flights!)).toMatch(/cluster_features \{\n {4}label="features";/);
   });
 
   test('an output named differently by a signature shows both names', () => {

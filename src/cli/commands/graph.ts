@@ -1,7 +1,7 @@
 import { loadArtifact } from '../../artifact/loadArtifact.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileModel } from '../../ir/compileModel.js';
-import { graphDot } from '../../ir/graphDot.js';
+import { graphDot, type GraphDotOptions } from '../../ir/graphDot.js';
 import type { IrGraph } from '../../ir/ir.js';
 import { writeFileAtomic } from '../../source/writeFileAtomic.js';
 import { artifactDiagnostic } from '../artifactDiagnostic.js';
@@ -30,10 +30,10 @@ export interface GraphArgs extends ReportOptions {
 }
 
 /** The IR of the model a `.bird` file declares, compiled as `bird compile --emit ir` does; diagnostics when it has errors. */
-function fileGraph(args: GraphArgs): { graph?: IrGraph; title: string; diagnostics: readonly Diagnostic[] } {
+function fileGraph(args: GraphArgs): { graph?: IrGraph; setNames?: GraphDotOptions['setNames']; diagnostics: readonly Diagnostic[] } {
   const [source] = readSources([args.file]);
   const checked = checkSource(source!);
-  if (hasErrors(checked.diagnostics)) return { title: '', diagnostics: checked.diagnostics };
+  if (hasErrors(checked.diagnostics)) return { diagnostics: checked.diagnostics };
   const names = checked.models.map((m) => `\`${m.name}\``).join(', ') || 'none';
   const model = args.model === undefined ? checked.models[0] : checked.models.find((m) => m.name === args.model);
   if (args.model !== undefined && !model) throw new UsageError(`no model \`${args.model}\` in \`${args.file}\` (models: ${names})`);
@@ -41,7 +41,8 @@ function fileGraph(args: GraphArgs): { graph?: IrGraph; title: string; diagnosti
   if (args.model === undefined && checked.models.length > 1) throw new UsageError(`\`${args.file}\` declares several models (${names}); choose one with \`--model\``);
   const compiled = compileModel(model);
   const diagnostics = [...checked.diagnostics, ...compiled.diagnostics];
-  return hasErrors(diagnostics) ? { title: '', diagnostics } : { graph: compiled.graph, title: compiled.graph.model, diagnostics };
+  const setNames = { feature: model.features.name, ...(model.labels ? { label: model.labels.name } : {}) };
+  return hasErrors(diagnostics) ? { diagnostics } : { graph: compiled.graph, setNames, diagnostics };
 }
 
 /**
@@ -53,6 +54,7 @@ export async function graph(args: GraphArgs, io: Io): Promise<number> {
   const format: GraphFormat = args.format ?? (args.out !== undefined && /\.(dot|gv)$/.test(args.out) ? 'dot' : 'svg');
   let ir: IrGraph;
   let title: string;
+  let setNames: GraphDotOptions['setNames'];
   if (isArtifactPath(args.file)) {
     if (args.model !== undefined) throw new UsageError('`--model` chooses a model of a .bird file; an artifact holds one model');
     try {
@@ -71,11 +73,12 @@ export async function graph(args: GraphArgs, io: Io): Promise<number> {
     }
     reportDiagnostics(io, compiled.diagnostics, { ...args, json: false });
     ir = compiled.graph;
-    title = compiled.title;
+    title = ir.model;
+    setNames = compiled.setNames;
   }
   const signature = args.signature === undefined ? undefined : ir.signatures.find((s) => s.name === args.signature);
   if (args.signature !== undefined && !signature) throw new UsageError(`model \`${ir.model}\` has no signature \`${args.signature}\`; it has ${ir.signatures.map((s) => `\`${s.name}\``).join(', ') || 'none'}`);
-  const dot = graphDot(ir, { title: signature ? `${title}: signature ${signature.name} @ ${signature.version}` : title, ...(signature ? { signature } : {}) });
+  const dot = graphDot(ir, { title: signature ? `${title}: signature ${signature.name} @ ${signature.version}` : title, ...(signature ? { signature } : {}), ...(setNames ? { setNames } : {}) });
   const text = format === 'dot' ? dot : await renderSvg(dot);
   if (args.out === undefined) {
     io.stdout(text);
