@@ -5,25 +5,40 @@
  * on the bundled sample and trained one epoch, so the weights are realistic in size and
  * value; the timing does not depend on them.
  *
- * Both sides get pre-built inputs: ONNX Runtime the client's tensors, TF.js the encoded
- * batch, so neither times parsing. Batch 1: `--warmup` runs, then `--runs1` runs timed one
- * by one for p50 and p99. Batch 1024: `--runs1024` runs timed together for examples/s.
- * Each figure is the median over `--repeats` repeats. ONNX Runtime runs one session per
- * batch size, each set for its job: `--threads1` intra-op threads at batch 1 (default 1:
- * a thread pool's hand-offs cost more than a single example's work) and `--threads` at
- * batch 1024 (default: the machine's cores), sequential execution, every graph
- * optimization. TF.js's wasm backend runs on one thread here, so the ONNX Runtime line
- * also gives batch-1024 on one thread, the like-for-like figure. The JSON lines say which.
+ * Every implementation gets pre-built inputs, so none times parsing: ONNX Runtime the
+ * client's tensors (strings for the vocabulary features), TF.js the encoded batch. Each
+ * repeat times every configuration in turn (interleaved, so a burst of load on the shared
+ * machine hits all of them alike): batch 1, `--runs1` runs timed one by one (p50, p99);
+ * batch 1024, `--runs1024` runs timed together (examples per second of wall time, and
+ * per second of the process's CPU time, which the machine's other work does not
+ * inflate). Figures are medians over `--repeats` repeats; `_fastest_run` is the one
+ * fastest batch-1024 run of all, the least disturbed by the load.
  *
- * Prints one JSON line per implementation, then `{"ort_vs_tfjs_throughput": ratio}`.
+ * Configurations (one JSON line each):
+ * - `onnxruntime`: the export as `bird export` writes it, one intra-op thread (TF.js's
+ *   wasm backend runs one here: tfjs-backend-wasm turns threads off under Node), and
+ *   `--threads` threads at batch 1024;
+ * - `onnxruntime_op_for_op`: the same model lowered op for op (`fuse: false`: MatMul, Add
+ *   and OneHot instead of Gemm and folded one-hots), to measure what the fusions give;
+ * - `onnxruntime_encoded`: the graph fed where TF.js is fed (ids instead of strings,
+ *   `exportAtEntries`), to measure the cost of string inputs;
+ * - `gemm`: one ONNX Runtime Gemm at the model's largest layer (1024 x 256 by 256 x 128)
+ *   and at 1024^3, one thread: the GFLOP/s that bound the model.
+ * Then a summary: the ratios, the goal, the multiply-adds per example of each graph, the
+ * throughput those allow at the measured Gemm rate, and the load averages.
+ *
  * Goals (the ONNX export issue): batch-1 p50 under 0.2 ms, at least 10x TF.js's throughput.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-node';
+import { exportAtEntries } from '../src/backends/onnx/exportAtEntries.js';
 import { exportSignatures } from '../src/backends/onnx/exportSignatures.js';
+import { OnnxGraphBuilder } from '../src/backends/onnx/onnxGraphBuilder.js';
+import { onnx } from '../src/backends/onnx/onnxProto.js';
+import { onnxIrVersion, onnxOpset } from '../src/backends/onnx/onnxVersions.js';
 import { loadTf } from '../src/backends/tfjs/loadTf.js';
 import { checkSource } from '../src/cli/checkSource.js';
 import { Dataset, dataSource } from '../src/data/dataset.js';
@@ -45,47 +60,94 @@ const median = (xs: readonly number[]): number => {
 };
 const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 const round = (x: number, digits: number): number => Number(x.toPrecision(digits));
+const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
 
-interface Timing {
-  readonly p50: number;
-  readonly p99: number;
-  readonly examplesPerSecond: number;
-}
+type Run = () => Promise<unknown>;
 
-/** Examples per second of `big` over `runs` runs, the median over `repeats`. */
-async function throughput(big: () => Promise<unknown>, runs: number, repeats: number): Promise<number> {
-  const rates: number[] = [];
-  for (let w = 0; w < 3; w++) await big();
-  for (let r = 0; r < repeats; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < runs; i++) await big();
-    rates.push((runs * BIG) / (Number(process.hrtime.bigint() - t0) / 1e9));
+/** What one configuration times per repeat, and what it gathered. */
+class Timed {
+  readonly p50: number[] = [];
+  readonly p99: number[] = [];
+  readonly wall: number[] = [];
+  readonly cpu: number[] = [];
+  fastest = Infinity;
+  constructor(
+    readonly one: Run | null,
+    readonly big: Run,
+    readonly examplesPerBig: number,
+  ) {}
+
+  async warm(warmup: number): Promise<void> {
+    if (this.one) for (let w = 0; w < warmup; w++) await this.one();
+    for (let w = 0; w < Math.max(3, warmup / 100); w++) await this.big();
   }
-  return median(rates);
-}
 
-/** Batch-1 latencies (ms) and batch-1024 throughput of `one` and `big`, medians over the repeats. */
-async function time(one: () => Promise<unknown>, big: () => Promise<unknown>, o: { warmup: number; runs1: number; runs1024: number; repeats: number }): Promise<Timing> {
-  const p50s: number[] = [];
-  const p99s: number[] = [];
-  const rates: number[] = [];
-  for (let w = 0; w < o.warmup; w++) await one();
-  for (let w = 0; w < Math.max(3, o.warmup / 100); w++) await big();
-  for (let r = 0; r < o.repeats; r++) {
-    const ms = new Float64Array(o.runs1);
-    for (let i = 0; i < o.runs1; i++) {
-      const t0 = process.hrtime.bigint();
-      await one();
-      ms[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+  async repeat(runs1: number, runsBig: number): Promise<void> {
+    if (this.one) {
+      const ms = new Float64Array(runs1);
+      for (let i = 0; i < runs1; i++) {
+        const t0 = process.hrtime.bigint();
+        await this.one();
+        ms[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+      }
+      const sorted = Array.from(ms).sort((a, b) => a - b);
+      this.p50.push(percentile(sorted, 0.5));
+      this.p99.push(percentile(sorted, 0.99));
     }
-    const sorted = Array.from(ms).sort((a, b) => a - b);
-    p50s.push(percentile(sorted, 0.5));
-    p99s.push(percentile(sorted, 0.99));
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < o.runs1024; i++) await big();
-    rates.push((o.runs1024 * BIG) / (Number(process.hrtime.bigint() - t0) / 1e9));
+    const c0 = process.cpuUsage();
+    let wall = 0;
+    for (let i = 0; i < runsBig; i++) {
+      const t0 = process.hrtime.bigint();
+      await this.big();
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      wall += s;
+      this.fastest = Math.min(this.fastest, s);
+    }
+    this.wall.push((runsBig * this.examplesPerBig) / wall);
+    this.cpu.push((runsBig * this.examplesPerBig) / cpuSeconds(c0));
   }
-  return { p50: median(p50s), p99: median(p99s), examplesPerSecond: median(rates) };
+
+  /** Examples per second of the fastest single run: the least disturbed by the machine's other work. */
+  get fastestRate(): number {
+    return this.examplesPerBig / this.fastest;
+  }
+
+  get summary(): Record<string, number> {
+    return {
+      ...(this.one ? { batch1_p50_ms: round(median(this.p50), 3), batch1_p99_ms: round(median(this.p99), 3) } : {}),
+      batch1024_examples_per_s: Math.round(median(this.wall)),
+      batch1024_examples_per_s_fastest_run: Math.round(this.fastestRate),
+      batch1024_examples_per_cpu_s: Math.round(median(this.cpu)),
+    };
+  }
+}
+
+/** Multiply-adds per example of the Gemm and MatMul nodes of a model whose second operand is a `[K, N]` initializer. */
+function macsPerExample(bytes: Uint8Array): number {
+  const g = onnx.ModelProto.decode(bytes).graph!;
+  const dims = new Map(g.initializer.map((t) => [t.name, (t.dims ?? []).map(Number)]));
+  let macs = 0;
+  for (const n of g.node) {
+    if (n.opType !== 'Gemm' && n.opType !== 'MatMul') continue;
+    const d = dims.get(n.input[1]!);
+    if (d?.length === 2) macs += d[0]! * d[1]!;
+  }
+  return macs;
+}
+
+/** One Gemm `[m, k] x [k, n] + [n]` as a model, with seeded weights. */
+function gemmModel(k: number, n: number): Uint8Array {
+  const b = new OnnxGraphBuilder();
+  b.addInput('x', 'float32', ['m', k]);
+  b.startNode('gemm');
+  const w = b.floatInitializer('w', [k, n], Float32Array.from({ length: k * n }, (_, i) => ((i * 7919) % 1000) / 1e4 - 0.05));
+  const c = b.floatInitializer('c', [n], new Float32Array(n));
+  b.opTo('Gemm', ['x', w, c], 'y');
+  b.addOutput('y', 'float32', ['m', n]);
+  return onnx.ModelProto.encode({ irVersion: onnxIrVersion, opsetImport: [{ domain: '', version: onnxOpset }], producerName: 'bird-bench', graph: b.build('gemm') }).finish();
 }
 
 export async function run(args: readonly string[]): Promise<void> {
@@ -94,9 +156,9 @@ export async function run(args: readonly string[]): Promise<void> {
     return v === undefined ? fallback : Number(v);
   };
   const o = { warmup: option('warmup', 300), runs1: option('runs1', 2000), runs1024: option('runs1024', 50), repeats: option('repeats', 5) };
-  const threads1 = option('threads1', 1);
   const threads = option('threads', availableParallelism());
   const log = (line: string): void => void process.stderr.write(line + '\n');
+  const loadBefore = loadavg().map((x) => round(x, 3));
 
   // The model, fitted on the bundled sample and trained one epoch on the wasm backend.
   const root = packageRoot();
@@ -112,7 +174,9 @@ export async function run(args: readonly string[]): Promise<void> {
   await trainer.fit(new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!), (r) => log(`trained 1 epoch on the sample: loss ${r.loss.toFixed(4)}`));
   const weights = new Map(trainer.parameters().map((p) => [p.name, p.values]));
   const [signature] = exportSignatures(graph, weights);
+  const [opForOp] = exportSignatures(graph, weights, { fuse: false });
   const output = graph.outputs.find((out) => out.name === signature!.outputs[0]!.output)!;
+  const encoded = exportAtEntries(graph, weights, [{ name: 'out', node: output.node }]);
 
   // The first 1024 rows of the sample, raw for ONNX Runtime's client and encoded for TF.js.
   const rows: Record<string, string>[] = [];
@@ -137,48 +201,99 @@ export async function run(args: readonly string[]): Promise<void> {
     Object.fromEntries(Object.entries(clientFeeds(signature!.inputs, rows.slice(0, n))).map(([name, v]) => [name, new ort.Tensor(v.dtype, v.data as never, [...v.dims])]));
   const ortBig = tensors(BIG);
   const ortOne = tensors(1);
+  // The encoded batch TF.js gets, as ONNX Runtime tensors for the graph fed at the entries (integers as int64).
+  const encodedFeeds: Record<string, ort.Tensor> = {};
+  for (const input of encoded.inputs) {
+    const column = tfBig!.columns.get(input.name);
+    if (column?.kind !== 'dense') throw new Error(`no dense column for entry ${input.name}`);
+    encodedFeeds[input.name] = column.dtype === 'f32' ? new ort.Tensor('float32', column.data as Float32Array, [...column.shape]) : new ort.Tensor('int64', BigInt64Array.from(column.data, (v) => BigInt(v)), [...column.shape]);
+  }
 
   const sessionOptions = (intra: number): ort.InferenceSession.SessionOptions => ({ intraOpNumThreads: intra, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-  const session1 = await ort.InferenceSession.create(signature!.onnx, sessionOptions(threads1));
-  const sessionBig = await ort.InferenceSession.create(signature!.onnx, sessionOptions(threads));
+  const session = (bytes: Uint8Array, intra: number): Promise<ort.InferenceSession> => ort.InferenceSession.create(bytes, sessionOptions(intra));
+  const s1 = await session(signature!.onnx, 1);
+  const sN = await session(signature!.onnx, threads);
+  const sOpForOp = await session(opForOp!.onnx, 1);
+  const sEncoded = await session(encoded.bytes, 1);
+  const gemmShapes = [
+    [256, 128],
+    [1024, 1024],
+  ] as const;
+  const gemms = await Promise.all(gemmShapes.map(([k, n]) => session(gemmModel(k, n), 1)));
   const outName = signature!.outputs[0]!.name;
 
-  // The two must agree before their speed means anything.
+  // They must agree before their speed means anything.
   const predict = async (batch: Batch): Promise<Float32Array> => {
     let data: Float32Array = new Float32Array(0);
     for await (const r of trainer.predict([batch], [output.node])) data = r.values[0]!.data;
     return data;
   };
-  const fromOrt = (await sessionBig.run(ortBig))[outName]!.data as Float32Array;
   const fromTf = await predict(tfBig!);
-  const maxAbsDiff = fromOrt.reduce((m, x, i) => Math.max(m, Math.abs(x - fromTf[i]!)), 0);
+  const diff = (xs: Float32Array): number => xs.reduce((m, x, i) => Math.max(m, Math.abs(x - fromTf[i]!)), 0);
+  const diffs = {
+    onnxruntime: diff((await s1.run(ortBig))[outName]!.data as Float32Array),
+    op_for_op: diff((await sOpForOp.run(ortBig))[outName]!.data as Float32Array),
+    encoded: diff((await sEncoded.run(encodedFeeds))['out']!.data as Float32Array),
+  };
+  const maxAbsDiff = Math.max(...Object.values(diffs));
   log(`ONNX Runtime ${ort.env.versions.common} and TF.js ${tf.version.tfjs} (${backend}) agree on ${BIG} rows within ${maxAbsDiff.toExponential(2)}`);
+  if (maxAbsDiff > 1e-4) throw new Error(`ONNX Runtime and TF.js disagree: ${JSON.stringify(diffs)}`);
 
-  const onnx = await time(() => session1.run(ortOne), () => sessionBig.run(ortBig), o);
-  // TF.js's wasm backend runs on one thread here, so ONNX Runtime on one thread too is the like-for-like figure.
-  const onnxOneThread = await throughput(() => session1.run(ortBig), o.runs1024, o.repeats);
-  const tfjs = await time(() => predict(tfOne!), () => predict(tfBig!), o);
-  await session1.release();
-  await sessionBig.release();
+  const gemmInputs = gemmShapes.map(([k]) => ({ x: new ort.Tensor('float32', Float32Array.from({ length: BIG * k }, (_, i) => ((i * 31) % 97) / 97), [BIG, k]) }));
+  const configs = {
+    onnxruntime: new Timed(() => s1.run(ortOne), () => s1.run(ortBig), BIG),
+    [`onnxruntime_${threads}_threads`]: new Timed(null, () => sN.run(ortBig), BIG),
+    onnxruntime_op_for_op: new Timed(() => sOpForOp.run(ortOne), () => sOpForOp.run(ortBig), BIG),
+    onnxruntime_encoded: new Timed(null, () => sEncoded.run(encodedFeeds), BIG),
+    tfjs: new Timed(() => predict(tfOne!), () => predict(tfBig!), BIG),
+    // Each "example" of a Gemm is one row of x.
+    gemm_256x128: new Timed(null, () => gemms[0]!.run(gemmInputs[0]!), BIG),
+    gemm_1024x1024: new Timed(null, () => gemms[1]!.run(gemmInputs[1]!), BIG),
+  };
+  for (const c of Object.values(configs)) await c.warm(o.warmup);
+  for (let r = 0; r < o.repeats; r++) {
+    for (const [name, c] of Object.entries(configs)) await c.repeat(o.runs1, name === 'gemm_1024x1024' ? Math.max(2, Math.round(o.runs1024 / 10)) : o.runs1024);
+    log(`repeat ${r + 1} of ${o.repeats} done`);
+  }
+  for (const s of [s1, sN, sOpForOp, sEncoded, ...gemms]) await s.release();
+  const loadAfter = loadavg().map((x) => round(x, 3));
 
-  const line = (impl: string, t: Timing, extra: Record<string, unknown>): void =>
-    void process.stdout.write(JSON.stringify({ impl, batch1_p50_ms: round(t.p50, 3), batch1_p99_ms: round(t.p99, 3), batch1024_examples_per_s: Math.round(t.examplesPerSecond), ...extra }) + '\n');
-  line('onnxruntime', onnx, {
-    version: ort.env.versions.common,
-    threads: { batch1: threads1, batch1024: threads },
-    batch1024_examples_per_s_1_thread: Math.round(onnxOneThread),
-    execution_mode: 'sequential',
-    graph_optimization: 'all',
-    goal_p50_ms: GOAL_P50_MS,
-  });
-  line('tfjs', tfjs, { version: tf.version.tfjs, backend, threads: getThreadsCount(), simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), path: 'Trainer.predict (embedding gathers in JS, forward, dataSync)' });
+  const macs = { onnxruntime: macsPerExample(signature!.onnx), op_for_op: macsPerExample(opForOp!.onnx) };
+  const gflops = (rate: number, k: number, n: number): number => round((rate * 2 * k * n) / 1e9, 3);
+  const line = (impl: string, t: Timed, extra: Record<string, unknown>): void => void process.stdout.write(JSON.stringify({ impl, ...t.summary, ...extra }) + '\n');
+  const ortLine = { version: ort.env.versions.common, execution_mode: 'sequential', graph_optimization: 'all' };
+  line('onnxruntime', configs.onnxruntime, { ...ortLine, threads: 1, macs_per_example: macs.onnxruntime, model_bytes: signature!.onnx.length, goal_p50_ms: GOAL_P50_MS });
+  line(`onnxruntime_${threads}_threads`, configs[`onnxruntime_${threads}_threads`]!, { ...ortLine, threads });
+  line('onnxruntime_op_for_op', configs.onnxruntime_op_for_op, { ...ortLine, threads: 1, macs_per_example: macs.op_for_op, model_bytes: opForOp!.onnx.length });
+  line('onnxruntime_encoded', configs.onnxruntime_encoded, { ...ortLine, threads: 1, inputs: 'the encoded batch TF.js gets (ids, not strings)' });
+  const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  line('tfjs', configs.tfjs, { version: tf.version.tfjs, backend, threads: getThreadsCount(), wasm_multithread: multithread, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), path: 'Trainer.predict (embedding gathers in JS, forward, dataSync)' });
+  for (const [name, [k, n]] of [
+    ['gemm_256x128', gemmShapes[0]],
+    ['gemm_1024x1024', gemmShapes[1]],
+  ] as const) {
+    const c = configs[name];
+    process.stdout.write(JSON.stringify({ impl: name, shape: [BIG, k, n], threads: 1, gflops: gflops(median(c.wall), k, n), gflops_per_cpu_s: gflops(median(c.cpu), k, n), gflops_fastest_run: gflops(c.fastestRate, k, n) }) + '\n');
+  }
+  const ort1 = configs.onnxruntime;
+  const tfjs = configs.tfjs;
+  const gemmRate = configs.gemm_256x128.fastestRate * 2 * 256 * 128;
+  const ratio = (a: Timed, pick: (t: Timed) => number[]): number => round(median(pick(a)) / median(pick(tfjs)), 3);
   process.stdout.write(
     JSON.stringify({
-      ort_vs_tfjs_throughput: round(onnx.examplesPerSecond / tfjs.examplesPerSecond, 3),
-      ort_vs_tfjs_throughput_1_thread_each: round(onnxOneThread / tfjs.examplesPerSecond, 3),
-      ort_vs_tfjs_p50: round(tfjs.p50 / onnx.p50, 3),
+      ort_vs_tfjs_throughput_1_thread_each: ratio(ort1, (t) => t.wall),
+      ort_vs_tfjs_throughput_per_cpu_s: ratio(ort1, (t) => t.cpu),
+      [`ort_${threads}_threads_vs_tfjs_throughput`]: ratio(configs[`onnxruntime_${threads}_threads`]!, (t) => t.wall),
+      ort_vs_op_for_op_throughput: round(median(ort1.wall) / median(configs.onnxruntime_op_for_op.wall), 3),
+      ort_encoded_vs_strings_throughput: round(median(configs.onnxruntime_encoded.wall) / median(ort1.wall), 3),
+      ort_vs_tfjs_p50: round(median(tfjs.p50) / median(ort1.p50), 3),
       goal_ratio: GOAL_RATIO,
+      ort_vs_tfjs_fastest_run: round(ort1.fastestRate / tfjs.fastestRate, 3),
+      // At the fastest measured Gemm rate, with nothing but the Gemms: the most examples/s the graph allows on one thread.
+      ceiling_examples_per_s_1_thread: Math.round(gemmRate / (2 * macs.onnxruntime)),
+      ceiling_vs_tfjs_fastest_run: round(gemmRate / (2 * macs.onnxruntime) / tfjs.fastestRate, 3),
       max_abs_diff: round(maxAbsDiff, 3),
+      load_average: { before: loadBefore, after: loadAfter },
       runs: o,
     }) + '\n',
   );
