@@ -97,12 +97,30 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       (y: Argv) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file' })
-          .option('emit', { choices: emitKinds, demandOption: true, describe: 'What to print: the syntax tree (`ast`, `ast-json`) or the IR after its passes (`ir`, `ir-json`; `ir-unoptimized` before them)' })
+          .option('emit', {
+            choices: emitKinds,
+            demandOption: true,
+            describe: 'What to print: the syntax tree (`ast`, `ast-json`), the IR after its passes (`ir`, `ir-json`; `ir-unoptimized` before them), or the ONNX graph of each signature, untrained (`onnx`)',
+          })
           .option('model', { type: 'string', describe: 'Which model to compile, when the file has several' })
+          .option('signature', { type: 'string', describe: 'With `--emit onnx`: which signature (all by default)' })
+          .option('out', { type: 'string', describe: 'With `--emit onnx`: write the one signature\'s ONNX model to this file instead of printing its dump' })
           .example('$0 compile --emit ast models/flights.bird', 'the syntax tree as text')
-          .example('$0 compile --emit ir models/flights.bird', 'the optimized IR as text'),
+          .example('$0 compile --emit ir models/flights.bird', 'the optimized IR as text')
+          .example('$0 compile --emit onnx models/flights.bird', 'the ONNX graph of each signature, untrained'),
       (a) => {
-        run = () => compile({ file: a.file as string, emit: a.emit as EmitKind, ...(typeof a.model === 'string' ? { model: a.model } : {}), ...common(a) }, io);
+        run = () =>
+          compile(
+            {
+              file: a.file as string,
+              emit: a.emit as EmitKind,
+              ...(typeof a.model === 'string' ? { model: a.model } : {}),
+              ...(typeof a.signature === 'string' ? { signature: a.signature } : {}),
+              ...(typeof a.out === 'string' ? { out: a.out } : {}),
+              ...common(a),
+            },
+            io,
+          );
       },
     )
     .command(

@@ -1,16 +1,23 @@
+import { exportSignatures } from '../../backends/onnx/exportSignatures.js';
+import { printOnnx } from '../../backends/onnx/printOnnx.js';
+import { untrainedGraph } from '../../backends/onnx/untrainedGraph.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileModel } from '../../ir/compileModel.js';
 import { lower } from '../../ir/lower.js';
+import type { IrGraph } from '../../ir/ir.js';
+import type { SourceFile } from '../../source/sourceFile.js';
 import { printIr } from '../../ir/printIr.js';
+import { writeFileAtomic } from '../../source/writeFileAtomic.js';
 import { astToJson, dumpAst } from '../../syntax/dumpAst.js';
 import { parse } from '../../syntax/parse.js';
+import { artifactDiagnostic } from '../artifactDiagnostic.js';
 import { checkSource } from '../checkSource.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
 import { UsageError } from '../usageError.js';
 
-export const emitKinds = ['ast', 'ast-json', 'ir', 'ir-json', 'ir-unoptimized'] as const;
+export const emitKinds = ['ast', 'ast-json', 'ir', 'ir-json', 'ir-unoptimized', 'onnx'] as const;
 export type EmitKind = (typeof emitKinds)[number];
 
 export interface CompileArgs extends ReportOptions {
@@ -18,6 +25,37 @@ export interface CompileArgs extends ReportOptions {
   readonly emit: EmitKind;
   /** Which model, when the file has several; all of them otherwise. */
   readonly model?: string;
+  /** `--emit onnx`: which signature; all of them otherwise. */
+  readonly signature?: string;
+  /** `--emit onnx`: write the one signature's binary model here instead of printing its dump. */
+  readonly out?: string;
+}
+
+/** What `--emit onnx` says in every model it emits: these are not trained numbers. */
+export const untrainedNote = 'zero weights and placeholder statistics (bird compile --emit onnx); bird export writes the trained model';
+
+/**
+ * `--emit onnx`: the ONNX model of each signature (or `--signature`), lowered as `bird
+ * export` lowers it but from the IR without data or training (see `untrainedGraph`):
+ * their text dumps, or with `--out` the one signature's model written to that file.
+ */
+function emitOnnx(graph: IrGraph, args: CompileArgs, io: Io, source: SourceFile): string[] | Diagnostic {
+  const names = graph.signatures.map((s) => `\`${s.name}\``).join(', ');
+  if (graph.signatures.length === 0) throw new UsageError(`model \`${graph.model}\` declares no signature, so there is no ONNX graph to emit; add \`signature serve @ 1.0.0 for ${graph.model} { ... }\``);
+  if (args.signature !== undefined && !graph.signatures.some((s) => s.name === args.signature)) throw new UsageError(`model \`${graph.model}\` has no signature \`${args.signature}\`; it has ${names}`);
+  const only = args.signature === undefined ? graph.signatures.map((s) => s.name) : [args.signature];
+  if (args.out !== undefined && only.length > 1) throw new UsageError(`\`--out\` writes one model, and model \`${graph.model}\` has ${only.length} signatures (${names}); choose one with \`--signature\``);
+  const untrained = untrainedGraph(graph);
+  let signatures;
+  try {
+    signatures = exportSignatures(untrained.graph, untrained.weights, { only, metadata: { 'bird.untrained': untrainedNote } });
+  } catch (error) {
+    return artifactDiagnostic(error, args.file, graph.model, source);
+  }
+  if (args.out === undefined) return signatures.map((s) => printOnnx(s.onnx));
+  writeFileAtomic(args.out, signatures[0]!.onnx);
+  io.stderr(`wrote ${args.out} (signature \`${signatures[0]!.name}\` of model \`${graph.model}\`, ${signatures[0]!.onnx.length} bytes, ${untrainedNote})\n`);
+  return [];
 }
 
 /** `bird compile --emit KIND FILE`: prints one stage's output for FILE on stdout. */
@@ -45,6 +83,8 @@ export function compile(args: CompileArgs, io: Io): number {
     const names = checked.models.map((m) => `\`${m.name}\``).join(', ') || 'none';
     throw new UsageError(args.model === undefined ? `\`${args.file}\` declares no model` : `no model \`${args.model}\` in \`${args.file}\` (models: ${names})`);
   }
+  if (args.emit !== 'onnx' && (args.signature !== undefined || args.out !== undefined)) throw new UsageError(`\`${args.signature !== undefined ? '--signature' : '--out'}\` goes with \`--emit onnx\``);
+  if (args.emit === 'onnx' && args.out !== undefined && models.length > 1) throw new UsageError(`\`--out\` writes one model, and \`${args.file}\` has ${models.length}; choose one with \`--model\``);
   const outputs: string[] = [];
   for (const model of models) {
     if (args.emit === 'ir-unoptimized') {
@@ -53,7 +93,12 @@ export function compile(args: CompileArgs, io: Io): number {
     }
     const compiled = compileModel(model);
     diagnostics.push(...compiled.diagnostics);
-    outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
+    if (args.emit !== 'onnx') outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
+    else if (!hasErrors(compiled.diagnostics)) {
+      const emitted = emitOnnx(compiled.graph, args, io, source!);
+      if (Array.isArray(emitted)) outputs.push(...emitted);
+      else diagnostics.push(emitted);
+    }
   }
   reportDiagnostics(io, diagnostics, { ...args, json: args.json && hasErrors(diagnostics) });
   if (hasErrors(diagnostics)) return ExitCode.diagnostics;
