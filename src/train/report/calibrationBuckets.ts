@@ -19,22 +19,35 @@ export interface CalibrationBucket {
  */
 export function calibrationBuckets(p: Float32Array, y: Float32Array, buckets = 10): CalibrationBucket[] {
   const n = p.length;
-  const order = Uint32Array.from(p.keys()).sort((a, b) => p[a]! - p[b]!);
-  const out: CalibrationBucket[] = [];
+  // A numeric typed-array sort of the values (no comparator) is many times faster than sorting indices.
+  const sorted = Float32Array.from(p).sort();
+  const ranges: { start: number; end: number; sum: number }[] = [];
   let start = 0;
   for (let k = 1; k <= buckets && start < n; k++) {
     let end = Math.max(start + 1, Math.round((k * n) / buckets));
-    while (end < n && p[order[end]!] === p[order[end - 1]!]) end++;
+    while (end < n && sorted[end] === sorted[end - 1]) end++;
     if (k === buckets) end = n;
-    let positives = 0;
     let sum = 0;
-    for (let i = start; i < end; i++) {
-      sum += p[order[i]!]!;
-      if (y[order[i]!]! > 0.5) positives++;
-    }
-    const count = end - start;
-    out.push({ min: p[order[start]!]!, max: p[order[end - 1]!]!, count, positives, meanPredicted: sum / count, actualRate: positives / count });
+    for (let i = start; i < end; i++) sum += sorted[i]!;
+    ranges.push({ start, end, sum });
     start = end;
   }
-  return out;
+  // Each example's bucket is the first whose largest prediction is at least its own.
+  const tops = ranges.map((r) => sorted[r.end - 1]!);
+  const positives = new Array<number>(ranges.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    if (!(y[i]! > 0.5)) continue;
+    let lo = 0;
+    let hi = tops.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tops[mid]! >= p[i]!) hi = mid;
+      else lo = mid + 1;
+    }
+    positives[lo]!++;
+  }
+  return ranges.map((r, b) => {
+    const count = r.end - r.start;
+    return { min: sorted[r.start]!, max: sorted[r.end - 1]!, count, positives: positives[b]!, meanPredicted: r.sum / count, actualRate: positives[b]! / count };
+  });
 }
