@@ -204,8 +204,8 @@ function taskId(output: string, label: string): string {
 function calibrationBlock(c: OutputCalibration, epoch: number): string {
   const heading = `<h3>Calibration after epoch ${epoch}</h3>`;
   if (c.buckets.length === 0) return `${heading}<p class="note">No calibration: ${escapeHtml(c.note ?? 'no examples')}.</p>`;
-  const top = Math.max(...c.buckets.map((b) => Math.max(b.max, b.actualRate)));
-  // The axes end at the next tenth above every point, so a model that never predicts above 0.3 still fills the plot.
+  const top = Math.max(...c.buckets.map((b) => Math.max(b.meanPredicted, b.actualRate)));
+  // The axes end at the next tenth above every point, so a model whose buckets stay below 0.3 still fills the plot.
   const edge = Math.min(1, Math.ceil(top * 10 + 1e-9) / 10) || 1;
   const largest = Math.max(...c.buckets.map((b) => b.count));
   const diagram = lineChart({
