@@ -1,286 +1,281 @@
-import type { CstNode, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
 import type * as A from './ast.js';
-import type * as C from './cst.js';
 import { decodeString } from './decodeString.js';
+import * as T from './tokens.js';
 import { children } from './visitor.js';
 
 /**
- * Builds the AST from Chevrotain's CST. The CST may come from a recovered parse, so any
- * child can be missing: missing expressions become `ErrorExpr`, missing names empty
- * identifiers, and nothing here throws on user input.
+ * What a grammar rule hands its parent. A rule the parser recovered from by skipping
+ * input (re-synchronizing) yields `undefined`, so every builder below accepts a missing
+ * part: a missing expression becomes `ErrorExpr`, a missing name an empty identifier, and
+ * nothing here throws on user input.
+ */
+export type Part<T> = T | undefined;
+
+/** The suffixes of a postfix expression, in source order. */
+export type Suffix =
+  | { readonly kind: 'call'; readonly span: Span; readonly args: readonly A.Argument[] }
+  | { readonly kind: 'member'; readonly span: Span; readonly member: A.Identifier }
+  | { readonly kind: 'index'; readonly span: Span; readonly indices: readonly (A.Expr | A.SliceExpr)[] };
+
+export type ArgList = Extract<Suffix, { kind: 'call' }>;
+
+export interface SliceTail {
+  readonly stop: A.Expr | null;
+  readonly step: A.Expr | null;
+  readonly hasStep: boolean;
+}
+
+export interface CallableTail {
+  readonly name: IToken;
+  readonly params: readonly Part<A.Param>[];
+  readonly returnType: Part<A.TypeRef>;
+  readonly body: Part<A.Body>;
+}
+
+/**
+ * Builds AST nodes for the parser's rules (`parser.ts` holds the grammar; each rule ends by
+ * handing what it matched to one method here). Nodes get their spans from the first token
+ * a rule saw and the last one it consumed. The builder also reports what the grammar leaves
+ * to it: positional after named arguments, invalid assignment targets, misplaced `_` in
+ * numbers, bad escapes, an unsupported pragma version, chained comparisons, over-long chains.
+ * Top-level parts are collected here rather than returned, so what was parsed before a
+ * failure at the top level survives it.
  */
 export class AstBuilder {
   readonly diagnostics: Diagnostic[] = [];
+  readonly items: A.Item[] = [];
+  pragma: A.Pragma | null = null;
+  /** Where the last declaration the parser started began (-1 before the first). */
+  lastItemStart = -1;
   private readonly source: SourceFile;
+  private readonly length: number;
 
   constructor(source: SourceFile) {
     this.source = source;
+    this.length = source.text.length;
   }
 
-  module(csts: readonly C.ModuleCstNode[]): A.Module {
-    let pragma: A.Pragma | null = null;
-    const items: A.Item[] = [];
-    for (const cst of csts) {
-      const p = first(cst.children.pragma);
-      if (p && pragma === null) pragma = this.pragma(p);
-      for (const item of cst.children.item ?? []) {
-        const built = this.item(item);
-        if (built) items.push(built);
-      }
-    }
-    return { kind: 'Module', span: { start: 0, end: this.source.text.length }, pragma, items };
+  module(): A.Module {
+    return { kind: 'Module', span: { start: 0, end: this.length }, pragma: this.pragma, items: this.items };
   }
 
-  private pragma(cst: C.PragmaCstNode): A.Pragma {
-    const versionToken = first(cst.children.version);
-    const versionSpan = this.tokenSpan(versionToken, cst);
-    const version = versionToken && !isInserted(versionToken) ? Number(versionToken.image.replace(/_/g, '')) : 1;
-    if (versionToken && !isInserted(versionToken) && version !== 1) {
-      this.diagnostics.push(diagnostic('unsupportedVersion', { version: versionToken.image }, this.source, versionSpan));
-    }
-    return { kind: 'Pragma', span: this.nodeSpan(cst), version, versionSpan };
+  // ---- the top level ------------------------------------------------------------
+
+  startItem(start: IToken): void {
+    this.lastItemStart = Number.isFinite(start.startOffset) ? start.startOffset : -1;
   }
 
-  private item(cst: C.ItemCstNode): A.Item | null {
-    const c = cst.children;
-    if (c.importDecl?.[0]) return this.importDecl(c.importDecl[0]);
-    if (c.constDecl?.[0]) return this.constDecl(c.constDecl[0]);
-    if (c.featuresDecl?.[0]) {
-      const f = c.featuresDecl[0];
-      return { kind: 'FeaturesDecl', span: this.nodeSpan(f), name: this.ident(first(f.children.name), f), fields: this.fieldList(first(f.children.fieldList)) };
-    }
-    if (c.labelsDecl?.[0]) {
-      const l = c.labelsDecl[0];
-      return { kind: 'LabelsDecl', span: this.nodeSpan(l), name: this.ident(first(l.children.name), l), fields: this.fieldList(first(l.children.fieldList)) };
-    }
-    if (c.blockDecl?.[0]) return { kind: 'BlockDecl', span: this.nodeSpan(c.blockDecl[0]), ...this.callable(first(c.blockDecl[0].children.callableTail), c.blockDecl[0]) };
-    if (c.modelDecl?.[0]) return { kind: 'ModelDecl', span: this.nodeSpan(c.modelDecl[0]), ...this.callable(first(c.modelDecl[0].children.callableTail), c.modelDecl[0]) };
-    if (c.trainDecl?.[0]) {
-      const t = c.trainDecl[0];
-      return { kind: 'TrainDecl', span: this.nodeSpan(t), model: this.ident(first(t.children.model), t), body: this.body(first(t.children.body), t) };
-    }
-    if (c.signatureDecl?.[0]) return this.signatureDecl(c.signatureDecl[0]);
-    return null;
+  addPragma(pragma: Part<A.Pragma>): void {
+    if (pragma && this.pragma === null) this.pragma = pragma;
   }
 
-  private importDecl(cst: C.ImportDeclCstNode): A.ImportDecl {
-    const c = cst.children;
-    const rel = first(c.relativePath);
-    const names = c.LBrace ? (c.importName ?? []).map((n) => this.importName(n)) : null;
+  addItem(item: Part<A.Item> | null): void {
+    if (item) this.items.push(item);
+  }
+
+  pragmaDecl(version: IToken, start: IToken, end: IToken): A.Pragma {
+    const span = this.span(start, end);
+    const versionSpan = this.tokenSpan(version, span);
+    const value = isInserted(version) ? 1 : Number(version.image.replace(/_/g, ''));
+    if (!isInserted(version) && value !== 1) {
+      this.diagnostics.push(diagnostic('unsupportedVersion', { version: version.image }, this.source, versionSpan));
+    }
+    return { kind: 'Pragma', span, version: value, versionSpan };
+  }
+
+  importDecl(path: IToken | readonly IToken[], names: readonly A.ImportName[] | undefined, start: IToken, end: IToken): A.ImportDecl {
+    const span = this.span(start, end);
+    const relative = Array.isArray(path) ? undefined : (path as IToken);
     return {
       kind: 'ImportDecl',
-      span: this.nodeSpan(cst),
-      path: rel ? null : (c.pathSegment ?? []).map((t) => this.ident(t, cst)),
-      relativePath: rel ? this.stringLiteral(rel) : null,
-      names,
+      span,
+      path: relative ? null : (path as readonly IToken[]).map((t) => this.ident(t, span)),
+      relativePath: relative ? this.stringLiteral(relative) : null,
+      names: names ?? null,
     };
   }
 
-  private importName(cst: C.ImportNameCstNode): A.ImportName {
-    const alias = first(cst.children.alias);
-    return { kind: 'ImportName', span: this.nodeSpan(cst), name: this.ident(first(cst.children.name), cst), alias: alias ? this.ident(alias, cst) : null };
+  importName(name: IToken, alias: IToken | undefined, start: IToken, end: IToken): A.ImportName {
+    const span = this.span(start, end);
+    return { kind: 'ImportName', span, name: this.ident(name, span), alias: alias ? this.ident(alias, span) : null };
   }
 
-  private constDecl(cst: C.ConstDeclCstNode): A.ConstDecl {
-    const c = cst.children;
-    const type = first(c.typeRef);
-    return {
-      kind: 'ConstDecl',
-      span: this.nodeSpan(cst),
-      name: this.ident(first(c.name), cst),
-      type: type ? this.typeRef(type) : null,
-      value: this.expression(first(c.expression), cst),
-    };
+  constDecl(name: IToken, type: Part<A.TypeRef>, value: Part<A.Expr>, start: IToken, end: IToken): A.ConstDecl {
+    const span = this.span(start, end);
+    return { kind: 'ConstDecl', span, name: this.ident(name, span), type: type ?? null, value: value ?? errorExpr(span) };
   }
 
-  private fieldList(cst: C.FieldListCstNode | undefined): A.FieldDecl[] {
-    return (cst?.children.fieldDecl ?? []).map((f) => this.fieldDecl(f));
+  fieldsDecl(kind: 'FeaturesDecl' | 'LabelsDecl', name: IToken, fields: Part<readonly Part<A.FieldDecl>[]>, start: IToken, end: IToken): A.FeaturesDecl | A.LabelsDecl {
+    const span = this.span(start, end);
+    return { kind, span, name: this.ident(name, span), fields: present(fields ?? []) };
   }
 
-  private fieldDecl(cst: C.FieldDeclCstNode): A.FieldDecl {
-    const c = cst.children;
-    const def = first(c.default);
+  fieldDecl(name: IToken, fieldKind: Part<A.Application>, def: Part<A.Expr>, transforms: readonly Part<A.Application>[], start: IToken, end: IToken): A.FieldDecl {
+    const span = this.span(start, end);
     return {
       kind: 'FieldDecl',
-      span: this.nodeSpan(cst),
-      name: this.ident(first(c.name), cst),
-      fieldKind: this.application(first(c.fieldKind), cst),
-      default: def ? this.orExpr(def) : null,
-      transforms: (c.transform ?? []).map((t) => this.application(t, cst)),
+      span,
+      name: this.ident(name, span),
+      fieldKind: fieldKind ?? this.application(undefined, undefined, start, end),
+      default: def ?? null,
+      transforms: transforms.map((t) => t ?? this.application(undefined, undefined, start, end)),
     };
   }
 
-  private application(cst: C.ApplicationCstNode | undefined, parent: CstNode): A.Application {
-    const args = first(cst?.children.argList);
+  application(name: IToken | undefined, args: Part<ArgList>, start: IToken, end: IToken): A.Application {
+    const span = this.span(start, end);
+    return { kind: 'Application', span, name: this.ident(name, span), args: args ? args.args : null };
+  }
+
+  callableDecl(kind: 'BlockDecl' | 'ModelDecl', tail: Part<CallableTail>, start: IToken, end: IToken): A.BlockDecl | A.ModelDecl {
+    const span = this.span(start, end);
     return {
-      kind: 'Application',
-      span: this.nodeSpan(cst ?? parent),
-      name: this.ident(first(cst?.children.name), cst ?? parent),
-      args: args ? this.argList(args) : null,
+      kind,
+      span,
+      name: this.ident(tail?.name, span),
+      params: present(tail?.params ?? []),
+      returnType: tail?.returnType ?? null,
+      body: tail?.body ?? emptyBody(span),
     };
   }
 
-  private callable(cst: C.CallableTailCstNode | undefined, parent: CstNode): Omit<A.BlockDecl, 'kind' | 'span'> {
-    const c = cst?.children;
-    const ret = first(c?.returnType);
-    return {
-      name: this.ident(first(c?.name), parent),
-      params: (c?.param ?? []).map((p) => this.param(p)),
-      returnType: ret ? this.typeRef(ret) : null,
-      body: this.body(first(c?.body), parent),
-    };
-  }
-
-  private param(cst: C.ParamCstNode): A.Param {
-    const c = cst.children;
-    const type = first(c.typeRef);
-    const def = first(c.default);
+  param(name: IToken, type: Part<A.TypeRef>, def: Part<A.Expr>, start: IToken, end: IToken): A.Param {
+    const span = this.span(start, end);
     return {
       kind: 'Param',
-      span: this.nodeSpan(cst),
-      name: this.ident(first(c.name), cst),
-      type: type ? this.typeRef(type) : { kind: 'TypeRef', span: this.nodeSpan(cst), name: this.ident(undefined, cst), dims: [] },
-      default: def ? this.expression(def, cst) : null,
+      span,
+      name: this.ident(name, span),
+      type: type ?? { kind: 'TypeRef', span, name: this.ident(undefined, span), dims: [] },
+      default: def ?? null,
     };
   }
 
-  private typeRef(cst: C.TypeRefCstNode): A.TypeRef {
-    return {
-      kind: 'TypeRef',
-      span: this.nodeSpan(cst),
-      name: this.ident(first(cst.children.name), cst),
-      dims: (cst.children.dimList ?? []).map((d) => ({
-        kind: 'DimList' as const,
-        span: this.nodeSpan(d),
-        dims: (d.children.dim ?? []).map((e) => this.binaryChain(e)),
-      })),
-    };
+  typeRef(name: IToken, dims: readonly Part<A.DimList>[], start: IToken, end: IToken): A.TypeRef {
+    const span = this.span(start, end);
+    return { kind: 'TypeRef', span, name: this.ident(name, span), dims: present(dims) };
   }
 
-  private signatureDecl(cst: C.SignatureDeclCstNode): A.SignatureDecl {
-    const c = cst.children;
-    const version = first(c.version);
-    const model = first(c.model);
+  dimList(dims: readonly Part<A.Expr>[], start: IToken, end: IToken): A.DimList {
+    const span = this.span(start, end);
+    return { kind: 'DimList', span, dims: dims.map((d) => d ?? errorExpr(span)) };
+  }
+
+  trainDecl(model: IToken, body: Part<A.Body>, start: IToken, end: IToken): A.TrainDecl {
+    const span = this.span(start, end);
+    return { kind: 'TrainDecl', span, model: this.ident(model, span), body: body ?? emptyBody(span) };
+  }
+
+  signatureDecl(name: IToken, version: IToken, model: IToken | undefined, entries: readonly Part<A.SignatureEntry>[], start: IToken, end: IToken): A.SignatureDecl {
+    const span = this.span(start, end);
     return {
       kind: 'SignatureDecl',
-      span: this.nodeSpan(cst),
-      name: this.ident(first(c.name), cst),
-      version: { kind: 'SemverLiteral', span: this.tokenSpan(version, cst), text: version && !isInserted(version) ? version.image : '0.0.0' },
-      model: model ? this.ident(model, cst) : null,
-      entries: (c.signatureEntry ?? []).map((e) => ({
-        kind: 'SignatureEntry' as const,
-        span: this.nodeSpan(e),
-        direction: first(e.children.direction)?.image === 'outputs' ? ('outputs' as const) : ('inputs' as const),
-        items: (e.children.signatureItem ?? []).map((i) => {
-          const alias = first(i.children.alias);
-          return {
-            kind: 'SignatureItem' as const,
-            span: this.nodeSpan(i),
-            value: this.postfix(first(i.children.value), i),
-            alias: alias ? this.ident(alias, i) : null,
-          };
-        }),
-      })),
+      span,
+      name: this.ident(name, span),
+      version: { kind: 'SemverLiteral', span: this.tokenSpan(version, span), text: isInserted(version) ? '0.0.0' : version.image },
+      model: model ? this.ident(model, span) : null,
+      entries: present(entries),
     };
+  }
+
+  signatureEntry(direction: IToken, items: readonly Part<A.SignatureItem>[], start: IToken, end: IToken): A.SignatureEntry {
+    return { kind: 'SignatureEntry', span: this.span(start, end), direction: direction.image === 'outputs' ? 'outputs' : 'inputs', items: present(items) };
+  }
+
+  signatureItem(value: Part<A.Expr>, alias: IToken | undefined, start: IToken, end: IToken): A.SignatureItem {
+    const span = this.span(start, end);
+    return { kind: 'SignatureItem', span, value: value ?? errorExpr(span), alias: alias ? this.ident(alias, span) : null };
   }
 
   // ---- statements ---------------------------------------------------------------
 
-  private body(cst: C.BodyCstNode | undefined, parent: CstNode): A.Body {
-    const statements: A.Stmt[] = [];
-    for (const s of cst?.children.statement ?? []) {
-      const built = this.statement(s);
-      if (built) statements.push(built);
-    }
-    return { kind: 'Body', span: this.nodeSpan(cst ?? parent), statements };
+  body(statements: readonly (Part<A.Stmt> | null)[], start: IToken, end: IToken): A.Body {
+    return { kind: 'Body', span: this.span(start, end), statements: present(statements) };
   }
 
-  private statement(cst: C.StatementCstNode): A.Stmt | null {
-    const c = cst.children;
-    if (c.forStmt?.[0]) {
-      const f = c.forStmt[0];
-      return {
-        kind: 'ForStmt',
-        span: this.nodeSpan(f),
-        variable: this.ident(first(f.children.variable), f),
-        iterable: this.expression(first(f.children.iterable), f),
-        body: this.body(first(f.children.body), f),
-      };
-    }
-    if (c.ifStmt?.[0]) return this.ifStmt(c.ifStmt[0]);
-    if (c.returnStmt?.[0]) {
-      const r = c.returnStmt[0];
-      return { kind: 'ReturnStmt', span: this.nodeSpan(r), value: this.expression(first(r.children.expression), r) };
-    }
-    if (c.outStmt?.[0]) {
-      const o = c.outStmt[0];
-      const e = first(o.children.expression);
-      return { kind: 'OutStmt', span: this.nodeSpan(o), name: this.ident(first(o.children.name), o), value: e ? this.expression(e, o) : null };
-    }
-    const e = first(c.exprStmt);
-    if (!e) return null;
-    const target = this.expression(first(e.children.target), e);
-    const valueCst = first(e.children.value);
-    if (!e.children.Equals) return { kind: 'ExprStmt', span: this.nodeSpan(e), expr: target };
-    const value = this.expression(valueCst, e);
-    if (target.kind !== 'NameExpr') {
-      if (!containsError(target)) this.diagnostics.push(diagnostic('invalidAssignTarget', {}, this.source, target.span));
-      return { kind: 'ExprStmt', span: this.nodeSpan(e), expr: value };
-    }
-    return { kind: 'AssignStmt', span: this.nodeSpan(e), target: { kind: 'Identifier', span: target.span, name: target.name }, value };
+  forStmt(variable: IToken, iterable: Part<A.Expr>, body: Part<A.Body>, start: IToken, end: IToken): A.ForStmt {
+    const span = this.span(start, end);
+    return { kind: 'ForStmt', span, variable: this.ident(variable, span), iterable: iterable ?? errorExpr(span), body: body ?? emptyBody(span) };
   }
 
-  private ifStmt(cst: C.IfStmtCstNode): A.IfStmt {
-    const c = cst.children;
-    const elseIf = first(c.elseIf);
-    const elseBody = first(c.else);
-    return {
-      kind: 'IfStmt',
-      span: this.nodeSpan(cst),
-      condition: this.expression(first(c.condition), cst),
-      then: this.body(first(c.then), cst),
-      else: elseIf ? this.ifStmt(elseIf) : elseBody ? this.body(elseBody, cst) : null,
-    };
+  ifStmt(condition: Part<A.Expr>, then: Part<A.Body>, otherwise: Part<A.IfStmt | A.Body> | null, start: IToken, end: IToken): A.IfStmt {
+    const span = this.span(start, end);
+    return { kind: 'IfStmt', span, condition: condition ?? errorExpr(span), then: then ?? emptyBody(span), else: otherwise ?? null };
+  }
+
+  returnStmt(value: Part<A.Expr>, start: IToken, end: IToken): A.ReturnStmt {
+    const span = this.span(start, end);
+    return { kind: 'ReturnStmt', span, value: value ?? errorExpr(span) };
+  }
+
+  outStmt(name: IToken, value: Part<A.Expr>, start: IToken, end: IToken): A.OutStmt {
+    const span = this.span(start, end);
+    return { kind: 'OutStmt', span, name: this.ident(name, span), value: value ?? null };
+  }
+
+  /** An expression statement, or an assignment when `=` was written; only a name can be assigned. */
+  exprStmt(target: Part<A.Expr>, assigned: { value: Part<A.Expr> } | undefined, start: IToken, end: IToken): A.ExprStmt | A.AssignStmt {
+    const span = this.span(start, end);
+    const left = target ?? errorExpr(span);
+    if (!assigned) return { kind: 'ExprStmt', span, expr: left };
+    const value = assigned.value ?? errorExpr(span);
+    if (left.kind !== 'NameExpr') {
+      if (!containsError(left)) this.diagnostics.push(diagnostic('invalidAssignTarget', {}, this.source, left.span));
+      return { kind: 'ExprStmt', span, expr: value };
+    }
+    return { kind: 'AssignStmt', span, target: { kind: 'Identifier', span: left.span, name: left.name }, value };
   }
 
   // ---- expressions --------------------------------------------------------------
 
-  private expression(cst: C.ExpressionCstNode | undefined, parent: CstNode): A.Expr {
-    if (!cst) return this.errorExpr(parent);
-    let expr = this.orExpr(first(cst.children.operand), cst);
-    for (const stage of this.capped(cst.children.stage ?? [])) {
-      const right = this.postfix(stage, cst);
+  pipeline(operand: Part<A.Expr>, stages: readonly Part<A.Expr>[], start: IToken, end: IToken): A.Expr {
+    if (stages.length === 0 && operand) return operand;
+    const span = this.span(start, end);
+    let expr = operand ?? errorExpr(span);
+    for (const stage of this.capped(stages, (s) => s?.span ?? span)) {
+      const right = stage ?? errorExpr(span);
       expr = { kind: 'PipeExpr', span: joined(expr.span, right.span), input: expr, stage: right };
     }
     return expr;
   }
 
-  private orExpr(cst: C.BinaryExprCstNode | undefined, parent?: CstNode): A.Expr {
-    return cst ? this.binaryChain(cst) : this.errorExpr(parent);
-  }
-
   /**
-   * Applies precedence to a flat run `operand (operator operand)*` by precedence climbing.
-   * Prefix operators bind as the language says: `not` over comparisons, unary `-` over
-   * everything but `^`; `^` associates to the right; comparisons and ranges do not chain.
+   * Applies precedence to the flat run `prefix* operand (operator prefix* operand)*` the
+   * parser read, by precedence climbing. Prefix operators bind as the language says: `not`
+   * over comparisons, unary `-` over everything but `^`; `^` associates to the right;
+   * comparisons and ranges do not chain.
    */
-  private binaryChain(cst: C.BinaryExprCstNode): A.Expr {
-    const operands = this.capped(cst.children.operand ?? []);
-    const operators = (cst.children.operator ?? []).slice(0, Math.max(0, operands.length - 1));
-    // Prefix operators belong to the operand after them.
-    const prefixesOf: IToken[][] = operands.map(() => []);
-    let k = 0;
-    for (const p of cst.children.prefix ?? []) {
-      while (k < operands.length && offsetOf(operands[k]!) < p.startOffset) k++;
-      prefixesOf[k]?.push(p);
+  binaryRun(run: readonly (IToken | Part<A.Expr>)[], start: IToken, end: IToken): A.Expr {
+    const only = run.length === 1 ? run[0] : undefined;
+    if (only !== undefined && !isToken(only)) return only;
+    const span = this.span(start, end);
+    // Split the run: tokens before an operand are its prefixes, the token after it an operator.
+    const operandsAll: A.Expr[] = [];
+    const prefixesOf: IToken[][] = [[]];
+    const operators: IToken[] = [];
+    let expectOperand = true;
+    for (const part of run) {
+      const token = part !== undefined && isToken(part) ? part : undefined;
+      if (expectOperand && token) {
+        prefixesOf[prefixesOf.length - 1]!.push(token);
+      } else if (expectOperand) {
+        operandsAll.push((part as Part<A.Expr>) ?? errorExpr(span));
+        expectOperand = false;
+      } else {
+        operators.push(part as IToken);
+        prefixesOf.push([]);
+        expectOperand = true;
+      }
     }
+    const operands = this.capped(operandsAll, (o) => o.span);
+    operators.length = Math.min(operators.length, Math.max(0, operands.length - 1));
     let at = 0;
     // The prefixes of the operand at `at` not yet applied.
     let prefixFrom = 0;
-    const parse = (minPrec: number): A.Expr => {
+    const climb = (minPrec: number): A.Expr => {
       let left = unary();
       for (;;) {
         const op = operators[at];
@@ -289,7 +284,7 @@ export class AstBuilder {
         if (prec < minPrec) return left;
         at++;
         prefixFrom = 0;
-        const right = parse(prec === powerPrecedence ? prec : prec + 1);
+        const right = climb(prec === powerPrecedence ? prec : prec + 1);
         left = { kind: 'BinaryExpr', span: joined(left.span, right.span), operator: op.image as A.BinaryOperator, left, right };
         const next = operators[at];
         if (next && nonAssociative.has(prec) && binaryPrecedence[next.image] === prec) {
@@ -311,106 +306,105 @@ export class AstBuilder {
     };
     const unary = (): A.Expr => {
       const operand = operands[at];
-      if (!operand) return this.errorExpr(cst);
+      if (!operand) return errorExpr(span);
       const p = prefixesOf[at]![prefixFrom];
       if (p) {
         prefixFrom++;
-        const inner = parse(p.image === 'not' ? notOperandPrecedence : powerPrecedence);
-        return { kind: 'UnaryExpr', span: joined(this.tokenSpan(p, operand), inner.span), operator: p.image as A.UnaryOperator, operand: inner };
+        const inner = climb(p.image === 'not' ? notOperandPrecedence : powerPrecedence);
+        return { kind: 'UnaryExpr', span: joined(this.tokenSpan(p, operand.span), inner.span), operator: p.image as A.UnaryOperator, operand: inner };
       }
-      return this.postfix(operand, cst);
+      return operand;
     };
-    return parse(0);
+    return climb(0);
   }
 
-  private postfix(cst: C.PostfixExprCstNode | undefined, parent: CstNode): A.Expr {
-    if (!cst) return this.errorExpr(parent);
-    const c = cst.children;
-    let expr = this.primary(cst);
-    const suffixes: CstNode[] = [...(c.argList ?? []), ...(c.memberSuffix ?? []), ...(c.indexSuffix ?? [])];
-    suffixes.sort((a, b) => offsetOf(a) - offsetOf(b));
-    for (const s of this.capped(suffixes)) {
-      const end = this.nodeSpan(s).end;
-      const span: Span = { start: expr.span.start, end: Math.max(end, expr.span.end) };
-      if (s.name === 'argList') {
-        expr = { kind: 'CallExpr', span, callee: expr, args: this.argList(s as C.ArgListCstNode) };
-      } else if (s.name === 'memberSuffix') {
-        expr = { kind: 'MemberExpr', span, object: expr, member: this.ident(first((s as C.MemberSuffixCstNode).children.name), s) };
-      } else {
-        const items = (s as C.IndexSuffixCstNode).children.indexItem ?? [];
-        expr = { kind: 'IndexExpr', span, object: expr, indices: items.map((i) => this.indexItem(i)) };
-      }
+  /** The first token or bracketed group of a postfix expression. */
+  primary(part: IToken | Part<A.Expr>, start: IToken): A.Expr {
+    if (part === undefined) return errorExpr(this.span(start, start));
+    if (!isToken(part)) return part;
+    const type = part.tokenType;
+    if (type === T.Integer || type === T.BadNumber) return this.numberLiteral(part, true);
+    if (type === T.Float) return this.numberLiteral(part, false);
+    if (type === T.StringLiteral || type === T.UnterminatedString) return this.stringLiteral(part);
+    if (type === T.True || type === T.False) return { kind: 'BoolLiteral', span: this.tokenSpan(part), value: type === T.True };
+    return isInserted(part) ? errorExpr(this.span(start, start)) : { kind: 'NameExpr', span: this.tokenSpan(part), name: part.image };
+  }
+
+  postfix(primary: A.Expr, suffixes: readonly Part<Suffix>[]): A.Expr {
+    let expr = primary;
+    for (const s of this.capped(suffixes, (x) => x?.span ?? primary.span)) {
+      if (!s) continue;
+      const span: Span = { start: expr.span.start, end: Math.max(s.span.end, expr.span.end) };
+      if (s.kind === 'call') expr = { kind: 'CallExpr', span, callee: expr, args: s.args };
+      else if (s.kind === 'member') expr = { kind: 'MemberExpr', span, object: expr, member: s.member };
+      else expr = { kind: 'IndexExpr', span, object: expr, indices: s.indices };
     }
     return expr;
   }
 
-  private indexItem(cst: C.IndexItemCstNode): A.Expr | A.SliceExpr {
-    const start = first(cst.children.start);
-    const tail = first(cst.children.sliceTail);
-    const startExpr = start ? this.expression(start, cst) : null;
-    if (!tail) return startExpr ?? this.errorExpr(cst);
-    const stop = first(tail.children.stop);
-    const step = first(tail.children.step);
-    return {
-      kind: 'SliceExpr',
-      span: this.nodeSpan(cst),
-      start: startExpr,
-      stop: stop ? this.expression(stop, tail) : null,
-      step: step ? this.expression(step, tail) : null,
-      hasStep: tail.children.stepColon !== undefined,
-    };
+  memberSuffix(name: IToken, start: IToken, end: IToken): Suffix {
+    const span = this.span(start, end);
+    return { kind: 'member', span, member: this.ident(name, span) };
   }
 
-  private argList(cst: C.ArgListCstNode): A.Argument[] {
-    const args = (cst.children.argument ?? []).map((a): A.Argument => {
-      const name = first(a.children.name);
-      const value = this.expression(first(a.children.value), a);
-      return { kind: 'Argument', span: this.nodeSpan(a), name: name ? this.ident(name, a) : null, value };
-    });
+  indexSuffix(items: readonly Part<A.Expr | A.SliceExpr>[], start: IToken, end: IToken): Suffix {
+    const span = this.span(start, end);
+    return { kind: 'index', span, indices: items.map((i) => i ?? errorExpr(span)) };
+  }
+
+  indexItem(startExpr: Part<A.Expr> | null, tail: Part<SliceTail> | null, start: IToken, end: IToken): A.Expr | A.SliceExpr {
+    const span = this.span(start, end);
+    if (!tail) return startExpr ?? errorExpr(span);
+    return { kind: 'SliceExpr', span, start: startExpr ?? null, stop: tail.stop, step: tail.step, hasStep: tail.hasStep };
+  }
+
+  sliceTail(stop: Part<A.Expr> | null, step: { value: Part<A.Expr> | null } | undefined): SliceTail {
+    return { stop: stop ?? null, step: step?.value ?? null, hasStep: step !== undefined };
+  }
+
+  argList(args: readonly Part<A.Argument>[], start: IToken, end: IToken): ArgList {
+    const list = present(args);
     let sawNamed = false;
-    for (const arg of args) {
+    for (const arg of list) {
       if (arg.name) sawNamed = true;
       else if (sawNamed) this.diagnostics.push(diagnostic('positionalAfterNamed', {}, this.source, arg.span));
     }
-    return args;
+    return { kind: 'call', span: this.span(start, end), args: list };
   }
 
-  /** The primary part of a postfix expression (its first token or bracketed group). */
-  private primary(cst: C.PostfixExprCstNode): A.Expr {
-    const c = cst.children;
-    const num = first(c.Integer) ?? first(c.Float);
-    if (num) return this.numberLiteral(num, c.Integer !== undefined, cst);
-    const str = first(c.StringLiteral);
-    if (str) return this.stringLiteral(str);
-    const bool = first(c.True) ?? first(c.False);
-    if (bool) return { kind: 'BoolLiteral', span: this.tokenSpan(bool, cst), value: bool.image === 'true' };
-    const id = first(c.Identifier);
-    if (id) return isInserted(id) ? this.errorExpr(cst) : { kind: 'NameExpr', span: this.tokenSpan(id, cst), name: id.image };
-    const list = first(c.listLiteral);
-    if (list) {
-      return { kind: 'ListExpr', span: this.nodeSpan(list), elements: (list.children.element ?? []).map((e) => this.expression(e, list)) };
-    }
-    const paren = first(c.parenExpr);
-    // Parentheses leave no node; the inner expression's span grows to cover them so the
-    // spans of enclosing expressions start and end where the text does.
-    if (paren) return { ...this.expression(first(paren.children.expression), paren), span: this.nodeSpan(paren) };
-    return this.errorExpr(cst);
+  argument(name: IToken | undefined, value: Part<A.Expr>, start: IToken, end: IToken): A.Argument {
+    const span = this.span(start, end);
+    return { kind: 'Argument', span, name: name ? this.ident(name, span) : null, value: value ?? errorExpr(span) };
   }
 
-  private numberLiteral(token: IToken, isInteger: boolean, parent: CstNode): A.Expr {
-    const span = this.tokenSpan(token, parent);
+  listLiteral(elements: readonly Part<A.Expr>[], start: IToken, end: IToken): A.ListExpr {
+    const span = this.span(start, end);
+    return { kind: 'ListExpr', span, elements: elements.map((e) => e ?? errorExpr(span)) };
+  }
+
+  /**
+   * Parentheses leave no node; the inner expression's span grows to cover them so the
+   * spans of enclosing expressions start and end where the text does.
+   */
+  parenExpr(inner: Part<A.Expr>, start: IToken, end: IToken): A.Expr {
+    const span = this.span(start, end);
+    return { ...(inner ?? errorExpr(span)), span };
+  }
+
+  private numberLiteral(token: IToken, isInteger: boolean): A.Expr {
+    const span = this.tokenSpan(token);
     if (isInserted(token)) return { kind: 'ErrorExpr', span };
     const text = token.image;
     // `12abc` (a BadNumber token) is reported by `parse`; here only misplaced `_`.
-    if (token.tokenType.name !== 'BadNumber' && /_(?!\d)|_(?=[.eE])|(?<![\d])_/.test(text)) {
+    if (token.tokenType !== T.BadNumber && text.includes('_') && /_(?!\d)|_(?=[.eE])|(?<![\d])_/.test(text)) {
       this.diagnostics.push(diagnostic('invalidNumber', { text: `\`${text}\`` }, this.source, span));
     }
-    return { kind: 'NumberLiteral', span, text, value: Number(text.replace(/_/g, '')), isInteger };
+    return { kind: 'NumberLiteral', span, text, value: Number(text.includes('_') ? text.replace(/_/g, '') : text), isInteger };
   }
 
   private stringLiteral(token: IToken): A.StringLiteral {
     const span = this.tokenSpan(token);
-    const closed = token.tokenType.name === 'UnterminatedString' ? `${token.image}"` : token.image;
+    const closed = token.tokenType === T.UnterminatedString ? `${token.image}"` : token.image;
     const decoded = decodeString(closed, span.start);
     for (const e of decoded.errors) {
       const key = e.unicode ? 'invalidUnicodeEscape' : 'invalidEscape';
@@ -424,35 +418,33 @@ export class AstBuilder {
    * recursively; a chain longer than `maxChain` is cut there, with a diagnostic, so no
    * stage can overflow the stack on absurd input.
    */
-  private capped<T extends CstNode>(items: readonly T[]): readonly T[] {
+  private capped<T>(items: readonly T[], spanOf: (item: T) => Span): readonly T[] {
     if (items.length <= maxChain) return items;
     const cut = items[maxChain]!;
-    this.diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxChain) }, this.source, this.nodeSpan(cut), { label: 'too deep here' }));
+    this.diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxChain) }, this.source, spanOf(cut), { label: 'too deep here' }));
     return items.slice(0, maxChain);
   }
 
   // ---- tokens and spans ---------------------------------------------------------
 
-  private ident(token: IToken | undefined, parent: CstNode): A.Identifier {
+  private ident(token: IToken | undefined, parent: Span): A.Identifier {
     const span = this.tokenSpan(token, parent);
     return { kind: 'Identifier', span, name: token && !isInserted(token) ? token.image : '' };
   }
 
-  private errorExpr(parent: CstNode | undefined): A.ErrorExpr {
-    return { kind: 'ErrorExpr', span: parent ? this.nodeSpan(parent) : { start: 0, end: 0 } };
-  }
-
-  private tokenSpan(token: IToken | undefined, parent?: CstNode): Span {
-    if (!token || isInserted(token)) return parent ? this.nodeSpan(parent) : { start: 0, end: 0 };
+  private tokenSpan(token: IToken | undefined, parent?: Span): Span {
+    if (!token || isInserted(token)) return parent ?? { start: 0, end: 0 };
     return { start: token.startOffset, end: token.startOffset + token.image.length };
   }
 
-  // A node the parser recovered from may have no tokens: Chevrotain then reports NaN or -1.
-  private nodeSpan(cst: CstNode): Span {
-    const loc = cst.location;
-    const start = loc && Number.isFinite(loc.startOffset) && loc.startOffset >= 0 ? loc.startOffset : 0;
-    const end = loc?.endOffset !== undefined && Number.isFinite(loc.endOffset) && loc.endOffset >= 0 ? loc.endOffset + 1 : start;
-    return { start: Math.min(start, this.source.text.length), end: Math.min(Math.max(end, start), this.source.text.length) };
+  /**
+   * From the first token a rule saw to the last one consumed. A rule the parser recovered
+   * in may have consumed nothing (or only tokens it inserted, which have no offset).
+   */
+  private span(start: IToken, end: IToken): Span {
+    const e = isInserted(end) ? -1 : Math.min(end.startOffset + end.image.length, this.length);
+    const s = isInserted(start) ? Math.max(e, 0) : Math.min(start.startOffset, this.length);
+    return { start: s, end: Math.max(e, s) };
   }
 }
 
@@ -489,17 +481,28 @@ const nonAssociative: ReadonlySet<number> = new Set([4, 5]);
 /** The longest operator chain or postfix chain kept in one expression. */
 export const maxChain = 256;
 
-function first<T>(xs: readonly T[] | undefined): T | undefined {
-  return xs?.[0];
+function isToken(part: IToken | A.Expr): part is IToken {
+  return (part as Partial<IToken>).tokenType !== undefined;
 }
 
+/** A token recovery inserted, or the end of input: neither has a place in the text. */
 function isInserted(token: IToken): boolean {
-  return token.isInsertedInRecovery === true || !Number.isFinite(token.startOffset);
+  return token.isInsertedInRecovery === true || !(token.startOffset >= 0);
 }
 
-function offsetOf(cst: CstNode): number {
-  const o = cst.location?.startOffset;
-  return o !== undefined && Number.isFinite(o) ? o : Number.MAX_SAFE_INTEGER;
+/** The parts that were parsed, without the holes recovery left. */
+function present<T>(parts: readonly (T | null | undefined)[]): T[] {
+  const out: T[] = [];
+  for (const p of parts) if (p !== null && p !== undefined) out.push(p);
+  return out;
+}
+
+function errorExpr(span: Span): A.ErrorExpr {
+  return { kind: 'ErrorExpr', span };
+}
+
+function emptyBody(span: Span): A.Body {
+  return { kind: 'Body', span, statements: [] };
 }
 
 function joined(a: Span, b: Span): Span {

@@ -6,7 +6,6 @@ import {
   Alternative,
   createSyntaxDiagramsCode,
   Lexer,
-  generateCstDts,
   NonTerminal,
   Option,
   Repetition,
@@ -21,8 +20,8 @@ import { parserInstance } from './parserInstance.js';
 import { allTokens } from './tokens.js';
 
 /**
- * Files derived from the parser's grammar: `grammar/bird.ebnf`, `grammar/diagrams.html`
- * and `src/syntax/cst.ts`. They are committed so readers need not run anything, and a
+ * Files derived from the parser's grammar: `grammar/bird.ebnf` and `grammar/diagrams.html`.
+ * They are committed so readers need not run anything, and a
  * test regenerates them and fails when they differ from the parser.
  */
 
@@ -125,10 +124,4 @@ export function grammarDiagramsHtml(): string {
   return html
     .replace(/<link rel='stylesheet' href='RESOURCE\/diagrams.css'>/, () => `<style>\n${read('diagrams.css')}\n</style>`)
     .replace(/<script src='RESOURCE\/([\w/.]+)'><\/script>/g, (_m, rel: string) => `<script>\n${read(rel)}\n</script>`);
-}
-
-/** Typed CST node interfaces for `buildAst`. */
-export function cstTypes(): string {
-  const header = '// Generated from src/syntax/parser.ts by `npm run grammar`; a test fails when it is stale.\n/* eslint-disable */\n';
-  return header + generateCstDts(parserInstance().getGAstProductions(), { includeVisitorInterface: false });
 }

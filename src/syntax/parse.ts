@@ -5,7 +5,6 @@ import type { Span } from '../source/span.js';
 import type { Module } from './ast.js';
 import { attachComments } from './attachComments.js';
 import { AstBuilder } from './buildAst.js';
-import type { ModuleCstNode } from './cst.js';
 import { birdLexer } from './lexer.js';
 import { describeFound, ruleDescriptions, type ParseErrorInfo } from './parseErrorMessages.js';
 import { parserInstance } from './parserInstance.js';
@@ -45,7 +44,8 @@ export function parse(source: SourceFile): ParseResult {
     tokens = tokens.slice(0, tooDeep);
   }
   const parser = parserInstance();
-  const csts: ModuleCstNode[] = [];
+  const builder = new AstBuilder(source);
+  parser.builder = builder;
   const syntax: Diagnostic[] = [];
   let lastErrorOffset = -1;
   // After recovery the parser often trips again on the same line; one error per line keeps
@@ -59,15 +59,13 @@ export function parse(source: SourceFile): ParseResult {
   // one run reports independent errors across the whole file.
   for (let round = 0; round < tokens.length + 1; round++) {
     parser.input = rest;
-    let cst: ModuleCstNode;
     try {
-      cst = parser.module() as ModuleCstNode;
+      parser.module();
     } catch (error) {
       // The nesting limits above should make this unreachable; if not, it is a bug to report, not a crash.
       diagnostics.push(diagnostic('internalError', { detail: `the parser failed: ${String(error)}` }, source, { start: 0, end: 0 }));
       break;
     }
-    csts.push(cst);
     let leftover: IToken | undefined;
     let previousWasLeftover = true;
     for (const error of parser.errors) {
@@ -89,9 +87,7 @@ export function parse(source: SourceFile): ParseResult {
     }
     // If recovery gave up (no declaration was parsed after the last leftover), skip to the
     // next token that starts one and parse again from there.
-    const items = cst.children.item ?? [];
-    const lastItemStart = items.length > 0 ? (items[items.length - 1]!.location?.startOffset ?? -1) : -1;
-    if (leftover === undefined || leftover.tokenType === EOF || lastItemStart > leftover.startOffset) break;
+    if (leftover === undefined || leftover.tokenType === EOF || builder.lastItemStart > leftover.startOffset) break;
     const at = rest.indexOf(leftover);
     let next = at + 1;
     while (next < rest.length && !itemStarts.has(rest[next]!.tokenType)) next++;
@@ -100,8 +96,7 @@ export function parse(source: SourceFile): ParseResult {
   }
   diagnostics.push(...syntax);
 
-  const builder = new AstBuilder(source);
-  const module = builder.module(csts);
+  const module = builder.module();
   diagnostics.push(...builder.diagnostics);
   diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
   if (diagnostics.length > maxSyntaxErrors) {

@@ -1,19 +1,30 @@
 import '../source/nodeCompat.js';
-import { CstParser, type IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser, type IParserErrorMessageProvider, type IToken } from 'chevrotain';
+import type * as A from './ast.js';
+import type { AstBuilder, ArgList, CallableTail, Part, SliceTail, Suffix } from './buildAst.js';
 import * as T from './tokens.js';
 
+/** An index item's expression before any `:`, and its slice part. */
+type IndexParts = [Part<A.Expr> | null, Part<SliceTail> | null];
+
 /**
- * The Bird grammar, and only the grammar: every rule builds a concrete syntax tree and the
- * AST is made by `buildAst`. Newlines are not significant; statements end where the next
- * one cannot continue the expression, and `;` may separate them. The grammar file
- * `grammar/bird.ebnf` and the railroad diagrams are generated from these rules.
+ * The Bird grammar. Each rule matches its part of the grammar, then hands what it matched
+ * to one `AstBuilder` method, inside `ACTION` (which Chevrotain skips while it records the
+ * grammar); building the AST as it parses, rather than a concrete syntax tree first, made
+ * parsing several times faster. `start` is the first token a rule sees and `this.LA(0)`
+ * the last one it consumed: they give the node its span. Newlines are not significant;
+ * statements end where the next one cannot continue the expression, and `;` may separate
+ * them. The grammar file `grammar/bird.ebnf` and the railroad diagrams are generated from
+ * these rules.
  */
-export class BirdParser extends CstParser {
+export class BirdParser extends EmbeddedActionsParser {
+  /** Makes the nodes; `parse` gives each file a fresh one. */
+  builder!: AstBuilder;
+
   constructor(errorMessageProvider?: IParserErrorMessageProvider) {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      nodeLocationTracking: 'onlyOffset',
       ...(errorMessageProvider ? { errorMessageProvider } : {}),
     });
     this.performSelfAnalysis();
@@ -26,19 +37,30 @@ export class BirdParser extends CstParser {
     return previous.endLine === undefined || next.startLine === undefined || previous.endLine === next.startLine;
   }
 
+  // Declarations are handed to the builder one by one, not returned: what was parsed
+  // before an error the parser can only recover from at the top level survives it.
   module = this.RULE('module', () => {
-    this.OPTION(() => this.SUBRULE(this.pragma));
-    this.MANY(() => this.SUBRULE(this.item));
+    this.OPTION(() => {
+      const pragma = this.SUBRULE(this.pragma);
+      this.ACTION(() => this.builder.addPragma(pragma));
+    });
+    this.MANY(() => {
+      const start = this.LA(1);
+      this.ACTION(() => this.builder.startItem(start));
+      const item = this.SUBRULE(this.item);
+      this.ACTION(() => this.builder.addItem(item));
+    });
   });
 
-  pragma = this.RULE('pragma', () => {
-    this.CONSUME(T.Bird);
-    this.CONSUME(T.Integer, { LABEL: 'version' });
+  pragma = this.RULE('pragma', (): Part<A.Pragma> => {
+    const start = this.CONSUME(T.Bird);
+    const version = this.CONSUME(T.Integer);
+    return this.ACTION(() => this.builder.pragmaDecl(version, start, this.LA(0)));
   });
 
-  item = this.RULE('item', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.importDecl) },
+  item = this.RULE('item', (): Part<A.Item> => {
+    const item = this.OR([
+      { ALT: (): Part<A.Item> => this.SUBRULE(this.importDecl) },
       { ALT: () => this.SUBRULE(this.constDecl) },
       { ALT: () => this.SUBRULE(this.featuresDecl) },
       { ALT: () => this.SUBRULE(this.labelsDecl) },
@@ -48,283 +70,328 @@ export class BirdParser extends CstParser {
       { ALT: () => this.SUBRULE(this.signatureDecl) },
     ]);
     this.OPTION(() => this.CONSUME(T.Semicolon));
+    return item;
   });
 
-  importDecl = this.RULE('importDecl', () => {
-    this.CONSUME(T.Import);
-    this.OR([
-      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'relativePath' }) },
+  importDecl = this.RULE('importDecl', (): Part<A.ImportDecl> => {
+    const start = this.CONSUME(T.Import);
+    const path = this.OR([
+      { ALT: (): IToken | IToken[] => this.CONSUME(T.StringLiteral) },
       {
         ALT: () => {
-          this.CONSUME(T.Identifier, { LABEL: 'pathSegment' });
+          const segments = [this.CONSUME(T.Identifier)];
           this.MANY(() => {
             this.CONSUME(T.Dot);
-            this.CONSUME2(T.Identifier, { LABEL: 'pathSegment' });
+            segments.push(this.CONSUME2(T.Identifier));
           });
+          return segments;
         },
       },
     ]);
-    this.OPTION(() => {
+    const names = this.OPTION(() => {
+      const list: A.ImportName[] = [];
       this.CONSUME(T.LBrace);
       this.OPTION2(() => {
-        this.SUBRULE(this.importName);
+        list.push(this.SUBRULE(this.importName));
         this.MANY2(() => {
           this.CONSUME(T.Comma);
-          this.SUBRULE2(this.importName);
+          list.push(this.SUBRULE2(this.importName));
         });
         this.OPTION3(() => this.CONSUME2(T.Comma));
       });
       this.CONSUME(T.RBrace);
+      return list;
     });
+    return this.ACTION(() => this.builder.importDecl(path, names?.filter((n) => n !== undefined), start, this.LA(0)));
   });
 
-  importName = this.RULE('importName', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.OPTION(() => {
+  importName = this.RULE('importName', (): A.ImportName => {
+    const name = this.CONSUME(T.Identifier);
+    const alias = this.OPTION(() => {
       this.CONSUME(T.As);
-      this.CONSUME2(T.Identifier, { LABEL: 'alias' });
+      return this.CONSUME2(T.Identifier);
     });
+    return this.ACTION(() => this.builder.importName(name, alias, name, this.LA(0)));
   });
 
-  constDecl = this.RULE('constDecl', () => {
-    this.CONSUME(T.Const);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.OPTION(() => {
+  constDecl = this.RULE('constDecl', (): Part<A.ConstDecl> => {
+    const start = this.CONSUME(T.Const);
+    const name = this.CONSUME(T.Identifier);
+    const type = this.OPTION(() => {
       this.CONSUME(T.Colon);
-      this.SUBRULE(this.typeRef);
+      return this.SUBRULE(this.typeRef);
     });
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => this.builder.constDecl(name, type, value, start, this.LA(0)));
   });
 
-  featuresDecl = this.RULE('featuresDecl', () => {
-    this.CONSUME(T.Features);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.SUBRULE(this.fieldList);
+  featuresDecl = this.RULE('featuresDecl', (): Part<A.FeaturesDecl | A.LabelsDecl> => {
+    const start = this.CONSUME(T.Features);
+    const name = this.CONSUME(T.Identifier);
+    const fields = this.SUBRULE(this.fieldList);
+    return this.ACTION(() => this.builder.fieldsDecl('FeaturesDecl', name, fields, start, this.LA(0)));
   });
 
-  labelsDecl = this.RULE('labelsDecl', () => {
-    this.CONSUME(T.Labels);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.SUBRULE(this.fieldList);
+  labelsDecl = this.RULE('labelsDecl', (): Part<A.FeaturesDecl | A.LabelsDecl> => {
+    const start = this.CONSUME(T.Labels);
+    const name = this.CONSUME(T.Identifier);
+    const fields = this.SUBRULE(this.fieldList);
+    return this.ACTION(() => this.builder.fieldsDecl('LabelsDecl', name, fields, start, this.LA(0)));
   });
 
-  fieldList = this.RULE('fieldList', () => {
+  fieldList = this.RULE('fieldList', (): Part<A.FieldDecl>[] => {
+    const fields: Part<A.FieldDecl>[] = [];
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.fieldDecl));
+    this.MANY(() => fields.push(this.SUBRULE(this.fieldDecl)));
     this.CONSUME(T.RBrace);
+    return fields;
   });
 
   // `distance : continuous = 0 |> log1p |> zscore`: the default stops before `|>`,
   // which starts the transform pipeline.
-  fieldDecl = this.RULE('fieldDecl', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  fieldDecl = this.RULE('fieldDecl', (): Part<A.FieldDecl> => {
+    const name = this.CONSUME(T.Identifier);
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.application, { LABEL: 'fieldKind' });
-    this.OPTION(() => {
+    const kind = this.SUBRULE(this.application);
+    const def = this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.binaryExpr, { LABEL: 'default' });
+      return this.SUBRULE(this.binaryExpr);
     });
+    const transforms: Part<A.Application>[] = [];
     this.MANY(() => {
       this.CONSUME(T.Pipe);
-      this.SUBRULE2(this.application, { LABEL: 'transform' });
+      transforms.push(this.SUBRULE2(this.application));
     });
     this.OPTION2(() => this.CONSUME(T.Semicolon));
+    return this.ACTION(() => this.builder.fieldDecl(name, kind, def, transforms, name, this.LA(0)));
   });
 
   // A name with optional arguments: a feature kind `discrete(24)` or a transform `hash(bits: 12)`.
-  application = this.RULE('application', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.OPTION(() => this.SUBRULE(this.argList));
+  application = this.RULE('application', (): Part<A.Application> => {
+    const name = this.CONSUME(T.Identifier);
+    const args = this.OPTION(() => this.SUBRULE(this.argList));
+    return this.ACTION(() => this.builder.application(name, args, name, this.LA(0)));
   });
 
-  blockDecl = this.RULE('blockDecl', () => {
-    this.CONSUME(T.Block);
-    this.SUBRULE(this.callableTail);
+  blockDecl = this.RULE('blockDecl', (): Part<A.BlockDecl | A.ModelDecl> => {
+    const start = this.CONSUME(T.Block);
+    const tail = this.SUBRULE(this.callableTail);
+    return this.ACTION(() => this.builder.callableDecl('BlockDecl', tail, start, this.LA(0)));
   });
 
-  modelDecl = this.RULE('modelDecl', () => {
-    this.CONSUME(T.Model);
-    this.SUBRULE(this.callableTail);
+  modelDecl = this.RULE('modelDecl', (): Part<A.BlockDecl | A.ModelDecl> => {
+    const start = this.CONSUME(T.Model);
+    const tail = this.SUBRULE(this.callableTail);
+    return this.ACTION(() => this.builder.callableDecl('ModelDecl', tail, start, this.LA(0)));
   });
 
-  callableTail = this.RULE('callableTail', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  callableTail = this.RULE('callableTail', (): Part<CallableTail> => {
+    const name = this.CONSUME(T.Identifier);
+    const params: Part<A.Param>[] = [];
     this.CONSUME(T.LParen);
     this.OPTION(() => {
-      this.SUBRULE(this.param);
+      params.push(this.SUBRULE(this.param));
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        this.SUBRULE2(this.param);
+        params.push(this.SUBRULE2(this.param));
       });
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);
-    this.OPTION3(() => {
+    const returnType = this.OPTION3(() => {
       this.CONSUME(T.Arrow);
-      this.SUBRULE(this.typeRef, { LABEL: 'returnType' });
+      return this.SUBRULE(this.typeRef);
     });
-    this.SUBRULE(this.body);
+    const body = this.SUBRULE(this.body);
+    return { name, params, returnType, body };
   });
 
-  param = this.RULE('param', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  param = this.RULE('param', (): Part<A.Param> => {
+    const name = this.CONSUME(T.Identifier);
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.typeRef);
-    this.OPTION(() => {
+    const type = this.SUBRULE(this.typeRef);
+    const def = this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.expression, { LABEL: 'default' });
+      return this.SUBRULE(this.expression);
     });
+    return this.ACTION(() => this.builder.param(name, type, def, name, this.LA(0)));
   });
 
   // `int`, `int[]` (a list), `f32[B, D]` (a tensor with a symbolic shape), `f32[B, D][]`.
-  typeRef = this.RULE('typeRef', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.MANY(() => this.SUBRULE(this.dimList));
+  typeRef = this.RULE('typeRef', (): Part<A.TypeRef> => {
+    const name = this.CONSUME(T.Identifier);
+    const dims: Part<A.DimList>[] = [];
+    this.MANY(() => dims.push(this.SUBRULE(this.dimList)));
+    return this.ACTION(() => this.builder.typeRef(name, dims, name, this.LA(0)));
   });
 
-  dimList = this.RULE('dimList', () => {
-    this.CONSUME(T.LBracket);
+  dimList = this.RULE('dimList', (): Part<A.DimList> => {
+    const start = this.CONSUME(T.LBracket);
+    const dims: Part<A.Expr>[] = [];
     this.OPTION(() => {
-      this.SUBRULE(this.binaryExpr, { LABEL: 'dim' });
+      dims.push(this.SUBRULE(this.binaryExpr));
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        this.SUBRULE2(this.binaryExpr, { LABEL: 'dim' });
+        dims.push(this.SUBRULE2(this.binaryExpr));
       });
     });
     this.CONSUME(T.RBracket);
+    return this.ACTION(() => this.builder.dimList(dims, start, this.LA(0)));
   });
 
-  trainDecl = this.RULE('trainDecl', () => {
-    this.CONSUME(T.Train);
-    this.CONSUME(T.Identifier, { LABEL: 'model' });
-    this.SUBRULE(this.body);
+  trainDecl = this.RULE('trainDecl', (): Part<A.TrainDecl> => {
+    const start = this.CONSUME(T.Train);
+    const model = this.CONSUME(T.Identifier);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => this.builder.trainDecl(model, body, start, this.LA(0)));
   });
 
-  signatureDecl = this.RULE('signatureDecl', () => {
-    this.CONSUME(T.Signature);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  signatureDecl = this.RULE('signatureDecl', (): Part<A.SignatureDecl> => {
+    const start = this.CONSUME(T.Signature);
+    const name = this.CONSUME(T.Identifier);
     this.CONSUME(T.At);
-    this.CONSUME(T.Semver, { LABEL: 'version' });
-    this.OPTION(() => {
+    const version = this.CONSUME(T.Semver);
+    const model = this.OPTION(() => {
       this.CONSUME(T.For);
-      this.CONSUME2(T.Identifier, { LABEL: 'model' });
+      return this.CONSUME2(T.Identifier);
     });
+    const entries: Part<A.SignatureEntry>[] = [];
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.signatureEntry));
+    this.MANY(() => entries.push(this.SUBRULE(this.signatureEntry)));
     this.CONSUME(T.RBrace);
+    return this.ACTION(() => this.builder.signatureDecl(name, version, model, entries, start, this.LA(0)));
   });
 
-  signatureEntry = this.RULE('signatureEntry', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Inputs, { LABEL: 'direction' }) }, { ALT: () => this.CONSUME(T.Outputs, { LABEL: 'direction' }) }]);
-    this.SUBRULE(this.signatureItem);
+  signatureEntry = this.RULE('signatureEntry', (): Part<A.SignatureEntry> => {
+    const direction = this.OR([{ ALT: () => this.CONSUME(T.Inputs) }, { ALT: () => this.CONSUME(T.Outputs) }]);
+    const items = [this.SUBRULE(this.signatureItem)];
     this.MANY(() => {
       this.CONSUME(T.Comma);
-      this.SUBRULE2(this.signatureItem);
+      items.push(this.SUBRULE2(this.signatureItem));
     });
     this.OPTION(() => this.CONSUME(T.Semicolon));
+    return this.ACTION(() => this.builder.signatureEntry(direction, items, direction, this.LA(0)));
   });
 
-  signatureItem = this.RULE('signatureItem', () => {
-    this.SUBRULE(this.postfixExpr, { LABEL: 'value' });
-    this.OPTION(() => {
+  signatureItem = this.RULE('signatureItem', (): Part<A.SignatureItem> => {
+    const start = this.LA(1);
+    const value = this.SUBRULE(this.postfixExpr);
+    const alias = this.OPTION(() => {
       this.CONSUME(T.As);
-      this.CONSUME(T.Identifier, { LABEL: 'alias' });
+      return this.CONSUME(T.Identifier);
     });
+    return this.ACTION(() => this.builder.signatureItem(value, alias, start, this.LA(0)));
   });
 
-  body = this.RULE('body', () => {
-    this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.statement));
+  body = this.RULE('body', (): Part<A.Body> => {
+    const start = this.CONSUME(T.LBrace);
+    const statements: Part<A.Stmt>[] = [];
+    this.MANY(() => statements.push(this.SUBRULE(this.statement)));
     this.CONSUME(T.RBrace);
+    return this.ACTION(() => this.builder.body(statements, start, this.LA(0)));
   });
 
-  statement = this.RULE('statement', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.forStmt) },
+  statement = this.RULE('statement', (): Part<A.Stmt> => {
+    const statement = this.OR([
+      { ALT: (): Part<A.Stmt> => this.SUBRULE(this.forStmt) },
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.outStmt) },
       { ALT: () => this.SUBRULE(this.exprStmt) },
     ]);
     this.OPTION(() => this.CONSUME(T.Semicolon));
+    return statement;
   });
 
-  forStmt = this.RULE('forStmt', () => {
-    this.CONSUME(T.For);
-    this.CONSUME(T.Identifier, { LABEL: 'variable' });
+  forStmt = this.RULE('forStmt', (): Part<A.ForStmt> => {
+    const start = this.CONSUME(T.For);
+    const variable = this.CONSUME(T.Identifier);
     this.CONSUME(T.In);
-    this.SUBRULE(this.expression, { LABEL: 'iterable' });
-    this.SUBRULE(this.body);
+    const iterable = this.SUBRULE(this.expression);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => this.builder.forStmt(variable, iterable, body, start, this.LA(0)));
   });
 
-  ifStmt = this.RULE('ifStmt', () => {
-    this.CONSUME(T.If);
-    this.SUBRULE(this.expression, { LABEL: 'condition' });
-    this.SUBRULE(this.body, { LABEL: 'then' });
-    this.OPTION(() => {
+  ifStmt = this.RULE('ifStmt', (): Part<A.IfStmt> => {
+    const start = this.CONSUME(T.If);
+    const condition = this.SUBRULE(this.expression);
+    const then = this.SUBRULE(this.body);
+    const otherwise = this.OPTION(() => {
       this.CONSUME(T.Else);
-      this.OR([{ ALT: () => this.SUBRULE2(this.ifStmt, { LABEL: 'elseIf' }) }, { ALT: () => this.SUBRULE2(this.body, { LABEL: 'else' }) }]);
+      return this.OR([{ ALT: (): Part<A.IfStmt | A.Body> => this.SUBRULE2(this.ifStmt) }, { ALT: () => this.SUBRULE2(this.body) }]);
     });
+    return this.ACTION(() => this.builder.ifStmt(condition, then, otherwise, start, this.LA(0)));
   });
 
-  returnStmt = this.RULE('returnStmt', () => {
-    this.CONSUME(T.Return);
-    this.SUBRULE(this.expression);
+  returnStmt = this.RULE('returnStmt', (): Part<A.ReturnStmt> => {
+    const start = this.CONSUME(T.Return);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => this.builder.returnStmt(value, start, this.LA(0)));
   });
 
-  outStmt = this.RULE('outStmt', () => {
-    this.CONSUME(T.Out);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.OPTION(() => {
+  outStmt = this.RULE('outStmt', (): Part<A.OutStmt> => {
+    const start = this.CONSUME(T.Out);
+    const name = this.CONSUME(T.Identifier);
+    const value = this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.expression);
+      return this.SUBRULE(this.expression);
     });
+    return this.ACTION(() => this.builder.outStmt(name, value, start, this.LA(0)));
   });
 
-  // An expression, or an assignment when `=` follows; the AST builder checks the target.
-  exprStmt = this.RULE('exprStmt', () => {
-    this.SUBRULE(this.expression, { LABEL: 'target' });
-    this.OPTION(() => {
+  // An expression, or an assignment when `=` follows; the builder checks the target.
+  exprStmt = this.RULE('exprStmt', (): Part<A.ExprStmt | A.AssignStmt> => {
+    const start = this.LA(1);
+    const target = this.SUBRULE(this.expression);
+    const assigned = this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE2(this.expression, { LABEL: 'value' });
+      return { value: this.SUBRULE2(this.expression) };
     });
+    return this.ACTION(() => this.builder.exprStmt(target, assigned, start, this.LA(0)));
   });
 
-  expression = this.RULE('expression', () => {
-    this.SUBRULE(this.binaryExpr, { LABEL: 'operand' });
+  expression = this.RULE('expression', (): Part<A.Expr> => {
+    const start = this.LA(1);
+    const operand = this.SUBRULE(this.binaryExpr);
+    const stages: Part<A.Expr>[] = [];
     this.MANY(() => {
       this.CONSUME(T.Pipe);
-      this.SUBRULE(this.postfixExpr, { LABEL: 'stage' });
+      stages.push(this.SUBRULE(this.postfixExpr));
     });
+    return this.ACTION(() => this.builder.pipeline(operand, stages, start, this.LA(0)));
   });
 
   // Operands and binary operators as a flat run; precedence (weakest first: `or`, `and`,
-  // `not`, comparisons, `..`, `+ -`, `* / % @`, unary `- +`, `^`) is applied by the AST
+  // `not`, comparisons, `..`, `+ -`, `* / % @`, unary `- +`, `^`) is applied by the
   // builder. `+` and `-` continue only on the same line: a line starting with `-x` is a
   // new statement, so removing `;` between statements never changes their meaning.
-  // Each operand may carry prefix operators (`-x`, `not a`); they stay in this rule, and
-  // the AST builder gives each to the operand that follows it.
-  binaryExpr = this.RULE('binaryExpr', () => {
-    this.MANY(() => this.CONSUME(T.PrefixOperator, { LABEL: 'prefix' }));
-    this.SUBRULE(this.postfixExpr, { LABEL: 'operand' });
+  // Each operand may carry prefix operators (`-x`, `not a`); the builder gives each to
+  // the operand that follows it.
+  binaryExpr = this.RULE('binaryExpr', (): Part<A.Expr> => {
+    const start = this.LA(1);
+    const run: (IToken | Part<A.Expr>)[] = [];
+    this.MANY(() => run.push(this.CONSUME(T.PrefixOperator)));
+    run.push(this.SUBRULE(this.postfixExpr));
     this.MANY2({
       GATE: () => (this.LA(1).tokenType !== T.Plus && this.LA(1).tokenType !== T.Minus) || this.onSameLine(),
       DEF: () => {
-        this.CONSUME(T.BinaryOperator, { LABEL: 'operator' });
-        this.MANY3(() => this.CONSUME2(T.PrefixOperator, { LABEL: 'prefix' }));
-        this.SUBRULE2(this.postfixExpr, { LABEL: 'operand' });
+        run.push(this.CONSUME(T.BinaryOperator));
+        this.MANY3(() => run.push(this.CONSUME2(T.PrefixOperator)));
+        run.push(this.SUBRULE2(this.postfixExpr));
       },
     });
+    return this.ACTION(() => this.builder.binaryRun(run, start, this.LA(0)));
   });
 
   // Likewise a call `(` or an index `[` must start on the line of what it applies to;
   // `.member` may start a new line.
-  postfixExpr = this.RULE('postfixExpr', () => {
+  postfixExpr = this.RULE('postfixExpr', (): Part<A.Expr> => {
+    const start = this.LA(1);
     // The primary expression is inlined here rather than a rule of its own: one rule
     // invocation fewer per operand is a measurable share of parse time.
-    this.OR([
-      { ALT: () => this.CONSUME(T.Integer) },
+    const primary = this.OR([
+      { ALT: (): IToken | Part<A.Expr> => this.CONSUME(T.Integer) },
       { ALT: () => this.CONSUME(T.Float) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.CONSUME(T.True) },
@@ -333,92 +400,107 @@ export class BirdParser extends CstParser {
       { ALT: () => this.SUBRULE(this.listLiteral) },
       { ALT: () => this.SUBRULE(this.parenExpr) },
     ]);
+    const suffixes: Part<Suffix>[] = [];
     this.MANY({
       GATE: () => this.LA(1).tokenType === T.Dot || this.onSameLine(),
-      DEF: () => this.OR2([
-        { ALT: () => this.SUBRULE(this.argList) },
-        { ALT: () => this.SUBRULE(this.memberSuffix) },
-        { ALT: () => this.SUBRULE(this.indexSuffix) },
-      ]),
+      DEF: () => suffixes.push(
+        this.OR2([
+          { ALT: (): Part<Suffix> => this.SUBRULE(this.argList) },
+          { ALT: () => this.SUBRULE(this.memberSuffix) },
+          { ALT: () => this.SUBRULE(this.indexSuffix) },
+        ]),
+      ),
     });
+    return this.ACTION(() => this.builder.postfix(this.builder.primary(primary, start), suffixes));
   });
 
-  memberSuffix = this.RULE('memberSuffix', () => {
-    this.CONSUME(T.Dot);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  memberSuffix = this.RULE('memberSuffix', (): Part<Suffix> => {
+    const start = this.CONSUME(T.Dot);
+    const name = this.CONSUME(T.Identifier);
+    return this.ACTION(() => this.builder.memberSuffix(name, start, this.LA(0)));
   });
 
-  indexSuffix = this.RULE('indexSuffix', () => {
-    this.CONSUME(T.LBracket);
-    this.SUBRULE(this.indexItem);
+  indexSuffix = this.RULE('indexSuffix', (): Part<Suffix> => {
+    const start = this.CONSUME(T.LBracket);
+    const items = [this.SUBRULE(this.indexItem)];
     this.MANY(() => {
       this.CONSUME(T.Comma);
-      this.SUBRULE2(this.indexItem);
+      items.push(this.SUBRULE2(this.indexItem));
     });
     this.CONSUME(T.RBracket);
+    return this.ACTION(() => this.builder.indexSuffix(items, start, this.LA(0)));
   });
 
   // `i`, or a slice `start:stop:step` with every part optional.
-  indexItem = this.RULE('indexItem', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.sliceTail) },
+  indexItem = this.RULE('indexItem', (): Part<A.Expr | A.SliceExpr> => {
+    const start = this.LA(1);
+    const parts = this.OR([
+      { ALT: (): IndexParts => [null, this.SUBRULE(this.sliceTail)] },
       {
-        ALT: () => {
-          this.SUBRULE(this.expression, { LABEL: 'start' });
-          this.OPTION(() => this.SUBRULE2(this.sliceTail));
+        ALT: (): IndexParts => {
+          const index = this.SUBRULE(this.expression);
+          return [index, this.OPTION(() => this.SUBRULE2(this.sliceTail)) ?? null];
         },
       },
     ]);
+    return this.ACTION(() => this.builder.indexItem(parts[0], parts[1], start, this.LA(0)));
   });
 
-  sliceTail = this.RULE('sliceTail', () => {
+  sliceTail = this.RULE('sliceTail', (): Part<SliceTail> => {
     this.CONSUME(T.Colon);
-    this.OPTION(() => this.SUBRULE(this.expression, { LABEL: 'stop' }));
-    this.OPTION2(() => {
-      this.CONSUME2(T.Colon, { LABEL: 'stepColon' });
-      this.OPTION3(() => this.SUBRULE2(this.expression, { LABEL: 'step' }));
+    const stop = this.OPTION(() => this.SUBRULE(this.expression));
+    const step = this.OPTION2(() => {
+      this.CONSUME2(T.Colon);
+      return { value: this.OPTION3(() => this.SUBRULE2(this.expression)) };
     });
+    return this.ACTION(() => this.builder.sliceTail(stop, step));
   });
 
-  argList = this.RULE('argList', () => {
-    this.CONSUME(T.LParen);
+  argList = this.RULE('argList', (): Part<ArgList> => {
+    const start = this.CONSUME(T.LParen);
+    const args: Part<A.Argument>[] = [];
     this.OPTION(() => {
-      this.SUBRULE(this.argument);
+      args.push(this.SUBRULE(this.argument));
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        this.SUBRULE2(this.argument);
+        args.push(this.SUBRULE2(this.argument));
       });
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);
+    return this.ACTION(() => this.builder.argList(args, start, this.LA(0)));
   });
 
-  argument = this.RULE('argument', () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Identifier, { LABEL: 'name' });
+  argument = this.RULE('argument', (): Part<A.Argument> => {
+    const start = this.LA(1);
+    const name = this.OPTION(() => {
+      const label = this.CONSUME(T.Identifier);
       this.CONSUME(T.Colon);
+      return label;
     });
-    this.SUBRULE(this.expression, { LABEL: 'value' });
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => this.builder.argument(name, value, start, this.LA(0)));
   });
 
-  listLiteral = this.RULE('listLiteral', () => {
-    this.CONSUME(T.LBracket);
+  listLiteral = this.RULE('listLiteral', (): Part<A.Expr> => {
+    const start = this.CONSUME(T.LBracket);
+    const elements: Part<A.Expr>[] = [];
     this.OPTION(() => {
-      this.SUBRULE(this.expression, { LABEL: 'element' });
+      elements.push(this.SUBRULE(this.expression));
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        this.SUBRULE2(this.expression, { LABEL: 'element' });
+        elements.push(this.SUBRULE2(this.expression));
       });
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RBracket);
+    return this.ACTION(() => this.builder.listLiteral(elements, start, this.LA(0)));
   });
 
-  parenExpr = this.RULE('parenExpr', () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression);
+  parenExpr = this.RULE('parenExpr', (): Part<A.Expr> => {
+    const start = this.CONSUME(T.LParen);
+    const inner = this.SUBRULE(this.expression);
     this.CONSUME(T.RParen);
+    return this.ACTION(() => this.builder.parenExpr(inner, start, this.LA(0)));
   });
 }
-
-
