@@ -34,9 +34,10 @@ export function attachComments(module: A.Module, tokens: readonly IToken[], text
 
 function attach(scope: Scope, comments: readonly A.Comment[], text: string): void {
   const { holders, container } = scope;
-  const leading = holders.map((): A.Comment[] => []);
-  const trailing = holders.map((): A.Comment[] => []);
-  const inside = holders.map((): A.Comment[] => []);
+  // Most holders have no comments near them: their lists are made only when needed.
+  const leading = new Map<number, A.Comment[]>();
+  const trailing = new Map<number, A.Comment[]>();
+  const inside = new Map<number, A.Comment[]>();
   const end: A.Comment[] = [];
   let h = 0;
   for (const c of comments) {
@@ -44,33 +45,37 @@ function attach(scope: Scope, comments: readonly A.Comment[], text: string): voi
     const prev = h > 0 ? h - 1 : -1;
     const holder = holders[h];
     if (holder && holder.span.start < c.span.start && c.span.start < holder.span.end) {
-      inside[h]!.push(c);
+      listAt(inside, h).push(c);
     } else if (prev >= 0 && !hasNewline(text, holders[prev]!.span.end, c.span.start)) {
-      trailing[prev]!.push(c);
+      listAt(trailing, prev).push(c);
     } else if (holder) {
-      leading[h]!.push(c);
+      listAt(leading, h).push(c);
     } else {
       end.push(c);
     }
   }
-  holders.forEach((holder, i) => {
-    const moved: A.Comment[] = [];
-    for (const nested of nestedScopes(holder)) {
-      const within = inside[i]!.filter((c) => contains(nested.container.span, c.span));
-      attach(nested, within, text);
-    }
-    for (const c of inside[i]!) {
-      if (!nestedScopes(holder).some((n) => contains(n.container.span, c.span))) moved.push(c);
-    }
-    const firstStart = leading[i]![0]?.span.start ?? holder.span.start;
+  for (let i = 0; i < holders.length; i++) {
+    const holder = holders[i]!;
+    const within = inside.get(i) ?? [];
+    const nested = nestedScopes(holder);
+    for (const n of nested) attach(n, within.filter((c) => contains(n.container.span, c.span)), text);
+    const moved = within.filter((c) => !nested.some((n) => contains(n.container.span, c.span)));
+    const before = leading.get(i) ?? [];
+    const firstStart = before[0]?.span.start ?? holder.span.start;
     const prevEnd = i > 0 ? lastEnd(holders[i - 1]!) : container.span.start;
     holder.trivia = {
-      leading: [...leading[i]!, ...moved],
-      trailing: trailing[i]!,
+      leading: moved.length > 0 ? [...before, ...moved] : before,
+      trailing: trailing.get(i) ?? [],
       blankLineBefore: i > 0 && blankLineBetween(text, prevEnd, firstStart),
     };
-  });
+  }
   if (end.length > 0) container.endComments = end;
+}
+
+function listAt(lists: Map<number, A.Comment[]>, index: number): A.Comment[] {
+  let list = lists.get(index);
+  if (!list) lists.set(index, (list = []));
+  return list;
 }
 
 function lastEnd(holder: Holder): number {
@@ -82,12 +87,25 @@ function contains(outer: A.Node['span'], inner: A.Node['span']): boolean {
   return outer.start <= inner.start && inner.end <= outer.end;
 }
 
+// Character loops rather than a regular expression on a slice: these run once per statement.
 function hasNewline(text: string, from: number, to: number): boolean {
-  return /[\r\n]/.test(text.slice(from, to));
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
 }
 
+/** Whether `text[from, to)` holds an empty line: `\n`, then only blanks, then `\n` (or `\r\n`). */
 function blankLineBetween(text: string, from: number, to: number): boolean {
-  return /\r?\n[ \t]*\r?\n/.test(text.slice(from, to));
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) !== 10) continue;
+    let j = i + 1;
+    while (j < to && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    if (j < to && text.charCodeAt(j) === 13) j++;
+    if (j < to && text.charCodeAt(j) === 10) return true;
+  }
+  return false;
 }
 
 function scopeOf(node: A.Module | A.FeaturesDecl | A.LabelsDecl | A.SignatureDecl | A.Body): Scope {

@@ -87,7 +87,7 @@ export class AstBuilder {
     return { kind: 'Pragma', span, version: value, versionSpan };
   }
 
-  importDecl(path: IToken | readonly IToken[], names: readonly A.ImportName[] | undefined, start: IToken, end: IToken): A.ImportDecl {
+  importDecl(path: IToken | readonly IToken[], names: readonly Part<A.ImportName>[] | undefined, start: IToken, end: IToken): A.ImportDecl {
     const span = this.span(start, end);
     const relative = Array.isArray(path) ? undefined : (path as IToken);
     return {
@@ -95,7 +95,7 @@ export class AstBuilder {
       span,
       path: relative ? null : (path as readonly IToken[]).map((t) => this.ident(t, span)),
       relativePath: relative ? this.stringLiteral(relative) : null,
-      names: names ?? null,
+      names: names ? present(names) : null,
     };
   }
 
@@ -492,9 +492,9 @@ function isInserted(token: IToken): boolean {
 
 /** The parts that were parsed, without the holes recovery left. */
 function present<T>(parts: readonly (T | null | undefined)[]): T[] {
-  const out: T[] = [];
-  for (const p of parts) if (p !== null && p !== undefined) out.push(p);
-  return out;
+  // The rules make a fresh list for each node, so one without holes is used as it is.
+  if (!parts.some((p) => p === null || p === undefined)) return parts as T[];
+  return parts.filter((p): p is T => p !== null && p !== undefined);
 }
 
 function errorExpr(span: Span): A.ErrorExpr {

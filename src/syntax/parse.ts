@@ -31,7 +31,10 @@ export function parse(source: SourceFile): ParseResult {
   const lexed = birdLexer().tokenize(source.text);
   for (const e of lexed.errors) diagnostics.push(lexError(source, e));
   for (const t of lexed.groups['errors'] ?? []) diagnostics.push(errorToken(source, t));
-  for (const t of lexed.tokens) {
+  // Index loops here and below: `parse` runs once per file, too rarely to be optimized,
+  // and an unoptimized `for...of` allocates a result object per token.
+  for (let i = 0; i < lexed.tokens.length; i++) {
+    const t = lexed.tokens[i]!;
     if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) diagnostics.push(errorToken(source, t));
   }
 
@@ -46,6 +49,7 @@ export function parse(source: SourceFile): ParseResult {
   const parser = parserInstance();
   const builder = new AstBuilder(source);
   parser.builder = builder;
+  parser.text = source.text;
   const syntax: Diagnostic[] = [];
   let lastErrorOffset = -1;
   // After recovery the parser often trips again on the same line; one error per line keeps
@@ -95,6 +99,9 @@ export function parse(source: SourceFile): ParseResult {
     rest = rest.slice(next);
   }
   diagnostics.push(...syntax);
+  // The parser outlives this file; it should not keep its tree alive.
+  parser.builder = undefined;
+  parser.text = '';
 
   const module = builder.module();
   diagnostics.push(...builder.diagnostics);

@@ -9,17 +9,20 @@ type IndexParts = [Part<A.Expr> | null, Part<SliceTail> | null];
 
 /**
  * The Bird grammar. Each rule matches its part of the grammar, then hands what it matched
- * to one `AstBuilder` method, inside `ACTION` (which Chevrotain skips while it records the
- * grammar); building the AST as it parses, rather than a concrete syntax tree first, made
- * parsing several times faster. `start` is the first token a rule sees and `this.LA(0)`
- * the last one it consumed: they give the node its span. Newlines are not significant;
- * statements end where the next one cannot continue the expression, and `;` may separate
- * them. The grammar file `grammar/bird.ebnf` and the railroad diagrams are generated from
- * these rules.
+ * to one `AstBuilder` method; building the AST as it parses, rather than a concrete syntax
+ * tree first, made parsing several times faster. `start` is the first token a rule sees
+ * and `this.LA(0)` the last one it consumed: they give the node its span. Newlines are not
+ * significant; statements end where the next one cannot continue the expression, and `;`
+ * may separate them. The grammar file `grammar/bird.ebnf` and the railroad diagrams are
+ * generated from these rules.
  */
 export class BirdParser extends EmbeddedActionsParser {
-  /** Makes the nodes; `parse` gives each file a fresh one. */
-  builder!: AstBuilder;
+  /**
+   * Makes the nodes; `parse` gives each file a fresh one. There is none while Chevrotain
+   * records the grammar (in the constructor, when every value a rule sees is a
+   * placeholder), and `this.builder?.` then skips building: the cheap equivalent of `ACTION`.
+   */
+  builder: AstBuilder | undefined;
 
   constructor(errorMessageProvider?: IParserErrorMessageProvider) {
     super(T.allTokens, {
@@ -30,11 +33,19 @@ export class BirdParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /** Whether the next token starts on the line where the previous one ended. */
+  /** The text being parsed: tokens carry only offsets into it. */
+  text = '';
+
+  /** Whether no line break separates the last token consumed from the next one. */
   private onSameLine(): boolean {
     const previous = this.LA(0);
     const next = this.LA(1);
-    return previous.endLine === undefined || next.startLine === undefined || previous.endLine === next.startLine;
+    if (!(previous.startOffset >= 0 && next.startOffset >= 0)) return false;
+    for (let i = previous.startOffset + previous.image.length; i < next.startOffset; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 10 || c === 13) return false;
+    }
+    return true;
   }
 
   // Declarations are handed to the builder one by one, not returned: what was parsed
@@ -42,20 +53,20 @@ export class BirdParser extends EmbeddedActionsParser {
   module = this.RULE('module', () => {
     this.OPTION(() => {
       const pragma = this.SUBRULE(this.pragma);
-      this.ACTION(() => this.builder.addPragma(pragma));
+      this.builder?.addPragma(pragma);
     });
     this.MANY(() => {
       const start = this.LA(1);
-      this.ACTION(() => this.builder.startItem(start));
+      this.builder?.startItem(start);
       const item = this.SUBRULE(this.item);
-      this.ACTION(() => this.builder.addItem(item));
+      this.builder?.addItem(item);
     });
   });
 
   pragma = this.RULE('pragma', (): Part<A.Pragma> => {
     const start = this.CONSUME(T.Bird);
     const version = this.CONSUME(T.Integer);
-    return this.ACTION(() => this.builder.pragmaDecl(version, start, this.LA(0)));
+    return this.builder?.pragmaDecl(version, start, this.LA(0));
   });
 
   item = this.RULE('item', (): Part<A.Item> => {
@@ -89,7 +100,7 @@ export class BirdParser extends EmbeddedActionsParser {
       },
     ]);
     const names = this.OPTION(() => {
-      const list: A.ImportName[] = [];
+      const list: Part<A.ImportName>[] = [];
       this.CONSUME(T.LBrace);
       this.OPTION2(() => {
         list.push(this.SUBRULE(this.importName));
@@ -102,16 +113,16 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME(T.RBrace);
       return list;
     });
-    return this.ACTION(() => this.builder.importDecl(path, names?.filter((n) => n !== undefined), start, this.LA(0)));
+    return this.builder?.importDecl(path, names, start, this.LA(0));
   });
 
-  importName = this.RULE('importName', (): A.ImportName => {
+  importName = this.RULE('importName', (): Part<A.ImportName> => {
     const name = this.CONSUME(T.Identifier);
     const alias = this.OPTION(() => {
       this.CONSUME(T.As);
       return this.CONSUME2(T.Identifier);
     });
-    return this.ACTION(() => this.builder.importName(name, alias, name, this.LA(0)));
+    return this.builder?.importName(name, alias, name, this.LA(0));
   });
 
   constDecl = this.RULE('constDecl', (): Part<A.ConstDecl> => {
@@ -123,21 +134,21 @@ export class BirdParser extends EmbeddedActionsParser {
     });
     this.CONSUME(T.Equals);
     const value = this.SUBRULE(this.expression);
-    return this.ACTION(() => this.builder.constDecl(name, type, value, start, this.LA(0)));
+    return this.builder?.constDecl(name, type, value, start, this.LA(0));
   });
 
   featuresDecl = this.RULE('featuresDecl', (): Part<A.FeaturesDecl | A.LabelsDecl> => {
     const start = this.CONSUME(T.Features);
     const name = this.CONSUME(T.Identifier);
     const fields = this.SUBRULE(this.fieldList);
-    return this.ACTION(() => this.builder.fieldsDecl('FeaturesDecl', name, fields, start, this.LA(0)));
+    return this.builder?.fieldsDecl('FeaturesDecl', name, fields, start, this.LA(0));
   });
 
   labelsDecl = this.RULE('labelsDecl', (): Part<A.FeaturesDecl | A.LabelsDecl> => {
     const start = this.CONSUME(T.Labels);
     const name = this.CONSUME(T.Identifier);
     const fields = this.SUBRULE(this.fieldList);
-    return this.ACTION(() => this.builder.fieldsDecl('LabelsDecl', name, fields, start, this.LA(0)));
+    return this.builder?.fieldsDecl('LabelsDecl', name, fields, start, this.LA(0));
   });
 
   fieldList = this.RULE('fieldList', (): Part<A.FieldDecl>[] => {
@@ -164,26 +175,26 @@ export class BirdParser extends EmbeddedActionsParser {
       transforms.push(this.SUBRULE2(this.application));
     });
     this.OPTION2(() => this.CONSUME(T.Semicolon));
-    return this.ACTION(() => this.builder.fieldDecl(name, kind, def, transforms, name, this.LA(0)));
+    return this.builder?.fieldDecl(name, kind, def, transforms, name, this.LA(0));
   });
 
   // A name with optional arguments: a feature kind `discrete(24)` or a transform `hash(bits: 12)`.
   application = this.RULE('application', (): Part<A.Application> => {
     const name = this.CONSUME(T.Identifier);
     const args = this.OPTION(() => this.SUBRULE(this.argList));
-    return this.ACTION(() => this.builder.application(name, args, name, this.LA(0)));
+    return this.builder?.application(name, args, name, this.LA(0));
   });
 
   blockDecl = this.RULE('blockDecl', (): Part<A.BlockDecl | A.ModelDecl> => {
     const start = this.CONSUME(T.Block);
     const tail = this.SUBRULE(this.callableTail);
-    return this.ACTION(() => this.builder.callableDecl('BlockDecl', tail, start, this.LA(0)));
+    return this.builder?.callableDecl('BlockDecl', tail, start, this.LA(0));
   });
 
   modelDecl = this.RULE('modelDecl', (): Part<A.BlockDecl | A.ModelDecl> => {
     const start = this.CONSUME(T.Model);
     const tail = this.SUBRULE(this.callableTail);
-    return this.ACTION(() => this.builder.callableDecl('ModelDecl', tail, start, this.LA(0)));
+    return this.builder?.callableDecl('ModelDecl', tail, start, this.LA(0));
   });
 
   callableTail = this.RULE('callableTail', (): Part<CallableTail> => {
@@ -215,7 +226,7 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME(T.Equals);
       return this.SUBRULE(this.expression);
     });
-    return this.ACTION(() => this.builder.param(name, type, def, name, this.LA(0)));
+    return this.builder?.param(name, type, def, name, this.LA(0));
   });
 
   // `int`, `int[]` (a list), `f32[B, D]` (a tensor with a symbolic shape), `f32[B, D][]`.
@@ -223,7 +234,7 @@ export class BirdParser extends EmbeddedActionsParser {
     const name = this.CONSUME(T.Identifier);
     const dims: Part<A.DimList>[] = [];
     this.MANY(() => dims.push(this.SUBRULE(this.dimList)));
-    return this.ACTION(() => this.builder.typeRef(name, dims, name, this.LA(0)));
+    return this.builder?.typeRef(name, dims, name, this.LA(0));
   });
 
   dimList = this.RULE('dimList', (): Part<A.DimList> => {
@@ -237,14 +248,14 @@ export class BirdParser extends EmbeddedActionsParser {
       });
     });
     this.CONSUME(T.RBracket);
-    return this.ACTION(() => this.builder.dimList(dims, start, this.LA(0)));
+    return this.builder?.dimList(dims, start, this.LA(0));
   });
 
   trainDecl = this.RULE('trainDecl', (): Part<A.TrainDecl> => {
     const start = this.CONSUME(T.Train);
     const model = this.CONSUME(T.Identifier);
     const body = this.SUBRULE(this.body);
-    return this.ACTION(() => this.builder.trainDecl(model, body, start, this.LA(0)));
+    return this.builder?.trainDecl(model, body, start, this.LA(0));
   });
 
   signatureDecl = this.RULE('signatureDecl', (): Part<A.SignatureDecl> => {
@@ -260,7 +271,7 @@ export class BirdParser extends EmbeddedActionsParser {
     this.CONSUME(T.LBrace);
     this.MANY(() => entries.push(this.SUBRULE(this.signatureEntry)));
     this.CONSUME(T.RBrace);
-    return this.ACTION(() => this.builder.signatureDecl(name, version, model, entries, start, this.LA(0)));
+    return this.builder?.signatureDecl(name, version, model, entries, start, this.LA(0));
   });
 
   signatureEntry = this.RULE('signatureEntry', (): Part<A.SignatureEntry> => {
@@ -271,7 +282,7 @@ export class BirdParser extends EmbeddedActionsParser {
       items.push(this.SUBRULE2(this.signatureItem));
     });
     this.OPTION(() => this.CONSUME(T.Semicolon));
-    return this.ACTION(() => this.builder.signatureEntry(direction, items, direction, this.LA(0)));
+    return this.builder?.signatureEntry(direction, items, direction, this.LA(0));
   });
 
   signatureItem = this.RULE('signatureItem', (): Part<A.SignatureItem> => {
@@ -281,7 +292,7 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME(T.As);
       return this.CONSUME(T.Identifier);
     });
-    return this.ACTION(() => this.builder.signatureItem(value, alias, start, this.LA(0)));
+    return this.builder?.signatureItem(value, alias, start, this.LA(0));
   });
 
   body = this.RULE('body', (): Part<A.Body> => {
@@ -289,20 +300,22 @@ export class BirdParser extends EmbeddedActionsParser {
     const statements: Part<A.Stmt>[] = [];
     this.MANY(() => statements.push(this.SUBRULE(this.statement)));
     this.CONSUME(T.RBrace);
-    return this.ACTION(() => this.builder.body(statements, start, this.LA(0)));
+    return this.builder?.body(statements, start, this.LA(0));
   });
 
   statement = this.RULE('statement', (): Part<A.Stmt> => {
-    const statement = this.OR([
-      { ALT: (): Part<A.Stmt> => this.SUBRULE(this.forStmt) },
-      { ALT: () => this.SUBRULE(this.ifStmt) },
-      { ALT: () => this.SUBRULE(this.returnStmt) },
-      { ALT: () => this.SUBRULE(this.outStmt) },
-      { ALT: () => this.SUBRULE(this.exprStmt) },
-    ]);
+    const statement = this.OR(this.statementAlternatives);
     this.OPTION(() => this.CONSUME(T.Semicolon));
     return statement;
   });
+
+  private readonly statementAlternatives = [
+    { ALT: (): Part<A.Stmt> => this.SUBRULE(this.forStmt) },
+    { ALT: () => this.SUBRULE(this.ifStmt) },
+    { ALT: () => this.SUBRULE(this.returnStmt) },
+    { ALT: () => this.SUBRULE(this.outStmt) },
+    { ALT: () => this.SUBRULE(this.exprStmt) },
+  ];
 
   forStmt = this.RULE('forStmt', (): Part<A.ForStmt> => {
     const start = this.CONSUME(T.For);
@@ -310,7 +323,7 @@ export class BirdParser extends EmbeddedActionsParser {
     this.CONSUME(T.In);
     const iterable = this.SUBRULE(this.expression);
     const body = this.SUBRULE(this.body);
-    return this.ACTION(() => this.builder.forStmt(variable, iterable, body, start, this.LA(0)));
+    return this.builder?.forStmt(variable, iterable, body, start, this.LA(0));
   });
 
   ifStmt = this.RULE('ifStmt', (): Part<A.IfStmt> => {
@@ -321,13 +334,13 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME(T.Else);
       return this.OR([{ ALT: (): Part<A.IfStmt | A.Body> => this.SUBRULE2(this.ifStmt) }, { ALT: () => this.SUBRULE2(this.body) }]);
     });
-    return this.ACTION(() => this.builder.ifStmt(condition, then, otherwise, start, this.LA(0)));
+    return this.builder?.ifStmt(condition, then, otherwise, start, this.LA(0));
   });
 
   returnStmt = this.RULE('returnStmt', (): Part<A.ReturnStmt> => {
     const start = this.CONSUME(T.Return);
     const value = this.SUBRULE(this.expression);
-    return this.ACTION(() => this.builder.returnStmt(value, start, this.LA(0)));
+    return this.builder?.returnStmt(value, start, this.LA(0));
   });
 
   outStmt = this.RULE('outStmt', (): Part<A.OutStmt> => {
@@ -337,7 +350,7 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME(T.Equals);
       return this.SUBRULE(this.expression);
     });
-    return this.ACTION(() => this.builder.outStmt(name, value, start, this.LA(0)));
+    return this.builder?.outStmt(name, value, start, this.LA(0));
   });
 
   // An expression, or an assignment when `=` follows; the builder checks the target.
@@ -348,7 +361,7 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME(T.Equals);
       return { value: this.SUBRULE2(this.expression) };
     });
-    return this.ACTION(() => this.builder.exprStmt(target, assigned, start, this.LA(0)));
+    return this.builder?.exprStmt(target, assigned, start, this.LA(0));
   });
 
   expression = this.RULE('expression', (): Part<A.Expr> => {
@@ -359,7 +372,7 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME(T.Pipe);
       stages.push(this.SUBRULE(this.postfixExpr));
     });
-    return this.ACTION(() => this.builder.pipeline(operand, stages, start, this.LA(0)));
+    return this.builder?.pipeline(operand, stages, start, this.LA(0));
   });
 
   // Operands and binary operators as a flat run; precedence (weakest first: `or`, `and`,
@@ -374,50 +387,64 @@ export class BirdParser extends EmbeddedActionsParser {
     this.MANY(() => run.push(this.CONSUME(T.PrefixOperator)));
     run.push(this.SUBRULE(this.postfixExpr));
     this.MANY2({
-      GATE: () => (this.LA(1).tokenType !== T.Plus && this.LA(1).tokenType !== T.Minus) || this.onSameLine(),
+      GATE: this.operatorContinues,
       DEF: () => {
         run.push(this.CONSUME(T.BinaryOperator));
         this.MANY3(() => run.push(this.CONSUME2(T.PrefixOperator)));
         run.push(this.SUBRULE2(this.postfixExpr));
       },
     });
-    return this.ACTION(() => this.builder.binaryRun(run, start, this.LA(0)));
+    return this.builder?.binaryRun(run, start, this.LA(0));
   });
+
+  private readonly operatorContinues = (): boolean => {
+    const next = this.LA(1).tokenType;
+    return (next !== T.Plus && next !== T.Minus) || this.onSameLine();
+  };
 
   // Likewise a call `(` or an index `[` must start on the line of what it applies to;
   // `.member` may start a new line.
   postfixExpr = this.RULE('postfixExpr', (): Part<A.Expr> => {
     const start = this.LA(1);
-    // The primary expression is inlined here rather than a rule of its own: one rule
-    // invocation fewer per operand is a measurable share of parse time.
-    const primary = this.OR([
-      { ALT: (): IToken | Part<A.Expr> => this.CONSUME(T.Integer) },
-      { ALT: () => this.CONSUME(T.Float) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.SUBRULE(this.listLiteral) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
-    ]);
+    const primary = this.OR(this.primaryAlternatives);
     const suffixes: Part<Suffix>[] = [];
     this.MANY({
-      GATE: () => this.LA(1).tokenType === T.Dot || this.onSameLine(),
-      DEF: () => suffixes.push(
-        this.OR2([
-          { ALT: (): Part<Suffix> => this.SUBRULE(this.argList) },
-          { ALT: () => this.SUBRULE(this.memberSuffix) },
-          { ALT: () => this.SUBRULE(this.indexSuffix) },
-        ]),
-      ),
+      GATE: this.suffixContinues,
+      DEF: () => suffixes.push(this.OR2(this.suffixAlternatives)),
     });
-    return this.ACTION(() => this.builder.postfix(this.builder.primary(primary, start), suffixes));
+    return this.builder?.postfix(this.builder.primary(primary, start), suffixes);
   });
+
+  // The alternatives of the hottest rules are built once, not on every call (as Chevrotain
+  // advises): rebuilding them was a third of all the memory parsing allocated. The primary
+  // expression is inlined in `postfixExpr` rather than a rule of its own: one rule
+  // invocation fewer per operand is a measurable share of parse time.
+  private readonly primaryAlternatives = [
+    { ALT: (): IToken | Part<A.Expr> => this.CONSUME(T.Integer) },
+    { ALT: () => this.CONSUME(T.Float) },
+    { ALT: () => this.CONSUME(T.StringLiteral) },
+    { ALT: () => this.CONSUME(T.True) },
+    { ALT: () => this.CONSUME(T.False) },
+    { ALT: () => this.CONSUME(T.Identifier) },
+    { ALT: () => this.SUBRULE(this.listLiteral) },
+    { ALT: () => this.SUBRULE(this.parenExpr) },
+  ];
+
+  private readonly suffixAlternatives = [
+    { ALT: (): Part<Suffix> => this.SUBRULE(this.argList) },
+    { ALT: () => this.SUBRULE(this.memberSuffix) },
+    { ALT: () => this.SUBRULE(this.indexSuffix) },
+  ];
+
+  private readonly suffixContinues = (): boolean => {
+    const next = this.LA(1).tokenType;
+    return (next !== T.LParen && next !== T.LBracket) || this.onSameLine();
+  };
 
   memberSuffix = this.RULE('memberSuffix', (): Part<Suffix> => {
     const start = this.CONSUME(T.Dot);
     const name = this.CONSUME(T.Identifier);
-    return this.ACTION(() => this.builder.memberSuffix(name, start, this.LA(0)));
+    return this.builder?.memberSuffix(name, start, this.LA(0));
   });
 
   indexSuffix = this.RULE('indexSuffix', (): Part<Suffix> => {
@@ -428,7 +455,7 @@ export class BirdParser extends EmbeddedActionsParser {
       items.push(this.SUBRULE2(this.indexItem));
     });
     this.CONSUME(T.RBracket);
-    return this.ACTION(() => this.builder.indexSuffix(items, start, this.LA(0)));
+    return this.builder?.indexSuffix(items, start, this.LA(0));
   });
 
   // `i`, or a slice `start:stop:step` with every part optional.
@@ -443,7 +470,7 @@ export class BirdParser extends EmbeddedActionsParser {
         },
       },
     ]);
-    return this.ACTION(() => this.builder.indexItem(parts[0], parts[1], start, this.LA(0)));
+    return this.builder?.indexItem(parts[0], parts[1], start, this.LA(0));
   });
 
   sliceTail = this.RULE('sliceTail', (): Part<SliceTail> => {
@@ -453,7 +480,7 @@ export class BirdParser extends EmbeddedActionsParser {
       this.CONSUME2(T.Colon);
       return { value: this.OPTION3(() => this.SUBRULE2(this.expression)) };
     });
-    return this.ACTION(() => this.builder.sliceTail(stop, step));
+    return this.builder?.sliceTail(stop, step);
   });
 
   argList = this.RULE('argList', (): Part<ArgList> => {
@@ -468,7 +495,7 @@ export class BirdParser extends EmbeddedActionsParser {
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);
-    return this.ACTION(() => this.builder.argList(args, start, this.LA(0)));
+    return this.builder?.argList(args, start, this.LA(0));
   });
 
   argument = this.RULE('argument', (): Part<A.Argument> => {
@@ -479,7 +506,7 @@ export class BirdParser extends EmbeddedActionsParser {
       return label;
     });
     const value = this.SUBRULE(this.expression);
-    return this.ACTION(() => this.builder.argument(name, value, start, this.LA(0)));
+    return this.builder?.argument(name, value, start, this.LA(0));
   });
 
   listLiteral = this.RULE('listLiteral', (): Part<A.Expr> => {
@@ -494,13 +521,13 @@ export class BirdParser extends EmbeddedActionsParser {
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RBracket);
-    return this.ACTION(() => this.builder.listLiteral(elements, start, this.LA(0)));
+    return this.builder?.listLiteral(elements, start, this.LA(0));
   });
 
   parenExpr = this.RULE('parenExpr', (): Part<A.Expr> => {
     const start = this.CONSUME(T.LParen);
     const inner = this.SUBRULE(this.expression);
     this.CONSUME(T.RParen);
-    return this.ACTION(() => this.builder.parenExpr(inner, start, this.LA(0)));
+    return this.builder?.parenExpr(inner, start, this.LA(0));
   });
 }
