@@ -56,10 +56,10 @@ function attach(scope: Scope, comments: readonly A.Comment[], text: string): voi
   }
   for (let i = 0; i < holders.length; i++) {
     const holder = holders[i]!;
-    const within = inside.get(i) ?? [];
+    const within = inside.get(i);
     const nested = nestedScopes(holder);
-    for (const n of nested) attach(n, within.filter((c) => contains(n.container.span, c.span)), text);
-    const moved = within.filter((c) => !nested.some((n) => contains(n.container.span, c.span)));
+    for (const n of nested) attach(n, within ? within.filter((c) => contains(n.container.span, c.span)) : [], text);
+    const moved = within ? within.filter((c) => !nested.some((n) => contains(n.container.span, c.span))) : [];
     const before = leading.get(i) ?? [];
     const firstStart = before[0]?.span.start ?? holder.span.start;
     const prevEnd = i > 0 ? lastEnd(holders[i - 1]!) : container.span.start;

@@ -235,7 +235,7 @@ export class AstBuilder {
     if (stages.length === 0 && operand) return operand;
     const span = this.span(start, end);
     let expr = operand ?? errorExpr(span);
-    for (const stage of this.capped(stages, (s) => s?.span ?? span)) {
+    for (const stage of this.capped(stages, span)) {
       const right = stage ?? errorExpr(span);
       expr = { kind: 'PipeExpr', span: joined(expr.span, right.span), input: expr, stage: right };
     }
@@ -270,7 +270,7 @@ export class AstBuilder {
         expectOperand = true;
       }
     }
-    const operands = this.capped(operandsAll, (o) => o.span);
+    const operands = this.capped(operandsAll, span);
     operators.length = Math.min(operators.length, Math.max(0, operands.length - 1));
     let at = 0;
     // The prefixes of the operand at `at` not yet applied.
@@ -331,8 +331,9 @@ export class AstBuilder {
   }
 
   postfix(primary: A.Expr, suffixes: readonly Part<Suffix>[]): A.Expr {
+    if (suffixes.length === 0) return primary;
     let expr = primary;
-    for (const s of this.capped(suffixes, (x) => x?.span ?? primary.span)) {
+    for (const s of this.capped(suffixes, primary.span)) {
       if (!s) continue;
       const span: Span = { start: expr.span.start, end: Math.max(s.span.end, expr.span.end) };
       if (s.kind === 'call') expr = { kind: 'CallExpr', span, callee: expr, args: s.args };
@@ -418,10 +419,10 @@ export class AstBuilder {
    * recursively; a chain longer than `maxChain` is cut there, with a diagnostic, so no
    * stage can overflow the stack on absurd input.
    */
-  private capped<T>(items: readonly T[], spanOf: (item: T) => Span): readonly T[] {
+  private capped<T extends { readonly span: Span } | undefined>(items: readonly T[], fallback: Span): readonly T[] {
     if (items.length <= maxChain) return items;
-    const cut = items[maxChain]!;
-    this.diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxChain) }, this.source, spanOf(cut), { label: 'too deep here' }));
+    const cut = items[maxChain];
+    this.diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxChain) }, this.source, cut?.span ?? fallback, { label: 'too deep here' }));
     return items.slice(0, maxChain);
   }
 
@@ -493,8 +494,10 @@ function isInserted(token: IToken): boolean {
 /** The parts that were parsed, without the holes recovery left. */
 function present<T>(parts: readonly (T | null | undefined)[]): T[] {
   // The rules make a fresh list for each node, so one without holes is used as it is.
-  if (!parts.some((p) => p === null || p === undefined)) return parts as T[];
-  return parts.filter((p): p is T => p !== null && p !== undefined);
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i] === null || parts[i] === undefined) return parts.filter((p): p is T => p !== null && p !== undefined);
+  }
+  return parts as T[];
 }
 
 function errorExpr(span: Span): A.ErrorExpr {
