@@ -24,6 +24,8 @@
  *   `exportAtEntries`), to measure the cost of string inputs;
  * - `gemm`: one ONNX Runtime Gemm at the model's largest layer (1024 x 256 by 256 x 128)
  *   and at 1024^3, one thread: the GFLOP/s that bound the model.
+ * With `--sweep`, also the export under other session options (graph optimization `basic`
+ * and `disabled`, no CPU memory arena, no memory pattern, parallel execution), one thread.
  * Then a summary: the ratios, the goal, the multiply-adds per example of each graph, the
  * throughput those allow at the measured Gemm rate, and the load averages.
  *
@@ -128,11 +130,11 @@ class Timed {
 /** Multiply-adds per example of the Gemm and MatMul nodes of a model whose second operand is a `[K, N]` initializer. */
 function macsPerExample(bytes: Uint8Array): number {
   const g = onnx.ModelProto.decode(bytes).graph!;
-  const dims = new Map(g.initializer.map((t) => [t.name, (t.dims ?? []).map(Number)]));
+  const dims = new Map((g.initializer ?? []).map((t) => [t.name, (t.dims ?? []).map(Number)]));
   let macs = 0;
-  for (const n of g.node) {
+  for (const n of g.node ?? []) {
     if (n.opType !== 'Gemm' && n.opType !== 'MatMul') continue;
-    const d = dims.get(n.input[1]!);
+    const d = dims.get(n.input?.[1]);
     if (d?.length === 2) macs += d[0]! * d[1]!;
   }
   return macs;
@@ -240,6 +242,18 @@ export async function run(args: readonly string[]): Promise<void> {
   if (maxAbsDiff > 1e-4) throw new Error(`ONNX Runtime and TF.js disagree: ${JSON.stringify(diffs)}`);
 
   const gemmInputs = gemmShapes.map(([k]) => ({ x: new ort.Tensor('float32', Float32Array.from({ length: BIG * k }, (_, i) => ((i * 31) % 97) / 97), [BIG, k]) }));
+  // `--sweep`: the export under other session options, one thread, beside the default (every optimization, sequential, arena and memory pattern on).
+  const sweep: Record<string, ort.InferenceSession.SessionOptions> = args.includes('--sweep')
+    ? {
+        graph_optimization_basic: { graphOptimizationLevel: 'basic' },
+        graph_optimization_disabled: { graphOptimizationLevel: 'disabled' },
+        cpu_mem_arena_off: { enableCpuMemArena: false },
+        mem_pattern_off: { enableMemPattern: false },
+        execution_mode_parallel: { executionMode: 'parallel', interOpNumThreads: threads },
+      }
+    : {};
+  const swept = await Promise.all(Object.values(sweep).map((options) => ort.InferenceSession.create(signature!.onnx, { ...sessionOptions(1), ...options })));
+  const sweptTimed = Object.keys(sweep).map((name, i) => [`onnxruntime_${name}`, new Timed(null, () => swept[i]!.run(ortBig), BIG)] as const);
   const configs = {
     onnxruntime: new Timed(() => s1.run(ortOne), () => s1.run(ortBig), BIG),
     [`onnxruntime_${threads}_threads`]: new Timed(null, () => sN.run(ortBig), BIG),
@@ -250,12 +264,13 @@ export async function run(args: readonly string[]): Promise<void> {
     gemm_256x128: new Timed(null, () => gemms[0]!.run(gemmInputs[0]!), BIG),
     gemm_1024x1024: new Timed(null, () => gemms[1]!.run(gemmInputs[1]!), BIG),
   };
-  for (const c of Object.values(configs)) await c.warm(o.warmup);
+  const timed: (readonly [string, Timed])[] = [...Object.entries(configs), ...sweptTimed];
+  for (const [, c] of timed) await c.warm(o.warmup);
   for (let r = 0; r < o.repeats; r++) {
-    for (const [name, c] of Object.entries(configs)) await c.repeat(o.runs1, name === 'gemm_1024x1024' ? Math.max(2, Math.round(o.runs1024 / 10)) : o.runs1024);
+    for (const [, c] of timed) await c.repeat(o.runs1, o.runs1024);
     log(`repeat ${r + 1} of ${o.repeats} done`);
   }
-  for (const s of [s1, sN, sOpForOp, sEncoded, ...gemms]) await s.release();
+  for (const s of [s1, sN, sOpForOp, sEncoded, ...gemms, ...swept]) await s.release();
   const loadAfter = loadavg().map((x) => round(x, 3));
 
   const macs = { onnxruntime: macsPerExample(signature!.onnx), op_for_op: macsPerExample(opForOp!.onnx) };
@@ -267,6 +282,10 @@ export async function run(args: readonly string[]): Promise<void> {
   line('onnxruntime_op_for_op', configs.onnxruntime_op_for_op, { ...ortLine, threads: 1, macs_per_example: macs.op_for_op, model_bytes: opForOp!.onnx.length });
   line('onnxruntime_encoded', configs.onnxruntime_encoded, { ...ortLine, threads: 1, inputs: 'the encoded batch TF.js gets (ids, not strings)' });
   const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  Object.values(sweep).forEach((options, i) => {
+    const { graphOptimizationLevel, executionMode, ...others } = { ...sessionOptions(1), ...options };
+    line(sweptTimed[i]![0], sweptTimed[i]![1], { ...ortLine, execution_mode: executionMode, graph_optimization: graphOptimizationLevel, threads: 1, ...others });
+  });
   line('tfjs', configs.tfjs, { version: tf.version.tfjs, backend, threads: getThreadsCount(), wasm_multithread: multithread, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), path: 'Trainer.predict (embedding gathers in JS, forward, dataSync)' });
   for (const [name, [k, n]] of [
     ['gemm_256x128', gemmShapes[0]],
