@@ -26,12 +26,14 @@
  *   and at 1024^3, one thread: the GFLOP/s that bound the model.
  * With `--sweep`, also the export under other session options (graph optimization `basic`
  * and `disabled`, no CPU memory arena, no memory pattern, parallel execution), one thread.
+ * With `--profile`, ONNX Runtime's per-node profile of the export and of the op-for-op
+ * model at batch 1024 (one JSON line each: every node's fastest and median kernel time).
  * Then a summary: the ratios, the goal, the multiply-adds per example of each graph, the
  * throughput those allow at the measured Gemm rate, and the load averages.
  *
  * Goals (the ONNX export issue): batch-1 p50 under 0.2 ms, at least 10x TF.js's throughput.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -138,6 +140,36 @@ function macsPerExample(bytes: Uint8Array): number {
     if (d?.length === 2) macs += d[0]! * d[1]!;
   }
   return macs;
+}
+
+/**
+ * ONNX Runtime's own profile of `runs` runs of a model on one thread: per node, the
+ * fastest and the median kernel time (microseconds), slowest first. The fastest is what
+ * the node costs when nothing else on the machine interrupts it.
+ */
+async function profileNodes(bytes: Uint8Array, feeds: Record<string, ort.Tensor>, runs: number): Promise<{ node: string; op: string; fastest_us: number; median_us: number }[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bird-serve-profile-'));
+  try {
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: join(dir, 'profile') });
+    for (let i = 0; i < runs; i++) await session.run(feeds);
+    session.endProfiling();
+    await session.release();
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (!file) throw new Error('ONNX Runtime wrote no profile');
+    // The Chrome trace format: one event per node run, `dur` in microseconds.
+    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cat: string; name: string; dur: number; args?: { op_name?: string } }[];
+    const times = new Map<string, { op: string; durations: number[] }>();
+    for (const e of events) {
+      if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+      const node = e.name.slice(0, -'_kernel_time'.length);
+      const entry = times.get(node) ?? { op: e.args?.op_name ?? '?', durations: [] };
+      entry.durations.push(e.dur);
+      times.set(node, entry);
+    }
+    return [...times].map(([node, t]) => ({ node, op: t.op, fastest_us: Math.min(...t.durations), median_us: median(t.durations) })).sort((a, b) => b.fastest_us - a.fastest_us);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** One Gemm `[m, k] x [k, n] + [n]` as a model, with seeded weights. */
@@ -271,6 +303,17 @@ export async function run(args: readonly string[]): Promise<void> {
     log(`repeat ${r + 1} of ${o.repeats} done`);
   }
   for (const s of [s1, sN, sOpForOp, sEncoded, ...gemms, ...swept]) await s.release();
+  // `--profile`: where the time goes, node by node, in the export and op for op.
+  if (args.includes('--profile')) {
+    for (const [impl, bytes] of [
+      ['onnxruntime', signature!.onnx],
+      ['onnxruntime_op_for_op', opForOp!.onnx],
+    ] as const) {
+      const nodes = await profileNodes(bytes, ortBig, o.runs1024 * o.repeats);
+      const total = nodes.reduce((sum, n) => sum + n.fastest_us, 0);
+      process.stdout.write(JSON.stringify({ profile: impl, batch: BIG, nodes_fastest_us_total: total, nodes: nodes.map((n) => ({ ...n, share: round(n.fastest_us / total, 2) })) }) + '\n');
+    }
+  }
   const loadAfter = loadavg().map((x) => round(x, 3));
 
   const macs = { onnxruntime: macsPerExample(signature!.onnx), op_for_op: macsPerExample(opForOp!.onnx) };
