@@ -26,7 +26,7 @@ const benches: Readonly<Record<string, Bench>> = {
     load: () => import('./quality.js'),
   },
   serve: {
-    description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run (goal: p50 < 0.2 ms, >= 10x TF.js)',
+    description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run, with --sweep (session options) and --profile (per-node times) (goal: p50 < 0.2 ms, >= 10x TF.js)',
     load: () => import('./serve.js'),
   },
 };
