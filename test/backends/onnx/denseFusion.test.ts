@@ -6,10 +6,10 @@ import { OnnxSession, type OnnxValue } from '../../../src/backends/onnx/runOnnx.
 import { loadTf, type Tf } from '../../../src/backends/tfjs/loadTf.js';
 import { TfProgram } from '../../../src/backends/tfjs/program.js';
 import type { BatchColumn } from '../../../src/ir/batch.js';
-import type { IrFeature, IrGraph, IrNode, IrType } from '../../../src/ir/ir.js';
-import type { AttrValue } from '../../../src/semantic/graph.js';
+import type { IrGraph } from '../../../src/ir/ir.js';
 import { tensor } from '../../../src/semantic/types.js';
 import { compare, rng, tolerance } from './onnxTestHelpers.js';
+import { graphParts } from './opGraph.js';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -24,24 +24,8 @@ const dayIds = [1, 0, 2, 2, -3, 1, 7];
 /** A small graph around one dense layer: `layer` builds its matmul input and bias from the parts. */
 function layerGraph(layer: 'one-hots and dense' | 'one-hots only' | 'const bias' | 'plain', seed: number): { graph: IrGraph; weights: Map<string, Float32Array>; columns: Map<string, BatchColumn>; feeds: Record<string, OnnxValue>; out: number } {
   const r = rng(seed);
-  const nodes: IrNode[] = [];
-  const features: IrFeature[] = [];
-  const weights = new Map<string, Float32Array>();
-  const columns = new Map<string, BatchColumn>();
-  const feeds: Record<string, OnnxValue> = {};
-  const push = (op: string, inputs: number[], attrs: Record<string, AttrValue>, type: IrType): number => nodes.push({ id: nodes.length, op, type, inputs, attrs, loc: null, scope: '' }) - 1;
-  const feed = (name: string, dtype: 'f32' | 'i32', width: number | null, values: number[]): number => {
-    const id = push('input', [], {}, tensor(dtype, width === null ? ['B'] : ['B', width]));
-    features.push({ name, role: 'feature', kind: 'tensor', args: {}, default: 0, transforms: [], node: id });
-    const dims = width === null ? [batch] : [batch, width];
-    columns.set(name, { kind: 'dense', dtype, shape: dims, data: dtype === 'f32' ? Float32Array.from(values) : Int32Array.from(values) });
-    feeds[name] = dtype === 'f32' ? { dtype: 'float32', data: Float32Array.from(values), dims } : { dtype: 'int64', data: BigInt64Array.from(values.map(BigInt)), dims };
-    return id;
-  };
-  const param = (name: string, shape: number[]): number => {
-    weights.set(name, Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => r.normal()));
-    return push('param', [], { name, shape, init: 'normal', std: 0.05 }, tensor('f32', shape));
-  };
+  const { weights, columns, feeds, push, feedDense, param, graph: build } = graphParts(batch, r);
+  const feed = (name: string, dtype: 'f32' | 'i32', width: number | null, values: number[]): number => feedDense(name, dtype, width === null ? [] : [width], values);
   const units = 4;
   const x = feed('x', 'f32', 3, Array.from({ length: batch * 3 }, () => r.normal()));
   const hour = push('one_hot', [feed('hour', 'i32', null, hourIds)], { depth: 5 }, tensor('f32', ['B', 5]));
@@ -54,8 +38,7 @@ function layerGraph(layer: 'one-hots and dense' | 'one-hots only' | 'const bias'
   const bias = layer === 'const bias' ? push('const', [], { value: [0.5, -1, 2, 0] }, tensor('f32', [units])) : param('b', [units]);
   const sum = layer === 'one-hots only' ? product : push('add', [bias, product], {}, tensor('f32', ['B', units]));
   const out = push('relu', [sum], {}, tensor('f32', ['B', units]));
-  const graph: IrGraph = { version: 1, model: 'layer', features, functions: [], nodes, outputs: [{ name: 'out', node: out }], train: null, signatures: [] };
-  return { graph, weights, columns, feeds, out };
+  return { graph: build('layer', out), weights, columns, feeds, out };
 }
 
 describe('dense layers fused in the ONNX graph', () => {

@@ -27,12 +27,11 @@ export interface OpCase {
 export const batchSize = 6;
 
 /**
- * A one-op IR graph around an op case: an `input` per fed operand (a feature without
- * transforms, so TF.js and ONNX are fed the same values at the same node), parameters
- * with seeded weights, and the op node typed by the registry's own inference.
+ * The pieces of a hand-built IR graph that TF.js and ONNX Runtime are fed alike: nodes,
+ * features without transforms (so both are fed the same values at the same node), batch
+ * columns and ONNX feeds for `rows` examples, and parameters with weights from `r`.
  */
-export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: Map<string, Float32Array>; batch: Batch; feeds: Record<string, OnnxValue>; out: number } {
-  const r = rng(seed);
+export function graphParts(rows: number, r: Rng) {
   const nodes: IrNode[] = [];
   const features: IrFeature[] = [];
   const weights = new Map<string, Float32Array>();
@@ -42,15 +41,32 @@ export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: M
     nodes.push({ id: nodes.length, op, type, inputs, attrs, loc: null, scope: '' });
     return nodes.length - 1;
   };
-  const feedDense = (name: string, dtype: 'f32' | 'i32', shape: readonly number[], gen: () => number, vocab?: number): number => {
-    const size = batchSize * shape.reduce((p, q) => p * q, 1);
-    const values = Array.from({ length: size }, gen);
+  /** A dense feature `[B, ...shape]` holding `values` (integers go to ONNX as int64). */
+  const feedDense = (name: string, dtype: 'f32' | 'i32', shape: readonly number[], values: readonly number[], vocab?: number): number => {
     const id = push('input', [], {}, tensor(dtype, ['B', ...shape], vocab));
     features.push({ name, role: 'feature', kind: 'tensor', args: {}, default: 0, transforms: [], node: id });
-    columns.set(name, { kind: 'dense', dtype, shape: [batchSize, ...shape], data: dtype === 'f32' ? Float32Array.from(values) : Int32Array.from(values) });
-    feeds[name] = dtype === 'f32' ? { dtype: 'float32', data: Float32Array.from(values), dims: [batchSize, ...shape] } : { dtype: 'int64', data: BigInt64Array.from(values.map(BigInt)), dims: [batchSize, ...shape] };
+    const dims = [rows, ...shape];
+    columns.set(name, { kind: 'dense', dtype, shape: dims, data: dtype === 'f32' ? Float32Array.from(values) : Int32Array.from(values) });
+    feeds[name] = dtype === 'f32' ? { dtype: 'float32', data: Float32Array.from(values), dims } : { dtype: 'int64', data: BigInt64Array.from(values.map(BigInt)), dims };
     return id;
   };
+  const param = (name: string, shape: readonly number[]): number => {
+    weights.set(name, Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => r.normal()));
+    return push('param', [], { shape: [...shape], init: 'normal', std: 0.05, name }, tensor('f32', shape));
+  };
+  const graph = (model: string, out: number): IrGraph => ({ version: 1, model, features, functions: [], nodes, outputs: [{ name: 'out', node: out }], train: null, signatures: [] });
+  return { nodes, features, weights, columns, feeds, push, feedDense, param, graph };
+}
+
+/**
+ * A one-op IR graph around an op case: an `input` per fed operand, parameters with
+ * seeded weights, and the op node typed by the registry's own inference.
+ */
+export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: Map<string, Float32Array>; batch: Batch; feeds: Record<string, OnnxValue>; out: number } {
+  const r = rng(seed);
+  const { nodes, features, weights, columns, feeds, push, feedDense: feed, param, graph } = graphParts(batchSize, r);
+  const feedDense = (name: string, dtype: 'f32' | 'i32', shape: readonly number[], gen: () => number, vocab?: number): number =>
+    feed(name, dtype, shape, Array.from({ length: batchSize * shape.reduce((p, q) => p * q, 1) }, gen), vocab);
   const ids = c.operands.map((o, k): number => {
     const name = `x${k}`;
     switch (o.kind) {
@@ -61,11 +77,8 @@ export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: M
         const zero = push('const', [], { value: 0 }, tensor('f32', []));
         return push('greater', [x, zero], {}, tensor('bool', ['B', ...o.shape]));
       }
-      case 'param': {
-        const size = o.shape.reduce((p, q) => p * q, 1);
-        weights.set(`p${k}`, Float32Array.from({ length: size }, () => r.normal()));
-        return push('param', [], { shape: [...o.shape], init: 'normal', std: 0.05, name: `p${k}` }, tensor('f32', o.shape));
-      }
+      case 'param':
+        return param(`p${k}`, o.shape);
       case 'const':
         return push('const', [], { value: o.value }, tensor('f32', o.shape));
       case 'sparse': {
@@ -112,6 +125,5 @@ export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: M
   const inferred = schema.infer({ operands, attrs });
   if (!inferred.ok) throw new Error(`case ${c.op}: ${inferred.message}`);
   const out = push(c.op, ids, { ...attrs, ...inferred.attrs }, inferred.type);
-  const graph: IrGraph = { version: 1, model: `op_${c.op}`, features, functions: [], nodes, outputs: [{ name: 'out', node: out }], train: null, signatures: [] };
-  return { graph, weights, batch: { size: batchSize, columns }, feeds, out };
+  return { graph: graph(`op_${c.op}`, out), weights, batch: { size: batchSize, columns }, feeds, out };
 }
