@@ -35,9 +35,9 @@ export function attachComments(module: A.Module, tokens: readonly IToken[], text
 function attach(scope: Scope, comments: readonly A.Comment[], text: string): void {
   const { holders, container } = scope;
   // Most holders have no comments near them: their lists are made only when needed.
-  const leading = new Map<number, A.Comment[]>();
-  const trailing = new Map<number, A.Comment[]>();
-  const inside = new Map<number, A.Comment[]>();
+  const leading: (A.Comment[] | undefined)[] = [];
+  const trailing: (A.Comment[] | undefined)[] = [];
+  const inside: (A.Comment[] | undefined)[] = [];
   const end: A.Comment[] = [];
   let h = 0;
   for (const c of comments) {
@@ -56,26 +56,24 @@ function attach(scope: Scope, comments: readonly A.Comment[], text: string): voi
   }
   for (let i = 0; i < holders.length; i++) {
     const holder = holders[i]!;
-    const within = inside.get(i);
+    const within = inside[i];
     const nested = nestedScopes(holder);
     for (const n of nested) attach(n, within ? within.filter((c) => contains(n.container.span, c.span)) : [], text);
     const moved = within ? within.filter((c) => !nested.some((n) => contains(n.container.span, c.span))) : [];
-    const before = leading.get(i) ?? [];
+    const before = leading[i] ?? [];
     const firstStart = before[0]?.span.start ?? holder.span.start;
     const prevEnd = i > 0 ? lastEnd(holders[i - 1]!) : container.span.start;
     holder.trivia = {
       leading: moved.length > 0 ? [...before, ...moved] : before,
-      trailing: trailing.get(i) ?? [],
+      trailing: trailing[i] ?? [],
       blankLineBefore: i > 0 && blankLineBetween(text, prevEnd, firstStart),
     };
   }
   if (end.length > 0) container.endComments = end;
 }
 
-function listAt(lists: Map<number, A.Comment[]>, index: number): A.Comment[] {
-  let list = lists.get(index);
-  if (!list) lists.set(index, (list = []));
-  return list;
+function listAt(lists: (A.Comment[] | undefined)[], index: number): A.Comment[] {
+  return (lists[index] ??= []);
 }
 
 function lastEnd(holder: Holder): number {

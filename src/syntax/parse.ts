@@ -31,12 +31,7 @@ export function parse(source: SourceFile): ParseResult {
   const lexed = birdLexer().tokenize(source.text);
   for (const e of lexed.errors) diagnostics.push(lexError(source, e));
   for (const t of lexed.groups['errors'] ?? []) diagnostics.push(errorToken(source, t));
-  // Index loops here and below: `parse` runs once per file, too rarely to be optimized,
-  // and an unoptimized `for...of` allocates a result object per token.
-  for (let i = 0; i < lexed.tokens.length; i++) {
-    const t = lexed.tokens[i]!;
-    if (t.tokenType === T.UnterminatedString || t.tokenType === T.BadNumber) diagnostics.push(errorToken(source, t));
-  }
+  for (const t of malformedTokens(lexed.tokens)) diagnostics.push(errorToken(source, t));
 
   // The parser recurses once per bracket (a dozen frames per expression level); past a
   // sane depth the input is cut at the offending bracket rather than overflowing the stack.
@@ -117,6 +112,22 @@ export function parse(source: SourceFile): ParseResult {
   }
   attachComments(module, lexed.groups['comments'] ?? [], source.text);
   return { module, diagnostics };
+}
+
+/**
+ * Unclosed strings and malformed numbers: tokens that parse as strings and numbers but are
+ * errors. (Per-token loops are index loops in small functions, which get optimized, unlike
+ * `parse`, which runs once per file.)
+ */
+function malformedTokens(tokens: readonly IToken[]): IToken[] {
+  const found: IToken[] = [];
+  const unterminated = T.UnterminatedString;
+  const bad = T.BadNumber;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === unterminated || type === bad) found.push(tokens[i]!);
+  }
+  return found;
 }
 
 /** Deeper bracket nesting than this is refused (see `parse`). */
