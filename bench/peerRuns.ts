@@ -17,20 +17,27 @@ export function lastJson(text: string): Record<string, number> {
   return JSON.parse(line) as Record<string, number>;
 }
 
-/** `bird train MODEL --json ...`: the last epoch's record, every epoch's, and the backend it ran on. */
-export function birdTrain(model: string, args: readonly string[]): { record: Record<string, number>; epochs: Record<string, number>[]; backend: string } {
-  const bird = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'train', model, '--json', '--out', mkdtempSync(join(tmpdir(), 'bird-run-')), ...args], { encoding: 'utf8', cwd: root, maxBuffer: 1 << 26 });
-  if (bird.status !== 0) throw new Error(`bird train failed:\n${bird.stderr}`);
+/** `bird train MODEL --json ...`: the last epoch's record, every epoch's, the backend it ran on and the run folder. */
+export function birdTrain(model: string, args: readonly string[]): { record: Record<string, number>; epochs: Record<string, number>[]; backend: string; run: string } {
+  const run = mkdtempSync(join(tmpdir(), 'bird-run-'));
+  const bird = birdCli(['train', model, '--json', '--out', run, ...args]);
   const epochs = bird.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number>);
-  return { record: lastJson(bird.stdout), epochs, backend: /on the (\w+) backend/.exec(bird.stderr)?.[1] ?? 'unknown' };
+  return { record: lastJson(bird.stdout), epochs, backend: /on the (\w+) backend/.exec(bird.stderr)?.[1] ?? 'unknown', run };
+}
+
+/** One `bird` command from the sources, in the project root; throws with its stderr when it fails. */
+export function birdCli(args: readonly string[]): { stdout: string; stderr: string } {
+  const bird = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: root, maxBuffer: 1 << 26 });
+  if (bird.status !== 0) throw new Error(`bird ${args[0] ?? ''} failed:\n${bird.stderr}`);
+  return { stdout: bird.stdout, stderr: bird.stderr };
 }
 
 /**
- * `flights_peers.py --peers P` under a wrapper that reports its peak memory, without
- * changing it: one JSON line per peer, then the memory.
+ * `flights_peers.py --peers P` (or another peer script taking `--data` and `--peers`)
+ * under a wrapper that reports its peak memory, without changing it: one JSON line per
+ * peer, then the memory.
  */
-export function runPeers(peers: readonly string[], data: string, rows?: number): { lines: Record<string, number | string>[]; peakRssMb: number } {
-  const peer = join(root, '..', 'shared', 'peers', 'flights_peers.py');
+export function runPeers(peers: readonly string[], data: string, rows?: number, peer = join(root, '..', 'shared', 'peers', 'flights_peers.py')): { lines: Record<string, number | string>[]; peakRssMb: number } {
   const wrapper = `import resource, runpy, sys\nsys.argv = ${JSON.stringify([peer, '--data', data, '--peers', peers.join(','), ...(rows === undefined ? [] : ['--rows', String(rows)])])}\ntry:\n    runpy.run_path(sys.argv[0], run_name='__main__')\nexcept SystemExit:\n    pass\nprint('{"peak_rss_mb": %d}' % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024), file=sys.stderr)\n`;
   const run = spawnSync('/usr/bin/python3', ['-c', wrapper], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (run.status !== 0) throw new Error(`the peers failed (they need python3-torch, python3-sklearn, python3-xgboost, python3-pandas):\n${run.stderr}`);

@@ -25,6 +25,10 @@ const benches: Readonly<Record<string, Bench>> = {
     description: 'models/flights_best.bird on the full flights file beside the GBDT and logistic-regression peers in the same run (goal: AUC above GBDT in no more training time)',
     load: () => import('./quality.js'),
   },
+  movielens: {
+    description: 'models/movielens.bird (two towers) on the full MovieLens ratings beside logistic regression and matrix factorization in the same run (--peers=lr,mf, --rows=N); the exported towers\' dot product against the exported score',
+    load: () => import('./movielens.js'),
+  },
   serve: {
     description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run, with --sweep (session options) and --profile (per-node times) (goal: p50 < 0.2 ms, >= 10x TF.js)',
     load: () => import('./serve.js'),
