@@ -30,9 +30,10 @@ export function writeCsv(path: string, rows: readonly Record<string, string>[]):
 
 /**
  * Raw rows through the data stage and the TF.js program, and the same raw rows, encoded
- * as a client would from the signature alone, through the exported ONNX model.
+ * as a client would from the signature alone, through the exported ONNX model: the first
+ * signature (or the one named `signature`) and its first output.
  */
-export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], seed: number): Promise<{ maxAbs: number; worst: number; at: number; onnx: number[]; tf: number[] }> {
+export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], seed: number, signature?: string): Promise<{ maxAbs: number; worst: number; at: number; onnx: number[]; tf: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'bird-onnx-'));
   try {
     const path = join(dir, 'rows.csv');
@@ -40,12 +41,12 @@ export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], se
     const { tf } = await loadTf();
     const program = new TfProgram(tf, graph, seed);
     const weights = new Map([...program.variables].map(([id, v]) => [String(graph.nodes[id]!.attrs['name']), v.dataSync() as Float32Array]));
-    const output = graph.outputs[0]!;
+    const [sig] = exportSignatures(graph, weights, signature === undefined ? {} : { only: [signature] });
+    const output = graph.outputs.find((o) => o.name === sig!.outputs[0]!.output)!;
     const dataset = new Dataset(graph, { kind: 'file', path, split: { kind: 'none' } });
     const expected: number[] = [];
     for await (const batch of dataset.batches('train', 128)) expected.push(...Array.from(program.forward(batch, [output.node]).get(output.node)!.dataSync()));
     program.dispose();
-    const [sig] = exportSignatures(graph, weights);
     const session = await OnnxSession.load(sig!.onnx);
     const result = await session.run(clientFeeds(sig!.inputs, rows));
     await session.release();

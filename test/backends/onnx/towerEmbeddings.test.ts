@@ -5,13 +5,25 @@ import { exportSignatures } from '../../../src/backends/onnx/exportSignatures.js
 import { OnnxSession } from '../../../src/backends/onnx/runOnnx.js';
 import { signatureFeeds } from '../../../src/data/signatureFeeds.js';
 import { repoRoot } from '../../helpers/semanticCases.js';
-import { firstRows } from './modelParity.js';
-import { fittedModel, randomWeights } from './onnxTestHelpers.js';
+import { firstRows, modelParity } from './modelParity.js';
+import { fittedModel, randomWeights, tolerance } from './onnxTestHelpers.js';
 
 /** Stated tolerance of the score's logit against the dot product of the two exported towers (float32). */
 const logitTolerance = { abs: 1e-4, rel: 1e-4 } as const;
 
+const sample = join(repoRoot, 'models', 'data', 'movielens_sample.csv.gz');
+
 describe('models/movielens.bird: the tower signatures are consistent with the score', () => {
+  test.each(['score', 'user_embedding', 'item_embedding'])(`%s: ONNX Runtime on raw rows agrees with the data stage and TF.js within ${tolerance.abs} abs + ${tolerance.rel} rel`, async (signature) => {
+    const { graph } = await fittedModel('movielens.bird');
+    const rows = await firstRows(sample, 200);
+    const { maxAbs, worst, at, onnx, tf } = await modelParity(graph, rows, 6, signature);
+    expect(onnx.length).toBe(tf.length);
+    expect(onnx.length).toBeGreaterThanOrEqual(rows.length);
+    expect(Math.max(...tf) - Math.min(...tf)).toBeGreaterThan(0.01);
+    if (worst > 0) throw new Error(`max abs diff ${maxAbs} exceeds the tolerance at value ${at}: onnx ${onnx[at]} vs tf ${tf[at]}`);
+  }, 60_000);
+
   test(`logit(score) = user_embedding . item_embedding on real rows within ${logitTolerance.abs} abs + ${logitTolerance.rel} rel`, async () => {
     const { graph } = await fittedModel('movielens.bird');
     const signatures = exportSignatures(graph, randomWeights(graph, 4, 0.2));
@@ -20,7 +32,7 @@ describe('models/movielens.bird: the tower signatures are consistent with the sc
     expect(byName.get('user_embedding')!.inputs.map((i) => i.feature)).toEqual(['userId']);
     expect(new Set(byName.get('item_embedding')!.inputs.map((i) => i.feature))).toEqual(new Set(['movieId', 'genres', 'year', 'title']));
 
-    const rows = await firstRows(join(repoRoot, 'models', 'data', 'movielens_sample.csv.gz'), 300);
+    const rows = await firstRows(sample, 300);
     const run = async (name: string): Promise<{ data: Float32Array; dims: readonly number[] }> => {
       const sig = byName.get(name)!;
       const session = await OnnxSession.load(sig.onnx);
