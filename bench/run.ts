@@ -29,6 +29,10 @@ const benches: Readonly<Record<string, Bench>> = {
     description: 'models/movielens.bird (two towers) on the full MovieLens ratings beside logistic regression and matrix factorization in the same run (--peers=lr,mf, --rows=N); the exported towers\' dot product against the exported score',
     load: () => import('./movielens.js'),
   },
+  tweets: {
+    description: 'holdout AUC and RCE of models/timelines.bird and models/cortex.bird on the full derived tweets file beside a logistic-regression peer (--data=PATH, --models=timelines,cortex)',
+    load: () => import('./tweets.js'),
+  },
   serve: {
     description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run, with --sweep (session options) and --profile (per-node times) (goal: p50 < 0.2 ms, >= 10x TF.js)',
     load: () => import('./serve.js'),
