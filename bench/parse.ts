@@ -1,8 +1,9 @@
 /**
  * Parser throughput: generates a realistic ~20,000-line `.bird` file (many features,
  * labels, blocks, models, train and signature sections, with comments and blank lines),
- * then times `parse` and `parse` + `print`: one warm-up, then the median of 5 runs.
- * Prints one JSON line per measurement. The goal (>= 100,000 lines/s parse) is reported
+ * then times `parse` and `parse` + `print`, and two stages of `parse` alone (lexing, and
+ * attaching comments): one warm-up, then the median of 5 runs. Prints one JSON line per
+ * measurement. The goal (>= 100,000 lines/s parse) is reported
  * next to the measurement, never enforced.
  *
  * Options: --lines=N (target size, default 20000), --runs=N (default 5),
@@ -14,6 +15,8 @@ import { runInNewContext } from 'node:vm';
 import { hasErrors } from '../src/diagnostics/diagnostic.js';
 import { renderDiagnostics } from '../src/diagnostics/renderDiagnostic.js';
 import { SourceFile } from '../src/source/sourceFile.js';
+import { attachComments } from '../src/syntax/attachComments.js';
+import { birdLexer } from '../src/syntax/lexer.js';
 import { parse } from '../src/syntax/parse.js';
 import { print } from '../src/syntax/printer.js';
 
@@ -293,4 +296,8 @@ export function run(args: readonly string[]): void {
 
   measure('parse', () => parse(new SourceFile('bench.bird', text)));
   measure('parse+print', () => print(parse(new SourceFile('bench.bird', text)).module));
+  // Two stages of `parse` on their own; the parser and AST builder take the rest.
+  measure('lex', () => birdLexer().tokenize(text));
+  const comments = birdLexer().tokenize(text).groups['comments'] ?? [];
+  measure('attachComments', () => attachComments(check.module, comments, text));
 }
