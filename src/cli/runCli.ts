@@ -40,6 +40,11 @@ function common(a: unknown): { json: boolean; color: boolean } {
   return { json: flags.json, color: useColor(flags.color) };
 }
 
+export interface RunOptions {
+  /** Stop after parsing: exit 0 for a valid command line, 2 with the usage error otherwise (the docs tests check command lines they cannot run). */
+  readonly parseOnly?: boolean;
+}
+
 /**
  * Parses the command line and runs one command. Returns the exit code rather than exiting,
  * so tests can drive the CLI in-process. Usage errors exit 2 with yargs' message;
@@ -47,7 +52,7 @@ function common(a: unknown): { json: boolean; color: boolean } {
  */
 const commands = ['check', 'fmt', 'compile', 'train', 'report', 'predict', 'export', 'verify', 'diff', 'graph'];
 
-export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: Io = processIo, options: RunOptions = {}): Promise<number> {
   let usageFailure: string | undefined;
   // Handlers only record what to run: yargs may report a usage error after calling one,
   // and nothing should run, or print, on an invalid command line.
@@ -328,7 +333,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     io.stderr(`error: ${usageFailure}\n\nrun \`bird --help\` for usage\n`);
     return ExitCode.usage;
   }
-  if (run === undefined && asyncRun === undefined) return ExitCode.ok;
+  if ((run === undefined && asyncRun === undefined) || options.parseOnly === true) return ExitCode.ok;
   try {
     return run ? run() : await asyncRun!();
   } catch (error) {
