@@ -1,5 +1,5 @@
 /** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -71,6 +71,50 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('serve: 8 raw row(s) encode to the golden inputs');
   }, 60_000);
+
+  test('the Java client of docs/artifacts.md compiles and, on a real export, checks the files, the hash and its own encoding', () => {
+    // The ONNX Runtime jar comes from Maven Central, which this project's machines cannot
+    // reach: without BIRD_ORT_JAR the client compiles against signature-only stubs of its
+    // API and runs until it first needs ONNX Runtime (docs/artifacts.md says so).
+    const gson = [process.env['BIRD_GSON_JAR'], '/usr/share/java/gson.jar'].find((p) => p !== undefined && existsSync(p));
+    const javac = spawnSync('javac', ['-version'], { encoding: 'utf8' }).status === 0;
+    if (gson === undefined || !javac) {
+      // .ci/run installs both, so CI never skips this.
+      if (process.env['CI']) throw new Error('CI needs javac and Gson (libgoogle-gson-java) for the Java client of docs/artifacts.md');
+      console.log('skipped the Java client of docs/artifacts.md: no javac or no Gson jar (set BIRD_GSON_JAR)');
+      return;
+    }
+    const doc = readFileSync(join(root, 'docs', 'artifacts.md'), 'utf8');
+    const code = /```java\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('### From Java')))?.[1];
+    expect(code).toContain('public class BirdClient');
+    const dir = mkdtempSync(join(tmpdir(), 'bird-java-client-'));
+    writeFileSync(join(dir, 'BirdClient.java'), code!);
+    const ort = process.env['BIRD_ORT_JAR'];
+    const classes = join(dir, 'classes');
+    mkdirSync(classes);
+    const javacRun = (files: string[], classpath: string): void => {
+      const r = spawnSync('javac', ['-Xlint:all', '-Werror', '-d', classes, '-cp', classpath, ...files], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    };
+    if (ort === undefined) {
+      const stubs = join(root, 'test', 'artifact', 'client', 'ort-stubs', 'ai', 'onnxruntime');
+      javacRun(readdirSync(stubs).map((f) => join(stubs, f)), classes);
+    }
+    const classpath = [classes, gson, ...(ort === undefined ? [] : [ort])].join(':');
+    javacRun([join(dir, 'BirdClient.java')], classpath);
+    const r = spawnSync('java', ['-cp', classpath, 'BirdClient', join(project, 'artifacts', 'DelayMlp', '1.0.0')], { encoding: 'utf8' });
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual(['files: ok (4)', 'feature hash: ok (8 vectors)', 'encoding: ok (8 rows)']);
+    if (ort === undefined) {
+      expect(r.stderr).toContain('ONNX Runtime stub: OrtEnvironment.getEnvironment needs the real onnxruntime jar');
+    } else {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(lines[3]).toBe('golden vectors: ok');
+      expect(lines[4]).toMatch(/^p_delayed \[[\d.E-]+, [\d.E-]+\]$/);
+    }
+  }, 120_000);
 
   test('predict with the artifact (ONNX Runtime) gives the predictions of predict with the run (TF.js)', async () => {
     await inProject(async () => {

@@ -7,7 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { parse, type ParseEntry } from 'shell-quote';
 import { runCli } from '../../src/cli/runCli.js';
-import { consoleCommands, pageSteps } from './consoleBlocks.js';
+import { pageSteps } from './consoleBlocks.js';
 import { docItems, docPages } from './docBlocks.js';
 
 const redirects = new Set(['<', '>', '>>', '>&', '<&', '<<<']);
@@ -81,11 +81,4 @@ describe('bird commands shown but not run', () => {
     const code = await runCli(s.argv, { stdout: () => undefined, stderr: (t) => void (stderr += t) }, { parseOnly: true });
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
-});
-
-test('consoleCommands reads commands and their output', () => {
-  expect(consoleCommands('x.md', { kind: 'fence', lang: 'console', line: 10, text: '$ a\none\ntwo\n$ b\n' })).toEqual([
-    { line: 11, text: 'a', output: ['one', 'two'] },
-    { line: 14, text: 'b', output: [] },
-  ]);
 });

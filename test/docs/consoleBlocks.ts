@@ -11,9 +11,10 @@
  *   the repository (see `$REPO` below), with an npm cache of its own and npm offline, so it
  *   resolves the package's own `bin` or fails; it never downloads anything.
  * - `$?` is the exit status of the previous command, and `cd` moves the later commands.
- * - Output is compared line for line; the only liberties are the masks below, and the
- *   page's folder, which the pages show as `/tmp/bird-docs/PAGE` (`PAGE` is the file name
- *   without `.md`: `/tmp/bird-docs/cli` for docs/cli.md).
+ * - Output is compared line for line; the only liberties are the masks below, an output
+ *   line of just `...`, which stands for any number of lines (to cut a long listing), and
+ *   the page's folder, which the pages show as `/tmp/bird-docs/PAGE` (`PAGE` is the file
+ *   name without `.md`: `/tmp/bird-docs/cli` for docs/cli.md).
  *
  * Annotations, HTML comments on a line of their own, act where they stand:
  *
@@ -196,29 +197,40 @@ export class DocShell {
 }
 
 /**
- * Whether `actual` is `expected` up to the masks. Returns the two texts with each masked
- * part replaced by `«masked»` (for a readable failure) and, when they match, each masked
- * part of the page paired with the real text in its place.
+ * Whether `actual` is `expected` up to the masks and `...` lines. Returns the two texts
+ * with each masked part replaced by `«masked»` (for a readable failure) and, when they
+ * match, each masked part of the page paired with the real text in its place.
  */
 export function matchOutput(expected: string, actual: string, masks: readonly string[]): { expected: string; actual: string; pairs?: [string, string][] } {
-  if (masks.length === 0) return actual === expected ? { expected, actual, pairs: [] } : { expected, actual };
-  const mask = new RegExp(masks.map((m) => `(?:${m})`).join('|'), 'g');
-  const hide = (text: string): string => text.replace(mask, (m) => (m === '' ? m : '«masked»'));
-  const parts = expected.split(new RegExp(`(${mask.source})`, 'g'));
+  const lines = expected === '' ? [] : expected.replace(/\n$/, '').split('\n');
+  if (masks.length === 0 && !lines.includes(elision)) return actual === expected ? { expected, actual, pairs: [] } : { expected, actual };
+  const mask = masks.length === 0 ? undefined : new RegExp(masks.map((m) => `(?:${m})`).join('|'), 'g');
+  const hide = (text: string): string => (mask ? text.replace(mask, (m) => (m === '' ? m : '«masked»')) : text);
   let pattern = '^';
   const shown: string[] = [];
-  parts.forEach((part, i) => {
-    if (part === undefined) return;
-    if (i % 2 === 0) pattern += escapeRegExp(part);
-    else if (part !== '') {
-      pattern += `(?<m${shown.length}>${mask.source})`;
-      shown.push(part);
+  for (const line of lines) {
+    if (line === elision) {
+      pattern += '(?:.*\n)*?';
+      continue;
     }
-  });
+    const parts = mask ? line.split(new RegExp(`(${mask.source})`, 'g')) : [line];
+    parts.forEach((part, i) => {
+      if (part === undefined) return;
+      if (i % 2 === 0) pattern += escapeRegExp(part);
+      else if (part !== '') {
+        pattern += `(?<m${shown.length}>${mask!.source})`;
+        shown.push(part);
+      }
+    });
+    pattern += '\n';
+  }
   const match = new RegExp(pattern + '$').exec(actual);
   if (!match) return { expected: hide(expected), actual: hide(actual) };
   return { expected: hide(expected), actual: hide(actual), pairs: shown.map((s, i) => [s, match.groups![`m${i}`]!]) };
 }
+
+/** An output line of just this stands for any number of lines, none included. */
+const elision = '...';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
