@@ -11,6 +11,7 @@
  *   the repository (see `$REPO` below), with an npm cache of its own and npm offline, so it
  *   resolves the package's own `bin` or fails; it never downloads anything.
  * - `$?` is the exit status of the previous command, and `cd` moves the later commands.
+ * - The locale is `C.UTF-8`, so that `sort` and the like order the same on every machine.
  * - Output is compared line for line; the only liberties are the masks below, an output
  *   line of just `...`, which stands for any number of lines (to cut a long listing), and
  *   the page's folder, which the pages show as `/tmp/bird-docs/PAGE` (`PAGE` is the file
@@ -175,6 +176,8 @@ export class DocShell {
       npm_config_cache: join(this.root, 'npm-cache'),
       npm_config_offline: 'true',
       npm_config_update_notifier: 'false',
+      // One collation everywhere, so `sort` orders as the page shows.
+      LC_ALL: 'C.UTF-8',
     };
     delete env['FORCE_COLOR'];
     const result = spawnSync('bash', ['-c', script], { cwd: this.cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
