@@ -9,7 +9,11 @@
  * - `bird` is the built CLI (`node dist/src/cli/main.js`, through a `bird` script put first
  *   on PATH, as after `npm install -g`); `npx bird` runs as written, in a folder that holds
  *   the repository (see `$REPO` below), with an npm cache of its own and npm offline, so it
- *   resolves the package's own `bin` or fails; it never downloads anything.
+ *   resolves the package's own `bin` or fails; it never downloads anything. What npx
+ *   prints itself is compared too: npm 11 warns about the repository's `.npmrc` setting
+ *   on every command (`npm warn Unknown project config ...`), and the README shows and
+ *   explains that line. The npm_* variables of the `npm test` that runs jest are removed,
+ *   as a reader's shell has none.
  * - `$?` is the exit status of the previous command, and `cd` moves the later commands.
  * - The locale is `C.UTF-8`, so that `sort` and the like order the same on every machine.
  * - Output is compared line for line; the only liberties are the masks below, an output
