@@ -9,7 +9,9 @@
  * - `bird` is the built CLI (`node dist/src/cli/main.js`, through a `bird` script put first
  *   on PATH, as after `npm install -g`); `npx bird` runs as written, in a folder that holds
  *   the repository (see `$REPO` below), with an npm cache of its own and npm offline, so it
- *   resolves the package's own `bin` or fails; it never downloads anything. What npx
+ *   resolves the package's own `bin` or fails; it never downloads anything, and it does
+ *   not run the package's `prepare` again (the build is done; run in place, it would
+ *   rewrite dist/ under the other tests' feet). What npx
  *   prints itself is compared too: npm 11 warns about the repository's `.npmrc` setting
  *   on every command (`npm warn Unknown project config ...`), and the README shows and
  *   explains that line. The npm_* variables of the `npm test` that runs jest are removed,
@@ -30,8 +32,8 @@
  *   compared. It prepares what a reader is assumed to have done (copy a model, cut a data
  *   file) without cluttering the page.
  * - `<!-- cwd: $REPO -->`: from here on, commands run in a fresh copy of the repository
- *   (its top-level files copied, `models/` copied, the other folders, `dist/` and
- *   `node_modules/` among them, linked; nothing under them is written). `$REPO` is also
+ *   (its top-level files, `models/` and `dist/` copied, the other folders, `node_modules/`
+ *   among them, linked; nothing under them is written). `$REPO` is also
  *   set in the environment of every command and setup. `<!-- cwd: /tmp/bird-docs/PAGE -->`
  *   goes back to the page's own folder, where every page starts, empty.
  * - `<!-- mask: REGEX -->`: for the next ```console block only, the parts of the output
@@ -143,8 +145,9 @@ export class DocShell {
         if (leftovers.has(entry.name)) continue;
         const from = join(repoRoot, entry.name);
         const to = join(this.repo, entry.name);
-        // Folders are linked (node_modules is large); models/ is copied, as a command may write there (`bird fmt`).
-        if (entry.isDirectory() && entry.name === 'models') cpSync(from, to, { recursive: true });
+        // Folders are linked (node_modules is large); models/ is copied, as a command may
+        // write there (`bird fmt`), and so is dist/, which npx might otherwise rebuild in place.
+        if (entry.isDirectory() && (entry.name === 'models' || entry.name === 'dist')) cpSync(from, to, { recursive: true });
         else if (entry.isDirectory()) symlinkSync(from, to);
         else cpSync(from, to);
       }
@@ -180,6 +183,8 @@ export class DocShell {
       npm_config_cache: join(this.root, 'npm-cache'),
       npm_config_offline: 'true',
       npm_config_update_notifier: 'false',
+      // npx installs the repository as a package; its `prepare` (the build) has already run.
+      npm_config_ignore_scripts: 'true',
       // One collation everywhere, so `sort` orders as the page shows.
       LC_ALL: 'C.UTF-8',
     };
