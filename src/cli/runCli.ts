@@ -7,11 +7,9 @@ import { compile, emitKinds, type EmitKind } from './commands/compile.js';
 import { fmt } from './commands/fmt.js';
 import { graph, graphFormats, type GraphFormat } from './commands/graph.js';
 import { diff } from './commands/diff.js';
-import { exportArtifact } from './commands/export.js';
-import { predict } from './commands/predict.js';
 import { report } from './commands/report.js';
-import { verify } from './commands/verify.js';
-import { train } from './commands/train.js';
+// train, predict, export and verify load TF.js and ONNX Runtime: they are imported when
+// they run, so that `bird check`, `fmt` and `--help` start in a fraction of the time.
 import type { BackendName } from '../backends/tfjs/loadTf.js';
 import { ExitCode } from './exitCodes.js';
 import { processIo, useColor, type Io } from './reporter.js';
@@ -149,8 +147,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo, option
           .example('$0 train models/flights.bird --resume --out runs/DelayMlp/RUN', 'continue a stopped run from its last checkpoint'),
       (a) => {
         const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-        asyncRun = () =>
-          train(
+        asyncRun = async () =>
+          (await import('./commands/train.js')).train(
             {
               file: a.file as string,
               ...(typeof a.model === 'string' ? { model: a.model } : {}),
@@ -196,8 +194,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo, option
           .example('$0 predict models/flights.bird --checkpoint runs/DelayMlp/RUN --data new_flights.csv --out predictions.csv', 'score new rows with the newest checkpoint of a run')
           .example('$0 predict artifacts/DelayMlp/1.0.0 --data new_flights.csv --out predictions.jsonl', 'score them with an exported artifact on ONNX Runtime'),
       (a) => {
-        asyncRun = () =>
-          predict(
+        asyncRun = async () =>
+          (await import('./commands/predict.js')).predict(
             {
               file: a.file as string,
               ...(typeof a.checkpoint === 'string' ? { checkpoint: a.checkpoint } : {}),
@@ -226,8 +224,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo, option
           .example('$0 export models/flights.bird --checkpoint runs/DelayMlp/RUN', 'write artifacts/DelayMlp/1.0.0')
           .example('$0 export models/flights.bird --checkpoint runs/DelayMlp/RUN --artifact-version 2.0.0', 'a new major version after a breaking change'),
       (a) => {
-        asyncRun = () =>
-          exportArtifact(
+        asyncRun = async () =>
+          (await import('./commands/export.js')).exportArtifact(
             {
               file: a.file as string,
               checkpoint: a.checkpoint as string,
@@ -253,8 +251,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo, option
           .example('$0 verify artifacts/DelayMlp/1.0.0', 'hashes and golden vectors')
           .example('$0 verify artifacts/DelayMlp/1.0.0 --data new_flights.csv', 'and agreement with TF.js on new rows'),
       (a) => {
-        asyncRun = () =>
-          verify(
+        asyncRun = async () =>
+          (await import('./commands/verify.js')).verify(
             {
               artifact: a.artifact as string,
               ...(typeof a.data === 'string' ? { data: a.data } : {}),
