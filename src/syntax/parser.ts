@@ -368,12 +368,29 @@ export class BirdParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     const operand = this.SUBRULE(this.binaryExpr);
     const stages: Part<A.Expr>[] = [];
-    this.MANY(() => {
-      this.CONSUME(T.Pipe);
-      stages.push(this.SUBRULE(this.postfixExpr));
-    });
+    this.stages.push(stages);
+    try {
+      this.MANY(this.pipeStage);
+    } finally {
+      this.stages.pop();
+    }
     return this.builder?.pipeline(operand, stages, start, this.LA(0));
   });
+
+  // Every operand passes through `expression`, `binaryExpr` and `postfixExpr`: their
+  // repetition bodies are built once and collect into the array on top of a stack, instead
+  // of closures and option objects built on every call (the largest share of what parsing
+  // allocated). A nested expression pushes its own array; `finally` keeps the stacks
+  // balanced when a rule stops on a syntax error.
+  private readonly stages: Part<A.Expr>[][] = [];
+  private readonly runs: (IToken | Part<A.Expr>)[][] = [];
+  private readonly suffixLists: Part<Suffix>[][] = [];
+
+  private readonly pipeStage = (): void => {
+    this.CONSUME(T.Pipe);
+    const stage = this.SUBRULE(this.postfixExpr);
+    this.stages[this.stages.length - 1]!.push(stage);
+  };
 
   // Operands and binary operators as a flat run; precedence (weakest first: `or`, `and`,
   // `not`, comparisons, `..`, `+ -`, `* / % @`, unary `- +`, `^`) is applied by the
@@ -384,16 +401,14 @@ export class BirdParser extends EmbeddedActionsParser {
   binaryExpr = this.RULE('binaryExpr', (): Part<A.Expr> => {
     const start = this.LA(1);
     const run: (IToken | Part<A.Expr>)[] = [];
-    this.MANY(() => run.push(this.CONSUME(T.PrefixOperator)));
-    run.push(this.SUBRULE(this.postfixExpr));
-    this.MANY2({
-      GATE: this.operatorContinues,
-      DEF: () => {
-        run.push(this.CONSUME(T.BinaryOperator));
-        this.MANY3(() => run.push(this.CONSUME2(T.PrefixOperator)));
-        run.push(this.SUBRULE2(this.postfixExpr));
-      },
-    });
+    this.runs.push(run);
+    try {
+      this.MANY(this.prefixOperator);
+      run.push(this.SUBRULE(this.postfixExpr));
+      this.MANY2(this.binaryTail);
+    } finally {
+      this.runs.pop();
+    }
     return this.builder?.binaryRun(run, start, this.LA(0));
   });
 
@@ -402,16 +417,36 @@ export class BirdParser extends EmbeddedActionsParser {
     return (next !== T.Plus && next !== T.Minus) || this.onSameLine();
   };
 
+  private readonly prefixOperator = (): void => {
+    this.runs[this.runs.length - 1]!.push(this.CONSUME(T.PrefixOperator));
+  };
+
+  private readonly prefixOperator2 = (): void => {
+    this.runs[this.runs.length - 1]!.push(this.CONSUME2(T.PrefixOperator));
+  };
+
+  private readonly binaryTail = {
+    GATE: this.operatorContinues,
+    DEF: (): void => {
+      this.runs[this.runs.length - 1]!.push(this.CONSUME(T.BinaryOperator));
+      this.MANY3(this.prefixOperator2);
+      const operand = this.SUBRULE2(this.postfixExpr);
+      this.runs[this.runs.length - 1]!.push(operand);
+    },
+  };
+
   // Likewise a call `(` or an index `[` must start on the line of what it applies to;
   // `.member` may start a new line.
   postfixExpr = this.RULE('postfixExpr', (): Part<A.Expr> => {
     const start = this.LA(1);
     const primary = this.OR(this.primaryAlternatives);
     const suffixes: Part<Suffix>[] = [];
-    this.MANY({
-      GATE: this.suffixContinues,
-      DEF: () => suffixes.push(this.OR2(this.suffixAlternatives)),
-    });
+    this.suffixLists.push(suffixes);
+    try {
+      this.MANY(this.suffixRepetition);
+    } finally {
+      this.suffixLists.pop();
+    }
     return this.builder?.postfix(this.builder.primary(primary, start), suffixes);
   });
 
@@ -439,6 +474,14 @@ export class BirdParser extends EmbeddedActionsParser {
   private readonly suffixContinues = (): boolean => {
     const next = this.LA(1).tokenType;
     return (next !== T.LParen && next !== T.LBracket) || this.onSameLine();
+  };
+
+  private readonly suffixRepetition = {
+    GATE: this.suffixContinues,
+    DEF: (): void => {
+      const suffix = this.OR2(this.suffixAlternatives);
+      this.suffixLists[this.suffixLists.length - 1]!.push(suffix);
+    },
   };
 
   memberSuffix = this.RULE('memberSuffix', (): Part<Suffix> => {
