@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,25 @@ export function writeCsv(path: string, rows: readonly Record<string, string>[]):
  * as a client would from the signature alone, through the exported ONNX model: the first
  * signature (or the one named `signature`) and its first output.
  */
-export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], seed: number, signature?: string): Promise<{ maxAbs: number; worst: number; at: number; onnx: number[]; tf: number[] }> {
+/** What `modelParity` measured: the largest difference, the worst value against the tolerance (> 0: over it) and where. */
+export interface Parity {
+  maxAbs: number;
+  worst: number;
+  at: number;
+  onnx: number[];
+  tf: number[];
+}
+
+/**
+ * Fails unless TF.js's outputs vary (so the comparison means something) and every ONNX
+ * value is within the tolerance; `over` says what was compared, for the message.
+ */
+export function expectParity({ maxAbs, worst, at, onnx, tf }: Parity, over: string): void {
+  expect(Math.max(...tf) - Math.min(...tf)).toBeGreaterThan(0.01);
+  if (worst > 0) throw new Error(`max abs diff ${maxAbs} ${over} exceeds the tolerance at ${at}: onnx ${onnx[at]} vs tf ${tf[at]}`);
+}
+
+export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], seed: number, signature?: string): Promise<Parity> {
   const dir = mkdtempSync(join(tmpdir(), 'bird-onnx-'));
   try {
     const path = join(dir, 'rows.csv');
