@@ -25,6 +25,7 @@ const STAGES = [
   'source',
   'diagnostics',
   'syntax',
+  'tensor',
   'semantic',
   'ops',
   'ir',

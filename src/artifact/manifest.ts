@@ -1,5 +1,5 @@
 import type { InputEncoding, OnnxDtype } from '../backends/onnx/exportedSignature.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import type { HashFunctionSpec } from './hashFunctionSpec.js';
 
 /** Names the layout and the manifest's shape; a reader refuses formats it does not know. */

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import type { FieldValue } from './decodeField.js';
 import { hashBucket } from './hashBucket.js';
 

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { IrFeature, IrGraph, IrType } from '../ir/ir.js';
 import { transformChain, transformedNode } from '../ir/transformChain.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import { applyTransform, type TransformStep } from './applyTransform.js';
 import { ShuffleBuffer, packBatch, type Batch } from './batch.js';
 import { EncodedPart } from './encodedPart.js';

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import type { RawValue } from './readRows.js';
 
 /** One feature's value for one example, after parsing and before transforms. */

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import { applyTransform, isFitted, type TransformStep } from './applyTransform.js';
 import type { FieldValue } from './decodeField.js';
 import { xorshift32 } from './xorshift.js';

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import { birdHashSeed } from './hashBucket.js';
 import { murmur3x86_32 } from './murmur3.js';
 import type { RawRow } from './readRows.js';

@@ -1,5 +1,5 @@
 import { opRegistry } from '../ops/registry.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import type { IrFeature, IrGraph, IrNode, IrSignature } from './ir.js';
 import { rootNodes } from './ir.js';
 import { neededNodes } from './neededNodes.js';

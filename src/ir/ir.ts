@@ -1,5 +1,5 @@
-import type { AttrValue } from '../semantic/graph.js';
-import type { SparseType, TensorType } from '../semantic/types.js';
+import type { AttrValue } from '../tensor/attrValue.js';
+import type { SparseType, TensorType } from '../tensor/types.js';
 
 /** The IR's format version, written in every text and JSON form. */
 export const irVersion = 1;

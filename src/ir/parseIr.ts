@@ -1,5 +1,5 @@
-import type { AttrValue } from '../semantic/graph.js';
-import type { DType, Dim } from '../semantic/types.js';
+import type { AttrValue } from '../tensor/attrValue.js';
+import type { DType, Dim } from '../tensor/types.js';
 import type { IrFeature, IrFunction, IrGraph, IrNode, IrSignature, IrTrain, IrType } from './ir.js';
 
 export class IrSyntaxError extends Error {

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import { irVersion, type IrGraph, type IrNode, type IrType } from './ir.js';
 
 /** Attributes as JSON with sorted keys, so the text is stable. */

@@ -1,6 +1,6 @@
 import { opRegistry } from '../ops/registry.js';
 import type { InferInput, OperandType } from '../semantic/primitives.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import { rootNodes, type IrFunction, type IrGraph, type IrNode, type IrType } from './ir.js';
 import { printType } from './printIr.js';
 

@@ -1,5 +1,5 @@
-import { broadcastShapes } from '../semantic/shapes.js';
-import { formatType, tensor, type DType } from '../semantic/types.js';
+import { broadcastShapes } from '../tensor/shapes.js';
+import { formatType, tensor, type DType } from '../tensor/types.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 function unaryFloat(name: string, doc: string, extra: OpDefinition['params'] = []): OpDefinition {

@@ -1,4 +1,4 @@
-import { tensor } from '../semantic/types.js';
+import { tensor } from '../tensor/types.js';
 import { ok, typeError, type OpDefinition } from './opSchema.js';
 
 /**

@@ -1,5 +1,5 @@
-import { matmulShape } from '../semantic/shapes.js';
-import { tensor } from '../semantic/types.js';
+import { matmulShape } from '../tensor/shapes.js';
+import { tensor } from '../tensor/types.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 export const linalgOps: readonly OpDefinition[] = [

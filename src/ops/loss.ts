@@ -1,5 +1,5 @@
-import { broadcastShapes } from '../semantic/shapes.js';
-import { tensor } from '../semantic/types.js';
+import { broadcastShapes } from '../tensor/shapes.js';
+import { tensor } from '../tensor/types.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 export const lossOps: readonly OpDefinition[] = [

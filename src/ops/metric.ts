@@ -1,4 +1,4 @@
-import { sameShape, tensor } from '../semantic/types.js';
+import { sameShape, tensor } from '../tensor/types.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 /**

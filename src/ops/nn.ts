@@ -1,5 +1,5 @@
-import { normalizeAxis } from '../semantic/shapes.js';
-import { formatType, tensor } from '../semantic/types.js';
+import { normalizeAxis } from '../tensor/shapes.js';
+import { formatType, tensor } from '../tensor/types.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 /** Parameter initializers `param(..., init: ...)` accepts. */

@@ -1,6 +1,6 @@
 import type { InferInput, InferResult, OperandType, PrimitiveParam, PrimitiveSchema } from '../semantic/primitives.js';
-import type { TensorType } from '../semantic/types.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { TensorType } from '../tensor/types.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 
 export type OpFamily = 'elementwise' | 'linalg' | 'reduce' | 'shape' | 'nn' | 'sparse' | 'sequence' | 'loss' | 'metric' | 'preprocess' | 'graph';
 

@@ -1,4 +1,4 @@
-import { formatType, tensor } from '../semantic/types.js';
+import { formatType, tensor } from '../tensor/types.js';
 import { dense, ok, operand, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 /**

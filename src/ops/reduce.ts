@@ -1,5 +1,5 @@
-import { normalizeAxis } from '../semantic/shapes.js';
-import { tensor, type Dim } from '../semantic/types.js';
+import { normalizeAxis } from '../tensor/shapes.js';
+import { tensor, type Dim } from '../tensor/types.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 function reduction(name: string, doc: string): OpDefinition {

@@ -1,4 +1,4 @@
-import { tensor } from '../semantic/types.js';
+import { tensor } from '../tensor/types.js';
 import { dense, ok, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 export const sequenceOps: readonly OpDefinition[] = [

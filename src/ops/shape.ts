@@ -1,6 +1,6 @@
-import type { AttrValue } from '../semantic/graph.js';
-import { elementCount, normalizeAxis } from '../semantic/shapes.js';
-import { formatShape, tensor, type Dim, type TensorType } from '../semantic/types.js';
+import type { AttrValue } from '../tensor/attrValue.js';
+import { elementCount, normalizeAxis } from '../tensor/shapes.js';
+import { formatShape, tensor, type Dim, type TensorType } from '../tensor/types.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 /** A slice of one axis, `[start, stop, step]` with null for an omitted bound. */

@@ -1,6 +1,7 @@
 import type * as A from '../syntax/ast.js';
 import type { FeatureKind } from './featureKinds.js';
-import type { AttrValue, ElabFunction, GraphInput, NamedNode, Origin } from './graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
+import type { ElabFunction, GraphInput, NamedNode, Origin } from './graph.js';
 import type { ModuleInfo } from './moduleInfo.js';
 
 /** One field of a `features` or `labels` declaration, with its kind and transforms resolved. */

@@ -8,10 +8,11 @@ import { compileTimeBuiltins, configConstructors } from './builtins.js';
 import type { FeatureField, FeatureSet } from './checkedModel.js';
 import { Env } from './env.js';
 import { featureKinds, transformOps } from './featureKinds.js';
-import type { AttrValue, ElabFunction, ElabNode, Origin } from './graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
+import type { ElabFunction, ElabNode, Origin } from './graph.js';
 import type { ModuleInfo, ModuleSymbol } from './moduleInfo.js';
 import type { OperandType, PrimitiveParam, PrimitiveTable } from './primitives.js';
-import { dtypes, formatType, tensor, type DType, type Dim, type TensorType } from './types.js';
+import { dtypes, formatType, tensor, type DType, type Dim, type TensorType } from '../tensor/types.js';
 import { describeValue, errorValue, toAttr, type TensorValue, type Value } from './values.js';
 
 /** Nesting of block calls beyond this is taken for runaway recursion. */

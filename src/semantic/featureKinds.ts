@@ -1,6 +1,6 @@
-import type { AttrValue } from './graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import type { PrimitiveParam } from './primitives.js';
-import { tensor, type SparseType, type TensorType } from './types.js';
+import { tensor, type SparseType, type TensorType } from '../tensor/types.js';
 
 /**
  * The kinds of a DeepBird DataRecord, as written after `:` in `features` and `labels`:

@@ -1,9 +1,7 @@
 import type { Span } from '../source/span.js';
 import type { SourceFile } from '../source/sourceFile.js';
-import type { SparseType, TensorType } from './types.js';
-
-/** A compile-time constant that can sit in an op's attributes. */
-export type AttrValue = number | boolean | string | null | readonly AttrValue[] | { readonly [key: string]: AttrValue };
+import type { SparseType, TensorType } from '../tensor/types.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 
 /** Where a node came from, for diagnostics and the IR's source notes. */
 export interface Origin {

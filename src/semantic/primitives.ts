@@ -1,5 +1,5 @@
-import type { AttrValue } from './graph.js';
-import type { SparseType, TensorType } from './types.js';
+import type { AttrValue } from '../tensor/attrValue.js';
+import type { SparseType, TensorType } from '../tensor/types.js';
 
 /**
  * What the elaborator needs to know of a primitive op: its parameters and how it types

@@ -1,9 +1,9 @@
 import type * as A from '../syntax/ast.js';
-import type { AttrValue } from './graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import type { ModuleInfo } from './moduleInfo.js';
 import type { FeatureSet } from './checkedModel.js';
 import type { PrimitiveSchema } from './primitives.js';
-import { formatType, type SparseType, type TensorType } from './types.js';
+import { formatType, type SparseType, type TensorType } from '../tensor/types.js';
 
 /**
  * What an expression evaluates to at compile time. Numbers, strings, booleans and lists

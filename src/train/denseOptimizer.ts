@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Tf } from '../backends/tfjs/loadTf.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 
 /** The optimizer named in the train section, applied to TF.js variables. */
 export class DenseOptimizer {

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 
 /** Whether a smaller value of the metric `name` is better: `mode` says, or else names containing `loss`. */
 export function lowerIsBetter(name: string, mode?: AttrValue): boolean {

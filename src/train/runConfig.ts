@@ -1,6 +1,6 @@
 import type { DataFingerprint } from '../artifact/manifest.js';
 import type { DataSource } from '../data/dataset.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 
 /** `config.json` of a run folder: what was trained, and how. Fields after `settings` are absent in runs of older versions. */
 export interface RunConfig {

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 
 /** A learning rate as a function of the step (from 0), from `schedule:` of the optimizer. */
 export function learningRate(base: number, schedule: AttrValue | undefined, totalSteps: number): (step: number) => number {

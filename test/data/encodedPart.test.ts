@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { FieldValue } from '../../src/data/decodeField.js';
 import { EncodedPart } from '../../src/data/encodedPart.js';
-import { tensor } from '../../src/semantic/types.js';
+import { tensor } from '../../src/tensor/types.js';
 
 const names = ['x', 'ids', 'tags'];
 const types = [tensor('f32', ['B', 1]), tensor('i32', ['B', 3], 10), { kind: 'sparse' as const, keys: 'id' as const, vocab: 10, weighted: true }];

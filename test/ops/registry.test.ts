@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { opReference } from '../../src/ops/opReference.js';
 import { opRegistry, primitiveTable } from '../../src/ops/registry.js';
-import { tensor } from '../../src/semantic/types.js';
+import { tensor } from '../../src/tensor/types.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const root = join(import.meta.dirname, '..', '..');

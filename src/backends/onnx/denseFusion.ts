@@ -1,6 +1,6 @@
 import type { IrGraph, IrNode } from '../../ir/ir.js';
 import { neededNodes } from '../../ir/neededNodes.js';
-import type { TensorType } from '../../semantic/types.js';
+import type { TensorType } from '../../tensor/types.js';
 import { OnnxExportError } from './onnxExportError.js';
 import { intAttr, type OnnxGraphBuilder } from './onnxGraphBuilder.js';
 

@@ -1,6 +1,6 @@
 import type { IrFeature, IrGraph } from '../../ir/ir.js';
 import { transformChain } from '../../ir/transformChain.js';
-import type { AttrValue } from '../../semantic/graph.js';
+import type { AttrValue } from '../../tensor/attrValue.js';
 import type { SignatureInput } from './exportedSignature.js';
 import { OnnxExportError } from './onnxExportError.js';
 import { onnxElemType, outOfGraphOps } from './onnxEmitters.js';

@@ -1,5 +1,5 @@
 import type { IrGraph, IrNode, IrType } from '../../ir/ir.js';
-import type { Dim, TensorType } from '../../semantic/types.js';
+import type { Dim, TensorType } from '../../tensor/types.js';
 import type { SignatureTensor } from './exportedSignature.js';
 import { OnnxExportError, UnsupportedOnnxOp } from './onnxExportError.js';
 import { loweredOps, onnxElemType, onnxEmitters, outOfGraphOps, trainingOnlyOps, type EmitContext, type SparseValue } from './onnxEmitters.js';

@@ -1,6 +1,6 @@
 import type { IrNode } from '../../ir/ir.js';
-import type { AttrValue } from '../../semantic/graph.js';
-import type { DType, TensorType } from '../../semantic/types.js';
+import type { AttrValue } from '../../tensor/attrValue.js';
+import type { DType, TensorType } from '../../tensor/types.js';
 import { floatAttr, intAttr, intsAttr, stringsAttr, type ElemTypeName, type OnnxGraphBuilder } from './onnxGraphBuilder.js';
 import { OnnxExportError, UnsupportedOnnxOp } from './onnxExportError.js';
 import { mlDomain } from './onnxVersions.js';

@@ -1,5 +1,5 @@
 import type { IrGraph } from '../../ir/ir.js';
-import type { AttrValue } from '../../semantic/graph.js';
+import type { AttrValue } from '../../tensor/attrValue.js';
 
 /** Stand-ins for statistics the data stage fits: an identity z-score, an empty vocabulary (every value out of it), no bucket boundaries. */
 const placeholders: Readonly<Record<string, Readonly<Record<string, AttrValue>>>> = {

@@ -1,6 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { IrNode } from '../../ir/ir.js';
-import type { AttrValue } from '../../semantic/graph.js';
+import type { AttrValue } from '../../tensor/attrValue.js';
 import type { Tf } from './loadTf.js';
 
 type Tensor = tfTypes.Tensor;

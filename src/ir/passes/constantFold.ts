@@ -1,5 +1,5 @@
-import type { AttrValue } from '../../semantic/graph.js';
-import { elementCount } from '../../semantic/shapes.js';
+import type { AttrValue } from '../../tensor/attrValue.js';
+import { elementCount } from '../../tensor/shapes.js';
 import type { IrNode } from '../ir.js';
 import type { Pass } from './pass.js';
 import { renumber } from './renumber.js';

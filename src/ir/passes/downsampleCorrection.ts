@@ -1,4 +1,4 @@
-import { tensor } from '../../semantic/types.js';
+import { tensor } from '../../tensor/types.js';
 import type { IrNode } from '../ir.js';
 import type { Pass } from './pass.js';
 import { remapReferences } from './renumber.js';

@@ -1,4 +1,4 @@
-import type { Dim } from '../../semantic/types.js';
+import type { Dim } from '../../tensor/types.js';
 import type { IrNode, IrType } from '../ir.js';
 import type { Pass } from './pass.js';
 

@@ -1,4 +1,4 @@
-import type { AttrValue } from '../../semantic/graph.js';
+import type { AttrValue } from '../../tensor/attrValue.js';
 
 /** A train setting's compile-time value written back as Bird source: `adam(lr: 0.001, schedule: cosine(warmup: 500))`. */
 export function formatSetting(value: AttrValue | undefined): string {

@@ -7,7 +7,7 @@ import { loadTf, type Tf } from '../../../src/backends/tfjs/loadTf.js';
 import { TfProgram } from '../../../src/backends/tfjs/program.js';
 import type { BatchColumn } from '../../../src/ir/batch.js';
 import type { IrGraph } from '../../../src/ir/ir.js';
-import { tensor } from '../../../src/semantic/types.js';
+import { tensor } from '../../../src/tensor/types.js';
 import { compare, rng, tolerance } from './onnxTestHelpers.js';
 import { graphParts } from './opGraph.js';
 

@@ -3,7 +3,7 @@ import { exportAtEntries } from '../../../src/backends/onnx/exportAtEntries.js';
 import { exportSignatures } from '../../../src/backends/onnx/exportSignatures.js';
 import { OnnxExportError, UnsupportedOnnxOp } from '../../../src/backends/onnx/onnxExportError.js';
 import type { IrGraph, IrNode } from '../../../src/ir/ir.js';
-import { tensor } from '../../../src/semantic/types.js';
+import { tensor } from '../../../src/tensor/types.js';
 import { caseGraph } from './opGraph.js';
 import { fittedModel, randomWeights } from './onnxTestHelpers.js';
 

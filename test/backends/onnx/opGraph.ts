@@ -2,9 +2,9 @@ import type { Batch, BatchColumn } from '../../../src/ir/batch.js';
 import type { IrFeature, IrGraph, IrNode, IrType } from '../../../src/ir/ir.js';
 import type { OnnxValue } from '../../../src/backends/onnx/runOnnx.js';
 import { opRegistry } from '../../../src/ops/registry.js';
-import type { AttrValue } from '../../../src/semantic/graph.js';
+import type { AttrValue } from '../../../src/tensor/attrValue.js';
 import type { OperandType } from '../../../src/semantic/primitives.js';
-import { tensor } from '../../../src/semantic/types.js';
+import { tensor } from '../../../src/tensor/types.js';
 import { rng } from './onnxTestHelpers.js';
 
 type Rng = ReturnType<typeof rng>;
