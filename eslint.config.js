@@ -3,12 +3,13 @@
 // - typescript-eslint `recommended` (syntax-only, no type information needed)
 //   plus `no-explicit-any` as an error.
 // - Stage layering of src/: a stage may import itself and earlier stages, never
-//   a later one (import-x/no-restricted-paths).
+//   a later one, and no backend imports another (import-x/no-restricted-paths).
 // - No import cycles inside src/ (import-x/no-cycle).
 //
 // Imports are resolved with import-x's built-in node resolver (unrs-resolver);
 // `extensionAlias` maps the `.js` specifiers that NodeNext requires onto the
 // `.ts` sources, so no extra resolver package is needed.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,6 +48,24 @@ const layeringZones = STAGES.flatMap((stage, i) =>
     message: `stage \`${stage}\` may not import the later stage \`${later}\`.`,
   })),
 );
+
+// The backends are siblings: each lowers the IR its own way, and none may import
+// another (what two backends share belongs in `ir/` or earlier). Every folder under
+// src/backends/ is covered, listed in STAGES or not.
+const backendFolders = [
+  ...new Set([
+    ...STAGES.filter((s) => s.startsWith('backends/')).map((s) => s.slice('backends/'.length)),
+    ...readdirSync(path.join(ROOT, 'src/backends'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name),
+  ]),
+];
+const backendZones = backendFolders.map((backend) => ({
+  target: `./src/backends/${backend}`,
+  from: './src/backends',
+  except: [`./${backend}`],
+  message: `backend \`${backend}\` may not import another backend; share through \`ir/\` or an earlier stage.`,
+}));
 
 const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
 
@@ -97,7 +116,7 @@ export default defineConfig(
     rules: {
       'import-x/no-restricted-paths': [
         'error',
-        { basePath: ROOT, zones: layeringZones },
+        { basePath: ROOT, zones: [...layeringZones, ...backendZones] },
       ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },

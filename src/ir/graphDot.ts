@@ -2,7 +2,7 @@ import { opRegistry } from '../ops/registry.js';
 import type { AttrValue } from '../tensor/attrValue.js';
 import type { IrFeature, IrGraph, IrNode, IrSignature } from './ir.js';
 import { rootNodes } from './ir.js';
-import { neededNodes } from './neededNodes.js';
+import { neededNodes } from '../tensor/neededNodes.js';
 import { printType, stableJson } from './printIr.js';
 import { transformChain } from './transformChain.js';
 

@@ -1,4 +1,5 @@
-import type { ElabFunction } from './graph.js';
+import { neededNodes } from '../tensor/neededNodes.js';
+import type { ElabFunction, ElabNode } from './graph.js';
 
 /**
  * The features (by name) that nodes of a model's main function read, following block
@@ -6,47 +7,47 @@ import type { ElabFunction } from './graph.js';
  * inputs are the main function's `input` nodes with role `feature`.
  */
 export function featuresNeeded(main: ElabFunction, functions: readonly ElabFunction[], roots: readonly number[]): Set<string> {
-  const byName = new Map(functions.map((fn) => [fn.name, fn]));
-  const argsMemo = new Map<string, ReadonlySet<number>>();
+  const walk = new CallAwareWalk(functions);
   const features = new Set<string>();
-  reach(main, roots, byName, argsMemo, { arg: () => undefined, feature: (name) => features.add(name) });
+  for (const id of walk.reach(main, roots)) {
+    const node = main.nodes[id]!;
+    if (node.op === 'input' && node.attrs['role'] === 'feature') features.add(String(node.attrs['name']));
+  }
   return features;
 }
 
-interface Leaves {
-  arg(index: number): void;
-  feature(name: string): void;
-}
+/** The shared node walk over elaborated functions, entering a `call` only through the arguments its callee uses. */
+class CallAwareWalk {
+  private readonly byName: ReadonlyMap<string, ElabFunction>;
+  private readonly argsMemo = new Map<string, ReadonlySet<number>>();
 
-/** Walks from `roots` back through `fn`'s nodes, reporting the `arg` and feature `input` nodes reached. */
-function reach(fn: ElabFunction, roots: readonly number[], byName: ReadonlyMap<string, ElabFunction>, argsMemo: Map<string, ReadonlySet<number>>, leaves: Leaves): void {
-  const seen = new Set<number>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const node = fn.nodes[id]!;
-    if (node.op === 'arg') leaves.arg(Number(node.attrs['index']));
-    else if (node.op === 'input' && node.attrs['role'] === 'feature') leaves.feature(String(node.attrs['name']));
-    if (node.op === 'call') {
-      const callee = byName.get(String(node.attrs['fn']));
-      const used = callee ? argsUsed(callee, byName, argsMemo) : null;
-      node.inputs.forEach((input, i) => {
-        if (!used || used.has(i)) stack.push(input);
-      });
-    } else {
-      stack.push(...node.inputs);
-    }
+  constructor(functions: readonly ElabFunction[]) {
+    this.byName = new Map(functions.map((fn) => [fn.name, fn]));
   }
-}
 
-/** The indices of the arguments a block instance's result depends on. */
-function argsUsed(fn: ElabFunction, byName: ReadonlyMap<string, ElabFunction>, argsMemo: Map<string, ReadonlySet<number>>): ReadonlySet<number> {
-  const known = argsMemo.get(fn.name);
-  if (known) return known;
-  const used = new Set<number>();
-  reach(fn, [fn.result], byName, argsMemo, { arg: (index) => used.add(index), feature: () => undefined });
-  argsMemo.set(fn.name, used);
-  return used;
+  /** The ids of `fn`'s nodes that `roots` depend on. */
+  reach(fn: ElabFunction, roots: readonly number[]): Set<number> {
+    return neededNodes(fn.nodes, roots, undefined, (node) => this.follow(node));
+  }
+
+  private follow(node: ElabNode): readonly number[] {
+    if (node.op !== 'call') return node.inputs;
+    const callee = this.byName.get(String(node.attrs['fn']));
+    if (!callee) return node.inputs;
+    const used = this.argsUsed(callee);
+    return node.inputs.filter((_, i) => used.has(i));
+  }
+
+  /** The indices of the arguments a block instance's result depends on. */
+  private argsUsed(fn: ElabFunction): ReadonlySet<number> {
+    const known = this.argsMemo.get(fn.name);
+    if (known) return known;
+    const used = new Set<number>();
+    for (const id of this.reach(fn, [fn.result])) {
+      const node = fn.nodes[id]!;
+      if (node.op === 'arg') used.add(Number(node.attrs['index']));
+    }
+    this.argsMemo.set(fn.name, used);
+    return used;
+  }
 }

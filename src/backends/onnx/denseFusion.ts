@@ -1,5 +1,5 @@
 import type { IrGraph, IrNode } from '../../ir/ir.js';
-import { neededNodes } from '../../ir/neededNodes.js';
+import { neededNodes } from '../../tensor/neededNodes.js';
 import type { TensorType } from '../../tensor/types.js';
 import { OnnxExportError } from './onnxExportError.js';
 import { intAttr, type OnnxGraphBuilder } from './onnxGraphBuilder.js';

@@ -1,5 +1,5 @@
+import { featureEntries } from '../../ir/featureEntries.js';
 import type { IrGraph } from '../../ir/ir.js';
-import { featureEntries } from '../tfjs/program.js';
 import type { SignatureTensor } from './exportedSignature.js';
 import { onnxElemType } from './onnxEmitters.js';
 import { batchDim, lowerToOnnx, neededFrom, onnxDim, type Entry, type LoweredModel } from './lowerToOnnx.js';

@@ -6,7 +6,7 @@ import { loweredOps, onnxElemType, onnxEmitters, outOfGraphOps, trainingOnlyOps,
 import { OnnxGraphBuilder, type ElemTypeName } from './onnxGraphBuilder.js';
 import { onnx, type OnnxTypes } from './onnxProto.js';
 import { mlDomain, onnxIrVersion, onnxMlOpset, onnxOpset } from './onnxVersions.js';
-import { neededNodes } from '../../ir/neededNodes.js';
+import { neededNodes } from '../../tensor/neededNodes.js';
 import { emitDenseFusion, paramValues, planDenseFusions } from './denseFusion.js';
 
 /** The symbolic batch dimension of every exported graph. */

@@ -1,8 +1,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Batch, BatchColumn } from '../../ir/batch.js';
 import type { IrGraph, IrNode } from '../../ir/ir.js';
-import { neededNodes } from '../../ir/neededNodes.js';
-import { transformChain } from '../../ir/transformChain.js';
+import { neededNodes } from '../../tensor/neededNodes.js';
+import { featureEntries } from '../../ir/featureEntries.js';
 import { emitters } from './emitters.js';
 import { initialValue } from './initializers.js';
 import type { Tf } from './loadTf.js';
@@ -10,13 +10,6 @@ import type { Tf } from './loadTf.js';
 type Tensor = tfTypes.Tensor;
 
 let variableCount = 0;
-
-/** The node holding each feature's value after its transforms: where a batch column enters the graph. */
-export function featureEntries(graph: IrGraph): Map<string, number> {
-  const entries = new Map<string, number>();
-  for (const f of graph.features) entries.set(`${f.role}:${f.name}`, transformChain(graph.nodes, f).at(-1) ?? f.node);
-  return entries;
-}
 
 /** A sparse column as padded ids `[B, L]` and weights (1 per present id, or its value; 0 at padding). */
 function padSparse(tf: Tf, column: Extract<BatchColumn, { kind: 'sparse' }>): { ids: Tensor; weights: Tensor } {

@@ -2,7 +2,7 @@ import { tensor } from '../../tensor/types.js';
 import type { IrNode } from '../ir.js';
 import type { Pass } from './pass.js';
 import { remapReferences } from './renumber.js';
-import { neededNodes } from '../neededNodes.js';
+import { neededNodes } from '../../tensor/neededNodes.js';
 
 /**
  * A label declared `binary(downsample_neg: r)` trains on a fraction `r` of its negative
