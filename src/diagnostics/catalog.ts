@@ -397,6 +397,11 @@ export const catalog = {
     severity: 'error',
     message: 'line is not {expected}: {reason}',
   },
+  engineUnavailable: {
+    code: 'BIRD7025',
+    severity: 'error',
+    message: 'the `{engine}` training engine cannot run here: {reason}',
+  },
   internalError: {
     code: 'BIRD9001',
     severity: 'error',

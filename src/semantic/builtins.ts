@@ -47,6 +47,15 @@ export const trainSettings: ReadonlyMap<string, string> = new Map([
   ['checkpoint_every', 'a number of steps'],
   ['keep_checkpoints', 'how many step checkpoints to keep (an integer)'],
   ['threads', '1 or 2: cores computing each batch'],
+  ['engine', 'the training engine: `"tfjs"`, `"onnxruntime"` or `"torch"`'],
   ['bad_data', '`skip(...)` or `fail()`'],
   ['early_stop', '`early_stop(metric: ..., patience: ...)`'],
 ]);
+
+/**
+ * The engines `bird train` can run a model's training step on (`engine = "..."`,
+ * `--engine`). Which of them is available where is the training stage's business
+ * (`src/train/engine.ts`); the checker only knows the names.
+ */
+export const trainEngines = ['tfjs', 'onnxruntime', 'torch'] as const;
+export type TrainEngineName = (typeof trainEngines)[number];

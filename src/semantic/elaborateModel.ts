@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type * as A from '../syntax/ast.js';
 import { printExpr } from '../syntax/printer.js';
-import { trainSettings } from './builtins.js';
+import { trainEngines, trainSettings } from './builtins.js';
 import type { CheckedModel, FeatureSet, SignatureSpec, TrainSpec } from './checkedModel.js';
 import { Elaborator } from './elaborator.js';
 import { Env } from './env.js';
@@ -198,6 +198,13 @@ function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator,
       continue;
     }
     const a = toAttr(v);
+    if (name === 'engine' && !(trainEngines as readonly AttrValue[]).includes(a ?? null)) {
+      const hint = typeof a === 'string' ? didYouMean(a, trainEngines) : undefined;
+      elab.report('invalidTrainSetting', { name, expected: trainSettings.get(name)!, found: describeTrain(v) }, module, stmt.value.span, {
+        help: hint ?? `engines are ${trainEngines.map((e) => `\`"${e}"\``).join(', ')}`,
+      });
+      continue;
+    }
     const expectsInt = name === 'batch' || name === 'epochs' || name === 'seed' || name === 'shuffle' || name === 'checkpoint_every';
     if (a === undefined || (expectsInt && (v.kind !== 'int' || (name !== 'seed' && v.value <= 0)))) {
       elab.report('invalidTrainSetting', { name, expected: trainSettings.get(name)!, found: describeTrain(v) }, module, stmt.value.span);

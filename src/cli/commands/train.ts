@@ -11,6 +11,7 @@ import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints, readCheckpoint
 import type { IrGraph } from '../../ir/ir.js';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
+import { chooseEngine, engineStatus, engineUnavailable, type TrainEngineName } from '../../train/engine.js';
 import { Trainer, type EpochProgress } from '../../train/trainer.js';
 import type { RunConfig } from '../../train/runConfig.js';
 import { readJsonLines, type StepRecord } from '../../train/report/runRecords.js';
@@ -29,6 +30,7 @@ export interface TrainArgs extends ReportOptions {
   readonly epochs?: number;
   readonly batch?: number;
   readonly backend?: BackendName;
+  readonly engine?: TrainEngineName;
   readonly out?: string;
   readonly resume: boolean;
   readonly checkpointEvery?: number;
@@ -76,6 +78,14 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     return ExitCode.diagnostics;
   }
   const settings = compiled.graph.train!.settings;
+  // The engine is settled before any data is read: one that cannot run here stops the run at once.
+  const engine = chooseEngine(args.engine, settings);
+  const unavailable = engineUnavailable(model, engine);
+  if (unavailable) {
+    reportDiagnostics(io, [unavailable], args);
+    return ExitCode.diagnostics;
+  }
+  if (!engineStatus[engine.name].available) throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
   const log = (line: string): void => io.stderr(line + '\n');
   // A resumed run takes its data, batch, seed and fitted transforms from its own folder.
   const resumeDir = args.resume ? (args.out ?? latestRun(model.name)) : undefined;

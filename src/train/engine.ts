@@ -1,0 +1,63 @@
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { AttrValue } from '../semantic/graph.js';
+import type { CheckedModel } from '../semantic/checkedModel.js';
+import { trainEngines, type TrainEngineName } from '../semantic/builtins.js';
+import type * as A from '../syntax/ast.js';
+
+export { trainEngines, type TrainEngineName };
+
+/** Which engine trains a run, and what chose it: `--engine`, the train section's `engine = ...`, or the default. */
+export interface EngineChoice {
+  readonly name: TrainEngineName;
+  readonly from: 'flag' | 'setting' | 'default';
+}
+
+/** The engine when nothing names one. */
+export const defaultEngine: TrainEngineName = 'tfjs';
+
+/** `--engine` wins over `engine = ...`, which wins over the default. */
+export function chooseEngine(flag: TrainEngineName | undefined, settings: Readonly<Record<string, AttrValue>>): EngineChoice {
+  if (flag !== undefined) return { name: flag, from: 'flag' };
+  const set = settings['engine'];
+  if (typeof set === 'string' && (trainEngines as readonly string[]).includes(set)) return { name: set as TrainEngineName, from: 'setting' };
+  return { name: defaultEngine, from: 'default' };
+}
+
+/**
+ * How each engine is reached. An engine is available when `bird train` can run it here;
+ * otherwise `reason` says why not, and the caller reports `BIRD7025` at the setting (or a
+ * usage error for the flag). An engine plugs in by giving its entry here and its branch
+ * in `cli/commands/train.ts` (see docs/architecture.md, "Training engines").
+ */
+export const engineStatus: Readonly<Record<TrainEngineName, { readonly available: boolean; readonly reason: string }>> = {
+  tfjs: { available: true, reason: '' },
+  onnxruntime: { available: false, reason: 'the ONNX Runtime engine is not part of this build yet' },
+  torch: { available: false, reason: 'the PyTorch engine is not part of this build yet' },
+};
+
+/** The `engine = ...` statement of a model's train section, if it has one. */
+function engineStatement(model: CheckedModel): A.AssignStmt | undefined {
+  const origin = model.train?.origin;
+  if (!origin) return undefined;
+  for (const item of model.module.ast.items) {
+    if (item.kind !== 'TrainDecl' || item.span.start !== origin.span.start) continue;
+    for (const s of item.body.statements) if (s.kind === 'AssignStmt' && s.target.name === 'engine') return s;
+  }
+  return undefined;
+}
+
+/**
+ * `BIRD7025` for an engine chosen by the train section that cannot run here, at the
+ * setting's value; undefined when the engine is available or the choice is not the
+ * section's (a flag is the command line's business).
+ */
+export function engineUnavailable(model: CheckedModel, choice: EngineChoice): Diagnostic | undefined {
+  const status = engineStatus[choice.name];
+  if (status.available || choice.from !== 'setting') return undefined;
+  const stmt = engineStatement(model);
+  if (!stmt) return undefined;
+  return diagnostic('engineUnavailable', { engine: choice.name, reason: status.reason }, model.module.source, stmt.value.span, {
+    label: 'chosen here',
+    help: `train with \`engine = "${defaultEngine}"\`, or leave the setting out`,
+  });
+}

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { runCli } from '../../src/cli/runCli.js';
+import { chooseEngine } from '../../src/train/engine.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const cases = join(import.meta.dirname, '..', 'cases', 'train');
+
+describe('engine selection', () => {
+  test('--engine wins over the train section, which wins over the default', () => {
+    expect(chooseEngine('onnxruntime', { engine: 'tfjs' })).toEqual({ name: 'onnxruntime', from: 'flag' });
+    expect(chooseEngine(undefined, { engine: 'onnxruntime' })).toEqual({ name: 'onnxruntime', from: 'setting' });
+    expect(chooseEngine(undefined, {})).toEqual({ name: 'tfjs', from: 'default' });
+  });
+
+  test('an engine the train section names that cannot run here is BIRD7025 at the setting, before any data is read', async () => {
+    let stderr = '';
+    // The case's data file does not exist: the engine is refused first.
+    const code = await runCli(['train', join(cases, 'engine-unavailable', 'input.bird'), '--no-color'], { stdout: () => undefined, stderr: (t) => void (stderr += t) });
+    expect(code).toBe(1);
+    expectGolden(join(cases, 'engine-unavailable', 'errors.txt'), stderr.replaceAll(cases + '/', ''));
+  });
+});
