@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AttrValue } from '../semantic/graph.js';
+import type { AttrValue } from '../tensor/attrValue.js';
 import type { CheckedModel } from '../semantic/checkedModel.js';
 import { trainEngines, type TrainEngineName } from '../semantic/builtins.js';
 import type * as A from '../syntax/ast.js';
