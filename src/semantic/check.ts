@@ -3,7 +3,7 @@ import type { SourceFile } from '../source/sourceFile.js';
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel } from './checkedModel.js';
 import { elaborateModel } from './elaborateModel.js';
-import { Elaborator } from './elaborator.js';
+import { Elaborator } from './elaborate/elaborator.js';
 import { loadModules } from './loadModules.js';
 import type { LoadedProgram, ModuleHost } from './moduleInfo.js';
 import type { PrimitiveTable } from './primitives.js';
@@ -49,7 +49,7 @@ function checkDeclarations(program: LoadedProgram, primitives: PrimitiveTable): 
   const module = program.entry;
   for (const item of module.ast.items) {
     if (item.kind === 'ConstDecl') elab.constValue(item, module);
-    if (item.kind === 'FeaturesDecl' || item.kind === 'LabelsDecl') elab.inputs(elab.featureSet(item, module), module);
+    if (item.kind === 'FeaturesDecl' || item.kind === 'LabelsDecl') elab.inputs(elab.featureSet(item, module));
   }
   return elab.diagnostics;
 }

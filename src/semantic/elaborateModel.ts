@@ -3,7 +3,7 @@ import type * as A from '../syntax/ast.js';
 import { printExpr } from '../syntax/printer.js';
 import { trainEngines, trainSettings } from './builtins.js';
 import type { CheckedModel, FeatureSet, SignatureSpec, TrainSpec } from './checkedModel.js';
-import { Elaborator } from './elaborator.js';
+import { Elaborator } from './elaborate/elaborator.js';
 import { Env } from './env.js';
 import type { AttrValue } from '../tensor/attrValue.js';
 import type { ElabFunction, GraphInput, NamedNode } from './graph.js';
@@ -49,7 +49,7 @@ export function elaborateModel(decl: A.ModelDecl, module: ModuleInfo, primitives
         }
         features = elab.featureSet(set.decl, set.module);
         featureParam = p.name.name;
-        const fields = elab.inputs(features, module);
+        const fields = elab.inputs(features);
         for (const f of features.fields) {
           const node = main.nodes.find((n) => n.op === 'input' && n.attrs['name'] === f.name && n.attrs['role'] === 'feature');
           if (node) inputs.push({ name: f.name, role: 'feature', node: node.id });
@@ -100,7 +100,7 @@ export function elaborateModel(decl: A.ModelDecl, module: ModuleInfo, primitives
       const labelDecl = features ? labelsNamed(features.module, features.name) ?? labelsNamed(module, features.name) : undefined;
       if (labelDecl) {
         labels = elab.featureSet(labelDecl.decl, labelDecl.module);
-        const fields = elab.inputs(labels, module);
+        const fields = elab.inputs(labels);
         for (const f of labels.fields) {
           const node = main.nodes.find((n) => n.op === 'input' && n.attrs['name'] === f.name && n.attrs['role'] === 'label');
           if (node) inputs.push({ name: f.name, role: 'label', node: node.id });
