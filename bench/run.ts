@@ -33,6 +33,10 @@ const benches: Readonly<Record<string, Bench>> = {
     description: 'holdout AUC and RCE of models/timelines.bird and models/cortex.bird on the full derived tweets file beside a logistic-regression peer (--data=PATH, --models=timelines,cortex)',
     load: () => import('./tweets.js'),
   },
+  data: {
+    description: 'read rows/s of the flights file as CSV, Parquet (one file, a 3-part glob, a quarter for memory) and Arrow IPC beside pyarrow and pandas in the same run (--rows=N)',
+    load: () => import('./data.js'),
+  },
   serve: {
     description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run, with --sweep (session options) and --profile (per-node times) (goal: p50 < 0.2 ms, >= 10x TF.js)',
     load: () => import('./serve.js'),

@@ -9,7 +9,8 @@ import { RowDecoder } from './decodeRow.js';
 import { DataError } from './dataError.js';
 import type { FieldValue } from './decodeField.js';
 import { fitTransforms } from './fitTransforms.js';
-import { formatOf, readRows } from './readRows.js';
+import { dataFiles } from './dataFiles.js';
+import { formatOf, readRows, type DataFormat, type RawRow } from './readRows.js';
 import { partOf, splitRule, type Part, type SplitRule } from './split.js';
 import { birdHashSeed } from './hashBucket.js';
 import { murmur3x86_32 } from './murmur3.js';
@@ -26,7 +27,8 @@ export function keepsNegative(index: number, rate: number): boolean {
 
 /** Where the rows come from: one file split by a rule, or separate train and test files. */
 export type DataSource =
-  | { readonly kind: 'file'; readonly path: string; readonly split: SplitRule }
+  /** `path` may be a glob: the files it matches are read as one stream, in path order. `format` when the constructor names it (`parquet(...)`, `arrow(...)`). */
+  | { readonly kind: 'file'; readonly path: string; readonly split: SplitRule; readonly format?: DataFormat }
   | { readonly kind: 'files'; readonly train: string; readonly test: string };
 
 /** Reads the `data` setting (`csv("f.csv", split: holdout(every: 6))`, `files(train: ..., test: ...)`); paths are relative to the model file. */
@@ -38,7 +40,8 @@ export function dataSource(setting: AttrValue | undefined, modelPath: string, ov
   if (record.fn === 'files') return { kind: 'files', train: resolve(String(record.args?.['train'])), test: resolve(String(record.args?.['test'])) };
   const path = record.positional?.[0] ?? record.args?.['path'];
   if (typeof path !== 'string') return undefined;
-  return { kind: 'file', path: resolve(path), split: splitRule(record.args?.['split']) };
+  const format = record.fn === 'parquet' || record.fn === 'arrow' ? { format: record.fn as DataFormat } : {};
+  return { kind: 'file', path: resolve(path), split: splitRule(record.args?.['split']), ...format };
 }
 
 /** A feature the model reads, with its transforms and the IR type of its final value. */
@@ -88,7 +91,7 @@ export class Dataset {
 
   private async *decoded(part: Part): AsyncGenerator<FieldValue[]> {
     const path = this.source.kind === 'files' ? (part === 'train' ? this.source.train : this.source.test) : this.source.path;
-    const decoder = new RowDecoder(path, this.columns.map((c) => c.feature), formatOf(path) ?? 'csv');
+    const named = this.source.kind === 'file' ? this.source.format : undefined;
     const skipped = { count: 0, first: null as DataError | null };
     // The labels whose negatives the training part keeps only a fraction of (one shared rate).
     const downsampled = part === 'train' ? this.columns.flatMap((c, i) => (c.feature.role === 'label' && typeof c.feature.args['downsample_neg'] === 'number' && c.feature.args['downsample_neg'] < 1 ? [i] : [])) : [];
@@ -98,7 +101,7 @@ export class Dataset {
       this.downsampled.negatives = 0;
     }
     let index = 0;
-    for await (const row of readRows(path)) {
+    for await (const { row, decoder } of this.rows(path, named)) {
       const mine = this.source.kind === 'files' || partOf(this.source.split, index, row) === part;
       index++;
       if (!mine) continue;
@@ -123,6 +126,22 @@ export class Dataset {
       }
     }
     this.skipped[part] = skipped;
+  }
+
+  /** The columns a pass reads from a file: the features' and labels', and the split's. */
+  private get projected(): string[] {
+    const split = this.source.kind === 'file' ? this.source.split : { kind: 'none' as const };
+    const extra = split.kind === 'hash' ? [split.key] : split.kind === 'date' ? [split.column] : [];
+    return [...new Set([...this.names, ...extra])];
+  }
+
+  /** The rows of every file a path names, in path order, each with a decoder for its file. */
+  private async *rows(path: string, named: DataFormat | undefined): AsyncGenerator<{ row: RawRow; decoder: RowDecoder }> {
+    for (const file of await dataFiles(path)) {
+      const format = named ?? formatOf(file);
+      const decoder = new RowDecoder(file, this.columns.map((c) => c.feature), format ?? 'csv');
+      for await (const row of readRows(file, format, this.projected)) yield { row, decoder };
+    }
   }
 
   /** Rows in the training part, known after `fit`. */

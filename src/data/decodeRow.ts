@@ -4,7 +4,7 @@ import { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
 import { DataError } from './dataError.js';
 import { decodeField, type FieldSpec, type FieldValue } from './decodeField.js';
-import type { RawRow } from './readRows.js';
+import type { DataFormat, RawRow } from './readRows.js';
 
 /** Where field `index` of a CSV line lies, honouring quotes. */
 export function csvFieldSpan(raw: string, index: number, delimiter = ','): Span {
@@ -58,7 +58,8 @@ export class RowDecoder {
   constructor(
     readonly path: string,
     readonly specs: readonly FieldSpec[],
-    private readonly format: 'csv' | 'jsonl',
+    /** Columnar rows are shown as JSON objects, so they are framed as JSONL's are. */
+    private readonly format: DataFormat,
   ) {}
 
   decode(row: RawRow): FieldValue[] {

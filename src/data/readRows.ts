@@ -22,9 +22,11 @@ export interface RawRow {
   readonly problem?: Diagnostic;
 }
 
-export type DataFormat = 'csv' | 'jsonl';
+export type DataFormat = 'csv' | 'jsonl' | 'parquet' | 'arrow';
 
 export function formatOf(path: string): DataFormat | undefined {
+  if (/\.parquet$/i.test(path)) return 'parquet';
+  if (/\.(arrow|arrows|feather|ipc)$/i.test(path)) return 'arrow';
   const plain = path.replace(/\.gz$/, '');
   if (/\.(csv|tsv)$/i.test(plain)) return 'csv';
   if (/\.(jsonl|ndjson)$/i.test(plain)) return 'jsonl';
@@ -82,13 +84,15 @@ function streamError(error: unknown, path: string): DataError {
 }
 
 /**
- * Streams the records of a CSV or JSONL file, plain or gzipped, reading only as far as
- * the consumer asks. The CSV header names the columns; a row with a different number of
- * fields, an empty file, a truncated gzip or a line that is not a JSON object is a
- * `DataError` naming the file and line.
+ * Streams the records of a CSV or JSONL file, plain or gzipped, or of a Parquet or Arrow
+ * IPC file, reading only as far as the consumer asks. The CSV header names the columns; a
+ * row with a different number of fields, an empty file, a truncated gzip or a line that is
+ * not a JSON object is a `DataError` naming the file and line. `columns` projects a
+ * columnar file (only those columns are decoded, and each must exist); text formats are
+ * read whole and ignore it.
  */
-export async function* readRows(path: string, format: DataFormat | undefined = formatOf(path)): AsyncGenerator<RawRow> {
-  if (format === undefined) throw fileError('dataUnreadable', path, 'unknown format; name the file `.csv`, `.jsonl`, or either with `.gz`');
+export async function* readRows(path: string, format: DataFormat | undefined = formatOf(path), columns?: readonly string[]): AsyncGenerator<RawRow> {
+  if (format === undefined) throw fileError('dataUnreadable', path, 'unknown format; name the file `.csv`, `.jsonl` (either with `.gz`), `.parquet` or `.arrow`');
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw fileError('dataUnreadable', path, 'it is a directory');
@@ -97,7 +101,13 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
   }
   let count = 0;
   try {
-    if (format === 'csv') {
+    if (format === 'parquet' || format === 'arrow') {
+      const rows = format === 'parquet' ? (await import('./readParquet.js')).readParquetRows(path, columns) : (await import('./readArrow.js')).readArrowRows(path, columns);
+      for await (const row of rows) {
+        count++;
+        yield row;
+      }
+    } else if (format === 'csv') {
       const delimiter = /\.tsv(\.gz)?$/i.test(path) ? '\t' : ',';
       const parser = open(path, csvParse({ delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true, bom: true }));
       let header: string[] | undefined;

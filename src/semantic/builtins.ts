@@ -11,6 +11,9 @@ export const configConstructors: ReadonlyMap<string, readonly string[]> = new Ma
   // The format (and a TSV's tab) comes from the file name.
   ['csv', ['path', 'split']],
   ['jsonl', ['path', 'split']],
+  // Columnar files; any path may be a glob (`part-*.parquet`), read in path order.
+  ['parquet', ['path', 'split']],
+  ['arrow', ['path', 'split']],
   ['holdout', ['every', 'offset', 'fraction', 'key']],
   ['by_date', ['column', 'test_from']],
   ['files', ['train', 'test']],
