@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Tensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { emitters } from '../../src/backends/tfjs/emitters.js';
 import { loadTf, type Tf } from '../../src/backends/tfjs/loadTf.js';
@@ -43,8 +44,8 @@ describe('TF.js emitters', () => {
     const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
     const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
     const g = tf.randomNormal([sa[0]!, sb[1]!], 0, 1, 'float32', 3);
-    const ours = tf.grads((x: never, y: never) => tf.sum(tf.mul(emitters.get('matmul')!(tf, [x, y], {}, node), g)))([a, b]);
-    const stock = tf.grads((x: never, y: never) => tf.sum(tf.mul(tf.matMul(x, y), g)))([a, b]);
+    const ours = tf.grads((x: Tensor, y: Tensor) => tf.sum(tf.mul(emitters.get('matmul')!(tf, [x, y], {}, node), g)))([a, b]);
+    const stock = tf.grads((x: Tensor, y: Tensor) => tf.sum(tf.mul(tf.matMul(x, y), g)))([a, b]);
     ours.forEach((t, i) => {
       expect(t.shape).toEqual(stock[i]!.shape);
       Array.from(t.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(stock[i]!.dataSync()[k]!, 4));
@@ -55,8 +56,8 @@ describe('TF.js emitters', () => {
     const x = tf.randomNormal([6, 3], 0, 1, 'float32', 8);
     const b = tf.randomNormal([3], 0, 1, 'float32', 9);
     const g = tf.randomNormal([6, 3], 0, 1, 'float32', 10);
-    const ours = tf.grads((p: never, q: never) => tf.sum(tf.mul(emitters.get('add')!(tf, [p, q], {}, node), g)))([x, b]);
-    const stock = tf.grads((p: never, q: never) => tf.sum(tf.mul(tf.add(p, q), g)))([x, b]);
+    const ours = tf.grads((p: Tensor, q: Tensor) => tf.sum(tf.mul(emitters.get('add')!(tf, [p, q], {}, node), g)))([x, b]);
+    const stock = tf.grads((p: Tensor, q: Tensor) => tf.sum(tf.mul(tf.add(p, q), g)))([x, b]);
     ours.forEach((t, i) => {
       expect(t.shape).toEqual(stock[i]!.shape);
       Array.from(t.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(stock[i]!.dataSync()[k]!, 5));
@@ -67,8 +68,8 @@ describe('TF.js emitters', () => {
     const xs = [tf.randomNormal([4, 2], 0, 1, 'float32', 4), tf.randomNormal([4, 1], 0, 1, 'float32', 5), tf.randomNormal([4, 3], 0, 1, 'float32', 6)];
     const g = tf.randomNormal([4, 6], 0, 1, 'float32', 7);
     expect(run('concat', xs, { axis: -1 })).toEqual(Array.from(tf.concat(xs, 1).dataSync()));
-    const ours = tf.grads((...ins: never[]) => tf.sum(tf.mul(emitters.get('concat')!(tf, ins, { axis: 1 }, node), g)))(xs);
-    const stock = tf.grads((...ins: never[]) => tf.sum(tf.mul(tf.concat(ins, 1), g)))(xs);
+    const ours = tf.grads((...ins: Tensor[]) => tf.sum(tf.mul(emitters.get('concat')!(tf, ins, { axis: 1 }, node), g)))(xs);
+    const stock = tf.grads((...ins: Tensor[]) => tf.sum(tf.mul(tf.concat(ins, 1), g)))(xs);
     ours.forEach((t, i) => {
       expect(t.shape).toEqual(stock[i]!.shape);
       expect(Array.from(t.dataSync())).toEqual(Array.from(stock[i]!.dataSync()));
@@ -90,7 +91,7 @@ describe('TF.js emitters', () => {
     const x = tf.tensor3d([...Array(24).keys()], [2, 3, 4]);
     expect(run('slice', [x], { spec })).toEqual(positions);
     const g = positions.map((_, i) => i + 1);
-    const grad = tf.grad((t: never) => tf.sum(tf.mul(tf.reshape(emitters.get('slice')!(tf, [t], { spec }, node), [-1]), tf.tensor1d(g))))(x);
+    const grad = tf.grad((t: Tensor) => tf.sum(tf.mul(tf.reshape(emitters.get('slice')!(tf, [t], { spec }, node), [-1]), tf.tensor1d(g))))(x);
     const expected = new Array<number>(24).fill(0);
     positions.forEach((position, i) => (expected[position] = g[i]!));
     expect(Array.from(grad.dataSync())).toEqual(expected);
