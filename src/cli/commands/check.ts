@@ -1,18 +1,14 @@
-import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { checkSource } from '../checkSource.js';
-import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
-import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
+import type { Argv } from 'yargs';
+import { common, type BirdCommand } from '../command.js';
 
-export interface CheckArgs extends ReportOptions {
-  readonly files: readonly string[];
-}
-
-/** `bird check`: every diagnostic in every file, then exit 1 if any is an error. */
-export function check(args: CheckArgs, io: Io): number {
-  const diagnostics: Diagnostic[] = [];
-  for (const source of readSources(args.files)) diagnostics.push(...checkSource(source).diagnostics);
-  reportDiagnostics(io, diagnostics, args, { files: args.files });
-  if (!args.json && diagnostics.length === 0) io.stderr(`ok: ${args.files.length} file${args.files.length === 1 ? '' : 's'} checked\n`);
-  return hasErrors(diagnostics) ? ExitCode.diagnostics : ExitCode.ok;
-}
+/** `bird check FILES`: every diagnostic of every file. */
+export const checkCommand: BirdCommand = (cli) => ({
+  command: 'check <files..>',
+  describe: 'Report every error and warning in the given .bird files',
+  builder: (y: Argv) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Files to check (`-` reads standard input)' })
+      .example('$0 check models/flights.bird', 'check one model')
+      .example('$0 check --json models/*.bird', 'diagnostics as JSON for an editor or CI'),
+  handler: (a) => cli.later(async () => (await import('../actions/check.js')).check({ files: a['files'] as string[], ...common(a) }, cli.io)),
+});

@@ -1,31 +1,15 @@
-import { diffManifests } from '../../artifact/diffManifests.js';
-import { formatDiff } from '../../artifact/formatDiff.js';
-import { loadArtifact, type LoadedArtifact } from '../../artifact/loadArtifact.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
-import { ExitCode } from '../exitCodes.js';
-import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
+import type { Argv } from 'yargs';
+import { common, type BirdCommand } from '../command.js';
 
-export interface DiffArgs extends ReportOptions {
-  readonly old: string;
-  readonly new: string;
-}
-
-/**
- * `bird diff OLD NEW`: every change between two artifacts' signatures and feature specs,
- * classified breaking, compatible or patch, and the version bump that needs. Both
- * artifacts are loaded with their hashes checked first.
- */
-export function diff(args: DiffArgs, io: Io): number {
-  const loaded: LoadedArtifact[] = [];
-  for (const dir of [args.old, args.new]) {
-    try {
-      loaded.push(loadArtifact(dir));
-    } catch (error) {
-      reportDiagnostics(io, [artifactDiagnostic(error, dir, '')], args);
-      return ExitCode.diagnostics;
-    }
-  }
-  const result = diffManifests(loaded[0]!.manifest, loaded[1]!.manifest);
-  io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : formatDiff(result));
-  return ExitCode.ok;
-}
+/** `bird diff OLD NEW`: every change between two artifacts and the bump it needs. */
+export const diffCommand: BirdCommand = (cli) => ({
+  command: 'diff <old> <new>',
+  describe: 'Classify every change between two artifacts and the version bump it needs',
+  builder: (y: Argv) =>
+    y
+      .positional('old', { type: 'string', demandOption: true, describe: 'The older artifact folder' })
+      .positional('new', { type: 'string', demandOption: true, describe: 'The newer artifact folder' })
+      .example('$0 diff artifacts/DelayMlp/1.0.0 artifacts/DelayMlp/1.1.0', 'what changed for serving clients')
+      .example('$0 diff --json artifacts/DelayMlp/1.0.0 artifacts/DelayMlp/2.0.0', 'the same for CI'),
+  handler: (a) => cli.later(async () => (await import('../actions/diff.js')).diff({ old: a['old'] as string, new: a['new'] as string, ...common(a) }, cli.io)),
+});

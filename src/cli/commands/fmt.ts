@@ -1,47 +1,15 @@
-import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { writeFileAtomic } from '../../source/writeFileAtomic.js';
-import { parse } from '../../syntax/parse.js';
-import { print } from '../../syntax/printer.js';
-import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
-import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
+import type { Argv } from 'yargs';
+import { common, type BirdCommand } from '../command.js';
 
-export interface FmtArgs extends ReportOptions {
-  readonly files: readonly string[];
-  readonly check: boolean;
-}
-
-/**
- * `bird fmt`: rewrites each file in canonical form (atomically), or with `--check` lists
- * the files that would change and exits 1. A file with syntax errors is never rewritten.
- */
-export function fmt(args: FmtArgs, io: Io): number {
-  const diagnostics: Diagnostic[] = [];
-  const changed: string[] = [];
-  for (const source of readSources(args.files)) {
-    const result = parse(source);
-    if (hasErrors(result.diagnostics)) {
-      diagnostics.push(...result.diagnostics);
-      continue;
-    }
-    const formatted = print(result.module);
-    if (formatted === source.text) {
-      if (source.path === '<stdin>' && !args.check) io.stdout(formatted);
-      continue;
-    }
-    changed.push(source.path);
-    if (args.check) continue;
-    if (source.path === '<stdin>') io.stdout(formatted);
-    else writeFileAtomic(source.path, formatted);
-  }
-  reportDiagnostics(io, diagnostics, args, { changed });
-  // Standard input formats to standard output, which must then hold only the program.
-  if (!args.json) {
-    for (const path of changed) {
-      if (args.check) io.stdout(`would reformat ${path}\n`);
-      else if (path !== '<stdin>') io.stdout(`formatted ${path}\n`);
-    }
-  }
-  if (hasErrors(diagnostics)) return ExitCode.diagnostics;
-  return args.check && changed.length > 0 ? ExitCode.diagnostics : ExitCode.ok;
-}
+/** `bird fmt FILES`: the canonical format, in place or checked. */
+export const fmtCommand: BirdCommand = (cli) => ({
+  command: 'fmt <files..>',
+  describe: 'Rewrite .bird files in canonical format',
+  builder: (y: Argv) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Files to format (`-` formats standard input to stdout)' })
+      .option('check', { type: 'boolean', default: false, describe: 'Change nothing; list files that would change and exit 1 if any' })
+      .example('$0 fmt models/*.bird', 'format in place')
+      .example('$0 fmt --check models/*.bird', 'fail CI when a file is not formatted'),
+  handler: (a) => cli.later(async () => (await import('../actions/fmt.js')).fmt({ files: a['files'] as string[], check: a['check'] === true, ...common(a) }, cli.io)),
+});

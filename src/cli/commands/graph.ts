@@ -1,96 +1,32 @@
-import { loadArtifact } from '../../artifact/loadArtifact.js';
-import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { compileModel } from '../../ir/compileModel.js';
-import { graphDot, type GraphDotOptions } from '../../ir/graphDot.js';
-import type { IrGraph } from '../../ir/ir.js';
-import { writeFileAtomic } from '../../source/writeFileAtomic.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
-import { isArtifactPath } from '../artifactPath.js';
-import { checkSource } from '../checkSource.js';
-import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
-import { renderSvg } from '../renderSvg.js';
-import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import type { Argv } from 'yargs';
+import { common, str, type BirdCommand } from '../command.js';
+import { graphFormats, type GraphFormat } from '../graphFormats.js';
 
-export const graphFormats = ['svg', 'dot'] as const;
-export type GraphFormat = (typeof graphFormats)[number];
-
-export interface GraphArgs extends ReportOptions {
-  /** A `.bird` file, or an artifact folder. */
-  readonly file: string;
-  /** Which model of a `.bird` file, when it has several. */
-  readonly model?: string;
-  /** Draw only what this signature needs. */
-  readonly signature?: string;
-  /** Default: `dot` when `--out` ends in `.dot` or `.gv`, else `svg`. */
-  readonly format?: GraphFormat;
-  /** Where to write; stdout when absent. */
-  readonly out?: string;
-}
-
-/** The IR of the model a `.bird` file declares, compiled as `bird compile --emit ir` does; diagnostics when it has errors. */
-function fileGraph(args: GraphArgs): { graph?: IrGraph; setNames?: GraphDotOptions['setNames']; diagnostics: readonly Diagnostic[] } {
-  const [source] = readSources([args.file]);
-  const checked = checkSource(source!);
-  if (hasErrors(checked.diagnostics)) return { diagnostics: checked.diagnostics };
-  const names = checked.models.map((m) => `\`${m.name}\``).join(', ') || 'none';
-  const model = args.model === undefined ? checked.models[0] : checked.models.find((m) => m.name === args.model);
-  if (args.model !== undefined && !model) throw new UsageError(`no model \`${args.model}\` in \`${args.file}\` (models: ${names})`);
-  if (!model) throw new UsageError(`\`${args.file}\` declares no model`);
-  if (args.model === undefined && checked.models.length > 1) throw new UsageError(`\`${args.file}\` declares several models (${names}); choose one with \`--model\``);
-  const compiled = compileModel(model);
-  const diagnostics = [...checked.diagnostics, ...compiled.diagnostics];
-  const setNames = { feature: model.features.name, ...(model.labels ? { label: model.labels.name } : {}) };
-  return hasErrors(diagnostics) ? { diagnostics } : { graph: compiled.graph, setNames, diagnostics };
-}
-
-/**
- * `bird graph FILE|ARTIFACT [--format svg|dot] [--out PATH]`: draws the network of a
- * model, from a `.bird` file or from an artifact's `ir.json` (hashes checked), as
- * Graphviz DOT or as SVG laid out by Graphviz in WebAssembly.
- */
-export async function graph(args: GraphArgs, io: Io): Promise<number> {
-  const format: GraphFormat = args.format ?? (args.out !== undefined && /\.(dot|gv)$/.test(args.out) ? 'dot' : 'svg');
-  let ir: IrGraph;
-  let title: string;
-  let setNames: GraphDotOptions['setNames'];
-  if (isArtifactPath(args.file)) {
-    if (args.model !== undefined) throw new UsageError('`--model` chooses a model of a .bird file; an artifact holds one model');
-    try {
-      const artifact = loadArtifact(args.file);
-      ir = artifact.ir;
-      title = `${artifact.manifest.name} ${artifact.manifest.version}`;
-    } catch (error) {
-      reportDiagnostics(io, [artifactDiagnostic(error, args.file, '')], args);
-      return ExitCode.diagnostics;
-    }
-  } else {
-    const compiled = fileGraph(args);
-    if (!compiled.graph) {
-      reportDiagnostics(io, compiled.diagnostics, args);
-      return ExitCode.diagnostics;
-    }
-    reportDiagnostics(io, compiled.diagnostics, { ...args, json: false });
-    ir = compiled.graph;
-    title = ir.model;
-    setNames = compiled.setNames;
-  }
-  const signature = args.signature === undefined ? undefined : ir.signatures.find((s) => s.name === args.signature);
-  if (args.signature !== undefined && !signature) throw new UsageError(`model \`${ir.model}\` has no signature \`${args.signature}\`; it has ${ir.signatures.map((s) => `\`${s.name}\``).join(', ') || 'none'}`);
-  const dot = graphDot(ir, { title: signature ? `${title}: signature ${signature.name} @ ${signature.version}` : title, ...(signature ? { signature } : {}), ...(setNames ? { setNames } : {}) });
-  const text = format === 'dot' ? dot : await renderSvg(dot);
-  if (args.out === undefined) {
-    io.stdout(text);
-    return ExitCode.ok;
-  }
-  try {
-    writeFileAtomic(args.out, text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write \`${args.out}\`: ${code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
-  }
-  if (args.json) io.stdout(JSON.stringify({ out: args.out, model: ir.model, format, signature: signature?.name ?? null }) + '\n');
-  else io.stderr(`wrote the graph of ${title}${signature ? ` (signature \`${signature.name}\`)` : ''} to ${args.out}\n`);
-  return ExitCode.ok;
-}
+/** `bird graph FILE|ARTIFACT`: the network as SVG or DOT. */
+export const graphCommand: BirdCommand = (cli) => ({
+  command: 'graph <file>',
+  describe: 'Draw the network of a model (a .bird file or an artifact) as SVG or Graphviz DOT',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file (`-` reads standard input), or an artifact folder (its ir.json)' })
+      .option('model', { type: 'string', describe: 'Which model of the .bird file, when it has several' })
+      .option('signature', { type: 'string', describe: 'Draw only what this signature needs, from its inputs to its outputs' })
+      .option('format', { choices: graphFormats, describe: 'SVG (laid out by Graphviz) or the DOT text (default: dot when --out ends in .dot or .gv, else svg)' })
+      .option('out', { type: 'string', describe: 'File to write (atomically; default: stdout)' })
+      .example('$0 graph models/flights.bird --out flights.svg', 'the whole model, with its loss and metrics')
+      .example('$0 graph artifacts/DelayMlp/1.0.0 --signature serve --format dot', 'what a signature computes, as DOT on stdout'),
+  handler: (a) =>
+    cli.later(async () =>
+      (await import('../actions/graph.js')).graph(
+        {
+          file: a['file'] as string,
+          ...str(a, 'model', 'model'),
+          ...str(a, 'signature', 'signature'),
+          ...(typeof a['format'] === 'string' ? { format: a['format'] as GraphFormat } : {}),
+          ...str(a, 'out', 'out'),
+          ...common(a),
+        },
+        cli.io,
+      ),
+    ),
+});

@@ -1,81 +1,39 @@
 import { extname } from 'node:path';
-import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
-import { DataError } from '../../data/dataError.js';
-import { Dataset } from '../../data/dataset.js';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { Trainer } from '../../train/trainer.js';
-import { isArtifactPath } from '../artifactPath.js';
-import { checkSource } from '../checkSource.js';
-import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
-import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { PredictionWriter } from '../predictionWriter.js';
-import { readRun } from '../runFolder.js';
-import { predictArtifact } from './predictArtifact.js';
-import { UsageError } from '../usageError.js';
+import type { Argv } from 'yargs';
+import type { BackendName } from '../../backends/tfjs/loadTf.js';
+import { backendChoices, checkWhole, common, num, str, type Args, type BirdCommand } from '../command.js';
 
-export interface PredictArgs extends ReportOptions {
-  readonly file: string;
-  readonly checkpoint?: string;
-  readonly data: string;
-  readonly out: string;
-  readonly signature?: string;
-  readonly batch?: number;
-  readonly backend?: BackendName;
-}
-
-/**
- * `bird predict FILE --checkpoint RUN --data PATH --out FILE`: runs a trained model (the
- * fitted IR and weights of a run, on TF.js) on every row of a data file, labels not
- * needed, and writes one line per row in file order: CSV or JSONL as the extension of
- * `--out` says. `bird predict ARTIFACT ...` runs an exported artifact on ONNX Runtime.
- */
-export async function predict(args: PredictArgs, io: Io): Promise<number> {
-  const format = extname(args.out) === '.csv' ? 'csv' : extname(args.out) === '.jsonl' ? 'jsonl' : undefined;
-  if (!format) throw new UsageError('`--out` must end in `.csv` or `.jsonl`');
-  if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) throw new UsageError('`--batch` must be a whole number, 1 or more');
-  if (isArtifactPath(args.file)) {
-    if (args.checkpoint !== undefined) throw new UsageError('`--checkpoint` goes with a .bird file; an artifact carries its own weights');
-    if (args.backend !== undefined) throw new UsageError('`--backend` chooses the TF.js backend; an artifact runs on ONNX Runtime');
-    return predictArtifact({ ...args, artifact: args.file, format }, io);
-  }
-  if (args.checkpoint === undefined) throw new UsageError('`--checkpoint RUN` is needed to predict with a .bird file (or give an artifact folder instead of the file)');
-  const [source] = readSources([args.file]);
-  const checked = checkSource(source!);
-  if (hasErrors(checked.diagnostics)) {
-    reportDiagnostics(io, checked.diagnostics, args);
-    return ExitCode.diagnostics;
-  }
-  // The run's own fitted IR is what was trained; the file must still declare that model.
-  const { run, checkpoint, graph, saved } = readRun(args.checkpoint);
-  if (!checked.models.some((m) => m.name === graph.model)) throw new UsageError(`\`${args.file}\` declares no model \`${graph.model}\`, which \`${run}\` trained`);
-  const signature = args.signature === undefined ? undefined : graph.signatures.find((s) => s.name === args.signature);
-  if (args.signature !== undefined && !signature) throw new UsageError(`model \`${graph.model}\` has no signature \`${args.signature}\`; it has ${graph.signatures.map((s) => `\`${s.name}\``).join(', ') || 'none'}`);
-  const outputs = signature
-    ? signature.outputs.map((o) => ({ name: o.alias, node: graph.outputs.find((g) => g.name === o.name)!.node }))
-    : graph.outputs.map((o) => ({ name: o.name, node: o.node }));
-  const { tf } = await loadTf(args.backend).catch((error: unknown) => {
-    throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
-  });
-  const trainer = new Trainer(tf, graph, { epochs: 1, batch: args.batch ?? 1024, seed: 1, shuffle: 0 });
-  trainer.restore(saved.tensors, saved.step);
-  const dataset = new Dataset(graph, { kind: 'file', path: args.data, split: { kind: 'none' } }, undefined, 'features');
-  const out = new PredictionWriter(args.out, format, outputs.map((o) => o.name));
-  try {
-    for await (const r of trainer.predict(dataset.batches('train', args.batch ?? 1024), outputs.map((o) => o.node))) await out.write(r.size, r.values.map((v) => v.data));
-    await out.commit();
-  } catch (error) {
-    await out.abort();
-    trainer.program.dispose();
-    if (error instanceof DataError) {
-      reportDiagnostics(io, [error.diagnostic], args);
-      return ExitCode.diagnostics;
-    }
-    throw error;
-  }
-  trainer.program.dispose();
-  const rows = out.rows;
-  if (args.json) io.stdout(JSON.stringify({ rows, out: args.out, checkpoint, outputs: outputs.map((o) => o.name) }) + '\n');
-  else io.stderr(`wrote ${rows} prediction${rows === 1 ? '' : 's'} of ${outputs.map((o) => `\`${o.name}\``).join(', ')} to ${args.out} (checkpoint ${checkpoint})\n`);
-  return ExitCode.ok;
-}
+/** `bird predict FILE|ARTIFACT`: predictions for the rows of a data file. */
+export const predictCommand: BirdCommand = (cli) => ({
+  command: 'predict <file>',
+  describe: 'Run a trained model (a .bird file and a run, or an exported artifact) on the rows of a data file',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file of the trained model (with --checkpoint), or an artifact folder (runs on ONNX Runtime)' })
+      .option('checkpoint', { type: 'string', describe: 'A run folder (its newest checkpoint) or one checkpoint folder inside it' })
+      .option('data', { type: 'string', demandOption: true, describe: 'CSV or JSONL rows (plain or gzipped); label columns are not needed' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Predictions file, one line per row in file order: `.csv` or `.jsonl`' })
+      .option('signature', { type: 'string', describe: 'Write the outputs of this signature (default: every model output; for an artifact, its first signature)' })
+      .option('batch', { type: 'number', describe: 'Rows per batch (default 1024)' })
+      .option('backend', { choices: backendChoices, describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
+      .check((a: Args) => a['out'] === undefined || ['.csv', '.jsonl'].includes(extname(String(a['out']))) || '`--out` must end in `.csv` or `.jsonl`')
+      .check(checkWhole(['batch'], 1))
+      .example('$0 predict models/flights.bird --checkpoint runs/DelayMlp/RUN --data new_flights.csv --out predictions.csv', 'score new rows with the newest checkpoint of a run')
+      .example('$0 predict artifacts/DelayMlp/1.0.0 --data new_flights.csv --out predictions.jsonl', 'score them with an exported artifact on ONNX Runtime'),
+  handler: (a) =>
+    cli.later(async () =>
+      (await import('../actions/predict.js')).predict(
+        {
+          file: a['file'] as string,
+          ...str(a, 'checkpoint', 'checkpoint'),
+          data: a['data'] as string,
+          out: a['out'] as string,
+          ...str(a, 'signature', 'signature'),
+          ...num(a, 'batch', 'batch'),
+          ...(typeof a['backend'] === 'string' ? { backend: a['backend'] as BackendName } : {}),
+          ...common(a),
+        },
+        cli.io,
+      ),
+    ),
+});

@@ -1,97 +1,31 @@
-import { loadArtifact, type LoadedArtifact } from '../../artifact/loadArtifact.js';
-import { compareOutputs, decodeVectorTensor, type DecodedTensor } from '../../artifact/vectors.js';
-import { OnnxSession, type OnnxValue } from '../../backends/onnx/runOnnx.js';
-import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
-import { clientRows } from '../../data/clientRows.js';
-import { DataError } from '../../data/dataError.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { SourceFile } from '../../source/sourceFile.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
-import { backendTolerance, compareOutputsOf, onnxOutputs, tfjsOutputs, type OutputComparison } from '../compareBackends.js';
-import { ExitCode } from '../exitCodes.js';
-import { loadedSignatures, loadedWeights } from '../loadedSignatures.js';
-import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import type { Argv } from 'yargs';
+import type { BackendName } from '../../backends/tfjs/loadTf.js';
+import { backendChoices, checkWhole, common, num, str, type BirdCommand } from '../command.js';
 
-export interface VerifyArgs extends ReportOptions {
-  readonly artifact: string;
-  readonly data?: string;
-  readonly rows?: number;
-  readonly backend?: BackendName;
-}
-
-/** Runs a signature's model on its golden inputs. */
-async function runGolden(artifact: LoadedArtifact, signature: string): Promise<Record<string, DecodedTensor>> {
-  const golden = artifact.vectors.signatures[signature]!;
-  const feeds: Record<string, OnnxValue> = {};
-  for (const [name, t] of Object.entries(golden.inputs)) {
-    const d = decodeVectorTensor(t);
-    feeds[name] = { dtype: d.dtype, data: d.values, dims: d.shape } as OnnxValue;
-  }
-  const session = await OnnxSession.load(artifact.models.get(signature)!);
-  try {
-    const out = await session.run(feeds);
-    return Object.fromEntries(Object.entries(out).map(([name, v]) => [name, { dtype: v.dtype as DecodedTensor['dtype'], shape: v.dims, values: (v.dtype === 'bool' ? Array.from(v.data, Number) : v.data) as DecodedTensor['values'] }]));
-  } finally {
-    await session.release();
-  }
-}
-
-/**
- * `bird verify ARTIFACT [--data PATH]`: checks every file against the manifest's hashes,
- * runs each signature's model on its golden inputs and compares with the golden outputs,
- * and with `--data` also compares ONNX Runtime with TF.js (the artifact's own IR and
- * weights) on raw rows.
- */
-export async function verify(args: VerifyArgs, io: Io): Promise<number> {
-  const fail = (ds: Diagnostic[]): number => {
-    reportDiagnostics(io, ds, args);
-    return ExitCode.diagnostics;
-  };
-  let artifact: LoadedArtifact;
-  try {
-    artifact = loadArtifact(args.artifact);
-  } catch (error) {
-    return fail([artifactDiagnostic(error, args.artifact, '')]);
-  }
-  const { manifest } = artifact;
-  const problems: Diagnostic[] = [];
-  const golden: { signature: string; rows: number }[] = [];
-  for (const s of manifest.signatures) {
-    const expected = artifact.vectors.signatures[s.name]!;
-    const mismatches = compareOutputs(expected.outputs, await runGolden(artifact, s.name), artifact.vectors.tolerance);
-    for (const m of mismatches) problems.push(diagnostic('vectorsMismatch', { output: m.output, signature: s.name, detail: m.message }, new SourceFile(`${args.artifact}/vectors.json`, ''), { start: 0, end: 0 }));
-    golden.push({ signature: s.name, rows: Object.values(expected.inputs)[0]?.shape[0] ?? 0 });
-  }
-  const comparisons: OutputComparison[] = [];
-  let rowCount = 0;
-  if (args.data !== undefined && problems.length === 0) {
-    const limit = args.rows ?? 1024;
-    if (!(Number.isInteger(limit) && limit >= 1)) throw new UsageError('`--rows` must be a whole number, 1 or more');
-    try {
-      const rows = await clientRows(args.data, limit, undefined, { features: artifact.ir.features.filter((f) => f.role === 'feature'), bad: 'fail' });
-      if (rows.length === 0) throw new UsageError(`\`${args.data}\` has no rows to compare on`);
-      rowCount = rows.length;
-      const { tf } = await loadTf(args.backend).catch((error: unknown) => {
-        throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
-      });
-      const tfjs = await tfjsOutputs(tf, artifact.ir, loadedWeights(artifact), rows);
-      for (const s of loadedSignatures(artifact)) comparisons.push(...compareOutputsOf(s, (await onnxOutputs(s, rows)).outputs, tfjs, rows.length));
-    } catch (error) {
-      if (error instanceof DataError) return fail([error.diagnostic]);
-      throw error;
-    }
-    for (const c of comparisons.filter((c) => !c.ok)) {
-      const detail = `on row ${c.row + 1} of ${rowCount}, ${c.onnx} against ${c.tfjs} (max abs diff ${c.maxAbs.toExponential(2)}, tolerance ${backendTolerance.abs} + ${backendTolerance.rel} x |tfjs|)`;
-      problems.push(diagnostic('backendsDisagree', { output: c.output, signature: c.signature, detail }, new SourceFile(args.data, ''), { start: 0, end: 0 }));
-    }
-  }
-  if (problems.length > 0) return fail(problems);
-  if (args.json) io.stdout(JSON.stringify({ artifact: args.artifact, model: manifest.name, version: manifest.version, files: Object.keys(manifest.files).length, golden, comparisons, rows: rowCount }, null, 2) + '\n');
-  else {
-    io.stderr(`${manifest.name} ${manifest.version}: every file matches its sha256 in manifest.json (${Object.keys(manifest.files).length} files)\n`);
-    for (const g of golden) io.stderr(`${g.signature}: ONNX Runtime reproduces the golden vectors (${g.rows} rows)\n`);
-    for (const c of comparisons) io.stderr(`${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rowCount} row${rowCount === 1 ? '' : 's'} of ${args.data} (max abs diff ${c.maxAbs.toExponential(2)})\n`);
-  }
-  return ExitCode.ok;
-}
+/** `bird verify ARTIFACT`: hashes, golden vectors, and optionally ONNX Runtime against TF.js. */
+export const verifyCommand: BirdCommand = (cli) => ({
+  command: 'verify <artifact>',
+  describe: 'Check an artifact: file hashes, golden vectors, and (with --data) ONNX Runtime against TF.js',
+  builder: (y: Argv) =>
+    y
+      .positional('artifact', { type: 'string', demandOption: true, describe: 'The artifact folder (OUT/MODEL/VERSION)' })
+      .option('data', { type: 'string', describe: 'Also compare ONNX Runtime with TF.js on the rows of this CSV or JSONL file' })
+      .option('rows', { type: 'number', describe: 'How many rows of --data to compare (default 1024)' })
+      .option('backend', { choices: backendChoices, describe: 'TF.js backend for the comparison' })
+      .check(checkWhole(['rows'], 1))
+      .example('$0 verify artifacts/DelayMlp/1.0.0', 'hashes and golden vectors')
+      .example('$0 verify artifacts/DelayMlp/1.0.0 --data new_flights.csv', 'and agreement with TF.js on new rows'),
+  handler: (a) =>
+    cli.later(async () =>
+      (await import('../actions/verify.js')).verify(
+        {
+          artifact: a['artifact'] as string,
+          ...str(a, 'data', 'data'),
+          ...num(a, 'rows', 'rows'),
+          ...(typeof a['backend'] === 'string' ? { backend: a['backend'] as BackendName } : {}),
+          ...common(a),
+        },
+        cli.io,
+      ),
+    ),
+});

@@ -1,0 +1,108 @@
+import type { EmitKind } from '../emitKinds.js';
+import { exportSignatures } from '../../backends/onnx/exportSignatures.js';
+import { printOnnx } from '../../backends/onnx/printOnnx.js';
+import { untrainedGraph } from '../../backends/onnx/untrainedGraph.js';
+import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { compileModel } from '../../ir/compileModel.js';
+import { lower } from '../../ir/lower.js';
+import type { IrGraph } from '../../ir/ir.js';
+import type { SourceFile } from '../../source/sourceFile.js';
+import { printIr } from '../../ir/printIr.js';
+import { writeFileAtomic } from '../../source/writeFileAtomic.js';
+import { astToJson, dumpAst } from '../../syntax/dumpAst.js';
+import { parse } from '../../syntax/parse.js';
+import { artifactDiagnostic } from '../artifactDiagnostic.js';
+import { checkSource } from '../checkSource.js';
+import { ExitCode } from '../exitCodes.js';
+import { readSources } from '../readSources.js';
+import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
+import { UsageError } from '../usageError.js';
+
+
+
+
+export interface CompileArgs extends ReportOptions {
+  readonly file: string;
+  readonly emit: EmitKind;
+  /** Which model, when the file has several; all of them otherwise. */
+  readonly model?: string;
+  /** `--emit onnx`: which signature; all of them otherwise. */
+  readonly signature?: string;
+  /** `--emit onnx`: write the one signature's binary model here instead of printing its dump. */
+  readonly out?: string;
+}
+
+/** What `--emit onnx` says in every model it emits: these are not trained numbers. */
+export const untrainedNote = 'zero weights and placeholder statistics (bird compile --emit onnx); bird export writes the trained model';
+
+/**
+ * `--emit onnx`: the ONNX model of each signature (or `--signature`), lowered as `bird
+ * export` lowers it but from the IR without data or training (see `untrainedGraph`):
+ * their text dumps, or with `--out` the one signature's model written to that file.
+ */
+function emitOnnx(graph: IrGraph, args: CompileArgs, io: Io, source: SourceFile): string[] | Diagnostic {
+  const names = graph.signatures.map((s) => `\`${s.name}\``).join(', ');
+  if (graph.signatures.length === 0) throw new UsageError(`model \`${graph.model}\` declares no signature, so there is no ONNX graph to emit; add \`signature serve @ 1.0.0 for ${graph.model} { ... }\``);
+  if (args.signature !== undefined && !graph.signatures.some((s) => s.name === args.signature)) throw new UsageError(`model \`${graph.model}\` has no signature \`${args.signature}\`; it has ${names}`);
+  const only = args.signature === undefined ? graph.signatures.map((s) => s.name) : [args.signature];
+  if (args.out !== undefined && only.length > 1) throw new UsageError(`\`--out\` writes one model, and model \`${graph.model}\` has ${only.length} signatures (${names}); choose one with \`--signature\``);
+  const untrained = untrainedGraph(graph);
+  let signatures;
+  try {
+    signatures = exportSignatures(untrained.graph, untrained.weights, { only, metadata: { 'bird.untrained': untrainedNote } });
+  } catch (error) {
+    return artifactDiagnostic(error, args.file, graph.model, source);
+  }
+  if (args.out === undefined) return signatures.map((s) => printOnnx(s.onnx));
+  writeFileAtomic(args.out, signatures[0]!.onnx);
+  io.stderr(`wrote ${args.out} (signature \`${signatures[0]!.name}\` of model \`${graph.model}\`, ${signatures[0]!.onnx.length} bytes, ${untrainedNote})\n`);
+  return [];
+}
+
+/** `bird compile --emit KIND FILE`: prints one stage's output for FILE on stdout. */
+export function compile(args: CompileArgs, io: Io): number {
+  const [source] = readSources([args.file]);
+  if (args.emit === 'ast' || args.emit === 'ast-json') {
+    const result = parse(source!);
+    if (hasErrors(result.diagnostics)) {
+      reportDiagnostics(io, result.diagnostics, args);
+      return ExitCode.diagnostics;
+    }
+    reportDiagnostics(io, result.diagnostics, { ...args, json: false });
+    if (args.emit === 'ast') io.stdout(dumpAst(result.module, source!));
+    else io.stdout(JSON.stringify(astToJson(result.module), null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  const checked = checkSource(source!);
+  const diagnostics: Diagnostic[] = [...checked.diagnostics];
+  if (hasErrors(diagnostics)) {
+    reportDiagnostics(io, diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  const models = checked.models.filter((m) => args.model === undefined || m.name === args.model);
+  if (models.length === 0) {
+    const names = checked.models.map((m) => `\`${m.name}\``).join(', ') || 'none';
+    throw new UsageError(args.model === undefined ? `\`${args.file}\` declares no model` : `no model \`${args.model}\` in \`${args.file}\` (models: ${names})`);
+  }
+  if (args.emit !== 'onnx' && (args.signature !== undefined || args.out !== undefined)) throw new UsageError(`\`${args.signature !== undefined ? '--signature' : '--out'}\` goes with \`--emit onnx\``);
+  if (args.emit === 'onnx' && args.out !== undefined && models.length > 1) throw new UsageError(`\`--out\` writes one model, and \`${args.file}\` has ${models.length}; choose one with \`--model\``);
+  const outputs: string[] = [];
+  for (const model of models) {
+    if (args.emit === 'ir-unoptimized') {
+      outputs.push(printIr(lower(model)));
+      continue;
+    }
+    const compiled = compileModel(model);
+    diagnostics.push(...compiled.diagnostics);
+    if (args.emit !== 'onnx') outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
+    else if (!hasErrors(compiled.diagnostics)) {
+      const emitted = emitOnnx(compiled.graph, args, io, source!);
+      if (Array.isArray(emitted)) outputs.push(...emitted);
+      else diagnostics.push(emitted);
+    }
+  }
+  reportDiagnostics(io, diagnostics, { ...args, json: args.json && hasErrors(diagnostics) });
+  if (hasErrors(diagnostics)) return ExitCode.diagnostics;
+  io.stdout(outputs.join(args.emit === 'ir-json' ? '' : '\n'));
+  return ExitCode.ok;
+}

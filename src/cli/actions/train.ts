@@ -1,0 +1,228 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
+import { DataError } from '../../data/dataError.js';
+import { dataFingerprint } from '../../data/dataFingerprint.js';
+import { Dataset, dataSource } from '../../data/dataset.js';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
+import { compileModel } from '../../ir/compileModel.js';
+import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints, readCheckpoint } from '../../train/checkpoint.js';
+import type { IrGraph } from '../../ir/ir.js';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { RunDirectory } from '../../train/runDirectory.js';
+import { chooseEngine, engineStatus, engineUnavailable, type TrainEngineName } from '../../train/engine.js';
+import { Trainer, type EpochProgress } from '../../train/trainer.js';
+import type { RunConfig } from '../../train/runConfig.js';
+import { readJsonLines, type StepRecord } from '../../train/report/runRecords.js';
+import { writeReport } from '../../train/report/writeReport.js';
+import { birdVersion } from '../version.js';
+import { checkSource } from '../checkSource.js';
+import { ExitCode } from '../exitCodes.js';
+import { readSources } from '../readSources.js';
+import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
+import { UsageError } from '../usageError.js';
+
+export interface TrainArgs extends ReportOptions {
+  readonly file: string;
+  readonly model?: string;
+  readonly data?: string;
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly backend?: BackendName;
+  readonly engine?: TrainEngineName;
+  readonly out?: string;
+  readonly resume: boolean;
+  readonly checkpointEvery?: number;
+  readonly threads?: number;
+  readonly badData?: 'fail' | 'skip';
+  readonly progress: boolean;
+}
+
+/** The newest run folder of a model under `runs/`. */
+function latestRun(model: string): string | undefined {
+  const dir = join('runs', model);
+  if (!existsSync(dir)) return undefined;
+  const runs = readdirSync(dir).sort();
+  return runs.length > 0 ? join(dir, runs[runs.length - 1]!) : undefined;
+}
+
+function fixed(n: number, digits = 4): number {
+  return Number(n.toFixed(digits));
+}
+
+/**
+ * `bird train FILE`: checks and compiles the model, fits its transforms on the training
+ * split, trains for the train section's epochs, evaluates the holdout after each, and
+ * writes the run folder: config, fitted IR, metrics.jsonl and a checkpoint per epoch.
+ */
+export async function train(args: TrainArgs, io: Io): Promise<number> {
+  const [source] = readSources([args.file]);
+  const checked = checkSource(source!);
+  if (hasErrors(checked.diagnostics)) {
+    reportDiagnostics(io, checked.diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  // Warnings (an unused feature) are shown, then training goes on.
+  if (!args.json && checked.diagnostics.length > 0) reportDiagnostics(io, checked.diagnostics, args);
+  const model = checked.models.find((m) => (args.model === undefined ? m.train !== null : m.name === args.model)) ?? (args.model === undefined ? checked.models[0] : undefined);
+  if (!model) throw new UsageError(args.model === undefined ? `\`${args.file}\` declares no model` : `no model \`${args.model}\` in \`${args.file}\``);
+  if (!model.train) throw new UsageError(`model \`${model.name}\` has no \`train ${model.name} { ... }\` section`);
+  const compiled = compileModel(model);
+  if (hasErrors(compiled.diagnostics)) {
+    reportDiagnostics(io, compiled.diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  const settings = compiled.graph.train!.settings;
+  // The engine is settled before any data is read: one that cannot run here stops the run at once.
+  const engine = chooseEngine(args.engine, settings);
+  const unavailable = engineUnavailable(model, engine);
+  if (unavailable) {
+    reportDiagnostics(io, [unavailable], args);
+    return ExitCode.diagnostics;
+  }
+  if (!engineStatus[engine.name].available) throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
+  const log = (line: string): void => io.stderr(line + '\n');
+  // A resumed run takes its data, batch, seed and fitted transforms from its own folder.
+  const resumeDir = args.resume ? (args.out ?? latestRun(model.name)) : undefined;
+  if (args.resume && (!resumeDir || !existsSync(join(resumeDir, 'config.json')))) {
+    throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
+  }
+  const previous = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, 'config.json'), 'utf8')) as RunConfig) : undefined;
+  const source_ = previous?.data ?? dataSource(settings['data'], resolve(args.file), args.data);
+  if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
+  const epochs = args.epochs ?? previous?.epochs ?? Number(settings['epochs'] ?? 1);
+  const batch = previous?.batch ?? args.batch ?? Number(settings['batch'] ?? 1024);
+  const seed = previous?.seed ?? Number(settings['seed'] ?? 1);
+  const runPath = resumeDir ?? args.out ?? join('runs', model.name, new Date().toISOString().replace(/[:.]/g, '-'));
+  // Only a folder this run creates is removed if the run fails: never one the user made.
+  const fresh = !existsSync(runPath);
+  const run = new RunDirectory(runPath);
+  const policy = args.badData === undefined ? undefined : { fn: args.badData, args: {} };
+  try {
+    let fitted: IrGraph;
+    let dataset: Dataset;
+    if (resumeDir) {
+      fitted = JSON.parse(readFileSync(join(resumeDir, 'ir.json'), 'utf8')) as IrGraph;
+      dataset = new Dataset(fitted, source_, policy);
+    } else {
+      dataset = new Dataset(compiled.graph, source_, policy);
+      const fitStarted = performance.now();
+      fitted = await dataset.fit();
+      log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
+      const d = dataset.downsampled;
+      if (d.negatives > 0) log(`negative downsampling kept ${d.negatives - d.dropped} of ${d.negatives} negative training rows; predictions are corrected for it`);
+    }
+    const { tf, backend } = await loadTf(args.backend).catch((error: unknown) => {
+      throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
+    });
+    // A second core computes half of each batch; TensorFlow's native backend threads by itself.
+    const threads = args.threads ?? Number(settings['threads'] ?? (availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
+    const fingerprint = previous ? previous.fingerprint : await dataFingerprint(source_, dataset.trainRows);
+    const config: RunConfig = {
+      model: model.name,
+      file: args.file,
+      data: source_,
+      epochs,
+      batch,
+      seed,
+      backend,
+      settings,
+      threads,
+      bird: birdVersion,
+      created: previous?.created ?? new Date().toISOString(),
+      ...(fingerprint ? { fingerprint } : {}),
+    };
+    run.writeJson('config.json', config);
+    if (!resumeDir) run.writeJson('ir.json', fitted);
+    const keep = Number(settings['keep_checkpoints'] ?? 3);
+    // Step losses wait here until the next checkpoint, so `steps.jsonl` never runs ahead of the checkpoint a resume starts from.
+    let pendingSteps: StepRecord[] = [];
+    const flushSteps = (): void => {
+      run.appendSteps(pendingSteps);
+      pendingSteps = [];
+    };
+    const trainer: Trainer = new Trainer(tf, fitted, {
+      epochs,
+      batch,
+      seed,
+      shuffle: Number(settings['shuffle'] ?? 0),
+      checkpointEvery: args.checkpointEvery ?? Number(settings['checkpoint_every'] ?? 0),
+      onCheckpoint: (progress) => {
+        flushSteps();
+        run.writeCheckpoint(`step-${trainer.globalStep}`, checkpointFiles(trainer, { epoch: progress.epoch, progress, model: model.name }));
+        pruneStepCheckpoints(run.path, keep);
+      },
+      onProgress: (step, examples, loss, seconds, epoch) => {
+        pendingSteps.push({ step: trainer.globalStep, epoch, loss: fixed(loss) });
+        if (!args.progress || step % 10 !== 0) return;
+        const total = dataset.trainRows;
+        const rate = examples / Math.max(seconds, 1e-9);
+        const eta = Math.max(0, (total - examples) / Math.max(rate, 1e-9));
+        const width = 24;
+        const done = Math.round((width * examples) / Math.max(total, 1));
+        io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
+      },
+    });
+    if (threads > 1) await trainer.startWorker(backend);
+    let start: number | EpochProgress = 1;
+    let history: Record<string, number>[] = [];
+    const checkpoint = resumeDir ? latestCheckpoint(resumeDir) : undefined;
+    if (checkpoint) {
+      const saved = readCheckpoint(checkpoint);
+      trainer.restore(saved.tensors, saved.step);
+      start = saved.progress ?? saved.epoch + 1;
+      const first = typeof start === 'number' ? start : start.epoch;
+      // Records of epochs about to be trained again are dropped; a finished epoch whose
+      // record was lost (stopped between checkpoint and log) gets it back from the checkpoint.
+      history = readJsonLines<Record<string, number>>(join(run.path, 'metrics.jsonl')).filter((r) => r['epoch']! < first);
+      if (saved.record && !history.some((r) => r['epoch'] === saved.epoch)) history.push(saved.record);
+      run.rewriteLines('metrics.jsonl', history);
+      // Steps after the checkpoint are trained again, and logged again.
+      run.rewriteLines('steps.jsonl', readJsonLines<StepRecord>(join(run.path, 'steps.jsonl')).filter((r) => r.step <= saved.step));
+      log(`resuming ${run.path} ${saved.progress ? `in epoch ${saved.epoch} after ${saved.progress.batches} batches` : `after epoch ${saved.epoch}`} (step ${saved.step})`);
+    }
+    writeReport(run.path);
+    log(`training ${model.name} on the ${backend} backend: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
+    await trainer.fit(dataset, (r) => {
+      if (args.progress) io.stderr('\r\x1b[K');
+      const record = {
+        epoch: r.epoch,
+        steps: r.steps,
+        examples: r.examples,
+        train_s: fixed(r.trainSeconds, 2),
+        examples_per_s: Math.round(r.examplesPerSecond),
+        loss: fixed(r.loss),
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        ...Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, fixed(v)])),
+      };
+      // The checkpoint first, holding the record too: a stop in between loses neither.
+      flushSteps();
+      run.writeCheckpoint(`epoch-${r.epoch}`, checkpointFiles(trainer, { epoch: r.epoch, steps: r.steps, model: model.name, record }));
+      pruneStepCheckpoints(run.path, 0);
+      run.appendMetrics(record);
+      if (r.calibration.length > 0) run.writeJson('calibration.json', { epoch: r.epoch, outputs: r.calibration });
+      writeReport(run.path);
+      if (args.json) io.stdout(JSON.stringify(record) + '\n');
+      else log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
+    }, start, history);
+    for (const part of ['train', 'test'] as const) {
+      const s = dataset.skipped[part];
+      if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
+    }
+    if (threads > 1) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights or dropout)');
+    await trainer.stopWorker();
+    log(`run written to ${run.path}`);
+    trainer.program.dispose();
+    return ExitCode.ok;
+  } catch (error) {
+    // A new run that failed before its first checkpoint leaves nothing behind; a resumed
+    // run, or one with checkpoints, keeps what it has.
+    if (fresh && latestCheckpoint(run.path) === undefined) rmSync(run.path, { recursive: true, force: true });
+    if (error instanceof DataError) {
+      reportDiagnostics(io, [error.diagnostic], args);
+      return ExitCode.diagnostics;
+    }
+    throw error;
+  }
+}
