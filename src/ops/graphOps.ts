@@ -8,7 +8,8 @@ import { ok, typeError, type OpDefinition } from './opSchema.js';
 const plumbing = (name: string, doc: string): OpDefinition => ({
   name,
   family: 'graph',
-  grad: 'dense',
+  // Leaves of the gradient: nothing flows past them (calls are inlined before autodiff runs).
+  grad: () => [],
   internal: true,
   doc,
   params: [],

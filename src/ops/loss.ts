@@ -1,12 +1,25 @@
 import { broadcastShapes } from '../tensor/shapes.js';
 import { tensor } from '../tensor/types.js';
+import { masked, unbroadcast, type GradValue } from './vjp.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 export const lossOps: readonly OpDefinition[] = [
   {
     name: 'binary_cross_entropy',
     family: 'loss',
-    grad: 'dense',
+    // With q = clip(p, eps, 1 - eps): d/dp = (q - y) / (q (1 - q)) where p is inside the
+    // clip (0 outside, as the clip's own gradient), d/dy = log(1 - q) - log(q).
+    grad: (b, n, g) => {
+      const [p, y] = n.inputs as [GradValue, GradValue];
+      const eps = Number(n.attrs['eps']);
+      const q = b.op('clip', [p], { min: eps, max: 1 - eps });
+      const one = b.scalar(1);
+      const notQ = b.op('sub', [one, q]);
+      const dp = b.op('div', [b.op('sub', [q, y]), b.op('mul', [q, notQ])]);
+      const inside = b.op('logical_and', [b.op('greater_equal', [p, b.scalar(eps)]), b.op('less_equal', [p, b.scalar(1 - eps)])]);
+      const dy = b.op('sub', [b.op('log', [notQ]), b.op('log', [q])]);
+      return [unbroadcast(b, masked(b, inside, b.op('mul', [g, dp])), p), unbroadcast(b, b.op('mul', [g, dy]), y)];
+    },
     doc: 'per-element -(y log p + (1 - y) log(1 - p)) with p clipped to [eps, 1 - eps]',
     params: [tensorParam('p'), tensorParam('y'), { name: 'eps', kind: 'float', default: 1e-7 }],
     infer(input) {
@@ -21,7 +34,13 @@ export const lossOps: readonly OpDefinition[] = [
   {
     name: 'softmax_cross_entropy',
     family: 'loss',
-    grad: 'dense',
+    // d/dlogits = (softmax(logits) - one_hot(labels)) * g per example; labels get none.
+    grad: (b, n, g) => {
+      const [logits, labels] = n.inputs as [GradValue, GradValue];
+      const depth = b.type(logits).shape[1] as number;
+      const diff = b.op('sub', [b.op('softmax', [logits], { axis: -1 }), b.op('one_hot', [labels], { depth })]);
+      return [b.op('mul', [diff, b.op('expand_dims', [g], { axis: -1 })]), null];
+    },
     doc: 'per-example -log softmax(logits)[label] for integer labels',
     params: [tensorParam('logits'), tensorParam('labels')],
     infer(input) {

@@ -1,16 +1,17 @@
 import { normalizeAxis } from '../tensor/shapes.js';
 import { formatType, tensor } from '../tensor/types.js';
+import type { Vjp } from './vjp.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 /** Parameter initializers `param(..., init: ...)` accepts. */
 export const initializers = ['zeros', 'ones', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'normal', 'uniform'];
 
 /** An op over one axis of an `f32` tensor that keeps its shape (softmax and its log). */
-function alongAxis(name: string, doc: string): OpDefinition {
+function alongAxis(name: string, doc: string, grad: Vjp): OpDefinition {
   return {
     name,
     family: 'nn',
-    grad: 'dense',
+    grad,
     doc,
     params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
     infer(input) {
@@ -27,7 +28,8 @@ export const nnOps: readonly OpDefinition[] = [
   {
     name: 'param',
     family: 'nn',
-    grad: 'dense',
+    // A leaf: the autodiff pass collects the gradient arriving here.
+    grad: () => [],
     stateful: true,
     doc: 'a trainable parameter of `shape`, initialized by `init` (with `std` for `normal`, `uniform`); named after the variable it is assigned to',
     params: [
@@ -43,8 +45,17 @@ export const nnOps: readonly OpDefinition[] = [
       return ok(tensor('f32', shape));
     },
   },
-  alongAxis('softmax', 'exp(x) normalized to sum to 1 along `axis`'),
-  alongAxis('log_softmax', 'log(softmax(x)) along `axis`, computed stably'),
+  alongAxis('softmax', 'exp(x) normalized to sum to 1 along `axis`', (b, n, g) => {
+    // y * (g - sum(g * y)) along the axis.
+    const y = n.output;
+    const dot = b.op('sum', [b.op('mul', [g, y])], { axes: [Number(n.attrs['axis'])], keepdims: true });
+    return [b.op('mul', [y, b.op('sub', [g, dot])])];
+  }),
+  alongAxis('log_softmax', 'log(softmax(x)) along `axis`, computed stably', (b, n, g) => {
+    // g - exp(y) * sum(g) along the axis.
+    const total = b.op('sum', [g], { axes: [Number(n.attrs['axis'])], keepdims: true });
+    return [b.op('sub', [g, b.op('mul', [b.op('exp', [n.output]), total])])];
+  }),
   {
     name: 'one_hot',
     family: 'nn',
@@ -62,7 +73,14 @@ export const nnOps: readonly OpDefinition[] = [
   {
     name: 'dropout',
     family: 'nn',
-    grad: 'dense',
+    // The kept elements pass g / (1 - rate), the dropped ones nothing: y / x is the scale
+    // where x is not 0; where it is, the element is taken as kept.
+    grad: (b, n, g) => {
+      const x = n.inputs[0]!;
+      const nonzero = b.op('not_equal', [x, b.scalar(0)]);
+      const scale = b.op('where', [nonzero, b.op('div', [n.output, b.op('where', [nonzero, x, b.scalar(1)])]), b.scalar(1 / (1 - Number(n.attrs['rate'])))]);
+      return [b.op('mul', [g, scale])];
+    },
     stateful: true,
     phase: 'train',
     doc: 'zeroes a `rate` fraction of x while training and rescales the rest; the identity at inference',

@@ -1,5 +1,5 @@
 import { opRegistry } from './registry.js';
-import type { OpFamily } from './opSchema.js';
+import { gradientKind, type OpFamily } from './opSchema.js';
 
 const familyTitles: Readonly<Record<OpFamily, string>> = {
   graph: 'Graph plumbing (made by the compiler, not called by name)',
@@ -33,7 +33,7 @@ export function opReference(): string {
     for (const op of ops) {
       const params = op.params.map((p) => `\`${p.name}\`: ${p.kind}${p.default === undefined ? '' : ` = ${JSON.stringify(p.default)}`}`).join(', ');
       const flags = [op.stateful ? 'stateful' : '', op.phase ? `${op.phase} only` : ''].filter((f) => f !== '').join(', ');
-      lines.push(`| \`${op.name}\`${flags ? ` (${flags})` : ''} | ${params || '-'} | ${op.grad} | ${op.doc.replace(/\|/g, '\\|')} |`);
+      lines.push(`| \`${op.name}\`${flags ? ` (${flags})` : ''} | ${params || '-'} | ${gradientKind(op)} | ${op.doc.replace(/\|/g, '\\|')} |`);
     }
     lines.push('');
   }

@@ -1,5 +1,6 @@
 import type { InferInput, InferResult, OperandType, PrimitiveParam, PrimitiveSchema } from '../semantic/primitives.js';
 import type { TensorType } from '../tensor/types.js';
+import type { OpGradient } from './vjp.js';
 import type { AttrValue } from '../tensor/attrValue.js';
 
 export type OpFamily = 'elementwise' | 'linalg' | 'reduce' | 'shape' | 'nn' | 'sparse' | 'sequence' | 'loss' | 'metric' | 'preprocess' | 'graph';
@@ -11,8 +12,8 @@ export type OpFamily = 'elementwise' | 'linalg' | 'reduce' | 'shape' | 'nn' | 's
  */
 export interface OpSchema extends PrimitiveSchema {
   readonly family: OpFamily;
-  /** `dense`: ordinary gradients; `sparse`: row-sparse gradients for its table; `none`: not differentiable (ids, comparisons). */
-  readonly grad: 'dense' | 'sparse' | 'none';
+  /** Its vector-Jacobian product written as IR; `sparse`: row-sparse gradients for its table; `none`: not differentiable (ids, comparisons). */
+  readonly grad: OpGradient;
   /** Graph plumbing (`input`, `arg`, `call`, `const`) that `.bird` code cannot call by name. */
   readonly internal?: boolean;
   /** Runs only while training (`dropout`) or only on the evaluation set (`metric_*`). */
@@ -46,3 +47,6 @@ export function operand(input: InferInput, name: string): OperandType | undefine
 }
 
 export const tensorParam = (name: string): PrimitiveParam => ({ name, kind: 'tensor' });
+
+/** How ops.md names an op's gradient: `dense` for a VJP. */
+export const gradientKind = (op: OpSchema): 'dense' | 'sparse' | 'none' => (typeof op.grad === 'function' ? 'dense' : op.grad);

@@ -1,12 +1,13 @@
 import { normalizeAxis } from '../tensor/shapes.js';
 import { tensor, type Dim } from '../tensor/types.js';
+import { masked, unreduce, type Vjp, type VjpNode } from './vjp.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
-function reduction(name: string, doc: string): OpDefinition {
+function reduction(name: string, doc: string, grad: Vjp): OpDefinition {
   return {
     name,
     family: 'reduce',
-    grad: 'dense',
+    grad,
     doc,
     params: [tensorParam('x'), { name: 'axes', kind: 'ints', default: null }, { name: 'keepdims', kind: 'bool', default: false }],
     infer(input) {
@@ -31,9 +32,24 @@ function reduction(name: string, doc: string): OpDefinition {
   };
 }
 
+const axesOf = (n: VjpNode): number[] => n.attrs['axes'] as number[];
+
+/** max and min pass g to every element equal to the result. */
+const extremumVjp: Vjp = (b, n, g) => {
+  const x = n.inputs[0]!;
+  const keep = n.attrs['keepdims'] === true;
+  const hit = b.op('equal', [x, unreduce(b, n.output, x, axesOf(n), keep)]);
+  return [masked(b, hit, unreduce(b, g, x, axesOf(n), keep))];
+};
+
 export const reduceOps: readonly OpDefinition[] = [
-  reduction('sum', 'sum over `axes` (all by default)'),
-  reduction('mean', 'mean over `axes` (all by default)'),
-  reduction('max', 'maximum over `axes` (all by default)'),
-  reduction('min', 'minimum over `axes` (all by default)'),
+  reduction('sum', 'sum over `axes` (all by default)', (b, n, g) => [unreduce(b, g, n.inputs[0]!, axesOf(n), n.attrs['keepdims'] === true)]),
+  reduction('mean', 'mean over `axes` (all by default)', (b, n, g) => {
+    // The count comes from the graph, as the batch axis has no size before it runs.
+    const x = n.inputs[0]!;
+    const count = b.op('sum', [b.op('broadcast_like', [b.scalar(1), x])], { axes: axesOf(n), keepdims: n.attrs['keepdims'] === true });
+    return [unreduce(b, b.op('div', [g, count]), x, axesOf(n), n.attrs['keepdims'] === true)];
+  }),
+  reduction('max', 'maximum over `axes` (all by default)', extremumVjp),
+  reduction('min', 'minimum over `axes` (all by default)', extremumVjp),
 ];

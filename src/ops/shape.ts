@@ -1,6 +1,7 @@
 import type { AttrValue } from '../tensor/attrValue.js';
-import { elementCount, normalizeAxis } from '../tensor/shapes.js';
+import { broadcastShapes, elementCount, normalizeAxis } from '../tensor/shapes.js';
 import { formatShape, tensor, type Dim, type TensorType } from '../tensor/types.js';
+import { NoGradient, range, reshapeTarget, unbroadcast, type GradValue, type Vjp } from './vjp.js';
 import { dense, ok, shapeError, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 /** A slice of one axis, `[start, stop, step]` with null for an omitted bound. */
@@ -16,11 +17,58 @@ function sliceDim(d: Dim, [start, stop, step]: SliceSpec): { dim: Dim } | { erro
   return { dim: Math.max(0, Math.ceil((norm(stop, d) - norm(start, 0)) / step)) };
 }
 
+/**
+ * The gradient of a slice: `g` put back where the slice came from, zeros elsewhere. Axes
+ * an index dropped are re-inserted, then each cut axis is padded with zeros (built by
+ * `broadcast_like` from slices of `x`, so nothing is computed from `x`'s values).
+ */
+const sliceVjp: Vjp = (b, n, g) => {
+  const x = n.inputs[0]!;
+  const shape = b.type(x).shape;
+  const spec = (n.attrs['spec'] as readonly AttrValue[]).map((e): SliceSpec => (typeof e === 'number' ? [e, e + 1 === 0 ? null : e + 1, 1] : (e as unknown as SliceSpec)));
+  let cur = g;
+  (n.attrs['spec'] as readonly AttrValue[]).forEach((e, axis) => {
+    if (typeof e === 'number') cur = b.op('expand_dims', [cur], { axis });
+  });
+  const whole: SliceSpec = [null, null, 1];
+  spec.forEach(([start, stop, step], axis) => {
+    const d = shape[axis];
+    if (typeof d !== 'number' || (start === null && stop === null && step === 1)) return;
+    if (step !== 1) throw new NoGradient('a strided slice (step > 1) has no gradient yet');
+    const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + d) : Math.min(i, d));
+    const from = norm(start, 0);
+    const to = Math.max(from, norm(stop, d));
+    const zeros = (a: number, z: number): GradValue => {
+      const part: AttrValue[] = spec.map((s, i) => (i < axis ? whole : i === axis ? [a, z, 1] : s) as unknown as AttrValue);
+      return b.op('broadcast_like', [b.scalar(0), b.op('slice', [x], { spec: part })]);
+    };
+    const pieces = [...(from > 0 ? [zeros(0, from)] : []), cur, ...(to < d ? [zeros(to, d)] : [])];
+    if (pieces.length > 1) cur = b.op('concat', pieces, { axis });
+  });
+  return [cur];
+};
+
 export const shapeOps: readonly OpDefinition[] = [
+  {
+    name: 'broadcast_like',
+    family: 'shape',
+    grad: (b, n, g) => [unbroadcast(b, g, n.inputs[0]!), null],
+    internal: true,
+    doc: 'x broadcast to the shape of `like` (made by gradients: the batch axis has no size until the graph runs)',
+    params: [tensorParam('x'), tensorParam('like')],
+    infer(input) {
+      const x = dense(input, 'x');
+      const like = dense(input, 'like');
+      if (!x || !like) return typeError('takes dense tensors', ['x', 'like']);
+      const shape = broadcastShapes(x.shape, like.shape);
+      if (!shape.ok || shape.shape.join() !== like.shape.join()) return shapeError(`${formatShape(x.shape)} does not broadcast to ${formatShape(like.shape)}`, ['x', 'like']);
+      return ok(tensor(x.dtype, like.shape));
+    },
+  },
   {
     name: 'reshape',
     family: 'shape',
-    grad: 'dense',
+    grad: (b, n, g) => [b.op('reshape', [g], { shape: reshapeTarget(b.type(n.inputs[0]!).shape) })],
     doc: 'a new shape with the same elements; one dimension may be -1, and `0` keeps the batch',
     params: [tensorParam('x'), { name: 'shape', kind: 'ints' }],
     infer(input) {
@@ -47,7 +95,16 @@ export const shapeOps: readonly OpDefinition[] = [
   {
     name: 'concat',
     family: 'shape',
-    grad: 'dense',
+    grad: (b, n, g) => {
+      const axis = Number(n.attrs['axis']);
+      let at = 0;
+      return n.inputs.map((x) => {
+        const width = b.type(x).shape[axis] as number;
+        const spec: AttrValue[] = [...range(axis).map(() => [null, null, 1]), [at, at + width, 1]];
+        at += width;
+        return b.op('slice', [g], { spec });
+      });
+    },
     doc: 'joins tensors along `axis` (the last by default); other dimensions must agree',
     params: [{ name: 'xs', kind: 'tensors' }, { name: 'axis', kind: 'int', default: -1 }],
     infer(input) {
@@ -73,7 +130,7 @@ export const shapeOps: readonly OpDefinition[] = [
   {
     name: 'slice',
     family: 'shape',
-    grad: 'dense',
+    grad: sliceVjp,
     doc: 'indexing `x[i]` and slicing `x[a:b:c]`, one entry per leading axis; an index drops its axis',
     params: [tensorParam('x'), { name: 'spec', kind: 'any' }],
     infer(input) {
@@ -101,7 +158,11 @@ export const shapeOps: readonly OpDefinition[] = [
   {
     name: 'transpose',
     family: 'shape',
-    grad: 'dense',
+    grad: (b, n, g) => {
+      const perm = n.attrs['perm'] as number[];
+      const inverse = perm.map((_, i) => perm.indexOf(i));
+      return [b.op('transpose', [g], { perm: inverse })];
+    },
     doc: 'permutes axes by `perm` (reverses them by default)',
     params: [tensorParam('x'), { name: 'perm', kind: 'ints', default: null }],
     infer(input) {
@@ -115,7 +176,7 @@ export const shapeOps: readonly OpDefinition[] = [
   {
     name: 'expand_dims',
     family: 'shape',
-    grad: 'dense',
+    grad: (b, n, g) => [b.op('squeeze', [g], { axis: Number(n.attrs['axis']) })],
     doc: 'inserts an axis of size 1 at `axis`',
     params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
     infer(input) {
@@ -131,7 +192,7 @@ export const shapeOps: readonly OpDefinition[] = [
   {
     name: 'squeeze',
     family: 'shape',
-    grad: 'dense',
+    grad: (b, n, g) => [b.op('expand_dims', [g], { axis: Number(n.attrs['axis']) })],
     doc: 'removes the axis `axis` of size 1',
     params: [tensorParam('x'), { name: 'axis', kind: 'int', default: -1 }],
     infer(input) {

@@ -282,6 +282,7 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
   ['transpose', ({ b, inputs, attrs }) => b.op('Transpose', inputs, { perm: intsAttr(attrs['perm'] as number[]) })],
   ['expand_dims', ({ b, inputs: [x], attrs }) => b.op('Unsqueeze', [x!, b.i64s([num(attrs, 'axis')])])],
   ['squeeze', ({ b, inputs: [x], attrs }) => b.op('Squeeze', [x!, b.i64s([num(attrs, 'axis')])])],
+  ['broadcast_like', ({ b, inputs: [x, like] }) => b.op('Expand', [x!, b.op('Shape', [like!])])],
   ['softmax', ({ b, inputs, attrs }) => b.op('Softmax', inputs, { axis: intAttr(num(attrs, 'axis')) })],
   ['log_softmax', ({ b, inputs, attrs }) => b.op('LogSoftmax', inputs, { axis: intAttr(num(attrs, 'axis')) })],
   ['one_hot', oneHot],

@@ -175,6 +175,7 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
   ['transpose', unary((tf, x, a) => tf.transpose(x, a['perm'] as number[]))],
   ['expand_dims', unary((tf, x, a) => tf.expandDims(x, Number(a['axis'])))],
   ['squeeze', unary((tf, x, a) => tf.squeeze(x, [Number(a['axis'])]))],
+  ['broadcast_like', (tf, [x, like]) => tf.broadcastTo(x!, like!.shape)],
   ['softmax', unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.softmax(x) : tf.div(tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))), tf.sum(tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))), Number(a['axis']), true))))],
   ['log_softmax', unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.logSoftmax(x) : tf.sub(x, tf.logSumExp(x, Number(a['axis']), true))))],
   ['one_hot', unary((tf, x, a) => tf.cast(tf.oneHot(tf.cast(x, 'int32') as tfTypes.Tensor1D, Number(a['depth'])), 'float32'))],
