@@ -145,8 +145,9 @@ export function soleModel(module: ModuleInfo): string | undefined {
   return models.length === 1 ? (models[0] as A.ModelDecl).name.name : undefined;
 }
 
-function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator, env: Env, setName: string, hasLabels: boolean): TrainSpec {
-  elab.allowConfig = true;
+/** The `train` section, in a scope of its own inside `outputs` (the model's outputs and `labels`) where the train constructors are names. */
+function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator, outputs: Env, setName: string, hasLabels: boolean): TrainSpec {
+  const env = new Env(module, outputs, 'train');
   const settings: Record<string, AttrValue> = {};
   let loss: NamedNode | null = null;
   const metrics: NamedNode[] = [];
@@ -218,7 +219,6 @@ function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator,
       if (!present) elab.report('missingTrainSetting', { model: decl.model.name, name: required }, module, decl.model.span, { help: `add \`${required} = ...\`: ${trainSettings.get(required)!}` });
     }
   }
-  elab.allowConfig = false;
   return { settings, loss, metrics, origin: { source: module.source, span: decl.span } };
 }
 

@@ -7,6 +7,9 @@ export interface Binding {
   readonly span: Span | null;
 }
 
+/** What a scope's code is: a model or block body, or the `train` section, whose names include the train constructors (`adam`, `csv`, ...). */
+export type Section = 'body' | 'train';
+
 /**
  * A scope of compile-time bindings. Bodies of `for` and `if` share their enclosing scope
  * (as in Python), so `h = dense(h, w)` in a loop updates the `h` outside it; each block
@@ -16,10 +19,13 @@ export class Env {
   private readonly vars = new Map<string, Binding>();
   readonly module: ModuleInfo;
   readonly parent: Env | null;
+  readonly section: Section;
 
-  constructor(module: ModuleInfo, parent: Env | null = null) {
+  /** A scope inside `parent` is in the same section unless told otherwise. */
+  constructor(module: ModuleInfo, parent: Env | null = null, section: Section = parent?.section ?? 'body') {
     this.module = module;
     this.parent = parent;
+    this.section = section;
   }
 
   lookup(name: string): Binding | undefined {

@@ -62,8 +62,6 @@ export abstract class ElabContext {
   /** Module constants, evaluated once on first use. */
   readonly constValues = new Map<A.ConstDecl, Value>();
   readonly constsInProgress = new Set<A.ConstDecl>();
-  /** Whether `train`-section constructors (`adam`, `csv`, ...) may be called. */
-  allowConfig = false;
 
   constructor(primitives: PrimitiveTable, main: ElabFunction) {
     this.primitives = primitives;

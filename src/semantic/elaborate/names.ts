@@ -17,14 +17,14 @@ export function lookup(cx: ElabContext, name: A.Identifier | A.NameExpr, env: En
   const schema = cx.primitives.get(key);
   if (schema) return { kind: 'primitive', schema };
   if ((compileTimeBuiltins as readonly string[]).includes(key)) return { kind: 'builtin', name: key };
-  if (cx.allowConfig && configConstructors.has(key)) return { kind: 'builtin', name: key };
+  if (env.section === 'train' && configConstructors.has(key)) return { kind: 'builtin', name: key };
   const candidates = [
     ...env.names(),
     ...env.module.values.keys(),
     ...env.module.imported.keys(),
     ...cx.primitives.names(),
     ...compileTimeBuiltins,
-    ...(cx.allowConfig ? configConstructors.keys() : []),
+    ...(env.section === 'train' ? configConstructors.keys() : []),
   ];
   const help = didYouMean(key, candidates) ?? importHint(key);
   cx.report('unknownName', { name: key }, env.module, name.span, { label: 'not found', ...(help ? { help } : {}) });
