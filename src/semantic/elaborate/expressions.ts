@@ -4,7 +4,6 @@ import type * as A from '../../syntax/ast.js';
 import { compileTimeBuiltins, configConstructors } from '../builtins.js';
 import type { Env } from '../env.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
-import type { ModuleInfo } from '../moduleInfo.js';
 import { describeValue, errorValue, type Value } from '../values.js';
 import { attrToValue } from './attrToValue.js';
 import { blockCall } from './blockCalls.js';
@@ -64,33 +63,17 @@ export function evalExpr(cx: ElabContext, expr: A.Expr, env: Env): Value {
     case 'CallExpr': {
       const callee = cx.eval(expr.callee, env);
       const args = expr.args.map((a) => ({ name: a.name?.name ?? null, value: cx.eval(a.value, env), span: a.span }));
-      checkArgNames(cx, expr.args, env.module);
       return call(cx, callee, args, expr, env);
     }
     case 'PipeExpr': {
       const input: ArgValue = { name: null, value: cx.eval(expr.input, env), span: expr.input.span };
       if (expr.stage.kind === 'CallExpr') {
         const callee = cx.eval(expr.stage.callee, env);
-        checkArgNames(cx, expr.stage.args, env.module);
         const rest = expr.stage.args.map((a) => ({ name: a.name?.name ?? null, value: cx.eval(a.value, env), span: a.span }));
         return call(cx, callee, [input, ...rest], expr.stage, env);
       }
       return call(cx, cx.eval(expr.stage, env), [input], expr.stage, env);
     }
-  }
-}
-
-function checkArgNames(cx: ElabContext, args: readonly A.Argument[], module: ModuleInfo): void {
-  const seen = new Map<string, A.Identifier>();
-  for (const a of args) {
-    if (!a.name) continue;
-    const previous = seen.get(a.name.name);
-    if (previous) {
-      cx.report('duplicateArgument', { name: a.name.name }, module, a.name.span, {
-        secondary: [{ source: module.source, span: previous.span, message: 'first given here' }],
-      });
-    }
-    seen.set(a.name.name, a.name);
   }
 }
 

@@ -36,7 +36,7 @@ export function bindArgs(cx: ElabContext,
     }
     const earlier = bound.get(a.name);
     if (earlier) {
-      // Two named ones are reported where the call is read (`checkArgNames`).
+      // Two named ones are reported by the rule `duplicate-arguments`.
       if (earlier.name === null) cx.report('duplicateArgument', { name: a.name }, module, a.span, { label: 'also given by position' });
       ok = false;
       continue;

@@ -1,3 +1,4 @@
+import { duplicateArguments } from './duplicateArguments.js';
 import { labelLossCompatibility } from './labelLossCompatibility.js';
 import { modelOutputs } from './modelOutputs.js';
 import type { Rule } from './rule.js';
@@ -9,6 +10,7 @@ import { unusedFeatures } from './unusedFeatures.js';
 
 /** The declaration checks, in the order they run. */
 export const specifiedRules: readonly Rule[] = [
+  duplicateArguments,
   trainAndSignatureTargets,
   signatureVersions,
   modelOutputs,
