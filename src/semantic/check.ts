@@ -47,9 +47,14 @@ export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: Pr
 function checkDeclarations(program: LoadedProgram, primitives: PrimitiveTable): Diagnostic[] {
   const elab = new Elaborator(primitives, { name: 'declarations', block: 'declarations', nodes: [], result: -1 });
   const module = program.entry;
-  for (const item of module.ast.items) {
-    if (item.kind === 'ConstDecl') elab.constValue(item, module);
-    if (item.kind === 'FeaturesDecl' || item.kind === 'LabelsDecl') elab.inputs(elab.featureSet(item, module));
+  try {
+    for (const item of module.ast.items) {
+      if (item.kind === 'ConstDecl') elab.constValue(item, module);
+      if (item.kind === 'FeaturesDecl' || item.kind === 'LabelsDecl') elab.inputs(elab.featureSet(item, module));
+    }
+  } catch (error) {
+    // A limit hit while computing a constant (a recursive block, say): already reported.
+    if (!Elaborator.isAbort(error)) throw error;
   }
   return elab.diagnostics;
 }

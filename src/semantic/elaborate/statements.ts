@@ -26,8 +26,13 @@ function exec(cx: ElabContext, stmt: A.Stmt, env: Env, onOut?: OnOut): void {
       else cx.report('typeMismatch', { expected: 'a statement', found: '`out`' }, env.module, stmt.span, { label: '`out` is only for model bodies', help: 'blocks hand their result back with `return`' });
       return;
     }
-    case 'ReturnStmt':
-      throw new ReturnSignal(cx.eval(stmt.value, env), stmt.value.span);
+    case 'ReturnStmt': {
+      const value = cx.eval(stmt.value, env);
+      // A model body (the one place with `onOut`) hands its results out with `out`; unwinding it would lose the rest.
+      if (!onOut) throw new ReturnSignal(value, stmt.value.span);
+      cx.report('typeMismatch', { expected: 'a statement', found: '`return`' }, env.module, stmt.span, { label: '`return` is only for blocks', help: 'a model hands its results out with `out NAME = ...`' });
+      return;
+    }
     case 'IfStmt': {
       const cond = cx.eval(stmt.condition, env);
       if (cond.kind === 'error') return;
