@@ -1,6 +1,6 @@
 import type { IrFeature } from '../ir/ir.js';
 import { DataError } from './dataError.js';
-import type { DataSource } from './dataset.js';
+import { sourcePath, type DataSource } from './dataset.js';
 import { RowDecoder } from './decodeRow.js';
 import { formatOf, readRows } from './readRows.js';
 import { clientText, type ClientRow } from './signatureFeeds.js';
@@ -13,7 +13,8 @@ import { partOf, type Part } from './split.js';
  * row is a `DataError` pointing into the file (`bad: 'fail'`) or is left out (`'skip'`).
  */
 export async function clientRows(source: DataSource | string, limit: number, part?: Part, check?: { readonly features: readonly IrFeature[]; readonly bad: 'fail' | 'skip' }): Promise<ClientRow[]> {
-  const path = typeof source === 'string' ? source : source.kind === 'files' ? (part === 'train' ? source.train : source.test) : source.path;
+  const path = typeof source === 'string' ? source : sourcePath(source, part ?? 'test');
+  if (path === undefined) return [];
   const split = typeof source !== 'string' && source.kind === 'file' && part !== undefined ? source.split : undefined;
   const decoder = check ? new RowDecoder(path, check.features, formatOf(path) ?? 'csv') : undefined;
   const rows: ClientRow[] = [];

@@ -11,7 +11,7 @@ import type { FieldValue } from './decodeField.js';
 import { fitTransforms } from './fitTransforms.js';
 import { dataFiles } from './dataFiles.js';
 import { formatOf, readRows, type DataFormat, type RawRow } from './readRows.js';
-import { partOf, splitRule, type Part, type SplitRule } from './split.js';
+import { hasValidation, partOf, splitRule, type Part, type SplitRule } from './split.js';
 import { birdHashSeed } from './hashBucket.js';
 import { murmur3x86_32 } from './murmur3.js';
 
@@ -29,7 +29,7 @@ export function keepsNegative(index: number, rate: number): boolean {
 export type DataSource =
   /** `path` may be a glob: the files it matches are read as one stream, in path order. `format` when the constructor names it (`parquet(...)`, `arrow(...)`). */
   | { readonly kind: 'file'; readonly path: string; readonly split: SplitRule; readonly format?: DataFormat }
-  | { readonly kind: 'files'; readonly train: string; readonly test: string };
+  | { readonly kind: 'files'; readonly train: string; readonly test: string; readonly validation?: string };
 
 /** Reads the `data` setting (`csv("f.csv", split: holdout(every: 6))`, `files(train: ..., test: ...)`); paths are relative to the model file. */
 export function dataSource(setting: AttrValue | undefined, modelPath: string, override?: string): DataSource | undefined {
@@ -37,11 +37,25 @@ export function dataSource(setting: AttrValue | undefined, modelPath: string, ov
   const record = setting as { fn?: string; args?: Record<string, AttrValue>; positional?: AttrValue[] } | undefined;
   if (override !== undefined) return { kind: 'file', path: override, split: splitRule(record?.args?.['split']) };
   if (!record) return undefined;
-  if (record.fn === 'files') return { kind: 'files', train: resolve(String(record.args?.['train'])), test: resolve(String(record.args?.['test'])) };
+  if (record.fn === 'files') {
+    const validation = record.args?.['validation'];
+    return { kind: 'files', train: resolve(String(record.args?.['train'])), test: resolve(String(record.args?.['test'])), ...(validation !== undefined ? { validation: resolve(String(validation)) } : {}) };
+  }
   const path = record.positional?.[0] ?? record.args?.['path'];
   if (typeof path !== 'string') return undefined;
   const format = record.fn === 'parquet' || record.fn === 'arrow' ? { format: record.fn as DataFormat } : {};
   return { kind: 'file', path: resolve(path), split: splitRule(record.args?.['split']), ...format };
+}
+
+/** The file a part is read from: the one file of a split, or that part's own file (none for a missing validation file). */
+export function sourcePath(source: DataSource, part: Part): string | undefined {
+  if (source.kind === 'file') return source.path;
+  return part === 'train' ? source.train : part === 'test' ? source.test : source.validation;
+}
+
+/** Whether a data source has a validation part. */
+export function sourceHasValidation(source: DataSource): boolean {
+  return source.kind === 'files' ? source.validation !== undefined : hasValidation(source.split);
 }
 
 /** A feature the model reads, with its transforms and the IR type of its final value. */
@@ -87,10 +101,16 @@ export class Dataset {
   readonly downsampled = { dropped: 0, negatives: 0 };
 
   /** Rows skipped as bad under `bad_data = skip(...)`, by part, with the first one's diagnostic. */
-  readonly skipped: Record<Part, { count: number; first: DataError | null }> = { train: { count: 0, first: null }, test: { count: 0, first: null } };
+  readonly skipped: Record<Part, { count: number; first: DataError | null }> = { train: { count: 0, first: null }, validation: { count: 0, first: null }, test: { count: 0, first: null } };
+
+  /** Whether the source sets rows aside for validation (a third part, evaluated after every epoch while `test` waits for the end). */
+  get hasValidation(): boolean {
+    return sourceHasValidation(this.source);
+  }
 
   private async *decoded(part: Part): AsyncGenerator<FieldValue[]> {
-    const path = this.source.kind === 'files' ? (part === 'train' ? this.source.train : this.source.test) : this.source.path;
+    const path = sourcePath(this.source, part);
+    if (path === undefined) return;
     const named = this.source.kind === 'file' ? this.source.format : undefined;
     const skipped = { count: 0, first: null as DataError | null };
     // The labels whose negatives the training part keeps only a fraction of (one shared rate).

@@ -1,6 +1,6 @@
 import type { Batch, BatchColumn } from '../ir/batch.js';
 import type { IrType } from '../ir/ir.js';
-import { packBatch } from './batch.js';
+import { ShuffleBuffer, packBatch } from './batch.js';
 import { xorshift32 } from './xorshift.js';
 import type { FieldValue } from './decodeField.js';
 
@@ -78,10 +78,21 @@ export class EncodedPart {
     this.size += examples.length;
   }
 
-  /** Batches in file order, or in a seeded random order. */
-  *batches(size: number, seed?: number, skip = 0): Generator<Batch> {
-    const order = Int32Array.from({ length: this.size }, (_, i) => i);
-    if (seed !== undefined) {
+  /** Batches in file order, or in a seeded random order: a whole permutation, or within a window of `buffer` rows when that is smaller than the part. */
+  *batches(size: number, seed?: number, skip = 0, buffer = Infinity): Generator<Batch> {
+    let order = Int32Array.from({ length: this.size }, (_, i) => i);
+    if (seed !== undefined && buffer < this.size) {
+      // A buffer smaller than the part shuffles as the streamed path does (`ShuffleBuffer`):
+      // rows only move within a window of `buffer` rows, so the setting takes effect.
+      const shuffler = new ShuffleBuffer<number>(buffer, seed);
+      const out: number[] = [];
+      for (const i of order) {
+        const emitted = shuffler.push(i);
+        if (emitted !== undefined) out.push(emitted);
+      }
+      out.push(...shuffler.drain());
+      order = Int32Array.from(out);
+    } else if (seed !== undefined) {
       const next = xorshift32(seed);
       for (let i = order.length - 1; i > 0; i--) {
         const j = next() % (i + 1);

@@ -300,6 +300,21 @@ export const catalog = {
     severity: 'error',
     message: 'output `{output}` of signature `{signature}` needs {features}, which the signature does not take',
   },
+  invalidConstructorArgument: {
+    code: 'BIRD3030',
+    severity: 'error',
+    message: 'argument `{name}` of {callee} expects {expected}, found {found}',
+  },
+  conflictingArguments: {
+    code: 'BIRD3031',
+    severity: 'error',
+    message: '{callee} cannot take `{first}` together with `{second}`',
+  },
+  earlyStopUnknownMetric: {
+    code: 'BIRD3032',
+    severity: 'error',
+    message: '`early_stop` watches `{metric}`, which the train section does not compute',
+  },
   shapeMismatch: {
     code: 'BIRD4001',
     severity: 'error',

@@ -397,7 +397,7 @@ export class Trainer {
       let examples = from?.examples ?? 0;
       let lossSum = from?.lossSum ?? 0;
       let steps = from?.batches ?? 0;
-      for (const b of trainPart.batches(batch, shuffle > 0 ? seed * 1000 + epoch : undefined, steps)) {
+      for (const b of trainPart.batches(batch, shuffle > 0 ? seed * 1000 + epoch : undefined, steps, shuffle)) {
         const loss = await this.trainStep(b, rate(this.step));
         lossSum += loss * b.size;
         examples += b.size;

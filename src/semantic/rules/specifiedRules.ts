@@ -6,6 +6,7 @@ import { signatureInputsCoverOutputs } from './signatureInputsCoverOutputs.js';
 import { signatureReferences } from './signatureReferences.js';
 import { signatureVersions } from './signatureVersions.js';
 import { trainAndSignatureTargets } from './trainAndSignatureTargets.js';
+import { trainSettingValues } from './trainSettingValues.js';
 import { unusedFeatures } from './unusedFeatures.js';
 
 /** The declaration checks, in the order they run. */
@@ -17,5 +18,6 @@ export const specifiedRules: readonly Rule[] = [
   signatureReferences,
   signatureInputsCoverOutputs,
   labelLossCompatibility,
+  trainSettingValues,
   unusedFeatures,
 ];

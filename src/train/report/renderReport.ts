@@ -1,3 +1,4 @@
+import { describeSplit } from '../../data/split.js';
 import { earlyStopper, lowerIsBetter } from '../earlyStopper.js';
 import { escapeHtml } from './escapeHtml.js';
 import { formatSetting } from './formatSetting.js';
@@ -77,8 +78,8 @@ function factsTable(run: RunRecords): string {
       data === undefined
         ? 'not recorded'
         : data.kind === 'files'
-          ? `train ${data.train}, test ${data.test}`
-          : `${data.path}, split ${data.split.kind === 'stride' ? `holdout(every: ${data.split.every}, offset: ${data.split.offset})` : data.split.kind === 'hash' ? `holdout(key: ${data.split.key}, fraction: ${data.split.fraction})` : data.split.kind === 'date' ? `by_date(column: ${data.split.column}, test_from: ${data.split.testFrom})` : 'none (no evaluation part)'}`,
+          ? `train ${data.train}, ${data.validation !== undefined ? `validation ${data.validation}, ` : ''}test ${data.test}`
+          : `${data.path}, split ${describeSplit(data.split)}`,
     ],
     ['rows', `${last ? `${last['examples']} training examples per epoch` : 'training examples not recorded yet'}${evaluated !== undefined ? `, ${evaluated} evaluation examples` : ''}`],
     [
