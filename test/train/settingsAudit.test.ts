@@ -149,6 +149,8 @@ const table: Row[] = [
   ['train', 'keep_checkpoints', { checkpoint_every: '1' }, { checkpoint_every: '1', keep_checkpoints: '1' }, 'stopped'],
   ['train', 'threads', {}, { threads: '2' }],
   ['train', 'bad_data', { data: 'csv("bad.csv", split: holdout(every: 5))' }, { data: 'csv("bad.csv", split: holdout(every: 5))', bad_data: 'skip(max: 5)' }],
+  // An engine that cannot run here refuses (BIRD7025) instead of training with another one.
+  ['train', 'engine', { engine: '"tfjs"' }, { engine: '"onnxruntime"' }],
   ['train', 'early_stop', { epochs: '5' }, es('metric: logloss, patience: 1, mode: "max"')],
   ['csv', 'path', {}, { data: 'csv(path: "e.csv", split: holdout(every: 5))' }],
   ['csv', 'split', {}, { data: 'csv("d.csv")' }],

@@ -1,6 +1,6 @@
 import type * as A from '../../syntax/ast.js';
 import type { Span } from '../../source/span.js';
-import type { AttrValue } from '../graph.js';
+import type { AttrValue } from '../../tensor/attrValue.js';
 import type { CheckedModel } from '../checkedModel.js';
 import type { Rule, RuleContext } from './rule.js';
 
