@@ -151,7 +151,7 @@ export class Dataset {
   /** The columns a pass reads from a file: the features' and labels', and the split's. */
   private get projected(): string[] {
     const split = this.source.kind === 'file' ? this.source.split : { kind: 'none' as const };
-    const extra = split.kind === 'hash' ? [split.key] : split.kind === 'date' ? [split.column] : [];
+    const extra = split.kind === 'hash' && split.key !== undefined ? [split.key] : split.kind === 'date' ? [split.column] : [];
     return [...new Set([...this.names, ...extra])];
   }
 

@@ -3,8 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { runCli } from '../../src/cli/runCli.js';
 import { configConstructors, trainSettings } from '../../src/semantic/builtins.js';
+import { venvPython } from '../helpers/python.js';
 
 /**
  * The settings audit: every argument of every train constructor and every train setting
@@ -33,6 +35,12 @@ writeFileSync(join(dir, 'd.csv'), toCsv(rows(120, 0)));
 writeFileSync(join(dir, 'e.csv'), toCsv(rows(120, 7)));
 writeFileSync(join(dir, 'd.jsonl'), rows(120, 0).map((o) => JSON.stringify(o)).join('\n') + '\n');
 writeFileSync(join(dir, 'e.jsonl'), rows(120, 7).map((o) => JSON.stringify(o)).join('\n') + '\n');
+// The same rows as Parquet and Arrow IPC files, written by pyarrow.
+execFileSync(venvPython(), ['-c', `import pyarrow.csv as c, pyarrow.parquet as pq, pyarrow.feather as f
+for n in "de":
+    t = c.read_csv("${dir}/" + n + ".csv")
+    pq.write_table(t, "${dir}/" + n + ".parquet")
+    f.write_feather(t, "${dir}/" + n + ".arrow", compression="uncompressed")`]);
 writeFileSync(join(dir, 'bad.csv'), toCsv(rows(120, 0)).replace(/\nu(\d+),(-?[\d.]+),/, '\nu$1,oops,'));
 
 const base: Record<string, string> = {
@@ -156,6 +164,10 @@ const table: Row[] = [
   ['csv', 'split', {}, { data: 'csv("d.csv")' }],
   ['jsonl', 'path', { data: 'jsonl("d.jsonl")' }, { data: 'jsonl(path: "e.jsonl")' }],
   ['jsonl', 'split', { data: 'jsonl("d.jsonl")' }, { data: 'jsonl("d.jsonl", split: holdout(every: 5))' }],
+  ['parquet', 'path', { data: 'parquet("d.parquet")' }, { data: 'parquet(path: "e.parquet")' }],
+  ['parquet', 'split', { data: 'parquet("d.parquet")' }, { data: 'parquet("d.parquet", split: holdout(every: 5))' }],
+  ['arrow', 'path', { data: 'arrow("d.arrow")' }, { data: 'arrow(path: "e.arrow")' }],
+  ['arrow', 'split', { data: 'arrow("d.arrow")' }, { data: 'arrow("d.arrow", split: holdout(every: 5))' }],
   ['holdout', 'every', {}, { data: 'csv("d.csv", split: holdout(every: 4))' }],
   ['holdout', 'offset', {}, { data: 'csv("d.csv", split: holdout(every: 5, offset: 0))' }],
   ['holdout', 'fraction', { data: 'csv("d.csv", split: holdout(fraction: 0.2))' }, { data: 'csv("d.csv", split: holdout(fraction: 0.1))' }],

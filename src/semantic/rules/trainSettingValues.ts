@@ -39,6 +39,8 @@ const schedule = config(schedules);
 const constructorArgs: Readonly<Record<string, Readonly<Record<string, ArgSpec>>>> = {
   csv: { path: text(), split: config(['holdout', 'by_date']) },
   jsonl: { path: text(), split: config(['holdout', 'by_date']) },
+  parquet: { path: text(), split: config(['holdout', 'by_date']) },
+  arrow: { path: text(), split: config(['holdout', 'by_date']) },
   holdout: { every: int(2), offset: int(0), fraction: openUnit, key: text(), validation: openUnit, validation_offset: int(0) },
   by_date: { column: text(true), test_from: text(true), validation_from: text() },
   files: { train: text(true), test: text(true), validation: text() },
@@ -59,7 +61,7 @@ const constructorArgs: Readonly<Record<string, Readonly<Record<string, ArgSpec>>
 
 /** The settings whose values this rule checks (the others are tensors, checked by the elaborator). */
 const settingSpecs: Readonly<Record<string, ArgSpec>> = {
-  data: config(['csv', 'jsonl', 'files']),
+  data: config(['csv', 'jsonl', 'parquet', 'arrow', 'files']),
   optimizer: config(['sgd', 'momentum', 'adam', 'adagrad']),
   seed: { type: 'int', expected: 'an integer' },
   clip_norm: positive,
@@ -170,7 +172,7 @@ function checkCall(context: RuleContext, model: CheckedModel, c: ConfigAttr, cal
   const argSpan = (name: string): Span => call?.args.find((a) => a.name?.name === name)?.span ?? at;
   const argExpr = (name: string): A.Expr | undefined => call?.args.find((a) => a.name?.name === name)?.value;
   // Only a data file's path may be given by position.
-  const positional = c.fn === 'csv' || c.fn === 'jsonl' ? 1 : 0;
+  const positional = ['csv', 'jsonl', 'parquet', 'arrow'].includes(c.fn) ? 1 : 0;
   if (c.positional.length > positional) {
     const extra = call?.args.filter((a) => a.name === null)[positional];
     context.report('invalidConstructorArgument', { name: `#${positional + 1}`, callee: `\`${c.fn}\``, expected: 'named arguments', found: describeValue(c.positional[positional]) }, model.module, extra?.span ?? at, {
