@@ -55,7 +55,7 @@ function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function manifestFeature(f: IrFeature): ManifestFeature {
+export function manifestFeature(f: IrFeature): ManifestFeature {
   return jsonCopy({ name: f.name, kind: f.kind, args: f.args, default: f.default, transforms: f.transforms.map((t) => ({ name: t.name, op: t.op, args: t.args })) });
 }
 
@@ -84,7 +84,8 @@ function checkVectorTensors(signature: string, side: 'inputs' | 'outputs', tenso
   }
 }
 
-function checkVectors(vectors: GoldenVectors, signatures: readonly ExportedSignature[]): void {
+/** Refuses golden vectors that do not fit the signatures: every signature and tensor, dtypes, shapes, element counts. */
+export function checkVectors(vectors: GoldenVectors, signatures: readonly Pick<ExportedSignature, 'name' | 'inputs' | 'outputs'>[]): void {
   const { abs, rel } = vectors.tolerance;
   if (!(Number.isFinite(abs) && abs >= 0 && Number.isFinite(rel) && rel >= 0)) throw badInput(`the golden vectors' tolerance {abs: ${abs}, rel: ${rel}} is not two finite numbers >= 0`, 'for example `{ abs: 1e-5, rel: 1e-4 }`');
   for (const name of Object.keys(vectors.signatures)) if (!signatures.some((s) => s.name === name)) throw badInput(`the golden vectors name signature \`${name}\`, which is not exported`, 'give vectors for the exported signatures only');

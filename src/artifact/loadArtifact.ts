@@ -1,10 +1,16 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, lstatSync, readFileSync, type Stats } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { valid } from 'semver';
 import type { IrGraph } from '../ir/ir.js';
+import { verifyIr } from '../ir/verify.js';
 import { ArtifactError } from './artifactError.js';
+import { schemaProblem } from './artifactSchemas.js';
 import { sha256Hex } from './assembleArtifact.js';
+import { consistencyProblem } from './checkConsistency.js';
+import type { HashFunctions } from './hashFunctionSpec.js';
 import { irFile, manifestFile, manifestFormat, vectorsFile, weightsFile, type ArtifactManifest } from './manifest.js';
+import { manifestDigest, parseDigest, recordedDigest } from './manifestDigest.js';
+import { contractProblem, decodeOnnx } from './onnxContract.js';
 import { decodeSafetensors, type SafetensorsFile } from './safetensors.js';
 import type { GoldenVectors } from './vectors.js';
 
@@ -16,6 +22,18 @@ export interface LoadedArtifact {
   readonly vectors: GoldenVectors;
   /** Each signature's serialized ONNX model, by signature name. */
   readonly models: ReadonlyMap<string, Uint8Array>;
+  /** `sha256:` and the hex sha256 of `manifest.json`: the one value that covers every file. */
+  readonly digest: string;
+}
+
+export interface LoadOptions {
+  /**
+   * The digest a deployment pinned (`sha256:HEX` or HEX). Without it, the digest export
+   * recorded beside the folder (`<version>.sha256`) is checked when it is there.
+   */
+  readonly digest?: string;
+  /** The feature hash of this version of bird: the manifest's `hash` must be its description. */
+  readonly hash?: HashFunctions;
 }
 
 function badManifest(dir: string, problem: string): ArtifactError {
@@ -45,22 +63,57 @@ function shapeProblem(m: unknown): string | undefined {
   return undefined;
 }
 
-/** Reads and shape-checks `dir/manifest.json`, without checking the other files (see `loadArtifact`). */
-export function readManifest(dir: string): ArtifactManifest {
+/** The file's status without following a link; undefined when it does not exist. */
+function statOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseLink(path: string, name: string, dir: string): void {
+  if (statOf(path)?.isSymbolicLink()) throw new ArtifactError('artifact-link', `\`${name}\` of ${dir} is a symbolic link`, 'an artifact holds its files itself: copy it with `cp -rL` (or export again) rather than linking its files', path);
+}
+
+function manifestBytes(dir: string): Uint8Array {
   const path = join(dir, manifestFile);
-  if (!existsSync(path)) {
+  refuseLink(path, manifestFile, dir);
+  const info = statOf(path);
+  if (!info?.isFile()) {
     const what = existsSync(dir) ? `${dir} has no ${manifestFile}` : `${dir} does not exist`;
     throw new ArtifactError('artifact-missing-file', `${what}, so it is not an artifact`, 'an artifact folder is `artifacts/<model>/<version>/`, written by `bird export`', path);
   }
+  return new Uint8Array(readFileSync(path));
+}
+
+function parseManifest(dir: string, bytes: Uint8Array): ArtifactManifest {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
     throw badManifest(dir, `it is not JSON (${(error as Error).message})`);
   }
-  const problem = shapeProblem(parsed);
+  const problem = shapeProblem(parsed) ?? schemaProblem('manifest', parsed);
   if (problem) throw badManifest(dir, problem);
   return parsed as ArtifactManifest;
+}
+
+/** Reads and shape-checks `dir/manifest.json`, without checking the other files (see `loadArtifact`). */
+export function readManifest(dir: string): ArtifactManifest {
+  return parseManifest(dir, manifestBytes(dir));
+}
+
+function checkDigest(dir: string, actual: string, pinned: string | undefined): void {
+  const path = join(dir, manifestFile);
+  if (pinned !== undefined) {
+    const want = parseDigest(pinned);
+    if (!want) throw new ArtifactError('artifact-digest-mismatch', `${JSON.stringify(pinned)} is not a digest`, 'a digest is `sha256:` and 64 hex digits, as `bird export` and `bird verify` print it', path);
+    if (want !== actual) throw new ArtifactError('artifact-digest-mismatch', `the manifest of ${dir} is not the pinned one: its digest is ${actual}, the pinned digest is ${want}`, 'the artifact changed after export (or this is another version); restore it from where it was published', path);
+    return;
+  }
+  const recorded = recordedDigest(dir);
+  if (recorded && recorded.digest !== actual) throw new ArtifactError('artifact-digest-mismatch', `the manifest of ${dir} is not the one exported: its digest is ${actual}, ${recorded.file} says ${recorded.digest}`, 'the manifest changed after export; restore the artifact from where it was published', path);
 }
 
 function parseJsonFile<T>(dir: string, name: string, bytes: Uint8Array): T {
@@ -71,14 +124,38 @@ function parseJsonFile<T>(dir: string, name: string, bytes: Uint8Array): T {
   }
 }
 
+function parseIr(dir: string, bytes: Uint8Array): IrGraph {
+  const value = parseJsonFile<unknown>(dir, irFile, bytes);
+  const bad = (problem: string): ArtifactError => new ArtifactError('artifact-bad-ir', `${irFile} of ${dir} is not a valid Bird IR: ${problem}`, 'an artifact\'s ir.json is written by `bird export`; restore the artifact from where it was published', join(dir, irFile));
+  const problem = schemaProblem('ir', value);
+  if (problem) throw bad(`${problem} (docs/ir.schema.json)`);
+  let problems: string[];
+  try {
+    problems = verifyIr(value as IrGraph);
+  } catch (error) {
+    problems = [(error as Error).message];
+  }
+  if (problems.length > 0) throw bad(problems[0]!);
+  return value as IrGraph;
+}
+
 /**
- * Reads an artifact and checks every file the manifest lists against its sha256, refusing
- * one that is incomplete or was changed after export; then parses the IR, weights and
- * vectors. The folder name, when it is a version, must be the manifest's version.
+ * Reads an artifact and refuses one that could mislead a reader: a file (or the manifest)
+ * that is a symbolic link; a manifest other than the pinned or recorded one (its digest
+ * covers every file through their sha256); a manifest or ir.json that does not match its
+ * schema, or an IR that breaks its invariants; a file that is missing or does not match
+ * its sha256; a model file that is not ONNX, or whose inputs and outputs are not the ones
+ * the manifest states; a manifest that disagrees with ir.json (feature spec, signatures,
+ * defaults, out-of-graph steps) or, with `options.hash`, with this bird's feature hash.
+ * The folder name, when it is a version, must be the manifest's version. It does not run
+ * the models: `openArtifact` also replays the golden vectors.
  */
-export function loadArtifact(dir: string): LoadedArtifact {
-  const manifest = readManifest(dir);
-  const folder = basename(dir);
+export function loadArtifact(dir: string, options: LoadOptions = {}): LoadedArtifact {
+  const raw = manifestBytes(dir);
+  const digest = manifestDigest(raw);
+  checkDigest(dir, digest, options.digest);
+  const manifest = parseManifest(dir, raw);
+  const folder = basename(resolve(dir));
   if (valid(folder) === folder && folder !== manifest.version) throw badManifest(dir, `it says version ${manifest.version}, but the folder is ${folder}`);
   const label = `artifact ${manifest.name} ${manifest.version}`;
   const needed = [irFile, weightsFile, vectorsFile, ...manifest.signatures.map((s) => s.file)];
@@ -87,11 +164,13 @@ export function loadArtifact(dir: string): LoadedArtifact {
   const bytes = new Map<string, Uint8Array>();
   for (const [name, entry] of Object.entries(manifest.files)) {
     const path = join(dir, name);
-    if (!existsSync(path) || !statSync(path).isFile()) throw new ArtifactError('artifact-missing-file', `${label} is incomplete: \`${name}\` is missing from ${dir}`, 'copy the whole artifact folder, or export the version again', path);
+    refuseLink(path, name, dir);
+    if (!statOf(path)?.isFile()) throw new ArtifactError('artifact-missing-file', `${label} is incomplete: \`${name}\` is missing from ${dir}`, 'copy the whole artifact folder, or export the version again', path);
     const data = new Uint8Array(readFileSync(path));
     const actual = sha256Hex(data);
-    if (actual !== entry.sha256) {
-      throw new ArtifactError('artifact-hash-mismatch', `\`${name}\` of ${label} does not match its manifest: its sha256 is ${actual}, the manifest says ${entry.sha256}`, 'the file changed after export (edited, damaged or partly copied); restore it from the published artifact', path);
+    if (actual !== entry.sha256 || data.byteLength !== entry.bytes) {
+      const detail = actual !== entry.sha256 ? `its sha256 is ${actual}, the manifest says ${entry.sha256}` : `it has ${data.byteLength} bytes, the manifest says ${entry.bytes}`;
+      throw new ArtifactError('artifact-hash-mismatch', `\`${name}\` of ${label} does not match its manifest: ${detail}`, 'the file changed after export (edited, damaged or partly copied); restore it from the published artifact', path);
     }
     bytes.set(name, data);
   }
@@ -102,12 +181,24 @@ export function loadArtifact(dir: string): LoadedArtifact {
   } catch (error) {
     throw new ArtifactError('artifact-bad-file', `${weightsFile} of ${label} is not a valid safetensors file: ${(error as Error).message}`, 'the file matches its hash, so it was exported this way; re-export the version', join(dir, weightsFile));
   }
+  const ir = parseIr(dir, bytes.get(irFile)!);
+  const vectors = parseJsonFile<GoldenVectors>(dir, vectorsFile, bytes.get(vectorsFile)!);
+  for (const s of manifest.signatures) {
+    const path = join(dir, s.file);
+    const model = decodeOnnx(bytes.get(s.file)!);
+    if (typeof model === 'string') throw new ArtifactError('artifact-bad-onnx', `\`${s.file}\` of ${label} (signature \`${s.name}\`) is not an ONNX model: ${model}`, 'the file was replaced or damaged; restore the artifact from where it was published', path);
+    const problem = contractProblem(model, s);
+    if (problem) throw new ArtifactError('artifact-contract-mismatch', `signature \`${s.name}\` of ${label} is not what \`${s.file}\` computes: ${problem}`, 'a client codes against the manifest, so it must state the model\'s own inputs and outputs; restore the artifact from where it was published', join(dir, manifestFile));
+  }
+  const inconsistent = consistencyProblem(manifest, ir, vectors, options.hash);
+  if (inconsistent) throw new ArtifactError('artifact-inconsistent', `the manifest of ${label} disagrees with its files: ${inconsistent}`, 'the manifest was edited after export; restore the artifact from where it was published', join(dir, manifestFile));
   return {
     dir,
     manifest,
-    ir: parseJsonFile<IrGraph>(dir, irFile, bytes.get(irFile)!),
+    ir,
     weights,
-    vectors: parseJsonFile<GoldenVectors>(dir, vectorsFile, bytes.get(vectorsFile)!),
+    vectors,
     models: new Map(manifest.signatures.map((s) => [s.name, bytes.get(s.file)!])),
+    digest,
   };
 }

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArtifactError } from './artifactError.js';
+import { writeFileAtomic } from '../source/writeFileAtomic.js';
 import { assembleArtifact, type ArtifactInput, type AssembledArtifact } from './assembleArtifact.js';
+import { manifestFile } from './manifest.js';
+import { digestFileOf, digestFileText, manifestDigest } from './manifestDigest.js';
 
 function exists(path: string, model: string, version: string): ArtifactError {
   return new ArtifactError('artifact-exists', `artifact ${model} ${version} already exists at ${path}`, 'a published version never changes: export a higher version (`bird diff` says which bump the change needs)', path);
@@ -11,7 +14,8 @@ function exists(path: string, model: string, version: string): ArtifactError {
 /**
  * Writes `outRoot/<model>/<version>/` and returns its path. The files go into a hidden
  * temporary folder beside it, which is renamed into place once complete, so a reader
- * never sees a half-written version; an existing version is never overwritten.
+ * never sees a half-written version; an existing version is never overwritten. The
+ * manifest's digest is then recorded beside the folder, as `<version>.sha256`.
  */
 export function writeArtifact(outRoot: string, artifact: ArtifactInput | AssembledArtifact): string {
   const { manifest, files } = 'manifest' in artifact ? artifact : assembleArtifact(artifact);
@@ -36,5 +40,7 @@ export function writeArtifact(outRoot: string, artifact: ArtifactInput | Assembl
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+  // The digest beside the folder, where a deployment finds it and loading checks it.
+  writeFileAtomic(digestFileOf(final), digestFileText(manifest.version, manifestDigest(files.get(manifestFile)!)));
   return final;
 }

@@ -1,4 +1,5 @@
 import { ArtifactError } from '../artifact/artifactError.js';
+import { artifactErrorDiagnostic } from '../artifact/artifactErrorDiagnostic.js';
 import { OnnxExportError } from '../backends/onnx/onnxExportError.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../source/sourceFile.js';
@@ -22,10 +23,7 @@ function spanOf(loc: string | null, source: SourceFile | undefined): Span | unde
  * handler.
  */
 export function artifactDiagnostic(error: unknown, where: string, model: string, source?: SourceFile): Diagnostic {
-  if (error instanceof ArtifactError) {
-    const refused = error.code === 'artifact-exists' || error.code === 'artifact-version-understated' || error.code === 'artifact-bad-version' || error.code === 'artifact-bad-input';
-    return diagnostic(refused ? 'artifactRefused' : 'artifactInvalid', { reason: error.message }, new SourceFile(error.file ?? where, ''), { start: 0, end: 0 }, { help: error.hint });
-  }
+  if (error instanceof ArtifactError) return artifactErrorDiagnostic(error, where);
   if (error instanceof OnnxExportError) {
     const at = spanOf(error.loc, source);
     const reason = at ? error.message.replace(/ \(at [^)]*\)$/, '') : error.message;

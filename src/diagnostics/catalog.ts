@@ -375,6 +375,36 @@ export const catalog = {
     message: 'output `{output}` of signature `{signature}` no longer matches its golden vectors: {detail}',
     help: 'the artifact\'s model computes something other than when it was exported; export it again rather than editing it',
   },
+  artifactLink: {
+    code: 'BIRD6020',
+    severity: 'error',
+    message: '{reason}',
+  },
+  artifactDigestMismatch: {
+    code: 'BIRD6021',
+    severity: 'error',
+    message: '{reason}',
+  },
+  artifactBadIr: {
+    code: 'BIRD6022',
+    severity: 'error',
+    message: '{reason}',
+  },
+  artifactNotOnnx: {
+    code: 'BIRD6023',
+    severity: 'error',
+    message: '{reason}',
+  },
+  artifactContractMismatch: {
+    code: 'BIRD6024',
+    severity: 'error',
+    message: '{reason}',
+  },
+  artifactInconsistent: {
+    code: 'BIRD6025',
+    severity: 'error',
+    message: '{reason}',
+  },
   dataUnreadable: {
     code: 'BIRD7001',
     severity: 'error',

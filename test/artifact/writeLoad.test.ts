@@ -6,7 +6,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ArtifactError } from '../../src/artifact/artifactError.js';
 import { assembleArtifact, sha256Hex } from '../../src/artifact/assembleArtifact.js';
 import { loadArtifact, readManifest } from '../../src/artifact/loadArtifact.js';
-import { float32Values } from '../../src/artifact/safetensors.js';
+import { decodeSafetensors, float32Values } from '../../src/artifact/safetensors.js';
+import type { GoldenVectors } from '../../src/artifact/vectors.js';
 import { writeArtifact } from '../../src/artifact/writeArtifact.js';
 import { artifactInput, signature, vectorsFor } from './fixtures.js';
 
@@ -41,9 +42,17 @@ describe('writeArtifact and loadArtifact', () => {
     const dir = writeArtifact(root, input);
     expect(dir).toBe(join(root, 'Ranker', '1.0.0'));
     expect(readdirSync(dir).sort()).toEqual(['ir.json', 'manifest.json', 'model.onnx', 'vectors.json', 'weights.safetensors']);
-    expect(readdirSync(join(root, 'Ranker'))).toEqual(['1.0.0']);
+    expect(readdirSync(join(root, 'Ranker')).sort()).toEqual(['1.0.0', '1.0.0.sha256']);
+    expect(readFileSync(join(root, 'Ranker', '1.0.0.sha256'), 'utf8')).toBe(`${sha256Hex(readFileSync(join(dir, 'manifest.json')))}  1.0.0/manifest.json\n`);
 
-    const loaded = loadArtifact(dir);
+    // The fixture's IR and ONNX bytes are stand-ins that loadArtifact would refuse (test/artifact/tamper.test.ts loads a real export): read each part back.
+    const loaded = {
+      manifest: readManifest(dir),
+      ir: JSON.parse(readFileSync(join(dir, 'ir.json'), 'utf8')) as unknown,
+      weights: decodeSafetensors(readFileSync(join(dir, 'weights.safetensors'))),
+      models: new Map([['serve', new Uint8Array(readFileSync(join(dir, 'model.onnx')))]]),
+      vectors: JSON.parse(readFileSync(join(dir, 'vectors.json'), 'utf8')) as GoldenVectors,
+    };
     expect(loaded.manifest).toEqual(assembleArtifact(input).manifest);
     expect(loaded.ir).toEqual(input.graph);
     expect([...float32Values(loaded.weights.tensors.get('dense/kernel')!)]).toEqual([0.5, -1.5]);
@@ -97,13 +106,13 @@ describe('writeArtifact and loadArtifact', () => {
   test('writes each further signature to its own file, named in the manifest', () => {
     const sigs = [signature('serve'), signature('score'), signature('model')];
     const dir = writeArtifact(tempRoot(), artifactInput({ signatures: sigs, vectors: vectorsFor(sigs) }));
-    const loaded = loadArtifact(dir);
-    expect(loaded.manifest.signatures.map((s) => [s.name, s.file])).toEqual([
+    const manifest = readManifest(dir);
+    expect(manifest.signatures.map((s) => [s.name, s.file])).toEqual([
       ['serve', 'model.onnx'],
       ['score', 'score.onnx'],
       ['model', 'model.signature.onnx'],
     ]);
-    for (const s of sigs) expect(loaded.models.get(s.name)).toEqual(s.onnx);
+    for (const [k, s] of sigs.entries()) expect(new Uint8Array(readFileSync(join(dir, manifest.signatures[k]!.file)))).toEqual(s.onnx);
   });
 
   test('refuses to overwrite an existing version, and leaves it as it was', () => {
@@ -115,7 +124,7 @@ describe('writeArtifact and loadArtifact', () => {
     expect(error.message).toBe(`artifact Ranker 1.0.0 already exists at ${dir}`);
     expect(error.hint).toMatch(/export a higher version/);
     expect(readFileSync(join(dir, 'manifest.json'))).toEqual(before);
-    expect(readdirSync(join(root, 'Ranker'))).toEqual(['1.0.0']);
+    expect(readdirSync(join(root, 'Ranker')).sort()).toEqual(['1.0.0', '1.0.0.sha256']);
   });
 
   test('refuses an existing empty folder too', () => {
@@ -160,15 +169,25 @@ describe('loadArtifact refuses a tampered or incomplete artifact', () => {
   test.each([
     ['not JSON', (text: string) => text.slice(0, 20), /is not JSON/],
     ['an unknown format', (text: string) => text.replace('bird-artifact/1', 'bird-artifact/9'), /format is "bird-artifact\/9", and this version of bird reads "bird-artifact\/1"/],
-    ['a file entry removed', (text: string) => JSON.stringify({ ...JSON.parse(text), files: {} }), /lists no sha256 for `ir.json`/],
+    ['a file entry removed', (text: string) => JSON.stringify({ ...JSON.parse(text), files: {} }), /`\/files` must have required property 'ir.json'/],
     ['a file name leaving the folder', (text: string) => JSON.stringify({ ...JSON.parse(text), files: { ...JSON.parse(text).files, '../x': { sha256: '0'.repeat(64), bytes: 1 } } }), /"\.\.\/x" is not a plain file name/],
     ['another version than its folder', (text: string) => text.replace('"version": "1.0.0"', '"version": "1.0.1"'), /says version 1\.0\.1, but the folder is 1\.0\.0/],
   ])('a manifest with %s', (_name, edit, message) => {
     const dir = fresh();
+    // Without the digest recorded at export, which would refuse any edit first (BIRD6021).
+    unlinkSync(`${dir}.sha256`);
     writeFileSync(join(dir, 'manifest.json'), edit(readFileSync(join(dir, 'manifest.json'), 'utf8')));
     const error = caught(() => loadArtifact(dir));
     expect(error.code).toBe('artifact-bad-manifest');
     expect(error.message).toMatch(message);
+  });
+
+  test('a manifest edited in any way, with the digest recorded at export beside the folder', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'manifest.json'), readFileSync(join(dir, 'manifest.json'), 'utf8').replace('"auc": 0.71', '"auc": 0.91'));
+    const error = caught(() => loadArtifact(dir));
+    expect(error.code).toBe('artifact-digest-mismatch');
+    expect(error.message).toMatch(/^the manifest of .* is not the one exported: its digest is sha256:[0-9a-f]{64}, .*1\.0\.0\.sha256 says sha256:[0-9a-f]{64}$/);
   });
 });
 

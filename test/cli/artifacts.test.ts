@@ -137,7 +137,7 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     const again = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run'));
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('artifacts DelayMlp 1.0.0 already holds this model (nothing changed); nothing written');
-    expect(readdirSync(join(project, 'artifacts', 'DelayMlp')).filter((v) => v.startsWith('1.'))).toEqual(['1.0.0']);
+    expect(readdirSync(join(project, 'artifacts', 'DelayMlp')).filter((v) => v.startsWith('1.')).sort()).toEqual(['1.0.0', '1.0.0.sha256']);
     const bad = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run', '--artifact-version', 'v2'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('`--artifact-version v2` is not a semantic version');
@@ -202,6 +202,7 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string; bytes: number }> };
     manifest.files['vectors.json'] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
     writeFileSync(join(copy, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    // The copy has no digest recorded beside it (export's `1.0.0.sha256`), which would refuse the edited manifest first.
     const r = await inProject(() => bird('verify', 'edited/DelayMlp/1.0.0'));
     expect(r.code).toBe(1);
     expectGolden(join(cases, 'vectors-mismatch', 'result.txt'), r.stderr.replace(/is [0-9.e-]+, expected/, 'is <value>, expected'));

@@ -1,6 +1,6 @@
-import type { IrGraph } from '../../ir/ir.js';
+import type { IrGraph, IrSignature } from '../../ir/ir.js';
 import type { ExportedSignature, SignatureInput, SignatureOutput } from './exportedSignature.js';
-import { featureInput } from './featureInput.js';
+import { featureInput, type FeatureInput } from './featureInput.js';
 import { lowerToOnnx, neededFrom, type Entry } from './lowerToOnnx.js';
 import { OnnxExportError } from './onnxExportError.js';
 import { onnxIrVersion, onnxOpset } from './onnxVersions.js';
@@ -14,6 +14,32 @@ export interface ExportOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** False lowers op for op, without the dense-layer fusions (for comparisons). */
   readonly fuse?: boolean;
+}
+
+/** The features a signature's outputs read, as the signature takes them (the graph inputs a client feeds, in order). */
+function usedFeatureInputs(graph: IrGraph, sig: IrSignature, roots: readonly number[]): FeatureInput[] {
+  const plans = sig.inputs.map((i) => {
+    const f = graph.features.find((x) => x.role === 'feature' && x.name === i.name);
+    if (!f) throw new OnnxExportError(`signature \`${sig.name}\` names input \`${i.name}\`, which is not a feature of model \`${graph.model}\``);
+    return featureInput(graph, f, i.alias);
+  });
+  const entries = new Map<number, Entry>(plans.map((p) => [p.node, p.entry]));
+  const needed = neededFrom(graph, roots, entries);
+  return plans.filter((p) => needed.has(p.node));
+}
+
+/**
+ * The inputs a signature's ONNX model takes, from the fitted graph alone (no weights, no
+ * lowering): what the manifest must say, so loading an artifact can check its manifest
+ * against its `ir.json`. Throws `OnnxExportError` as `exportSignatures` does.
+ */
+export function signatureInputs(graph: IrGraph, sig: IrSignature): SignatureInput[] {
+  const roots = sig.outputs.map((o) => {
+    const out = graph.outputs.find((x) => x.name === o.name);
+    if (!out) throw new OnnxExportError(`signature \`${sig.name}\` names output \`${o.name}\`, which model \`${graph.model}\` does not have`);
+    return out.node;
+  });
+  return usedFeatureInputs(graph, sig, roots).flatMap((p) => p.inputs);
 }
 
 /**
@@ -32,14 +58,7 @@ export function exportSignatures(graph: IrGraph, weights: ReadonlyMap<string, Fl
       if (!out) throw new OnnxExportError(`signature \`${sig.name}\` names output \`${o.name}\`, which model \`${graph.model}\` does not have`);
       return { name: o.alias, node: out.node, output: o.name };
     });
-    const plans = sig.inputs.map((i) => {
-      const f = graph.features.find((x) => x.role === 'feature' && x.name === i.name);
-      if (!f) throw new OnnxExportError(`signature \`${sig.name}\` names input \`${i.name}\`, which is not a feature of model \`${graph.model}\``);
-      return featureInput(graph, f, i.alias);
-    });
-    const entries = new Map<number, Entry>(plans.map((p) => [p.node, p.entry]));
-    const needed = neededFrom(graph, outputs.map((o) => o.node), entries);
-    const used = plans.filter((p) => needed.has(p.node));
+    const used = usedFeatureInputs(graph, sig, outputs.map((o) => o.node));
     const inputs: SignatureInput[] = used.flatMap((p) => p.inputs);
     const lowered = lowerToOnnx(graph, weights, {
       name: `${graph.model}_${sig.name}`,

@@ -3,6 +3,7 @@ import { compare } from 'semver';
 import { assembleArtifact, type ArtifactInput } from '../../artifact/assembleArtifact.js';
 import { checkVersionBump } from '../../artifact/checkVersionBump.js';
 import { describeHashFunction } from '../../artifact/hashFunctionSpec.js';
+import { birdHashFunctions } from '../../data/artifactChecks.js';
 import { readManifest } from '../../artifact/loadArtifact.js';
 import { encodeVectorTensor, type GoldenVectors } from '../../artifact/vectors.js';
 import { diffManifests } from '../../artifact/diffManifests.js';
@@ -15,8 +16,6 @@ import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfj
 import { clientRows } from '../../data/clientRows.js';
 import { DataError } from '../../data/dataError.js';
 import { dataFingerprint } from '../../data/dataFingerprint.js';
-import { birdHashSeed, hashBucket } from '../../data/hashBucket.js';
-import { murmur3x86_32 } from '../../data/murmur3.js';
 import type { ClientRow } from '../../data/signatureFeeds.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { compileModel } from '../../ir/compileModel.js';
@@ -157,7 +156,7 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     signatures,
     weights: [...run.weights].map(([name, values]) => ({ name, shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)?.attrs['shape'] as number[], values })).filter((w) => w.shape !== undefined),
     vectors: goldenVectors(signatures, runs, goldenCount, rows),
-    hash: describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket }),
+    hash: describeHashFunction(birdHashFunctions),
     data,
     // What the model achieved: the loss and the metrics (timings, memory and counters differ between machines and runs).
     metrics: Object.fromEntries(Object.entries(run.metrics).filter(([k]) => !['epoch', 'steps', 'examples', 'train_s', 'examples_per_s', 'peak_rss_mb'].includes(k))),

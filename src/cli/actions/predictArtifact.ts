@@ -1,4 +1,6 @@
-import { loadArtifact, type LoadedArtifact } from '../../artifact/loadArtifact.js';
+import type { LoadedArtifact } from '../../artifact/loadArtifact.js';
+import { openArtifact } from '../../artifact/openArtifact.js';
+import { artifactChecks } from '../../data/artifactChecks.js';
 import { OnnxSession } from '../../backends/onnx/runOnnx.js';
 import { DataError } from '../../data/dataError.js';
 import { RowDecoder } from '../../data/decodeRow.js';
@@ -27,7 +29,8 @@ export interface PredictArtifactArgs extends ReportOptions {
 export async function predictArtifact(args: PredictArtifactArgs, io: Io): Promise<number> {
   let artifact: LoadedArtifact;
   try {
-    artifact = loadArtifact(args.artifact);
+    // Every check, the golden vectors replayed included, before a single prediction is written.
+    artifact = await openArtifact(args.artifact, artifactChecks);
   } catch (error) {
     reportDiagnostics(io, [artifactDiagnostic(error, args.artifact, '')], args);
     return ExitCode.diagnostics;

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
+import { ArtifactError } from '../../artifact/artifactError.js';
 import { loadArtifact, type LoadedArtifact } from '../../artifact/loadArtifact.js';
-import { compareOutputs, decodeVectorTensor, type DecodedTensor } from '../../artifact/vectors.js';
-import { OnnxSession, type OnnxValue } from '../../backends/onnx/runOnnx.js';
+import { checkGoldenRows } from '../../artifact/openArtifact.js';
+import { replayVectors } from '../../artifact/replayVectors.js';
+import { artifactChecks } from '../../data/artifactChecks.js';
 import { BackendUnavailable, loadTf, type BackendName } from '../../backends/tfjs/loadTf.js';
 import { clientRows } from '../../data/clientRows.js';
 import { DataError } from '../../data/dataError.js';
@@ -20,23 +23,6 @@ export interface VerifyArgs extends ReportOptions {
   readonly backend?: BackendName;
 }
 
-/** Runs a signature's model on its golden inputs. */
-async function runGolden(artifact: LoadedArtifact, signature: string): Promise<Record<string, DecodedTensor>> {
-  const golden = artifact.vectors.signatures[signature]!;
-  const feeds: Record<string, OnnxValue> = {};
-  for (const [name, t] of Object.entries(golden.inputs)) {
-    const d = decodeVectorTensor(t);
-    feeds[name] = { dtype: d.dtype, data: d.values, dims: d.shape } as OnnxValue;
-  }
-  const session = await OnnxSession.load(artifact.models.get(signature)!);
-  try {
-    const out = await session.run(feeds);
-    return Object.fromEntries(Object.entries(out).map(([name, v]) => [name, { dtype: v.dtype as DecodedTensor['dtype'], shape: v.dims, values: (v.dtype === 'bool' ? Array.from(v.data, Number) : v.data) as DecodedTensor['values'] }]));
-  } finally {
-    await session.release();
-  }
-}
-
 /**
  * `bird verify ARTIFACT [--data PATH]`: checks every file against the manifest's hashes,
  * runs each signature's model on its golden inputs and compares with the golden outputs,
@@ -50,18 +36,27 @@ export async function verify(args: VerifyArgs, io: Io): Promise<number> {
   };
   let artifact: LoadedArtifact;
   try {
-    artifact = loadArtifact(args.artifact);
+    artifact = loadArtifact(args.artifact, { hash: artifactChecks.hash });
   } catch (error) {
     return fail([artifactDiagnostic(error, args.artifact, '')]);
   }
   const { manifest } = artifact;
   const problems: Diagnostic[] = [];
   const golden: { signature: string; rows: number }[] = [];
-  for (const s of manifest.signatures) {
-    const expected = artifact.vectors.signatures[s.name]!;
-    const mismatches = compareOutputs(expected.outputs, await runGolden(artifact, s.name), artifact.vectors.tolerance);
-    for (const m of mismatches) problems.push(diagnostic('vectorsMismatch', { output: m.output, signature: s.name, detail: m.message }, new SourceFile(`${args.artifact}/vectors.json`, ''), { start: 0, end: 0 }));
-    golden.push({ signature: s.name, rows: Object.values(expected.inputs)[0]?.shape[0] ?? 0 });
+  for (const r of await replayVectors(artifact)) {
+    if (r.error !== undefined) {
+      const file = join(args.artifact, manifest.signatures.find((s) => s.name === r.signature)!.file);
+      problems.push(artifactDiagnostic(new ArtifactError('artifact-bad-onnx', `ONNX Runtime cannot run signature \`${r.signature}\` of artifact ${manifest.name} ${manifest.version} on its golden inputs: ${r.error}`, 'the model file was replaced or damaged; restore the artifact from where it was published', file), args.artifact, ''));
+    }
+    for (const m of r.mismatches) problems.push(diagnostic('vectorsMismatch', { output: m.output, signature: r.signature, detail: m.message }, new SourceFile(`${args.artifact}/vectors.json`, ''), { start: 0, end: 0 }));
+    golden.push({ signature: r.signature, rows: r.rows });
+  }
+  if (problems.length === 0) {
+    try {
+      checkGoldenRows(artifact, artifactChecks.encode);
+    } catch (error) {
+      return fail([artifactDiagnostic(error, args.artifact, '')]);
+    }
   }
   const comparisons: OutputComparison[] = [];
   let rowCount = 0;
