@@ -315,6 +315,11 @@ export const catalog = {
     severity: 'error',
     message: '`early_stop` watches `{metric}`, which the train section does not compute',
   },
+  textNotTokenized: {
+    code: 'BIRD3033',
+    severity: 'warning',
+    message: 'text feature `{name}` goes to `{transform}` whole, as one id',
+  },
   shapeMismatch: {
     code: 'BIRD4001',
     severity: 'error',

@@ -5,7 +5,7 @@ import type { AttrValue } from '../../tensor/attrValue.js';
 import type { Origin } from '../graph.js';
 import type { ModuleInfo } from '../moduleInfo.js';
 import type { OperandType, PrimitiveParam } from '../primitives.js';
-import { dtypes, formatType, tensor, type DType, type Dim } from '../../tensor/types.js';
+import { dtypes, formatType, tensor, type DType, type Dim, type TensorType } from '../../tensor/types.js';
 import { errorValue, toAttr, type TensorValue, type Value } from '../values.js';
 import type { ArgValue, ElabContext } from './context.js';
 
@@ -117,7 +117,8 @@ export function primitiveCall(cx: ElabContext, name: string, args: readonly ArgV
         notes: [result.message],
       });
     } else {
-      cx.report('opTypeError', { op: name, reason: result.message }, module, primary, { label: primaryLabel, secondary: labels.slice(1) });
+      const help = kindBoundaryHelp(result.message, (result.operands ?? []).map((o) => operands[o]));
+      cx.report('opTypeError', { op: name, reason: result.message }, module, primary, { label: primaryLabel, secondary: labels.slice(1), ...(help ? { help } : {}) });
     }
     return errorValue;
   }
@@ -180,3 +181,17 @@ function constant(cx: ElabContext, v: Value, dtype: DType, origin: Origin | null
   return cx.emit('const', [], { value }, type, origin);
 }
 
+
+/**
+ * The transform that crosses a kind boundary an op refused: strings (a `string` or `text`
+ * feature) reach ops that take ids or numbers only through `vocab` or `hash` (text through
+ * `tokens` first), and real numbers reach ops that take ids through `bucketize`.
+ */
+function kindBoundaryHelp(message: string, types: readonly unknown[]): string | undefined {
+  const dtypes = types.flatMap((t) => (t && !Array.isArray(t) && (t as OperandType).kind === 'tensor' ? [(t as TensorType).dtype] : []));
+  if (dtypes.includes('string') && !/continuous/.test(message)) {
+    return 'strings become ids in the feature\'s declaration: `|> vocab(max: 1000)` or `|> hash(bits: 18)` (a text feature: `|> tokens(max: 64) |> hash(bits: 18)`)';
+  }
+  if (dtypes.includes('f32') && /integer ids/.test(message)) return 'a real number becomes ids in the feature\'s declaration: `|> bucketize(bins: 10)`';
+  return undefined;
+}

@@ -6,6 +6,7 @@ import { signatureInputsCoverOutputs } from './signatureInputsCoverOutputs.js';
 import { signatureReferences } from './signatureReferences.js';
 import { signatureVersions } from './signatureVersions.js';
 import { trainAndSignatureTargets } from './trainAndSignatureTargets.js';
+import { textTokenized } from './textTokenized.js';
 import { trainSettingValues } from './trainSettingValues.js';
 import { unusedFeatures } from './unusedFeatures.js';
 
@@ -19,5 +20,6 @@ export const specifiedRules: readonly Rule[] = [
   signatureInputsCoverOutputs,
   labelLossCompatibility,
   trainSettingValues,
+  textTokenized,
   unusedFeatures,
 ];
