@@ -352,6 +352,12 @@ export const catalog = {
     severity: 'error',
     message: 'compile-time loop runs more than {limit} times',
   },
+  notDifferentiable: {
+    code: 'BIRD5015',
+    severity: 'error',
+    message: 'cannot differentiate the loss of model `{model}`: {reason}',
+    help: 'train this model with `engine = "tfjs"`, which differentiates it with TF.js',
+  },
   exportUnsupported: {
     code: 'BIRD6001',
     severity: 'error',

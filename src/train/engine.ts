@@ -31,7 +31,7 @@ export function chooseEngine(flag: TrainEngineName | undefined, settings: Readon
  */
 export const engineStatus: Readonly<Record<TrainEngineName, { readonly available: boolean; readonly reason: string }>> = {
   tfjs: { available: true, reason: '' },
-  onnxruntime: { available: false, reason: 'the ONNX Runtime engine is not part of this build yet' },
+  onnxruntime: { available: true, reason: '' },
   torch: { available: false, reason: 'the PyTorch engine is not part of this build yet' },
 };
 
@@ -47,16 +47,18 @@ function engineStatement(model: CheckedModel): A.AssignStmt | undefined {
 }
 
 /**
- * `BIRD7025` for an engine chosen by the train section that cannot run here, at the
- * setting's value; undefined when the engine is available or the choice is not the
- * section's (a flag is the command line's business).
+ * `BIRD7025` for an engine chosen by the train section that cannot run here, or cannot
+ * train this model (`refusal`, the engine's reason), at the setting's value; undefined
+ * when the engine can, or the choice is not the section's (a flag is the command line's
+ * business).
  */
-export function engineUnavailable(model: CheckedModel, choice: EngineChoice): Diagnostic | undefined {
+export function engineUnavailable(model: CheckedModel, choice: EngineChoice, refusal?: string): Diagnostic | undefined {
   const status = engineStatus[choice.name];
-  if (status.available || choice.from !== 'setting') return undefined;
+  const reason = refusal ?? (status.available ? undefined : status.reason);
+  if (reason === undefined || choice.from !== 'setting') return undefined;
   const stmt = engineStatement(model);
   if (!stmt) return undefined;
-  return diagnostic('engineUnavailable', { engine: choice.name, reason: status.reason }, model.module.source, stmt.value.span, {
+  return diagnostic('engineUnavailable', { engine: choice.name, reason }, model.module.source, stmt.value.span, {
     label: 'chosen here',
     help: `train with \`engine = "${defaultEngine}"\`, or leave the setting out`,
   });

@@ -12,6 +12,8 @@ export interface RunConfig {
   readonly seed: number;
   readonly backend: string;
   readonly settings: Readonly<Record<string, AttrValue>>;
+  /** The training engine (`tfjs` when absent: runs of older versions). */
+  readonly engine?: string;
   /** Cores asked to compute each batch (the run's stderr says whether two were used). */
   readonly threads?: number;
   /** The Bird version that started the run, and the one that last resumed it. */

@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Batch } from '../ir/batch.js';
 import type { IrGraph, IrNode } from '../ir/ir.js';
 import { DenseOptimizer } from './denseOptimizer.js';
+import type { StepEngine } from './onnxStep.js';
 import { earlyStopper } from './earlyStopper.js';
 import type { GradientRequest, GradientWorkerSetup } from './gradientWorker.js';
 import { lossGradients, type LossGradients } from './lossGradients.js';
@@ -51,6 +52,8 @@ export interface TrainerOptions {
   /** Every this many global steps, `onCheckpoint` is called mid-epoch (0: never). */
   readonly checkpointEvery?: number;
   readonly onCheckpoint?: (progress: EpochProgress) => void;
+  /** Computes each step's loss and gradients instead of TF.js (the `onnxruntime` engine); everything else stays the trainer's. */
+  readonly engine?: StepEngine;
 }
 
 /**
@@ -175,6 +178,8 @@ export class Trainer {
   private async gradients(batch: Batch, lossNode: number): Promise<LossGradients> {
     const tf = this.tf;
     const full = this.gathered(batch);
+    const engine = this.options.engine;
+    if (engine) return engine.gradients(batch, full, this.dense.map((d) => ({ node: d.node, values: d.variable.dataSync() as Float32Array })));
     const dense = this.dense.map((d) => ({ node: d.node, variable: d.variable as tfTypes.Tensor }));
     if (!this.worker || this.splitExact === false || batch.size < 2) return lossGradients(tf, this.program, batch, lossNode, full, dense);
     const n = batch.size;

@@ -12,8 +12,9 @@ export type OnnxValue =
 export class OnnxSession {
   private constructor(private readonly session: ort.InferenceSession) {}
 
-  static async load(bytes: Uint8Array): Promise<OnnxSession> {
-    return new OnnxSession(await ort.InferenceSession.create(bytes));
+  /** `threads`: ONNX Runtime's intra-op threads (its own default when absent). */
+  static async load(bytes: Uint8Array, threads?: number): Promise<OnnxSession> {
+    return new OnnxSession(await ort.InferenceSession.create(bytes, threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }));
   }
 
   get inputNames(): readonly string[] {

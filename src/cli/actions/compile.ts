@@ -2,7 +2,11 @@ import type { EmitKind } from '../emitKinds.js';
 import { exportSignatures } from '../../backends/onnx/exportSignatures.js';
 import { printOnnx } from '../../backends/onnx/printOnnx.js';
 import { untrainedGraph } from '../../backends/onnx/untrainedGraph.js';
-import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { diagnostic, hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { AutodiffError, buildTrainStep } from '../../ir/autodiff.js';
+import { lowerTrainStep } from '../../backends/onnx/trainStepOnnx.js';
+import { OnnxExportError } from '../../backends/onnx/onnxExportError.js';
+import type { CheckedModel } from '../../semantic/checkedModel.js';
 import { compileModel } from '../../ir/compileModel.js';
 import { lower } from '../../ir/lower.js';
 import type { IrGraph } from '../../ir/ir.js';
@@ -59,6 +63,24 @@ function emitOnnx(graph: IrGraph, args: CompileArgs, io: Io, source: SourceFile)
   return [];
 }
 
+/**
+ * `--emit train-ir` / `train-onnx`: the model's training step (`ir/autodiff.ts`) as IR text,
+ * or lowered to ONNX as the `onnxruntime` engine runs it (its text dump); `BIRD5015` at the
+ * loss when the model cannot be differentiated.
+ */
+function emitTrainStep(model: CheckedModel, graph: IrGraph, emit: 'train-ir' | 'train-onnx'): string | Diagnostic {
+  if (!model.train?.loss) throw new UsageError(`model \`${model.name}\` has no \`train ${model.name} { ... }\` section with a loss, so there is no training step to emit`);
+  const loss = model.train.loss.origin ?? model.train.origin;
+  try {
+    const step = buildTrainStep(graph);
+    return emit === 'train-ir' ? printIr(step.graph) : printOnnx(lowerTrainStep(step).bytes);
+  } catch (error) {
+    if (!(error instanceof AutodiffError) && !(error instanceof OnnxExportError)) throw error;
+    const at = error instanceof AutodiffError ? error.node?.loc : error.loc;
+    return diagnostic('notDifferentiable', { model: model.name, reason: error.message }, loss.source, loss.span, { label: 'the loss', ...(at ? { notes: [`at ${at}`] } : {}) });
+  }
+}
+
 /** `bird compile --emit KIND FILE`: prints one stage's output for FILE on stdout. */
 export function compile(args: CompileArgs, io: Io): number {
   const [source] = readSources([args.file]);
@@ -94,7 +116,12 @@ export function compile(args: CompileArgs, io: Io): number {
     }
     const compiled = compileModel(model);
     diagnostics.push(...compiled.diagnostics);
-    if (args.emit !== 'onnx') outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
+    if (args.emit === 'train-ir' || args.emit === 'train-onnx') {
+      if (hasErrors(compiled.diagnostics)) continue;
+      const emitted = emitTrainStep(model, compiled.graph, args.emit);
+      if (typeof emitted === 'string') outputs.push(emitted);
+      else diagnostics.push(emitted);
+    } else if (args.emit !== 'onnx') outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
     else if (!hasErrors(compiled.diagnostics)) {
       const emitted = emitOnnx(compiled.graph, args, io, source!);
       if (Array.isArray(emitted)) outputs.push(...emitted);

@@ -11,6 +11,7 @@ import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints, readCheckpoint
 import type { IrGraph } from '../../ir/ir.js';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
+import { OnnxStep, onnxStepRefusal } from '../../train/onnxStep.js';
 import { chooseEngine, engineStatus, engineUnavailable, type TrainEngineName } from '../../train/engine.js';
 import { Trainer, type EpochProgress } from '../../train/trainer.js';
 import type { RunConfig } from '../../train/runConfig.js';
@@ -76,12 +77,14 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   const settings = compiled.graph.train!.settings;
   // The engine is settled before any data is read: one that cannot run here stops the run at once.
   const engine = chooseEngine(args.engine, settings);
-  const unavailable = engineUnavailable(model, engine);
+  const refusal = engine.name === 'onnxruntime' ? onnxStepRefusal(compiled.graph) : undefined;
+  const unavailable = engineUnavailable(model, engine, refusal);
   if (unavailable) {
     reportDiagnostics(io, [unavailable], args);
     return ExitCode.diagnostics;
   }
   if (!engineStatus[engine.name].available) throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
+  if (refusal !== undefined) throw new UsageError(`\`--engine ${engine.name}\` cannot train model \`${model.name}\`: ${refusal}`);
   const log = (line: string): void => io.stderr(line + '\n');
   // A resumed run takes its data, batch, seed and fitted transforms from its own folder.
   const resumeDir = args.resume ? (args.out ?? latestRun(model.name)) : undefined;
@@ -116,8 +119,11 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     const { tf, backend } = await loadTf(args.backend).catch((error: unknown) => {
       throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
     });
-    // A second core computes half of each batch; TensorFlow's native backend threads by itself.
-    const threads = args.threads ?? Number(settings['threads'] ?? (availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
+    // TF.js: a second core computes half of each batch (TensorFlow's native backend threads by itself).
+    // ONNX Runtime: its intra-op threads, every core by default.
+    const ort = engine.name === 'onnxruntime';
+    const threads = args.threads ?? Number(settings['threads'] ?? (ort ? availableParallelism() : availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
+    const stepEngine = ort ? await OnnxStep.create(fitted, threads) : undefined;
     const fingerprint = previous ? previous.fingerprint : await dataFingerprint(source_, dataset.trainRows);
     const config: RunConfig = {
       model: model.name,
@@ -129,6 +135,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       backend,
       settings,
       threads,
+      ...(ort ? { engine: engine.name } : {}),
       bird: birdVersion,
       created: previous?.created ?? new Date().toISOString(),
       ...(fingerprint ? { fingerprint } : {}),
@@ -143,6 +150,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       pendingSteps = [];
     };
     const trainer: Trainer = new Trainer(tf, fitted, {
+      ...(stepEngine ? { engine: stepEngine } : {}),
       epochs,
       batch,
       seed,
@@ -164,7 +172,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
       },
     });
-    if (threads > 1) await trainer.startWorker(backend);
+    if (threads > 1 && !ort) await trainer.startWorker(backend);
     let start: number | EpochProgress = 1;
     let history: Record<string, number>[] = [];
     const checkpoint = resumeDir ? latestCheckpoint(resumeDir) : undefined;
@@ -183,7 +191,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       log(`resuming ${run.path} ${saved.progress ? `in epoch ${saved.epoch} after ${saved.progress.batches} batches` : `after epoch ${saved.epoch}`} (step ${saved.step})`);
     }
     writeReport(run.path);
-    log(`training ${model.name} on the ${backend} backend: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
+    log(`training ${model.name} ${ort ? `on ONNX Runtime (${threads} thread${threads === 1 ? '' : 's'})` : `on the ${backend} backend`}: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
     await trainer.fit(dataset, (r) => {
       if (args.progress) io.stderr('\r\x1b[K');
       const record = {
@@ -210,10 +218,11 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       const s = dataset.skipped[part];
       if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
     }
-    if (threads > 1) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights or dropout)');
+    if (threads > 1 && !ort) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights or dropout)');
     await trainer.stopWorker();
     log(`run written to ${run.path}`);
     trainer.program.dispose();
+    await stepEngine?.release();
     return ExitCode.ok;
   } catch (error) {
     // A new run that failed before its first checkpoint leaves nothing behind; a resumed

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { BackendName } from '../../backends/tfjs/loadTf.js';
+import { trainEngines, type TrainEngineName } from '../../semantic/builtins.js';
 import { backendChoices, checkWhole, common, num, str, type Args, type BirdCommand } from '../command.js';
 
 /** `bird train FILE`: fit the transforms, train, evaluate, write the run folder. */
@@ -14,10 +15,11 @@ export const trainCommand: BirdCommand = (cli) => ({
       .option('epochs', { type: 'number', describe: 'Override the number of epochs' })
       .option('batch', { type: 'number', describe: 'Override the batch size' })
       .option('backend', { choices: backendChoices, describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
+      .option('engine', { choices: trainEngines, describe: 'Training engine (overrides `engine` in the train section; default tfjs): tfjs, onnxruntime (the IR\'s own gradients run by ONNX Runtime) or torch' })
       .option('out', { type: 'string', describe: 'Run folder (default: runs/MODEL/TIMESTAMP)' })
       .option('bad-data', { choices: ['fail', 'skip'], describe: 'On a bad row: stop with its diagnostic (default), or skip and count it (overrides `bad_data` in the train section)' })
       .option('resume', { type: 'boolean', default: false, describe: 'Continue the run in --out (or the newest under runs/MODEL) from its last checkpoint' })
-      .option('threads', { type: 'number', describe: 'Cores per batch: 2 splits each batch over a second thread when that gives the same gradients (default: 2 on wasm and cpu when there are two cores)' })
+      .option('threads', { type: 'number', describe: 'Cores per batch: 2 splits each batch over a second thread when that gives the same gradients (default: 2 on wasm and cpu when there are two cores); with onnxruntime, its threads (default: every core)' })
       .option('checkpoint-every', { type: 'number', describe: 'Also checkpoint every N steps inside epochs (overrides `checkpoint_every`; 0: only at epoch ends)' })
       .check(checkWhole(['epochs', 'batch'], 1))
       .check((a: Args) => a['threads'] === undefined || a['threads'] === 1 || a['threads'] === 2 || '`--threads` must be 1 or 2')
@@ -35,6 +37,7 @@ export const trainCommand: BirdCommand = (cli) => ({
           ...num(a, 'epochs', 'epochs'),
           ...num(a, 'batch', 'batch'),
           ...(typeof a['backend'] === 'string' ? { backend: a['backend'] as BackendName } : {}),
+          ...(typeof a['engine'] === 'string' ? { engine: a['engine'] as TrainEngineName } : {}),
           ...str(a, 'out', 'out'),
           resume: a['resume'] === true,
           ...num(a, 'threads', 'threads'),
