@@ -4,6 +4,7 @@ import type * as A from '../syntax/ast.js';
 import type { CheckedModel } from './checkedModel.js';
 import { elaborateModel } from './elaborateModel.js';
 import { Elaborator } from './elaborate/elaborator.js';
+import { WorkBudget } from './elaborate/limits.js';
 import { loadModules } from './loadModules.js';
 import type { LoadedProgram, ModuleHost } from './moduleInfo.js';
 import type { PrimitiveTable } from './primitives.js';
@@ -23,11 +24,13 @@ export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: Pr
   const program = loadModules(entry, host);
   const diagnostics: Diagnostic[] = [...program.diagnostics];
   if (hasErrors(diagnostics)) return { program, models: [], diagnostics: sortDiagnostics(diagnostics) };
-  diagnostics.push(...checkDeclarations(program, primitives));
+  // One budget of compile-time work for the whole file; once a limit stops one model, the rest are not elaborated.
+  const budget = new WorkBudget();
+  diagnostics.push(...checkDeclarations(program, primitives, budget));
   const models: CheckedModel[] = [];
   for (const item of program.entry.ast.items) {
-    if (item.kind !== 'ModelDecl') continue;
-    const result = elaborateModel(item as A.ModelDecl, program.entry, primitives);
+    if (item.kind !== 'ModelDecl' || budget.exhausted) continue;
+    const result = elaborateModel(item as A.ModelDecl, program.entry, primitives, budget);
     diagnostics.push(...result.diagnostics);
     if (result.model && !hasErrors(result.diagnostics)) models.push(result.model);
   }
@@ -44,8 +47,8 @@ export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: Pr
  * Checks what elaborating models may not reach: every constant, and every `features` and
  * `labels` declaration of the entry file, used by a model or not.
  */
-function checkDeclarations(program: LoadedProgram, primitives: PrimitiveTable): Diagnostic[] {
-  const elab = new Elaborator(primitives, { name: 'declarations', block: 'declarations', nodes: [], result: -1 });
+function checkDeclarations(program: LoadedProgram, primitives: PrimitiveTable, budget: WorkBudget): Diagnostic[] {
+  const elab = new Elaborator(primitives, { name: 'declarations', block: 'declarations', nodes: [], result: -1 }, budget);
   const module = program.entry;
   try {
     for (const item of module.ast.items) {

@@ -4,6 +4,7 @@ import { printExpr } from '../syntax/printer.js';
 import { trainEngines, trainSettings } from './builtins.js';
 import type { CheckedModel, FeatureSet, SignatureSpec, TrainSpec } from './checkedModel.js';
 import { Elaborator } from './elaborate/elaborator.js';
+import { WorkBudget } from './elaborate/limits.js';
 import { Env } from './env.js';
 import type { AttrValue } from '../tensor/attrValue.js';
 import type { ElabFunction, GraphInput, NamedNode } from './graph.js';
@@ -32,9 +33,9 @@ export function labelsNamed(module: ModuleInfo, name: string): { decl: A.LabelsD
  * runs its body with its other parameters at their defaults, then its `train` section
  * (loss and metrics join the same function) and collects its signatures.
  */
-export function elaborateModel(decl: A.ModelDecl, module: ModuleInfo, primitives: PrimitiveTable): { model: CheckedModel | null; diagnostics: Diagnostic[] } {
+export function elaborateModel(decl: A.ModelDecl, module: ModuleInfo, primitives: PrimitiveTable, budget: WorkBudget = new WorkBudget()): { model: CheckedModel | null; diagnostics: Diagnostic[] } {
   const main: ElabFunction = { name: decl.name.name, block: decl.name.name, nodes: [], result: -1 };
-  const elab = new Elaborator(primitives, main);
+  const elab = new Elaborator(primitives, main, budget);
   const env = new Env(module);
   let features: FeatureSet | null = null;
   let featureParam: string | null = null;

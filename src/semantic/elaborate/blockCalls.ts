@@ -6,7 +6,7 @@ import type { ModuleInfo } from '../moduleInfo.js';
 import type { Dim } from '../../tensor/types.js';
 import { describeValue, errorValue, toAttr, type TensorValue, type Value } from '../values.js';
 import { ReturnSignal, type ArgValue, type ElabContext } from './context.js';
-import { maxCallDepth } from './limits.js';
+import { callSteps, maxCallDepth } from './limits.js';
 import { bindArgs } from './opCalls.js';
 import { checkParam, checkReturn, isTensorTypeRef } from './unify.js';
 
@@ -19,6 +19,7 @@ export function blockCall(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo
   const callee = `block \`${decl.name.name}\``;
   const bound = bindArgs(cx, decl.params.map((p) => ({ name: p.name.name, required: p.default === null })), args, callee, env.module, site.span);
   if (!bound) return errorValue;
+  cx.spend(callSteps, env.module, site.span);
   if (cx.depth >= maxCallDepth) {
     cx.report('recursionLimit', { limit: String(maxCallDepth) }, env.module, site.span);
     cx.abort();
@@ -48,6 +49,7 @@ export function blockCall(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo
   const returnsTensor = decl.returnType !== null && isTensorTypeRef(decl.returnType);
   cx.depth++;
   cx.callStack.push({ module: env.module, span: site.span, block: decl.name.name });
+  cx.running.push({ what: 'call', module: env.module, span: site.span });
   // Parameters inside the block are named by the block's own assignments, not the caller's.
   const savedTarget = cx.assignTarget;
   cx.assignTarget = null;
@@ -63,10 +65,12 @@ export function blockCall(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo
     }
     const resultType = instance.nodes[instance.result]!.type;
     const scope = scopeName(cx, decl.name.name);
+    cx.called(instance, env.module, site.span);
     return cx.emit('call', tensorInputs.map((t) => t.node), { fn: instance.name, scope }, resultType, cx.origin(env.module, site.span));
   } finally {
     cx.depth--;
     cx.callStack.pop();
+    cx.running.pop();
     cx.assignTarget = savedTarget;
   }
 }

@@ -60,7 +60,7 @@ export function rangeList(cx: ElabContext, lo: number, hi: number, step: number,
     cx.report('loopLimit', { limit: String(maxLoopIterations) }, module, at);
     return errorValue;
   }
-  return { kind: 'list', elements: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: lo + i * step })) };
+  return cx.built({ kind: 'list', elements: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: lo + i * step })) }, module, at);
 }
 
 export function configCall(cx: ElabContext, name: string, args: readonly ArgValue[], module: ModuleInfo, at: Span): Value {

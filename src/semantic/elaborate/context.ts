@@ -3,11 +3,13 @@ import type { CatalogKey, MessageArgs } from '../../diagnostics/catalog.js';
 import type { Span } from '../../source/span.js';
 import type * as A from '../../syntax/ast.js';
 import type { Env } from '../env.js';
+import type { Label } from '../../diagnostics/diagnostic.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
 import type { ElabFunction, ElabNode, Origin } from '../graph.js';
 import type { ModuleInfo } from '../moduleInfo.js';
 import type { OperandType, PrimitiveTable } from '../primitives.js';
 import { describeValue, errorValue, type TensorValue, type Value } from '../values.js';
+import { maxGraphNodes, maxValueSize, maxWork, valueSize, WorkBudget } from './limits.js';
 
 /** An argument as written at a call site, evaluated. */
 export interface ArgValue {
@@ -24,6 +26,13 @@ export interface CallSite {
   readonly module: ModuleInfo;
   readonly span: Span;
   readonly block: string;
+}
+
+/** A loop or block call running, which a spent budget is blamed on. */
+export interface Running {
+  readonly what: 'loop' | 'call';
+  readonly module: ModuleInfo;
+  readonly span: Span;
 }
 
 /** Thrown to unwind a body at `return`; caught by the block call. */
@@ -59,13 +68,19 @@ export abstract class ElabContext {
   readonly instances = new Map<string, ElabFunction>();
   readonly instanceCounts = new Map<string, number>();
   readonly instanceNames = new Map<string, number>();
+  /** Loops and block calls running, outermost first. */
+  readonly running: Running[] = [];
+  readonly budget: WorkBudget;
+  /** Each function's node count with its block calls expanded, which the IR's inline pass will make. */
+  private readonly expandedSize = new Map<ElabFunction, number>();
   /** Module constants, evaluated once on first use. */
   readonly constValues = new Map<A.ConstDecl, Value>();
   readonly constsInProgress = new Set<A.ConstDecl>();
 
-  constructor(primitives: PrimitiveTable, main: ElabFunction) {
+  constructor(primitives: PrimitiveTable, main: ElabFunction, budget: WorkBudget = new WorkBudget()) {
     this.primitives = primitives;
     this.fn = main;
+    this.budget = budget;
   }
 
   /** Evaluates an expression to a compile-time value or a tensor node. */
@@ -108,7 +123,57 @@ export abstract class ElabContext {
   emit(op: string, inputs: readonly number[], attrs: Readonly<Record<string, AttrValue>>, type: OperandType, origin: Origin | null): TensorValue {
     const node: ElabNode = { id: this.fn.nodes.length, op, inputs, attrs, type, origin };
     this.fn.nodes.push(node);
+    this.expandedSize.set(this.fn, (this.expandedSize.get(this.fn) ?? 0) + 1);
     return { kind: 'tensor', node: node.id, type };
+  }
+
+  /** Counts the body of `instance`, just called, into the current function's expanded size. */
+  called(instance: ElabFunction, module: ModuleInfo, at: Span): void {
+    const size = (this.expandedSize.get(this.fn) ?? 0) + (this.expandedSize.get(instance) ?? 0);
+    this.expandedSize.set(this.fn, size);
+    if (size > maxGraphNodes) this.stop('graphSizeLimit', { limit: maxGraphNodes.toLocaleString('en-US') }, module, at, 'this call', 'in this');
+  }
+
+  /** Charges `steps` of work; past the budget, reports it on the outermost loop or call running and stops. */
+  spend(steps: number, module: ModuleInfo, at: Span): void {
+    this.budget.used += steps;
+    if (this.budget.used <= maxWork) return;
+    const user = this.running.filter((r) => !r.module.name.startsWith('std.'));
+    const outer = user[0];
+    const inner = user[user.length - 1];
+    if (!outer || !inner) this.stop('workLimit', { limit: maxWork.toLocaleString('en-US') }, module, at, 'the budget runs out here', null);
+    const secondary: Label[] = inner === outer ? [] : [{ source: inner.module.source, span: inner.span, message: `the innermost ${inner.what} running` }];
+    this.budget.exhausted = true;
+    this.report('workLimit', { limit: maxWork.toLocaleString('en-US') }, outer.module, outer.span, { label: `the budget runs out in this ${outer.what}`, secondary });
+    this.abort();
+  }
+
+  /** A list or string just built: its length is charged as work, and its size may not pass `maxValueSize`. */
+  built(v: Value, module: ModuleInfo, at: Span): Value {
+    if (v.kind !== 'list' && v.kind !== 'string') return v;
+    const size = valueSize(v);
+    if (size > maxValueSize) this.stop('valueSizeLimit', { limit: maxValueSize.toLocaleString('en-US') }, module, at, `this builds ${size.toLocaleString('en-US')} elements`, 'in this');
+    this.spend(v.kind === 'list' ? v.elements.length : v.value.length, module, at);
+    return v;
+  }
+
+  /** Reports a spent limit at `at`, with the outermost loop or call running as a secondary label, and stops. */
+  private stop(key: 'workLimit' | 'valueSizeLimit' | 'graphSizeLimit', args: { limit: string }, module: ModuleInfo, at: Span, label: string, context: string | null): never {
+    const outer = this.running.find((r) => !r.module.name.startsWith('std.'));
+    const secondary: Label[] = outer && context && !(outer.module === module && outer.span.start === at.start) ? [{ source: outer.module.source, span: outer.span, message: `${context} ${outer.what}` }] : [];
+    this.budget.exhausted = true;
+    this.report(key, args, module, at, { label, secondary });
+    this.abort();
+  }
+
+  /** Runs `body` as a loop or call that a spent budget may be blamed on. */
+  runningAs<T>(what: Running['what'], module: ModuleInfo, span: Span, body: () => T): T {
+    this.running.push({ what, module, span });
+    try {
+      return body();
+    } finally {
+      this.running.pop();
+    }
   }
 
   /** Runs `body` with nodes going into `fn`, then returns to the current function. */

@@ -37,6 +37,7 @@ const tensorBinaryOps: Readonly<Partial<Record<A.BinaryOperator, string>>> = {
  * computed; operators on tensors, op calls and block calls emit nodes.
  */
 export function evalExpr(cx: ElabContext, expr: A.Expr, env: Env): Value {
+  cx.spend(1, env.module, expr.span);
   switch (expr.kind) {
     case 'NumberLiteral':
       return expr.isInteger ? { kind: 'int', value: expr.value } : { kind: 'float', value: expr.value };
@@ -50,7 +51,7 @@ export function evalExpr(cx: ElabContext, expr: A.Expr, env: Env): Value {
       return errorValue;
     case 'ListExpr': {
       const elements = expr.elements.map((e) => cx.eval(e, env));
-      return elements.some((e) => e.kind === 'error') ? errorValue : { kind: 'list', elements };
+      return elements.some((e) => e.kind === 'error') ? errorValue : cx.built({ kind: 'list', elements }, env.module, expr.span);
     }
     case 'UnaryExpr':
       return unary(cx, expr, env);
@@ -108,7 +109,7 @@ function binary(cx: ElabContext, expr: A.BinaryExpr, env: Env): Value {
     return errorValue;
   }
   const folded = foldBinary(expr.operator, left, right);
-  if (folded !== undefined) return folded;
+  if (folded !== undefined) return cx.built(folded, env.module, expr.span);
   const op = tensorBinaryOps[expr.operator];
   if (op && (left.kind === 'tensor' || right.kind === 'tensor')) {
     return primitiveCall(cx, op, [
@@ -183,7 +184,7 @@ function index(cx: ElabContext, expr: A.IndexExpr, env: Env): Value {
       };
       const [start, stop, step] = [part(only.start), part(only.stop), part(only.step)];
       if (start === undefined || stop === undefined || step === undefined) return errorValue;
-      return { kind: 'list', elements: sliceList(object.elements, start, stop, step ?? 1) };
+      return cx.built({ kind: 'list', elements: sliceList(object.elements, start, stop, step ?? 1) }, env.module, expr.span);
     }
   }
   if (object.kind === 'tensor') {

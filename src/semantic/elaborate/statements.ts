@@ -10,6 +10,7 @@ export function execBody(cx: ElabContext, body: A.Body, env: Env, onOut?: OnOut)
 }
 
 function exec(cx: ElabContext, stmt: A.Stmt, env: Env, onOut?: OnOut): void {
+  cx.spend(1, env.module, stmt.span);
   switch (stmt.kind) {
     case 'AssignStmt': {
       const value = evalNamed(cx, stmt.target.name, stmt.value, env);
@@ -54,10 +55,15 @@ function exec(cx: ElabContext, stmt: A.Stmt, env: Env, onOut?: OnOut): void {
         else cx.mismatch('a list or a range such as `0..n`', iterable, env.module, stmt.iterable.span);
         return;
       }
-      for (const element of iterable.elements) {
-        env.set(stmt.variable.name, element, stmt.variable.span);
-        execBody(cx, stmt.body, env, onOut);
-      }
+      // The header, `for i in 0..n`, is what a spent budget is blamed on.
+      const header = { start: stmt.span.start, end: stmt.iterable.span.end };
+      cx.runningAs('loop', env.module, header, () => {
+        for (const element of iterable.elements) {
+          cx.spend(1, env.module, header);
+          env.set(stmt.variable.name, element, stmt.variable.span);
+          execBody(cx, stmt.body, env, onOut);
+        }
+      });
       return;
     }
   }
