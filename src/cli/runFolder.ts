@@ -19,9 +19,14 @@ export interface TrainedRun {
   readonly metrics: Record<string, number>;
 }
 
-/** The run folder and checkpoint folder `--checkpoint` names: a run (its newest checkpoint) or one checkpoint inside a run. */
+/** The run folder and checkpoint folder `--checkpoint` names: a run (the checkpoint early stopping kept, or its newest) or one checkpoint inside a run. */
 export function resolveCheckpoint(path: string): { run: string; checkpoint: string } {
   if (existsSync(join(path, 'index.json'))) return { run: dirname(dirname(path)), checkpoint: path };
+  // An early-stopped run keeps its best epoch's weights (`result.json`, written by `bird train`).
+  const result = join(path, 'result.json');
+  const best = existsSync(result) ? (JSON.parse(readFileSync(result, 'utf8')) as { best_epoch?: number; restored?: boolean }) : {};
+  const kept = best.restored === true ? join(path, 'checkpoints', `epoch-${best.best_epoch}`) : undefined;
+  if (kept !== undefined && existsSync(join(kept, 'index.json'))) return { run: path, checkpoint: kept };
   const newest = latestCheckpoint(path);
   if (!newest) throw new UsageError(`\`${path}\` is neither a run folder with checkpoints nor a checkpoint folder`);
   return { run: path, checkpoint: newest };

@@ -14,9 +14,9 @@ export const configConstructors: ReadonlyMap<string, readonly string[]> = new Ma
   // Columnar files; any path may be a glob (`part-*.parquet`), read in path order.
   ['parquet', ['path', 'split']],
   ['arrow', ['path', 'split']],
-  ['holdout', ['every', 'offset', 'fraction', 'key']],
-  ['by_date', ['column', 'test_from']],
-  ['files', ['train', 'test']],
+  ['holdout', ['every', 'offset', 'fraction', 'key', 'validation', 'validation_offset']],
+  ['by_date', ['column', 'test_from', 'validation_from']],
+  ['files', ['train', 'test', 'validation']],
   // optimizers
   ['sgd', ['lr', 'schedule']],
   ['momentum', ['lr', 'momentum', 'nesterov', 'schedule']],

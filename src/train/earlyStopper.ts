@@ -34,3 +34,24 @@ export function earlyStopper(setting: AttrValue | undefined): ((metrics: Readonl
     return stale >= patience;
   };
 }
+
+/**
+ * The epoch whose weights an early-stopped run keeps: the last one at which `early_stop`'s
+ * metric improved, replayed over the run's epoch records (each with its `epoch`).
+ * Undefined without the setting, or before the metric has a value.
+ */
+export function bestEpoch(setting: AttrValue | undefined, records: readonly Readonly<Record<string, number | null>>[]): number | undefined {
+  const args = (setting as { args?: Record<string, AttrValue> } | undefined)?.args;
+  if (!args) return undefined;
+  const wanted = String(args['metric']);
+  const minDelta = Number(args['min_delta'] ?? 0);
+  const lower = lowerIsBetter(wanted, args['mode']);
+  let best: { epoch: number; value: number } | undefined;
+  for (const r of records) {
+    const name = Object.keys(r).find((k) => k === wanted || k.startsWith(`${wanted}(`));
+    const value = name === undefined ? undefined : r[name];
+    if (value === undefined || value === null || Number.isNaN(value)) continue;
+    if (!best || (lower ? value < best.value - minDelta : value > best.value + minDelta)) best = { epoch: Number(r['epoch']), value };
+  }
+  return best?.epoch;
+}

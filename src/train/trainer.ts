@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TfProgram } from '../backends/tfjs/program.js';
 import type { Dataset } from '../data/dataset.js';
+import type { Part } from '../data/split.js';
 import type { Batch } from '../ir/batch.js';
 import type { IrGraph, IrNode } from '../ir/ir.js';
 import { DenseOptimizer } from './denseOptimizer.js';
@@ -297,6 +298,17 @@ export class Trainer {
     return { metrics: named, calibration };
   }
 
+  /** The metrics over one whole part of the data (the test part, scored once after training). */
+  async evaluatePart(dataset: Dataset, part: Part): Promise<Record<string, number>> {
+    const encoded = await dataset.encode(part);
+    return (await this.evaluate(encoded.batches(4096))).metrics;
+  }
+
+  /** Puts back the parameters of a checkpoint (early stopping's best epoch), keeping the step and the optimizer state. */
+  restoreParameters(tensors: ReadonlyMap<string, Float32Array>): void {
+    this.restore(new Map([...tensors].filter(([name]) => !name.includes(':'))), this.step);
+  }
+
   /**
    * The values of `nodes` (model outputs) for each batch, in batch order, as flat arrays
    * with their shapes; inference mode (no dropout).
@@ -390,7 +402,8 @@ export class Trainer {
     // A resumed run replays its recorded epochs so early stopping counts them.
     for (const metrics of history) if (stopper?.(metrics)) return;
     const trainPart = await dataset.encode('train');
-    const testPart = await dataset.encode('test');
+    // With a validation part, the epochs watch it and the test part waits for `evaluatePart`.
+    const testPart = await dataset.encode(dataset.hasValidation ? 'validation' : 'test');
     const stepsPerEpoch = Math.max(1, Math.ceil(trainPart.size / batch));
     const rate = learningRate(this.optimizer.baseRate, this.optimizer.args['schedule'], stepsPerEpoch * epochs);
     const resumed = typeof start === 'number' ? undefined : start;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { runCli } from '../../src/cli/runCli.js';
+import { resolveCheckpoint } from '../../src/cli/runFolder.js';
 import { configConstructors, trainSettings } from '../../src/semantic/builtins.js';
 import { venvPython } from '../helpers/python.js';
 
@@ -172,6 +173,10 @@ const table: Row[] = [
   ['holdout', 'offset', {}, { data: 'csv("d.csv", split: holdout(every: 5, offset: 0))' }],
   ['holdout', 'fraction', { data: 'csv("d.csv", split: holdout(fraction: 0.2))' }, { data: 'csv("d.csv", split: holdout(fraction: 0.1))' }],
   ['holdout', 'key', { data: 'csv("d.csv", split: holdout(fraction: 0.2))' }, { data: 'csv("d.csv", split: holdout(fraction: 0.2, key: "id"))' }],
+  ['holdout', 'validation', { data: 'csv("d.csv", split: holdout(fraction: 0.2))' }, { data: 'csv("d.csv", split: holdout(fraction: 0.2, validation: 0.2))' }],
+  ['holdout', 'validation_offset', {}, { data: 'csv("d.csv", split: holdout(every: 5, validation_offset: 0))' }],
+  ['by_date', 'validation_from', { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' }, { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01", validation_from: "2001-07-01"))' }],
+  ['files', 'validation', { data: 'files(train: "d.csv", test: "e.csv")' }, { data: 'files(train: "d.csv", test: "e.csv", validation: "e.csv")' }],
   ['by_date', 'column', { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' }, { data: 'csv("d.csv", split: by_date(column: "id", test_from: "2001-10-01"))' }],
   ['by_date', 'test_from', { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' }, { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-06-01"))' }],
   ['files', 'train', { data: 'files(train: "d.csv", test: "e.csv")' }, { data: 'files(train: "e.csv", test: "e.csv")' }],
@@ -231,5 +236,30 @@ describe('settings audit: each documented argument changes the run', () => {
     const [a, b] = [await see(before), await see(after)];
     expect(a).toMatch(observe === 'run' ? /exit [01]/ : /./);
     expect(b).not.toEqual(a);
+  }, 60_000);
+});
+
+describe('three-way splits and early stopping', () => {
+  test('epochs watch the validation part, the test part is scored once at the end, early stopping keeps the best epoch', async () => {
+    const name = `m${counter++}`;
+    writeFileSync(join(dir, `${name}.bird`), source({ data: 'csv("d.csv", split: holdout(every: 5, validation_offset: 0))', ...es('metric: logloss, patience: 1, mode: "max"') }));
+    const out = join(dir, `${name}-run`);
+    let stderr = '';
+    const code = await runCli(['train', join(dir, `${name}.bird`), '--backend', 'cpu', '--out', out], { stdout: () => undefined, stderr: (t) => void (stderr += t) });
+    expect(code).toBe(0);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { fingerprint: { rows: Record<string, number> } };
+    expect(config.fingerprint.rows['train']).toBe(72);
+    // Log loss falls as training goes on, so asking for it to rise stops after epoch 2 and keeps epoch 1.
+    const records = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    expect(records.map((r) => r['epoch'])).toEqual([1, 2]);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { best_epoch: number; restored: boolean; last_epoch: number; test: Record<string, number> };
+    expect(result).toMatchObject({ best_epoch: 1, restored: true, last_epoch: 2 });
+    expect(stderr).toContain('early stopping: restored the weights of epoch 1, the best by `logloss` (the run\'s last epoch is 2)');
+    expect(stderr).toMatch(/test part \(scored once, after training\), auc\(p, labels\.y\) [\d.]+, logloss\(p, labels\.y\) [\d.]+/);
+    // The test part's figures are the kept weights' on other rows than the validation's.
+    const validation = records[0]!['logloss(p, labels.y)']!;
+    expect(result.test['logloss(p, labels.y)']).not.toBeCloseTo(validation, 6);
+    // Export and predict read the kept epoch's checkpoint.
+    expect(resolveCheckpoint(out).checkpoint).toBe(join(out, 'checkpoints', 'epoch-1'));
   }, 60_000);
 });

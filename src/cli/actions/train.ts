@@ -17,6 +17,7 @@ import { Trainer, type EpochProgress } from '../../train/trainer.js';
 import type { RunConfig } from '../../train/runConfig.js';
 import { readJsonLines, type StepRecord } from '../../train/report/runRecords.js';
 import { writeReport } from '../../train/report/writeReport.js';
+import { bestEpoch } from '../../train/earlyStopper.js';
 import { birdVersion } from '../version.js';
 import { checkSource } from '../checkSource.js';
 import { ExitCode } from '../exitCodes.js';
@@ -214,7 +215,24 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       if (args.json) io.stdout(JSON.stringify(record) + '\n');
       else log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
     }, start, history);
-    for (const part of ['train', 'test'] as const) {
+    // Early stopping keeps the weights of the epoch its metric was best at, not the last
+    // epoch's; the run records which (`result.json`), and export and predict use it.
+    const records = readJsonLines<Record<string, number>>(join(run.path, 'metrics.jsonl'));
+    const lastEpoch = records.at(-1)?.['epoch'];
+    const best = bestEpoch(settings['early_stop'], records);
+    const bestPath = best === undefined ? undefined : join(run.path, 'checkpoints', `epoch-${best}`);
+    const restored = best !== undefined && best !== lastEpoch && bestPath !== undefined && existsSync(bestPath);
+    if (restored) {
+      trainer.restoreParameters(readCheckpoint(bestPath).tensors);
+      log(`early stopping: restored the weights of epoch ${best}, the best by \`${String((settings['early_stop'] as { args?: Record<string, unknown> }).args?.['metric'])}\` (the run's last epoch is ${lastEpoch})`);
+    }
+    // With a validation part, the test part is scored once, now, with the weights kept.
+    const test = dataset.hasValidation ? await trainer.evaluatePart(dataset, 'test') : undefined;
+    if (test) log(['test part (scored once, after training)', ...Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
+    if (best !== undefined || test) {
+      run.writeJson('result.json', { ...(best !== undefined ? { best_epoch: best, restored } : {}), ...(lastEpoch !== undefined ? { last_epoch: lastEpoch } : {}), ...(test ? { test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, fixed(v)])) } : {}) });
+    }
+    for (const part of ['train', 'validation', 'test'] as const) {
       const s = dataset.skipped[part];
       if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
     }
