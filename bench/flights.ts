@@ -8,7 +8,11 @@
  *
  * Options: --rows=N (first N data rows; default: the whole file), --backend=B,
  * --data=PATH (default ../shared/datasets/flights_3m.csv.gz), --repeat=N (N alternating
- * pairs of runs, then the median ratio: timings drift on shared machines).
+ * pairs of runs, then the median ratio: timings drift on shared machines),
+ * --engine=E[,E] (the training engines to run, each beside the same peer run; default
+ * tfjs,onnxruntime), --breakdown-steps=N (after the runs, where a step's time goes on each
+ * engine, over N steps in this process: data, gathers, engine, sparse updates, dense
+ * optimizer; default 200, 0 to skip).
  */
 import { createReadStream, createWriteStream, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { birdTrain, median, root, runPeers } from './peerRuns.js';
+import { stepBreakdown } from './stepBreakdown.js';
 
 async function firstRows(path: string, rows: number): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'bird-flights-')), `flights_${rows}.csv`);
@@ -40,28 +45,38 @@ export async function run(args: readonly string[]): Promise<void> {
   const backend = option('backend');
 
   const repeat = Number(option('repeat') ?? 1);
-  const ratios: number[] = [];
+  const engines = (option('engine') ?? 'tfjs,onnxruntime').split(',');
+  const ratios = new Map<string, number[]>(engines.map((e) => [e, []]));
   for (let i = 0; i < repeat; i++) {
-    const { record: b, backend: backendUsed } = birdTrain(join(root, 'models', 'flights.bird'), ['--data', data, '--epochs', '1', ...(backend ? ['--backend', backend] : [])]);
-    const birdLine = {
-      impl: 'bird',
-      backend: backendUsed,
-      train_rows: b['examples']!,
-      train_s: b['train_s']!,
-      examples_per_s: b['examples_per_s']!,
-      auc: Number(b['auc(p_delayed, labels.label_delayed15)']!.toFixed(4)),
-      logloss: b['logloss(p_delayed, labels.label_delayed15)']!,
-      rce: b['rce(p_delayed, labels.label_delayed15)']!,
-      peak_rss_mb: b['peak_rss_mb']!,
-      excludes: 'fitting pass and the one-time read of the data into memory',
-    };
-    process.stdout.write(JSON.stringify(birdLine) + '\n');
+    const birdLines = engines.map((engine) => {
+      const { record: b, backend: backendUsed } = birdTrain(join(root, 'models', 'flights.bird'), ['--data', data, '--epochs', '1', '--engine', engine, ...(backend ? ['--backend', backend] : [])]);
+      const birdLine = {
+        impl: 'bird',
+        engine,
+        backend: engine === 'tfjs' ? backendUsed : engine,
+        train_rows: b['examples']!,
+        train_s: b['train_s']!,
+        examples_per_s: b['examples_per_s']!,
+        auc: Number(b['auc(p_delayed, labels.label_delayed15)']!.toFixed(4)),
+        logloss: b['logloss(p_delayed, labels.label_delayed15)']!,
+        rce: b['rce(p_delayed, labels.label_delayed15)']!,
+        peak_rss_mb: b['peak_rss_mb']!,
+        excludes: 'fitting pass and the one-time read of the data into memory',
+      };
+      process.stdout.write(JSON.stringify(birdLine) + '\n');
+      return birdLine;
+    });
     const { lines, peakRssMb } = runPeers(['torch'], full, rows);
     const t = lines[0]! as Record<string, number>;
     const torchLine = { impl: 'torch', train_rows: t['train_rows']!, train_s: t['train_s']!, examples_per_s: t['examples_per_s']!, auc: t['auc']!, logloss: t['logloss']!, rce: t['rce']!, peak_rss_mb: peakRssMb };
     process.stdout.write(JSON.stringify(torchLine) + '\n');
-    ratios.push(birdLine.examples_per_s / torchLine.examples_per_s);
-    process.stdout.write(JSON.stringify({ ratio_vs_torch: Number(ratios.at(-1)!.toFixed(3)), auc_minus_torch: Number((birdLine.auc - torchLine.auc).toFixed(4)) }) + '\n');
+    for (const birdLine of birdLines) {
+      const r = ratios.get(birdLine.engine)!;
+      r.push(birdLine.examples_per_s / torchLine.examples_per_s);
+      process.stdout.write(JSON.stringify({ engine: birdLine.engine, ratio_vs_torch: Number(r.at(-1)!.toFixed(3)), auc_minus_torch: Number((birdLine.auc - torchLine.auc).toFixed(4)), rss_minus_torch_mb: birdLine.peak_rss_mb - torchLine.peak_rss_mb }) + '\n');
+    }
   }
-  if (repeat > 1) process.stdout.write(JSON.stringify({ runs: repeat, median_ratio_vs_torch: Number(median(ratios).toFixed(3)), ratios: ratios.map((r) => Number(r.toFixed(3))) }) + '\n');
+  for (const [engine, r] of ratios) if (repeat > 1) process.stdout.write(JSON.stringify({ engine, runs: repeat, median_ratio_vs_torch: Number(median(r).toFixed(3)), ratios: r.map((x) => Number(x.toFixed(3))) }) + '\n');
+  const steps = Number(option('breakdown-steps') ?? 200);
+  if (steps > 0) for (const line of await stepBreakdown(data, engines.filter((e) => e !== 'torch'), steps)) process.stdout.write(JSON.stringify(line) + '\n');
 }

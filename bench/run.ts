@@ -14,7 +14,7 @@ const benches: Readonly<Record<string, Bench>> = {
     load: () => import('./parse.js'),
   },
   flights: {
-    description: 'bird train on the flights task beside the PyTorch peer in the same run (--rows=N, --backend=B, --repeat=N); goal ratio_vs_torch >= 0.8',
+    description: 'bird train on the flights task beside the PyTorch peer in the same run, on each engine (--rows=N, --backend=B, --repeat=N, --engine=tfjs,onnxruntime, --breakdown-steps=N), then where a step\'s time goes; goal ratio_vs_torch >= 1.5',
     load: () => import('./flights.js'),
   },
   check: {

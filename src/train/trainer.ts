@@ -81,6 +81,9 @@ export class Trainer {
   private readonly optimizer: DenseOptimizer;
   private readonly dense: { node: number; variable: tfTypes.Variable }[];
   private step = 0;
+  /** Milliseconds spent in each part of the training steps so far (what `npm run bench -- flights` breaks a step into). */
+  readonly timings = { steps: 0, gather: 0, gradients: 0, sparse: 0, dense: 0 };
+  private lastGather = 0;
   private worker: Worker | null = null;
   /** Whether two half-batches give the whole batch's gradients; undefined until checked. */
   private splitExact: boolean | undefined = undefined;
@@ -122,12 +125,15 @@ export class Trainer {
 
   /** The embedded values of a batch for each sparse lookup, gathered by the sparse kernels. */
   private gathered(batch: Batch): { node: number; values: Float32Array; shape: number[] }[] {
-    return this.lookups.map((l) => {
+    const started = performance.now();
+    const out = this.lookups.map((l) => {
       const column = this.program.columnFor(batch, l.idsNode);
       if (!column) throw new Error(`no batch column feeds the ids of embedding lookup %${l.node.id}`);
       const { values, shape } = l.table.gather(column, l.combiner);
       return { node: l.node.id, values, shape };
     });
+    this.lastGather = performance.now() - started;
+    return out;
   }
 
   /**
@@ -231,7 +237,9 @@ export class Trainer {
     const lossNode = this.graph.train?.loss;
     if (lossNode === null || lossNode === undefined) throw new Error('the train section has no loss');
     this.step++;
+    const t0 = performance.now();
     const result = await this.gradients(batch, lossNode);
+    const t1 = performance.now();
     const sparseRows = this.lookups.map((l, i) => l.table.scatter(this.program.columnFor(batch, l.idsNode)!, l.combiner, result.embedded[i]!));
     let denseValues = result.dense;
     // Gradient clipping by the global norm over every parameter, dense and sparse alike.
@@ -247,9 +255,11 @@ export class Trainer {
         for (const rows of sparseRows) for (const r of rows.values()) for (let j = 0; j < r.length; j++) r[j]! *= scale;
       }
     }
+    const t2 = performance.now();
     const denseGrads = denseValues.map((g, i) => tf.tensor(g, this.dense[i]!.variable.shape));
     this.optimizer.apply(this.dense.map((d) => d.variable), denseGrads, lr, this.step, Number(this.graph.train?.settings['weight_decay'] ?? 0));
     denseGrads.forEach((g) => g.dispose());
+    const t3 = performance.now();
     this.lookups.forEach((l, i) => {
       const rows = sparseRows[i]!;
       if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7), this.optimizer.args['lazy'] !== false);
@@ -257,6 +267,12 @@ export class Trainer {
       else if (this.optimizer.name === 'momentum') l.table.momentum(rows, lr, Number(this.optimizer.args['momentum'] ?? 0.9), this.optimizer.args['nesterov'] === true);
       else l.table.sgd(rows, lr);
     });
+    const t4 = performance.now();
+    this.timings.steps++;
+    this.timings.gradients += t1 - t0 - this.lastGather;
+    this.timings.gather += this.lastGather;
+    this.timings.sparse += t2 - t1 + (t4 - t3);
+    this.timings.dense += t3 - t2;
     return result.loss;
   }
 
