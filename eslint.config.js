@@ -35,6 +35,7 @@ const STAGES = [
   'artifact',
   'data',
   'train',
+  'serve',
   'cli',
 ];
 

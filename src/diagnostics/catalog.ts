@@ -1,7 +1,8 @@
 /**
  * Every diagnostic Bird can report, in one table: the code, the severity, the message
  * template and the help. Codes are grouped by stage: 1xxx syntax, 2xxx names, 3xxx types,
- * 4xxx shapes, 5xxx IR, 6xxx backends and export, 7xxx data and training, 9xxx internal.
+ * 4xxx shapes, 5xxx IR, 6xxx backends and export, 7xxx data and training, 8xxx serving
+ * (`bird serve`, 8100-8149), 9xxx internal.
  * Templates name their parameters in braces; `Diagnostic` builders are typed from them,
  * so a missing argument is a compile error. A test checks each code is unique and used.
  */
@@ -475,6 +476,18 @@ export const catalog = {
     code: 'BIRD7025',
     severity: 'error',
     message: 'the `{engine}` training engine cannot run here: {reason}',
+  },
+  nothingToServe: {
+    code: 'BIRD8100',
+    severity: 'error',
+    message: 'no model under {root} could be loaded, so there is nothing to serve',
+    help: 'serve the folder `bird export` writes (`artifacts/`, holding `<model>/<version>/`); the diagnostics above say why each version found was refused',
+  },
+  cannotListen: {
+    code: 'BIRD8101',
+    severity: 'error',
+    message: 'cannot listen on {address}: {reason}',
+    help: 'choose another `--port` or `--grpc-port` (0 picks a free one), or stop the process using it',
   },
   internalError: {
     code: 'BIRD9001',

@@ -7,6 +7,7 @@ import { fmtCommand } from './fmt.js';
 import { graphCommand } from './graph.js';
 import { predictCommand } from './predict.js';
 import { reportCommand } from './report.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 import { verifyCommand } from './verify.js';
 
@@ -22,4 +23,5 @@ export const commands: ReadonlyMap<string, BirdCommand> = new Map([
   ['verify', verifyCommand],
   ['diff', diffCommand],
   ['graph', graphCommand],
+  ['serve', serveCommand],
 ]);

@@ -1,0 +1,142 @@
+import { lt, parse } from 'semver';
+import { loadArtifact, type LoadedArtifact } from '../artifact/loadArtifact.js';
+import type { ManifestSignature } from '../artifact/manifest.js';
+import { compareOutputs, decodeVectorTensor, type DecodedTensor } from '../artifact/vectors.js';
+import { OnnxSession, type OnnxValue } from '../backends/onnx/runOnnx.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceFile } from '../source/sourceFile.js';
+import { RequestRows } from './requestRows.js';
+import { ServeError } from './serveError.js';
+import { SignatureRunner, type BatchingOptions } from './signatureRunner.js';
+
+/** A version the server refused to load, with the diagnostic saying why. */
+export class RefusedVersion extends Error {
+  override readonly name = 'RefusedVersion';
+
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+export interface ServableOptions {
+  readonly batching?: BatchingOptions;
+  /** ONNX Runtime's intra-op threads per session; its own default (every core) when undefined. */
+  readonly threads?: number;
+  readonly onRun?: (model: string, signature: string, rows: number) => void;
+}
+
+/** One signature of a loaded version, ready to run. */
+export interface ServedSignature {
+  readonly signature: ManifestSignature;
+  readonly rows: RequestRows;
+  readonly runner: SignatureRunner;
+}
+
+/** Runs each signature's model on its golden inputs, as `bird verify` does: a model that no longer reproduces them is refused. */
+async function replayGolden(artifact: LoadedArtifact, name: string, session: OnnxSession): Promise<Diagnostic[]> {
+  const golden = artifact.vectors.signatures[name];
+  if (!golden) return [];
+  const feeds: Record<string, OnnxValue> = {};
+  for (const [input, t] of Object.entries(golden.inputs)) {
+    const d = decodeVectorTensor(t);
+    feeds[input] = { dtype: d.dtype, data: d.values, dims: d.shape } as OnnxValue;
+  }
+  const out = await session.run(feeds);
+  const actual = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { dtype: v.dtype, shape: v.dims, values: (v.dtype === 'bool' ? Array.from(v.data, Number) : v.data) as DecodedTensor['values'] } as DecodedTensor]));
+  return compareOutputs(golden.outputs, actual, artifact.vectors.tolerance).map((m) =>
+    diagnostic('vectorsMismatch', { output: m.output, signature: name, detail: m.message }, new SourceFile(`${artifact.dir}/vectors.json`, ''), { start: 0, end: 0 }),
+  );
+}
+
+/**
+ * One loaded version of a model: the artifact read with every hash checked (as `bird
+ * verify` reads it), one ONNX Runtime session per signature that reproduced its golden
+ * vectors, and a count of requests in flight so that an unloaded version drains before
+ * its sessions are released.
+ */
+export class Servable {
+  private inflight = 0;
+  private drained: (() => void) | undefined;
+
+  private constructor(
+    readonly artifact: LoadedArtifact,
+    readonly signatures: ReadonlyMap<string, ServedSignature>,
+    private readonly sessions: readonly OnnxSession[],
+  ) {}
+
+  get model(): string {
+    return this.artifact.manifest.name;
+  }
+
+  get version(): string {
+    return this.artifact.manifest.version;
+  }
+
+  /** Loads `dir`; an `ArtifactError` or a `RefusedVersion` when it cannot be served. */
+  static async load(dir: string, options: ServableOptions = {}): Promise<Servable> {
+    const artifact = loadArtifact(dir);
+    const { manifest } = artifact;
+    const sessions: OnnxSession[] = [];
+    const signatures = new Map<string, ServedSignature>();
+    try {
+      for (const s of manifest.signatures) {
+        const session = await OnnxSession.load(artifact.models.get(s.name)!, options.threads);
+        sessions.push(session);
+        const problems = await replayGolden(artifact, s.name, session);
+        if (problems.length > 0) throw new RefusedVersion(problems[0]!);
+        const needed = new Set(s.inputs.map((i) => i.feature));
+        const specs = artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name));
+        const rows = new RequestRows(specs, `signature \`${s.name}\` of ${manifest.name} ${manifest.version}`);
+        signatures.set(s.name, { signature: s, rows, runner: new SignatureRunner(s, session, options.batching, (n) => options.onRun?.(manifest.name, s.name, n)) });
+      }
+    } catch (error) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw error;
+    }
+    return new Servable(artifact, signatures, sessions);
+  }
+
+  /**
+   * The signature a request names: TF Serving's default name (`serving_default`) or none
+   * means the first; `NAME@MAJOR[.MINOR[.PATCH]]` also checks the contract: the loaded
+   * signature's major version must be the one asked for, and its version at least the one
+   * asked for, since a major version change may change what the inputs and outputs mean.
+   */
+  signature(requested: string | undefined): ServedSignature {
+    const first = this.signatures.values().next().value!;
+    if (requested === undefined || requested === '' || requested === 'serving_default') return first;
+    const at = requested.indexOf('@');
+    const name = at < 0 ? requested : requested.slice(0, at);
+    const served = this.signatures.get(name);
+    if (!served) throw new ServeError('not-found', `${this.model} ${this.version} has no signature \`${name}\`; it has ${[...this.signatures.keys()].map((k) => `\`${k}\``).join(', ')}`, 'signature_name');
+    if (at >= 0) {
+      const asked = requested.slice(at + 1);
+      const parts = asked.split('.');
+      if (parts.length > 3 || parts.some((p) => !/^(0|[1-9]\d*)$/.test(p))) throw new ServeError('invalid', `signature version \`${asked}\` is not MAJOR, MAJOR.MINOR or MAJOR.MINOR.PATCH`, 'signature_name');
+      const want = parts.map(Number);
+      const floor = `${want[0]}.${want[1] ?? 0}.${want[2] ?? 0}`;
+      if (parse(served.signature.version)!.major !== want[0] || lt(served.signature.version, floor)) {
+        throw new ServeError('incompatible', `signature \`${name}\` of ${this.model} ${this.version} is version ${served.signature.version}, which does not honour the requested ${asked} (a major version must match, and the loaded version be at least the one asked for)`, 'signature_name');
+      }
+    }
+    return served;
+  }
+
+  /** Counts a request in flight until `done` is called. */
+  enter(): () => void {
+    this.inflight++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.inflight--;
+      if (this.inflight === 0) this.drained?.();
+    };
+  }
+
+  /** Waits for the requests in flight, then releases the sessions. */
+  async unload(): Promise<void> {
+    if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await Promise.all(this.sessions.map((s) => s.release()));
+  }
+}
