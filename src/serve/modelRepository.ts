@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { compare, rcompare, valid } from 'semver';
+import { ArtifactError } from '../artifact/artifactError.js';
 import { manifestFile } from '../artifact/manifest.js';
 import { Servable, type ServableOptions } from './servable.js';
 import { ServeError } from './serveError.js';
@@ -15,7 +16,7 @@ export interface RepositoryOptions extends ServableOptions {
   readonly labels?: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly onLoaded?: (servable: Servable) => void;
   readonly onUnloaded?: (model: string, version: string) => void;
-  /** A version that could not be loaded: an `ArtifactError` or a `RefusedVersion`, reported once per change of its manifest. */
+  /** A version that could not be loaded (an `ArtifactError`), reported once per change of its manifest. */
   readonly onRefused?: (dir: string, error: unknown) => void;
 }
 
@@ -115,7 +116,7 @@ export class ModelRepository {
           const servable = await Servable.load(dir, this.options);
           if (servable.model !== model) {
             await servable.unload();
-            throw new ServeError('invalid', `${dir} holds model ${servable.model}, but its folder is named ${model}`);
+            throw new ArtifactError('artifact-bad-manifest', `${dir} holds model ${servable.model}, but its folder is named ${model}`, 'an artifact folder is `artifacts/<model>/<version>/`, as `bird export` writes it', join(dir, manifestFile));
           }
           this.refused.delete(dir);
           loaded.set(version, servable);

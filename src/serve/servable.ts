@@ -1,22 +1,12 @@
 import { lt, parse } from 'semver';
-import { loadArtifact, type LoadedArtifact } from '../artifact/loadArtifact.js';
+import type { LoadedArtifact } from '../artifact/loadArtifact.js';
 import type { ManifestSignature } from '../artifact/manifest.js';
-import { compareOutputs, decodeVectorTensor, type DecodedTensor } from '../artifact/vectors.js';
-import { OnnxSession, type OnnxValue } from '../backends/onnx/runOnnx.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { SourceFile } from '../source/sourceFile.js';
+import { openArtifact } from '../artifact/openArtifact.js';
+import { OnnxSession } from '../backends/onnx/runOnnx.js';
+import { signatureFeeds } from '../data/signatureFeeds.js';
 import { RequestRows } from './requestRows.js';
 import { ServeError } from './serveError.js';
 import { SignatureRunner, type BatchingOptions } from './signatureRunner.js';
-
-/** A version the server refused to load, with the diagnostic saying why. */
-export class RefusedVersion extends Error {
-  override readonly name = 'RefusedVersion';
-
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
-  }
-}
 
 export interface ServableOptions {
   readonly batching?: BatchingOptions;
@@ -30,22 +20,6 @@ export interface ServedSignature {
   readonly signature: ManifestSignature;
   readonly rows: RequestRows;
   readonly runner: SignatureRunner;
-}
-
-/** Runs each signature's model on its golden inputs, as `bird verify` does: a model that no longer reproduces them is refused. */
-async function replayGolden(artifact: LoadedArtifact, name: string, session: OnnxSession): Promise<Diagnostic[]> {
-  const golden = artifact.vectors.signatures[name];
-  if (!golden) return [];
-  const feeds: Record<string, OnnxValue> = {};
-  for (const [input, t] of Object.entries(golden.inputs)) {
-    const d = decodeVectorTensor(t);
-    feeds[input] = { dtype: d.dtype, data: d.values, dims: d.shape } as OnnxValue;
-  }
-  const out = await session.run(feeds);
-  const actual = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { dtype: v.dtype, shape: v.dims, values: (v.dtype === 'bool' ? Array.from(v.data, Number) : v.data) as DecodedTensor['values'] } as DecodedTensor]));
-  return compareOutputs(golden.outputs, actual, artifact.vectors.tolerance).map((m) =>
-    diagnostic('vectorsMismatch', { output: m.output, signature: name, detail: m.message }, new SourceFile(`${artifact.dir}/vectors.json`, ''), { start: 0, end: 0 }),
-  );
 }
 
 /**
@@ -72,9 +46,13 @@ export class Servable {
     return this.artifact.manifest.version;
   }
 
-  /** Loads `dir`; an `ArtifactError` or a `RefusedVersion` when it cannot be served. */
+  /**
+   * Loads `dir` as `bird predict ARTIFACT` opens an artifact (every check of `bird verify`,
+   * the golden vectors replayed, the golden rows encoded by `signatureFeeds`); an
+   * `ArtifactError` when it cannot be served.
+   */
   static async load(dir: string, options: ServableOptions = {}): Promise<Servable> {
-    const artifact = loadArtifact(dir);
+    const artifact = await openArtifact(dir, { encode: signatureFeeds });
     const { manifest } = artifact;
     const sessions: OnnxSession[] = [];
     const signatures = new Map<string, ServedSignature>();
@@ -82,8 +60,6 @@ export class Servable {
       for (const s of manifest.signatures) {
         const session = await OnnxSession.load(artifact.models.get(s.name)!, options.threads);
         sessions.push(session);
-        const problems = await replayGolden(artifact, s.name, session);
-        if (problems.length > 0) throw new RefusedVersion(problems[0]!);
         const needed = new Set(s.inputs.map((i) => i.feature));
         const specs = artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name));
         const rows = new RequestRows(specs, `signature \`${s.name}\` of ${manifest.name} ${manifest.version}`);

@@ -1,7 +1,6 @@
 import { parse } from 'semver';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { SourceFile } from '../../source/sourceFile.js';
-import { RefusedVersion } from '../../serve/servable.js';
 import { startServer, type RunningServer } from '../../serve/startServer.js';
 import { parsePolicy, type VersionPolicy } from '../../serve/versionPolicy.js';
 import { artifactDiagnostic } from '../artifactDiagnostic.js';
@@ -100,7 +99,13 @@ export async function serve(args: ServeArgs, io: Io, stop: Promise<unknown> = st
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`\`${flag}\` must be a port number from 0 to 65535`);
   }
   const report = (error: unknown, dir: string): void => {
-    const d = error instanceof RefusedVersion ? error.diagnostic : artifactDiagnostic(error, dir, '');
+    let d;
+    try {
+      d = artifactDiagnostic(error, dir, '');
+    } catch {
+      // Not a refusal of the artifact stage (ONNX Runtime could not create a session, say): still this version's problem, not the server's.
+      d = diagnostic('artifactInvalid', { reason: `${dir} cannot be served: ${(error as Error).message}` }, new SourceFile(dir, ''), { start: 0, end: 0 });
+    }
     reportDiagnostics(io, [d], { ...args, json: false });
   };
   let server: RunningServer;
