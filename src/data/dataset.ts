@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { IrFeature, IrGraph, IrType } from '../ir/ir.js';
 import { transformChain, transformedNode } from '../ir/transformChain.js';
+import { note } from '../diagnostics/diagnostic.js';
 import type { AttrValue } from '../tensor/attrValue.js';
 import { applyTransform, type TransformStep } from './applyTransform.js';
 import { ShuffleBuffer, packBatch, type Batch } from './batch.js';
@@ -141,7 +142,7 @@ export class Dataset {
         skipped.count++;
         skipped.first ??= error;
         if (skipped.count > this.policy.max) {
-          throw new DataError({ ...error.diagnostic, notes: [...error.diagnostic.notes, `more than ${this.policy.max} bad rows: \`bad_data = skip(max: ${this.policy.max})\` allows no more`] });
+          throw new DataError({ ...error.diagnostic, notes: [...error.diagnostic.notes, note('badRowLimit', { max: String(this.policy.max) })] });
         }
       }
     }

@@ -1,4 +1,4 @@
-import { diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, note } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
@@ -73,7 +73,7 @@ export class RowDecoder {
         throw new DataError(
           diagnostic('missingColumn', { path: this.path, column: spec.name }, source, { start: 0, end: source.text.length }, {
             label: 'the header',
-            notes: [`feature \`${spec.name}\` reads this column`],
+            notes: [note('featureReadsColumn', { feature: spec.name })],
             ...(help ? { help } : { help: `the columns are ${columns.map((c) => `\`${c}\``).join(', ')}` }),
           }),
         );

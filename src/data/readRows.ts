@@ -4,7 +4,7 @@ import { pipeline, type Duplex, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { parse as csvParse } from 'csv-parse';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, note, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../source/sourceFile.js';
 import { DataError } from './dataError.js';
 
@@ -127,7 +127,7 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
             values: new Map(),
             problem: diagnostic('raggedRow', { count: String(chunk.record.length), expected: String(header.length) }, source, { start: 0, end: raw.length }, {
               label: `${chunk.record.length} fields`,
-              notes: [`the header names: ${header.join(', ')}`],
+              notes: [note('headerNames', { names: header.join(', ') })],
             }),
           };
           continue;

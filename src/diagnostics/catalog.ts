@@ -499,11 +499,45 @@ export const catalog = {
 
 export type CatalogKey = keyof typeof catalog;
 
+/**
+ * The texts drawn under a diagnostic's secondary spans, by name, with the same named
+ * parameters as the messages: every word Bird prints about a span is listed here.
+ */
+export const labelCatalog = {
+  firstDefinedHere: 'first defined here',
+  firstDeclaredHere: 'first declared here',
+  firstGivenHere: 'first given here',
+  firstRateDeclaredHere: 'first rate declared here',
+  firstOperatorHere: 'first operator here',
+  declaredHere: 'declared here',
+  labelKindDeclaredHere: 'declared {kind} here',
+  unclosedOpener: 'unclosed {open}',
+  /** An operand, named by its type or value, beside the operand the primary span marks. */
+  operandIs: '{what}',
+} as const satisfies Record<string, string>;
+
+/** The notes a diagnostic adds below its code frame, by name, with named parameters. */
+export const noteCatalog = {
+  raisedInStdlib: 'in block `{block}` of `{module}`, at {location}{detail}',
+  /** The op's own explanation of why the shapes do not fit (from its shape rule). */
+  shapeRule: '{reason}',
+  moreProblems: 'and {count} more',
+  badRowLimit: 'more than {max} bad rows: `bad_data = skip(max: {max})` allows no more',
+  featureReadsColumn: 'feature `{feature}` reads this column',
+  headerNames: 'the header names: {names}',
+} as const satisfies Record<string, string>;
+
+export type LabelKey = keyof typeof labelCatalog;
+export type NoteKey = keyof typeof noteCatalog;
+
 // A placeholder is `{name}` with a lowercase first letter, so `\u{1F426}` in a help is text.
 type IsName<P extends string> = P extends `${infer F}${string}` ? (F extends Lowercase<F> ? (F extends Uppercase<F> ? never : P) : never) : never;
 type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
   ? IsName<P> | Placeholders<Rest>
   : never;
+
+/** The arguments a template needs, by name. */
+export type TemplateArgs<S extends string> = { [P in Placeholders<S>]: string };
 
 /** The arguments a catalog entry's message and help need, by name. */
 export type MessageArgs<K extends CatalogKey> = {

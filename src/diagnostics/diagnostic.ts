@@ -1,8 +1,22 @@
 import type { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
-import { catalog, formatTemplate, type CatalogKey, type MessageArgs } from './catalog.js';
+import {
+  catalog,
+  formatTemplate,
+  labelCatalog,
+  noteCatalog,
+  type CatalogKey,
+  type LabelKey,
+  type MessageArgs,
+  type NoteKey,
+  type TemplateArgs,
+} from './catalog.js';
 
 export type Severity = 'error' | 'warning';
+
+declare const fromCatalog: unique symbol;
+/** A text made from a template of `labelCatalog` or `noteCatalog` (only `label` and `note` make one). */
+export type CatalogText = string & { readonly [fromCatalog]: true };
 
 /** A span in a file with a short message drawn under it. */
 export interface Label {
@@ -11,23 +25,44 @@ export interface Label {
   readonly message: string;
 }
 
+/** A related span ("first defined here"), its text from `labelCatalog`. */
+export interface SecondaryLabel extends Label {
+  readonly message: CatalogText;
+}
+
+/**
+ * A machine-applicable fix: `replacement` written over `span` of `source` (an empty span
+ * inserts). Only fixes that are surely what was meant get one (a close name for an unknown
+ * one, the missing pragma, `==` for `=`), so an editor or `bird check --fix` may apply it
+ * unasked.
+ */
+export interface Suggestion {
+  readonly source: SourceFile;
+  readonly span: Span;
+  readonly replacement: string;
+  /** What applying it does, as `bird check --fix` reports it: "replace `x` with `y`". */
+  readonly message: string;
+}
+
 export interface Diagnostic {
   readonly code: string;
   readonly severity: Severity;
   readonly message: string;
   readonly primary: Label;
-  readonly secondary: readonly Label[];
-  readonly notes: readonly string[];
+  readonly secondary: readonly SecondaryLabel[];
+  readonly notes: readonly CatalogText[];
   readonly help?: string;
+  readonly suggestions: readonly Suggestion[];
 }
 
 export interface DiagnosticExtras {
   /** Text under the primary span; empty draws only the squiggle. */
   readonly label?: string;
-  readonly secondary?: readonly Label[];
-  readonly notes?: readonly string[];
+  readonly secondary?: readonly SecondaryLabel[];
+  readonly notes?: readonly CatalogText[];
   /** Overrides the catalog's help, for a specific suggestion such as "did you mean". */
   readonly help?: string;
+  readonly suggestions?: readonly Suggestion[];
 }
 
 /** Builds a diagnostic from its catalog entry; arguments are checked against the template. */
@@ -49,7 +84,18 @@ export function diagnostic<K extends CatalogKey>(
     secondary: extras.secondary ?? [],
     notes: extras.notes ?? [],
     ...(help === undefined ? {} : { help }),
+    suggestions: extras.suggestions ?? [],
   };
+}
+
+/** A secondary label from `labelCatalog`, its arguments checked against the template. */
+export function secondaryLabel<K extends LabelKey>(key: K, args: TemplateArgs<(typeof labelCatalog)[K]>, source: SourceFile, span: Span): SecondaryLabel {
+  return { source, span, message: formatTemplate(labelCatalog[key], args as Readonly<Record<string, string>>) as CatalogText };
+}
+
+/** A note from `noteCatalog`, its arguments checked against the template. */
+export function note<K extends NoteKey>(key: K, args: TemplateArgs<(typeof noteCatalog)[K]>): CatalogText {
+  return formatTemplate(noteCatalog[key], args as Readonly<Record<string, string>>) as CatalogText;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

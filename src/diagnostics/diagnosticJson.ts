@@ -1,4 +1,4 @@
-import type { Diagnostic, Label } from './diagnostic.js';
+import type { Diagnostic, Label, Suggestion } from './diagnostic.js';
 
 export interface LabelJson {
   readonly file: string;
@@ -23,9 +23,16 @@ export interface DiagnosticJson {
   readonly secondary: readonly LabelJson[];
   readonly notes: readonly string[];
   readonly help: string | null;
+  readonly suggestions: readonly SuggestionJson[];
 }
 
-function labelJson(l: Label): LabelJson {
+/** A fix: write `replacement` over `start`..`end` of `file` (located like a label). */
+export interface SuggestionJson extends Omit<LabelJson, 'message'> {
+  readonly replacement: string;
+  readonly message: string;
+}
+
+function labelJson(l: Label | Suggestion): LabelJson {
   const s = l.source.position(l.span.start);
   const e = l.source.position(l.span.end);
   return {
@@ -53,5 +60,6 @@ export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
     secondary: d.secondary.map(labelJson),
     notes: d.notes,
     help: d.help ?? null,
+    suggestions: d.suggestions.map((s) => ({ ...labelJson(s), replacement: s.replacement, message: s.message })),
   };
 }

@@ -1,3 +1,7 @@
+import type { SourceFile } from '../source/sourceFile.js';
+import type { Span } from '../source/span.js';
+import type { Suggestion } from './diagnostic.js';
+
 /** Levenshtein distance, with an early exit once it exceeds `limit`. */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -40,4 +44,17 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   const best = closestName(name, candidates);
   return best === undefined ? undefined : `did you mean \`${best}\`?`;
+}
+
+/**
+ * "did you mean" for a name written at `span`: the help, and the fix that writes the
+ * close name there. Undefined when no candidate is close.
+ */
+export function nameFix(name: string, candidates: Iterable<string>, source: SourceFile, span: Span): { help: string; suggestions: Suggestion[] } | undefined {
+  const best = closestName(name, candidates);
+  if (best === undefined) return undefined;
+  return {
+    help: `did you mean \`${best}\`?`,
+    suggestions: [{ source, span, replacement: best, message: `replace \`${name}\` with \`${best}\`` }],
+  };
 }

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, note, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CheckedModel } from '../semantic/checkedModel.js';
 import type { IrGraph } from './ir.js';
 import { lower } from './lower.js';
@@ -10,7 +10,7 @@ export function compileModel(model: CheckedModel, options: PassOptions = {}): { 
   const result = runPipeline(lower(model), options);
   const diagnostics = result.problems.map((p) =>
     diagnostic('irInvalid', { pass: p.pass, detail: p.problems.slice(0, 3).join('; ') }, model.module.source, model.decl.name.span, {
-      notes: p.problems.length > 3 ? [`and ${p.problems.length - 3} more`] : [],
+      notes: p.problems.length > 3 ? [note('moreProblems', { count: String(p.problems.length - 3) })] : [],
     }),
   );
   return { graph: result.graph, diagnostics };

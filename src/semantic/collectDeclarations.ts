@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, secondaryLabel, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type * as A from '../syntax/ast.js';
 import type { ModuleInfo } from './moduleInfo.js';
 
@@ -17,7 +17,7 @@ export function collectDeclarations(module: ModuleInfo): Diagnostic[] {
       diagnostics.push(
         diagnostic('duplicateDefinition', { name: name.name }, module.source, name.span, {
           label: 'defined again here',
-          secondary: [{ source: module.source, span: previous.span, message: 'first defined here' }],
+          secondary: [secondaryLabel('firstDefinedHere', {}, module.source, previous.span)],
         }),
       );
       return false;

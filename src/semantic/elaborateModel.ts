@@ -10,7 +10,7 @@ import type { AttrValue } from '../tensor/attrValue.js';
 import type { ElabFunction, GraphInput, NamedNode } from './graph.js';
 import type { ModuleInfo } from './moduleInfo.js';
 import type { PrimitiveTable } from './primitives.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closestName, didYouMean, nameFix } from '../diagnostics/suggest.js';
 import { toAttr, type TensorValue, type Value } from './values.js';
 
 /** The features set a type name refers to in a module: declared there or imported. */
@@ -168,8 +168,9 @@ function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator,
     }
     const name = stmt.target.name;
     if (!trainSettings.has(name)) {
-      const help = didYouMean(name, trainSettings.keys()) ?? `settings are ${[...trainSettings.keys()].map((k) => `\`${k}\``).join(', ')}`;
-      elab.report('unknownTrainSetting', { name }, module, stmt.target.span, { help });
+      const fix = nameFix(name, trainSettings.keys(), module.source, stmt.target.span);
+      const help = fix?.help ?? `settings are ${[...trainSettings.keys()].map((k) => `\`${k}\``).join(', ')}`;
+      elab.report('unknownTrainSetting', { name }, module, stmt.target.span, { ...fix, help });
       continue;
     }
     if (!hasLabels && usesLabels(stmt.value)) {
@@ -202,8 +203,10 @@ function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator,
     const a = toAttr(v);
     if (name === 'engine' && !(trainEngines as readonly AttrValue[]).includes(a ?? null)) {
       const hint = typeof a === 'string' ? didYouMean(a, trainEngines) : undefined;
+      const best = typeof a === 'string' && stmt.value.kind === 'StringLiteral' ? closestName(a, trainEngines) : undefined;
       elab.report('invalidTrainSetting', { name, expected: trainSettings.get(name)!, found: describeTrain(v) }, module, stmt.value.span, {
         help: hint ?? `engines are ${trainEngines.map((e) => `\`"${e}"\``).join(', ')}`,
+        ...(best === undefined ? {} : { suggestions: [{ source: module.source, span: stmt.value.span, replacement: `"${best}"`, message: `replace \`"${String(a)}"\` with \`"${best}"\`` }] }),
       });
       continue;
     }

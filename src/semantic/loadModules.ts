@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, nameFix } from '../diagnostics/suggest.js';
 import { SourceFile } from '../source/sourceFile.js';
 import type * as A from '../syntax/ast.js';
 import { parse } from '../syntax/parse.js';
@@ -131,8 +131,8 @@ function bindImport(importer: ModuleInfo, decl: A.ImportDecl, target: ModuleInfo
     else if (labels) importer.imported.set(local, { symbol: { kind: 'labels', decl: labels, module: target }, name });
     else {
       const candidates = [...target.values.keys(), ...target.features.keys(), ...target.labels.keys()];
-      const help = isPrimitive(wanted) ? `\`${wanted}\` is a built-in op, always in scope: remove it from the import` : didYouMean(wanted, candidates);
-      diagnostics.push(diagnostic('unknownImport', { module: `\`${target.name}\``, name: wanted }, importer.source, name.name.span, help ? { help } : {}));
+      const extras = isPrimitive(wanted) ? { help: `\`${wanted}\` is a built-in op, always in scope: remove it from the import` } : nameFix(wanted, candidates, importer.source, name.name.span);
+      diagnostics.push(diagnostic('unknownImport', { module: `\`${target.name}\``, name: wanted }, importer.source, name.name.span, extras ?? {}));
     }
   }
 }

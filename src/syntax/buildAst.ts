@@ -1,5 +1,5 @@
 import type { IToken } from 'chevrotain';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, secondaryLabel, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
 import type * as A from './ast.js';
@@ -291,7 +291,7 @@ export class AstBuilder {
           this.diagnostics.push(
             diagnostic('chainedComparison', { operator: prec === rangePrecedence ? 'ranges' : 'comparison operators' }, this.source, this.tokenSpan(next), {
               label: 'second operator here',
-              secondary: [{ source: this.source, span: this.tokenSpan(op), message: 'first operator here' }],
+              secondary: [secondaryLabel('firstOperatorHere', {}, this.source, this.tokenSpan(op))],
               ...(prec === rangePrecedence ? { help: 'a range has one `..`, as in `0..n`' } : {}),
             }),
           );

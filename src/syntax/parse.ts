@@ -1,5 +1,5 @@
 import { EOF, type ILexingError, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
-import { diagnostic, hasErrors, type Diagnostic, type Label } from '../diagnostics/diagnostic.js';
+import { diagnostic, hasErrors, secondaryLabel, type Diagnostic, type DiagnosticExtras } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../source/sourceFile.js';
 import type { Span } from '../source/span.js';
 import type { Module } from './ast.js';
@@ -108,7 +108,13 @@ export function parse(source: SourceFile): ParseResult {
   }
   if (module.pragma === null && module.items.length > 0 && !hasErrors(diagnostics)) {
     const first = module.items[0]!.span;
-    diagnostics.push(diagnostic('missingPragma', {}, source, { start: first.start, end: first.start }, { label: 'expected `bird 1` before this' }));
+    const at = { start: first.start, end: first.start };
+    diagnostics.push(
+      diagnostic('missingPragma', {}, source, at, {
+        label: 'expected `bird 1` before this',
+        suggestions: [{ source, span: at, replacement: 'bird 1\n\n', message: 'insert `bird 1`' }],
+      }),
+    );
   }
   attachComments(module, lexed.groups['comments'] ?? [], source.text);
   return { module, diagnostics };
@@ -227,7 +233,7 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
     if (closerType) {
       const opener = unclosedOpener(tokens, where.beforeIndex);
       if (opener && T.delimiterPairs.get(opener.tokenType) === closerType) {
-        const secondary: Label = { source, span: tokenSpan(opener), message: `unclosed ${opener.tokenType.LABEL ?? ''}` };
+        const secondary = secondaryLabel('unclosedOpener', { open: opener.tokenType.LABEL ?? '' }, source, tokenSpan(opener));
         const startsValue = !where.atLineEnd && valueStarts.has(found.tokenType) && opener.tokenType !== T.LBrace;
         return diagnostic('unclosedDelimiter', { close: info.expected, open: opener.tokenType.LABEL ?? '' }, source, where.span, {
           label: where.atLineEnd ? `expected ${info.expected} here` : `expected ${info.expected}, found ${foundText}`,
@@ -238,14 +244,14 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
     }
     return diagnostic('expectedToken', { expected: info.expected, found: foundText }, source, where.span, {
       label: `expected ${info.expected}`,
-      ...hintFor(info.expected, found),
+      ...hintFor(source, info.expected, found),
     });
   }
   if (info.kind === 'notAllInput') return unexpectedAtTop(source, found);
   const described = ruleDescriptions[info.rule] ?? oneOf(info.expected);
   return diagnostic('expectedConstruct', { expected: described, found: foundText }, source, where.span, {
     label: `expected ${described.replace(/ \(.*\)$/, '')}`,
-    ...hintFor(described, found),
+    ...hintFor(source, described, found),
   });
 }
 
@@ -255,7 +261,7 @@ function unexpectedAtTop(source: SourceFile, found: IToken): Diagnostic {
   const described = ruleDescriptions['item']!;
   return diagnostic('expectedConstruct', { expected: described, found: describeFound(found) }, source, tokenSpan(found), {
     label: 'expected a declaration',
-    ...hintFor(described, found),
+    ...hintFor(source, described, found),
   });
 }
 
@@ -266,8 +272,10 @@ function oneOf(expected: readonly string[]): string {
 }
 
 /** Specific advice for mistakes people make often. */
-function hintFor(expected: string, found: IToken): { help?: string } {
-  if (found.tokenType === T.Equals && (expected.includes('expression') || expected === '`{`')) return { help: 'to compare values use `==`' };
+function hintFor(source: SourceFile, expected: string, found: IToken): Pick<DiagnosticExtras, 'help' | 'suggestions'> {
+  if (found.tokenType === T.Equals && (expected.includes('expression') || expected === '`{`')) {
+    return { help: 'to compare values use `==`', suggestions: [{ source, span: tokenSpan(found), replacement: '==', message: 'replace `=` with `==`' }] };
+  }
   if (/^(let|var|val)$/.test(found.image)) return { help: `Bird has no \`${found.image}\`: write \`name = value\` in a body, or \`const NAME = value\` at the top level` };
   if (/^(def|fn|func|function)$/.test(found.image)) return { help: 'declare a reusable piece of network with `block Name(x: f32[B, D]) -> f32[B, 1] { ... }`' };
   return {};

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { catalog } from '../../src/diagnostics/catalog.js';
+import { catalog, labelCatalog, noteCatalog } from '../../src/diagnostics/catalog.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -51,5 +51,35 @@ describe('diagnostic catalog', () => {
       if (notProducibleByInput[e.code]) continue;
       expect({ code: e.code, tested: goldens.includes(`[${e.code}]`) }).toEqual({ code: e.code, tested: true });
     }
+  });
+});
+
+describe('secondary labels and notes', () => {
+  const sources = filesUnder(join(root, 'src'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('catalog.ts'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+
+  test.each([
+    ['label', labelCatalog, 'secondaryLabel'],
+    ['note', noteCatalog, 'note'],
+  ] as const)('every %s template is used by the compiler, through its builder', (_kind, table, builder) => {
+    for (const key of Object.keys(table)) expect({ key, used: sources.includes(`${builder}('${key}'`) }).toEqual({ key, used: true });
+  });
+
+  test('label and note texts follow the message style: lowercase start, no final period', () => {
+    for (const text of [...Object.values(labelCatalog), ...Object.values(noteCatalog)]) {
+      expect(text).toMatch(/^[a-z`{]/);
+      expect(text).not.toMatch(/\.$/);
+    }
+  });
+
+  test('only the builders make catalog text: no cast to CatalogText elsewhere', () => {
+    // CatalogText is a branded string, so the type checker refuses a plain string as a
+    // secondary label or a note; a cast would get around that.
+    const casting = filesUnder(join(root, 'src'))
+      .filter((f) => f.endsWith('.ts') && readFileSync(f, 'utf8').includes('as CatalogText'))
+      .map((f) => f.slice(root.length + 1));
+    expect(casting).toEqual(['src/diagnostics/diagnostic.ts']);
   });
 });

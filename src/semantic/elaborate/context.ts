@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic, type DiagnosticExtras } from '../../diagnostics/diagnostic.js';
+import { diagnostic, note, type Diagnostic, type DiagnosticExtras } from '../../diagnostics/diagnostic.js';
 import type { CatalogKey, MessageArgs } from '../../diagnostics/catalog.js';
 import type { Span } from '../../source/span.js';
 import type * as A from '../../syntax/ast.js';
@@ -101,11 +101,11 @@ export abstract class ElabContext {
     }
     const inner = this.callStack[this.callStack.length - 1]?.block ?? '';
     const detail = extras.label ? `: ${extras.label}` : '';
-    const note = `in block \`${inner}\` of \`${module.name}\`, at ${module.source.locationOf(at)}${detail}`;
+    const where = note('raisedInStdlib', { block: inner, module: module.name, location: module.source.locationOf(at), detail });
     this.diagnostics.push(
       diagnostic(key, args, site.module.source, site.span, {
         ...(extras.help === undefined ? {} : { help: extras.help }),
-        notes: [note, ...(extras.notes ?? [])],
+        notes: [where, ...(extras.notes ?? [])],
       }),
     );
   }

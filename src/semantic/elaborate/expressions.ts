@@ -1,4 +1,5 @@
-import { didYouMean } from '../../diagnostics/suggest.js';
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
+import { nameFix } from '../../diagnostics/suggest.js';
 import type { Span } from '../../source/span.js';
 import type * as A from '../../syntax/ast.js';
 import { compileTimeBuiltins, configConstructors } from '../builtins.js';
@@ -120,8 +121,8 @@ function binary(cx: ElabContext, expr: A.BinaryExpr, env: Env): Value {
   cx.report('invalidOperands', { op: expr.operator, left: describeValue(left), right: describeValue(right) }, env.module, operatorSpan(expr, env), {
     label: 'no rule for these operands',
     secondary: [
-      { source: env.module.source, span: expr.left.span, message: describeValue(left) },
-      { source: env.module.source, span: expr.right.span, message: describeValue(right) },
+      secondaryLabel('operandIs', { what: describeValue(left) }, env.module.source, expr.left.span),
+      secondaryLabel('operandIs', { what: describeValue(right) }, env.module.source, expr.right.span),
     ],
   });
   return errorValue;
@@ -139,15 +140,15 @@ function member(cx: ElabContext, expr: A.MemberExpr, env: Env): Value {
         // A field whose declaration failed is already reported.
         return field ?? errorValue;
       }
-      const help = didYouMean(name, object.fields.keys());
-      cx.report('unknownField', { set: `${object.kind === 'features' ? 'features' : 'labels'} \`${object.set.name}\``, name }, env.module, expr.member.span, help ? { help } : {});
+      const fix = nameFix(name, object.fields.keys(), env.module.source, expr.member.span);
+      cx.report('unknownField', { set: `${object.kind === 'features' ? 'features' : 'labels'} \`${object.set.name}\``, name }, env.module, expr.member.span, fix ?? {});
       return errorValue;
     }
     case 'module': {
       const symbol = object.module.values.get(name);
       if (symbol && symbol.kind !== 'module') return symbolValue(cx, symbol);
-      const help = didYouMean(name, object.module.values.keys());
-      cx.report('unknownImport', { module: `\`${object.module.name}\``, name }, env.module, expr.member.span, help ? { help } : {});
+      const fix = nameFix(name, object.module.values.keys(), env.module.source, expr.member.span);
+      cx.report('unknownImport', { module: `\`${object.module.name}\``, name }, env.module, expr.member.span, fix ?? {});
       return errorValue;
     }
     case 'error':

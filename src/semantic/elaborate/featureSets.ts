@@ -1,4 +1,5 @@
-import { didYouMean } from '../../diagnostics/suggest.js';
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
+import { nameFix } from '../../diagnostics/suggest.js';
 import type * as A from '../../syntax/ast.js';
 import type { FeatureField, FeatureSet } from '../checkedModel.js';
 import { Env } from '../env.js';
@@ -22,7 +23,7 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
     if (previous) {
       cx.report('duplicateDefinition', { name: f.name.name }, module, f.name.span, {
         label: 'declared again here',
-        secondary: [{ source: module.source, span: previous.span, message: 'first declared here' }],
+        secondary: [secondaryLabel('firstDeclaredHere', {}, module.source, previous.span)],
       });
       continue;
     }
@@ -30,8 +31,9 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
     const kind = featureKinds.get(f.fieldKind.name.name);
     if (!kind || !kind.roles.includes(role)) {
       const names = [...featureKinds.values()].filter((k) => k.roles.includes(role)).map((k) => k.name);
-      const help = didYouMean(f.fieldKind.name.name, names) ?? `${role} kinds are ${names.map((n) => `\`${n}\``).join(', ')}`;
-      cx.report('unknownFeatureKind', { what: `${role} kind`, name: f.fieldKind.name.name }, module, f.fieldKind.name.span, { help });
+      const fix = nameFix(f.fieldKind.name.name, names, module.source, f.fieldKind.name.span);
+      const help = fix?.help ?? `${role} kinds are ${names.map((n) => `\`${n}\``).join(', ')}`;
+      cx.report('unknownFeatureKind', { what: `${role} kind`, name: f.fieldKind.name.name }, module, f.fieldKind.name.span, { ...fix, help });
       continue;
     }
     const args = applicationArgs(cx, f.fieldKind, kind.params, `kind \`${kind.name}\``, env);
@@ -51,8 +53,9 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
     for (const t of f.transforms) {
       const op = transformOps.get(t.name.name);
       if (!op || role === 'label') {
-        const help = didYouMean(t.name.name, transformOps.keys()) ?? `transforms are ${[...transformOps.keys()].map((n) => `\`${n}\``).join(', ')}`;
-        cx.report('unknownFeatureKind', { what: 'transform', name: t.name.name }, module, t.name.span, role === 'label' ? { help: 'labels take no transforms' } : { help });
+        const fix = nameFix(t.name.name, transformOps.keys(), module.source, t.name.span);
+        const help = fix?.help ?? `transforms are ${[...transformOps.keys()].map((n) => `\`${n}\``).join(', ')}`;
+        cx.report('unknownFeatureKind', { what: 'transform', name: t.name.name }, module, t.name.span, role === 'label' ? { help: 'labels take no transforms' } : { ...fix, help });
         continue;
       }
       const schema = cx.primitives.get(op)!;
@@ -83,7 +86,7 @@ function checkDownsampling(cx: ElabContext, f: A.FieldDecl, role: 'feature' | 'l
   if (other) {
     cx.report('typeMismatch', { expected: `the rate of \`${other.name}\` (${String(other.args['downsample_neg'])})`, found: String(rate) }, module, at, {
       label: 'a second downsampling rate',
-      secondary: [{ source: module.source, span: other.decl.span, message: 'first rate declared here' }],
+      secondary: [secondaryLabel('firstRateDeclaredHere', {}, module.source, other.decl.span)],
       help: 'a row is dropped only when it is negative for every downsampled label, so they share one `downsample_neg`',
     });
     return false;

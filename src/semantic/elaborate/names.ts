@@ -1,4 +1,4 @@
-import { didYouMean } from '../../diagnostics/suggest.js';
+import { nameFix } from '../../diagnostics/suggest.js';
 import type * as A from '../../syntax/ast.js';
 import { compileTimeBuiltins, configConstructors } from '../builtins.js';
 import { Env } from '../env.js';
@@ -26,8 +26,9 @@ export function lookup(cx: ElabContext, name: A.Identifier | A.NameExpr, env: En
     ...compileTimeBuiltins,
     ...(env.section === 'train' ? configConstructors.keys() : []),
   ];
-  const help = didYouMean(key, candidates) ?? importHint(key);
-  cx.report('unknownName', { name: key }, env.module, name.span, { label: 'not found', ...(help ? { help } : {}) });
+  const fix = nameFix(key, candidates, env.module.source, name.span);
+  const help = fix?.help ?? importHint(key);
+  cx.report('unknownName', { name: key }, env.module, name.span, { label: 'not found', ...(help ? { help } : {}), ...fix });
   return errorValue;
 }
 

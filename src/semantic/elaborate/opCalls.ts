@@ -1,4 +1,4 @@
-import type { Label } from '../../diagnostics/diagnostic.js';
+import { note, secondaryLabel, type SecondaryLabel } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { Span } from '../../source/span.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
@@ -101,11 +101,11 @@ export function primitiveCall(cx: ElabContext, name: string, args: readonly ArgV
   if (schema.name === 'param' && attrs['name'] === null) attrs['name'] = cx.assignTarget ?? 'param';
   const result = schema.infer({ operands, attrs });
   if (!result.ok) {
-    const labels: Label[] = (result.operands ?? []).flatMap((o) => {
+    const labels: SecondaryLabel[] = (result.operands ?? []).flatMap((o) => {
       const span = spans.get(o);
       const t = operands[o];
       if (!span || !t) return [];
-      return [{ source: module.source, span, message: Array.isArray(t) ? t.map(formatType).join(', ') : formatType(t as OperandType) }];
+      return [secondaryLabel('operandIs', { what: Array.isArray(t) ? t.map(formatType).join(', ') : formatType(t as OperandType) }, module.source, span)];
     });
     const attrSpan = result.attr ? spans.get(result.attr) : undefined;
     const primary = labels[0]?.span ?? attrSpan ?? at;
@@ -114,7 +114,7 @@ export function primitiveCall(cx: ElabContext, name: string, args: readonly ArgV
       cx.report('shapeMismatch', { op: name, shapes: labels.map((l) => `\`${l.message}\``).join(' and ') || result.message }, module, primary, {
         label: primaryLabel,
         secondary: labels.slice(1),
-        notes: [result.message],
+        notes: [note('shapeRule', { reason: result.message })],
       });
     } else {
       const help = kindBoundaryHelp(result.message, (result.operands ?? []).map((o) => operands[o]));

@@ -1,3 +1,4 @@
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../source/span.js';
 import type * as A from '../../syntax/ast.js';
 import { printExpr } from '../../syntax/printer.js';
@@ -138,7 +139,7 @@ export function checkReturn(cx: ElabContext, value: Value, decl: A.BlockDecl, en
   if (!fits) {
     cx.report('returnShapeMismatch', { name: decl.name.name, found: formatType(actual), expected }, module, at, {
       label: `this is \`${formatType(actual)}\``,
-      secondary: [{ source: module.source, span: t.span, message: 'declared here' }],
+      secondary: [secondaryLabel('declaredHere', {}, module.source, t.span)],
     });
     return errorValue;
   }

@@ -1,3 +1,4 @@
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
 import type * as A from '../../syntax/ast.js';
 import { visit } from '../../syntax/visitor.js';
 import type { ModuleInfo } from '../moduleInfo.js';
@@ -29,7 +30,7 @@ function checkNames(args: readonly A.Argument[], module: ModuleInfo, report: Rul
     const previous = seen.get(a.name.name);
     if (previous) {
       report('duplicateArgument', { name: a.name.name }, module, a.name.span, {
-        secondary: [{ source: module.source, span: previous.span, message: 'first given here' }],
+        secondary: [secondaryLabel('firstGivenHere', {}, module.source, previous.span)],
       });
     }
     seen.set(a.name.name, a.name);

@@ -1,3 +1,4 @@
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
 import type * as A from '../../syntax/ast.js';
 import { visit } from '../../syntax/visitor.js';
 import type { Rule } from './rule.js';
@@ -27,7 +28,7 @@ export const labelLossCompatibility: Rule = {
           const field = labels.fields.find((f) => f.name === label.member.name);
           if (!field || rule.kinds.includes(field.kind.name)) return;
           report('labelLossMismatch', { loss: callee, expected: rule.describe, label: field.name, kind: `\`${field.kind.name}\`` }, model.module, label.span, {
-            secondary: [{ source: labels.module.source, span: field.decl.fieldKind.span, message: `declared \`${field.kind.name}\` here` }],
+            secondary: [secondaryLabel('labelKindDeclaredHere', { kind: `\`${field.kind.name}\`` }, labels.module.source, field.decl.fieldKind.span)],
             help: { discrete: 'a discrete label goes with `softmax_ce`', continuous: 'a continuous label goes with `mse`', binary: 'a binary label goes with `bce`' }[field.kind.name as 'binary'],
           });
         },

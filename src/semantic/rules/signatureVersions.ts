@@ -1,3 +1,4 @@
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
 import type * as A from '../../syntax/ast.js';
 import type { Rule } from './rule.js';
 
@@ -19,7 +20,7 @@ export const signatureVersions: Rule = {
       const previous = seen.get(key);
       if (previous) {
         report('duplicateSignatureVersion', { name: item.name.name, version: item.version.text }, module, item.version.span, {
-          secondary: [{ source: module.source, span: previous.version.span, message: 'first declared here' }],
+          secondary: [secondaryLabel('firstDeclaredHere', {}, module.source, previous.version.span)],
         });
       }
       seen.set(key, item);

@@ -1,4 +1,4 @@
-import { didYouMean } from '../../diagnostics/suggest.js';
+import { nameFix } from '../../diagnostics/suggest.js';
 import type * as A from '../../syntax/ast.js';
 import type { Rule } from './rule.js';
 
@@ -11,8 +11,9 @@ export const trainAndSignatureTargets: Rule = {
     for (const item of module.ast.items) {
       const target = item.kind === 'TrainDecl' ? item.model : item.kind === 'SignatureDecl' ? item.model : null;
       if (target && !models.includes(target.name)) {
-        const help = didYouMean(target.name, models) ?? (models.length > 0 ? `models in this file: ${models.map((m) => `\`${m}\``).join(', ')}` : 'this file declares no model');
-        report('unknownModel', { name: target.name }, module, target.span, { help });
+        const fix = nameFix(target.name, models, module.source, target.span);
+        const help = fix?.help ?? (models.length > 0 ? `models in this file: ${models.map((m) => `\`${m}\``).join(', ')}` : 'this file declares no model');
+        report('unknownModel', { name: target.name }, module, target.span, { ...fix, help });
       }
       if (item.kind === 'SignatureDecl' && item.model === null && models.length !== 1) {
         report('ambiguousSignature', { name: item.name.name, version: item.version.text }, module, item.name.span);
