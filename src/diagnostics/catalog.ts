@@ -512,6 +512,7 @@ export const labelCatalog = {
   declaredHere: 'declared here',
   labelKindDeclaredHere: 'declared {kind} here',
   unclosedOpener: 'unclosed {open}',
+  splitsByRowNumber: '`{argument}` splits by row number',
   /** An operand, named by its type or value, beside the operand the primary span marks. */
   operandIs: '{what}',
 } as const satisfies Record<string, string>;

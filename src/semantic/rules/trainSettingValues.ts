@@ -1,3 +1,4 @@
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
 import type * as A from '../../syntax/ast.js';
 import type { Span } from '../../source/span.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
@@ -200,7 +201,7 @@ function checkHoldout(context: RuleContext, model: CheckedModel, args: Readonly<
   const [stride, hashed] = splitFamilies.map(given) as [string[], string[]];
   if (stride.length > 0 && hashed.length > 0) {
     context.report('conflictingArguments', { callee: '`holdout`', first: stride[0]!, second: hashed[0]! }, model.module, argSpan(hashed[0]!), {
-      secondary: [{ source: model.module.source, span: argSpan(stride[0]!), message: `\`${stride[0]}\` splits by row number` }],
+      secondary: [secondaryLabel('splitsByRowNumber', { argument: stride[0]! }, model.module.source, argSpan(stride[0]!))],
       help: '`every` and `offset` hold out every n-th row; `fraction` (with or without `key`) holds out a random fraction: keep one',
     });
     return;
