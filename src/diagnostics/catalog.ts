@@ -523,6 +523,8 @@ export const noteCatalog = {
   /** The op's own explanation of why the shapes do not fit (from its shape rule). */
   shapeRule: '{reason}',
   moreProblems: 'and {count} more',
+  /** Where in the IR (its `file:line:col` note) a step failed. */
+  atIrNode: 'at {location}',
   badRowLimit: 'more than {max} bad rows: `bad_data = skip(max: {max})` allows no more',
   featureReadsColumn: 'feature `{feature}` reads this column',
   headerNames: 'the header names: {names}',

@@ -2,7 +2,7 @@ import type { EmitKind } from '../emitKinds.js';
 import { exportSignatures } from '../../backends/onnx/exportSignatures.js';
 import { printOnnx } from '../../backends/onnx/printOnnx.js';
 import { untrainedGraph } from '../../backends/onnx/untrainedGraph.js';
-import { diagnostic, hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { diagnostic, hasErrors, note, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { AutodiffError, buildTrainStep } from '../../ir/autodiff.js';
 import { lowerTrainStep } from '../../backends/onnx/trainStepOnnx.js';
 import { OnnxExportError } from '../../backends/onnx/onnxExportError.js';
@@ -77,7 +77,7 @@ function emitTrainStep(model: CheckedModel, graph: IrGraph, emit: 'train-ir' | '
   } catch (error) {
     if (!(error instanceof AutodiffError) && !(error instanceof OnnxExportError)) throw error;
     const at = error instanceof AutodiffError ? error.node?.loc : error.loc;
-    return diagnostic('notDifferentiable', { model: model.name, reason: error.message }, loss.source, loss.span, { label: 'the loss', ...(at ? { notes: [`at ${at}`] } : {}) });
+    return diagnostic('notDifferentiable', { model: model.name, reason: error.message }, loss.source, loss.span, { label: 'the loss', ...(at ? { notes: [note('atIrNode', { location: at })] } : {}) });
   }
 }
 
