@@ -512,6 +512,8 @@ export const labelCatalog = {
   declaredHere: 'declared here',
   labelKindDeclaredHere: 'declared {kind} here',
   unclosedOpener: 'unclosed {open}',
+  innermostRunning: 'the innermost {what} running',
+  inThisRunning: 'in this {what}',
   splitsByRowNumber: '`{argument}` splits by row number',
   /** An operand, named by its type or value, beside the operand the primary span marks. */
   operandIs: '{what}',

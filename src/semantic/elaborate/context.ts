@@ -1,9 +1,8 @@
-import { diagnostic, note, type Diagnostic, type DiagnosticExtras } from '../../diagnostics/diagnostic.js';
+import { diagnostic, note, secondaryLabel, type Diagnostic, type DiagnosticExtras, type SecondaryLabel } from '../../diagnostics/diagnostic.js';
 import type { CatalogKey, MessageArgs } from '../../diagnostics/catalog.js';
 import type { Span } from '../../source/span.js';
 import type * as A from '../../syntax/ast.js';
 import type { Env } from '../env.js';
-import type { Label } from '../../diagnostics/diagnostic.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
 import type { ElabFunction, ElabNode, Origin } from '../graph.js';
 import type { ModuleInfo } from '../moduleInfo.js';
@@ -131,7 +130,7 @@ export abstract class ElabContext {
   called(instance: ElabFunction, module: ModuleInfo, at: Span): void {
     const size = (this.expandedSize.get(this.fn) ?? 0) + (this.expandedSize.get(instance) ?? 0);
     this.expandedSize.set(this.fn, size);
-    if (size > maxGraphNodes) this.stop('graphSizeLimit', { limit: maxGraphNodes.toLocaleString('en-US') }, module, at, 'this call', 'in this');
+    if (size > maxGraphNodes) this.stop('graphSizeLimit', { limit: maxGraphNodes.toLocaleString('en-US') }, module, at, 'this call', true);
   }
 
   /** Charges `steps` of work; past the budget, reports it on the outermost loop or call running and stops. */
@@ -141,8 +140,8 @@ export abstract class ElabContext {
     const user = this.running.filter((r) => !r.module.name.startsWith('std.'));
     const outer = user[0];
     const inner = user[user.length - 1];
-    if (!outer || !inner) this.stop('workLimit', { limit: maxWork.toLocaleString('en-US') }, module, at, 'the budget runs out here', null);
-    const secondary: Label[] = inner === outer ? [] : [{ source: inner.module.source, span: inner.span, message: `the innermost ${inner.what} running` }];
+    if (!outer || !inner) this.stop('workLimit', { limit: maxWork.toLocaleString('en-US') }, module, at, 'the budget runs out here', false);
+    const secondary: SecondaryLabel[] = inner === outer ? [] : [secondaryLabel('innermostRunning', { what: inner.what }, inner.module.source, inner.span)];
     this.budget.exhausted = true;
     this.report('workLimit', { limit: maxWork.toLocaleString('en-US') }, outer.module, outer.span, { label: `the budget runs out in this ${outer.what}`, secondary });
     this.abort();
@@ -152,15 +151,15 @@ export abstract class ElabContext {
   built(v: Value, module: ModuleInfo, at: Span): Value {
     if (v.kind !== 'list' && v.kind !== 'string') return v;
     const size = valueSize(v);
-    if (size > maxValueSize) this.stop('valueSizeLimit', { limit: maxValueSize.toLocaleString('en-US') }, module, at, `this builds ${size.toLocaleString('en-US')} elements`, 'in this');
+    if (size > maxValueSize) this.stop('valueSizeLimit', { limit: maxValueSize.toLocaleString('en-US') }, module, at, `this builds ${size.toLocaleString('en-US')} elements`, true);
     this.spend(v.kind === 'list' ? v.elements.length : v.value.length, module, at);
     return v;
   }
 
   /** Reports a spent limit at `at`, with the outermost loop or call running as a secondary label, and stops. */
-  private stop(key: 'workLimit' | 'valueSizeLimit' | 'graphSizeLimit', args: { limit: string }, module: ModuleInfo, at: Span, label: string, context: string | null): never {
+  private stop(key: 'workLimit' | 'valueSizeLimit' | 'graphSizeLimit', args: { limit: string }, module: ModuleInfo, at: Span, label: string, inThis: boolean): never {
     const outer = this.running.find((r) => !r.module.name.startsWith('std.'));
-    const secondary: Label[] = outer && context && !(outer.module === module && outer.span.start === at.start) ? [{ source: outer.module.source, span: outer.span, message: `${context} ${outer.what}` }] : [];
+    const secondary: SecondaryLabel[] = outer && inThis && !(outer.module === module && outer.span.start === at.start) ? [secondaryLabel('inThisRunning', { what: outer.what }, outer.module.source, outer.span)] : [];
     this.budget.exhausted = true;
     this.report(key, args, module, at, { label, secondary });
     this.abort();
