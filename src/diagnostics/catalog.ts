@@ -477,6 +477,24 @@ export const catalog = {
     severity: 'error',
     message: 'the `{engine}` training engine cannot run here: {reason}',
   },
+  duplicateColumn: {
+    code: 'BIRD7015',
+    severity: 'error',
+    message: 'column `{column}` appears more than once in the header',
+    help: 'rename one of them: Bird reads columns by name, so it cannot tell which one a feature means',
+  },
+  unterminatedQuote: {
+    code: 'BIRD7016',
+    severity: 'error',
+    message: 'quoted field is never closed',
+    help: 'close the field with `"`; a `"` inside a quoted field is written twice (`""`)',
+  },
+  notText: {
+    code: 'BIRD7017',
+    severity: 'error',
+    message: 'data file `{path}` is not text: {reason}',
+    help: 'a CSV or JSONL data file is UTF-8 text, optionally gzipped (`.gz`); is this a binary file, or one in another encoding?',
+  },
   nothingToServe: {
     code: 'BIRD8100',
     severity: 'error',

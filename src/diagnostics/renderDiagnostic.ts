@@ -49,9 +49,10 @@ export function renderDiagnostic(d: Diagnostic, options: RenderOptions = {}): st
   const bar = paint(ansi.blue, '|');
   const out: string[] = [];
   out.push(`${paint(sevColor, `${d.severity}[${d.code}]`)}${paint(ansi.bold, `: ${d.message}`)}`);
-  // About a whole file (an empty or truncated data file): no position, no frame.
+  // About a whole file (an empty data file): no position, no frame; about a line whose text
+  // is not shown (binary bytes, a cut-short gzip): its line, no frame.
   if (source.text === '') {
-    out.push(`${blank}${paint(ansi.blue, '-->')} ${source.path}`);
+    out.push(`${blank}${paint(ansi.blue, '-->')} ${source.path}${source.lineOffset > 0 ? `:${start.line}:${start.column}` : ''}`);
     for (const note of d.notes) out.push(`${blank} ${paint(ansi.blue, '=')} ${paint(ansi.bold, 'note')}: ${note}`);
     if (d.help !== undefined) out.push(`${blank} ${paint(ansi.blue, '=')} ${paint(ansi.bold, 'help')}: ${d.help}`);
     return out.join('\n') + '\n';

@@ -21,6 +21,7 @@ import { openArtifact } from '../../src/artifact/openArtifact.js';
 import { onnx } from '../../src/backends/onnx/onnxProto.js';
 import { runCli } from '../../src/cli/runCli.js';
 import { artifactChecks } from '../../src/data/artifactChecks.js';
+import { expectGolden } from '../helpers/golden.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cases = join(root, 'test', 'cases', 'artifact', 'tamper');
@@ -117,6 +118,14 @@ function caughtCode(f: () => unknown): string {
   return 'accepted';
 }
 
+/** Output with what differs between runs masked: the temporary folder, hashes, trained values. */
+const stable = (text: string): string =>
+  text
+    .replaceAll(project, '<project>')
+    .replace(/copy-\d+/g, 'copy-N')
+    .replace(/[0-9a-f]{64}/g, '<sha256>')
+    .replace(/ is -?[0-9.e-]+, expected -?[0-9.e-]+/, ' is <value>, expected <value>');
+
 const refusedWith = (code: string) => ({ verify: `1 ${code}`, predict: `1 ${code}`, open: `1 ${code}` });
 
 describe('the exported artifact', () => {
@@ -152,6 +161,12 @@ describe('with the digest recorded at export, every change is refused', () => {
     }
   }, 180_000);
 
+  test('verify names both digests', async () => {
+    const dir = copy(true);
+    writeFileSync(join(dir, 'manifest.json'), readFileSync(join(dir, 'manifest.json'), 'utf8').replace('"train": ', '"train": 1'));
+    expectGolden(join(cases, 'BIRD6021.result.txt'), stable((await bird('verify', dir)).stderr));
+  });
+
   test('a pinned digest that is not the manifest\'s, and a damaged record', () => {
     const dir = copy(false);
     const wrong = `sha256:${'0'.repeat(64)}`;
@@ -168,10 +183,11 @@ describe('without the digest, the cross-checks refuse every change a client woul
     edit(model);
     rewrite(dir, file, onnx.ModelProto.encode(model).finish());
   };
-  const cases: [string, string, (dir: string) => void][] = [
+  const tamperings: [string, string, (dir: string) => void][] = [
     ['ir.json replaced by a graph whose output is no node', 'BIRD6022', (dir) => rewrite(dir, 'ir.json', Buffer.from(JSON.stringify({ version: 1, model: 'Tiny', features: [], functions: [], nodes: [], outputs: [{ name: 'p', node: 7 }], train: null, signatures: [] })))],
     ['ir.json replaced by JSON of another shape', 'BIRD6022', (dir) => rewrite(dir, 'ir.json', Buffer.from('{"nodes": 5}'))],
     ['model.onnx replaced by random bytes', 'BIRD6023', (dir) => rewrite(dir, 'model.onnx', randomBytes(4096))],
+    ['model.onnx replaced by text', 'BIRD6023', (dir) => rewrite(dir, 'model.onnx', Buffer.from('not an ONNX model\n'.repeat(50)))],
     ['model.onnx with one weight changed', 'BIRD6005', (dir) => onnxEdit(dir, 'model.onnx', (m) => {
       const t = m.graph!.initializer!.find((i) => (i.rawData?.length ?? 0) >= 4 || (i.floatData?.length ?? 0) > 0)!;
       if (t.floatData && t.floatData.length > 0) t.floatData[0] = t.floatData[0]! + 3;
@@ -221,10 +237,16 @@ describe('without the digest, the cross-checks refuse every change a client woul
       symlinkSync(outside, join(dir, 'manifest.json'));
     }],
   ];
-  test.each(cases)('%s (%s)', async (_name, code, tamper) => {
+  const goldens = new Set<string>();
+  test.each(tamperings)('%s (%s)', async (name, code, tamper) => {
     const dir = copy(false);
     tamper(dir);
     expect(await refusals(dir)).toEqual(refusedWith(code));
+    // The first deterministic case of each code is also a golden of what verify prints.
+    if (goldens.has(code) || name.includes('random')) return;
+    goldens.add(code);
+    const r = await bird('verify', dir);
+    expectGolden(join(cases, `${code}.result.txt`), stable(r.stderr));
   }, 60_000);
 
   test('every field of the manifest but the record of how it was made', async () => {
