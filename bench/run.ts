@@ -37,6 +37,10 @@ const benches: Readonly<Record<string, Bench>> = {
     description: 'read rows/s of the flights file as CSV, Parquet (one file, a 3-part glob, a quarter for memory) and Arrow IPC beside pyarrow and pandas in the same run (--rows=N)',
     load: () => import('./data.js'),
   },
+  'serve-http': {
+    description: 'bird serve under autocannon on 127.0.0.1: single-row requests at 64 connections without and with dynamic batching (requests/s, p50/p99), 256-row requests as a fraction of in-process ONNX Runtime (--duration=S, --repeats=N, --connections=N, --batch-delay-ms=MS) (goals: >= 20,000 req/s at p99 < 10 ms with batching; >= 60%)',
+    load: () => import('./serveHttp.js'),
+  },
   serve: {
     description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run, with --sweep (session options) and --profile (per-node times) (goal: p50 < 0.2 ms, >= 10x TF.js)',
     load: () => import('./serve.js'),

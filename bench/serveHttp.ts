@@ -1,0 +1,141 @@
+/**
+ * `bird serve` under load, on loopback only: autocannon against the built CLI's server
+ * (a child process, so the load generator does not share its event loop), on an artifact
+ * of the flights model (fitted on the bundled sample, weights drawn from a seed: the
+ * timing does not depend on their values). Beside it, in this process, ONNX Runtime on
+ * the same rows as `bird predict ARTIFACT` runs them (signatureFeeds, then the session),
+ * the in-process figure the HTTP throughput is a fraction of.
+ *
+ * Configurations, each run `--repeats` times interleaved (medians reported):
+ * - `single_row`: one-row TF Serving predict requests, `--connections` (64) connections,
+ *   without and with dynamic batching (`--batch-delay-ms`, default 1; max batch 256);
+ * - `rows_256`: 256-row requests, 4 connections, without batching: rows/s against the
+ *   in-process rows/s on the same 256 rows.
+ * Each run lasts `--duration` seconds (default 5). Goals (issue 15): single-row with
+ * batching at least 20,000 requests/s with p99 under 10 ms; 256-row at least 60% of
+ * in-process ONNX Runtime.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { loadArtifact } from '../src/artifact/loadArtifact.js';
+import { OnnxSession } from '../src/backends/onnx/runOnnx.js';
+import { signatureFeeds } from '../src/data/signatureFeeds.js';
+import { packageRoot } from '../src/source/packageRoot.js';
+import { sampleRows, writeFlightsVersion } from '../test/serve/flightsTree.js';
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function option(args: readonly string[], name: string, fallback: number): number {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a === undefined ? fallback : Number(a.slice(name.length + 3));
+}
+
+async function startServer(root: string, flags: readonly string[], threadFlags: readonly string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'src', 'cli', 'main.js'), 'serve', root, '--port', '0', '--no-grpc', '--no-access-log', '--no-watch', ...threadFlags, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /on (http:\/\/[\d.:]+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error(`bird serve exited: ${stderr}`)));
+  });
+  return { url, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(url: string, body: string, connections: number, duration: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const r = await autocannon({ url: `${url}/v1/models/DelayMlp:predict`, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections, duration });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+
+export async function run(args: readonly string[]): Promise<void> {
+  const repeats = option(args, 'repeats', 3);
+  const duration = option(args, 'duration', 5);
+  const connections = option(args, 'connections', 64);
+  const delay = option(args, 'batch-delay-ms', 1);
+  // ONNX Runtime threads per model in the server (0: its default, every core).
+  const threads = option(args, 'threads', 0);
+  const root = mkdtempSync(join(tmpdir(), 'bird-bench-serve-'));
+  try {
+    const dir = await writeFlightsVersion(root, '1.0.0', 7);
+    const rows = await sampleRows(256);
+    const numeric = ['hour', 'dayofweek', 'month', 'distance'];
+    const instances = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '').map(([k, v]) => [k, numeric.includes(k) ? Number(v) : v])));
+    const single = JSON.stringify({ instances: [instances[0]] });
+    const batch = JSON.stringify({ instances });
+
+    // In-process: encode and run the 256 rows, as `bird predict ARTIFACT` does, for `duration` seconds.
+    const artifact = loadArtifact(dir);
+    const s = artifact.manifest.signatures[0]!;
+    const session = await OnnxSession.load(artifact.models.get(s.name)!);
+    const inProcess: number[] = [];
+    const results: Record<string, { rps: number[]; p50: number[]; p99: number[]; errors: number }> = {};
+    const note = (name: string, r: { rps: number; p50: number; p99: number; errors: number }): void => {
+      const e = (results[name] ??= { rps: [], p50: [], p99: [], errors: 0 });
+      e.rps.push(r.rps);
+      e.p50.push(r.p50);
+      e.p99.push(r.p99);
+      e.errors += r.errors;
+    };
+    for (let rep = 0; rep < repeats; rep++) {
+      const started = performance.now();
+      let n = 0;
+      while (performance.now() - started < duration * 1000) {
+        await session.run(signatureFeeds(s.inputs, rows));
+        n++;
+      }
+      inProcess.push((n * rows.length) / ((performance.now() - started) / 1000));
+      for (const [name, flags, body, conns] of [
+        ['single_row', [], single, connections],
+        ['single_row_batching', ['--batching', '--max-batch', '256', '--batch-delay-ms', String(delay)], single, connections],
+        ['rows_256', [], batch, 4],
+      ] as const) {
+        const server = await startServer(root, flags, threads > 0 ? ['--threads', String(threads)] : []);
+        try {
+          await load(server.url, body, conns, 1); // warm-up
+          note(name, await load(server.url, body, conns, duration));
+        } finally {
+          await stop(server.child);
+        }
+      }
+    }
+    await session.release();
+    const inProcessRows = median(inProcess);
+    for (const [name, r] of Object.entries(results)) {
+      const rowsPerRequest = name === 'rows_256' ? 256 : 1;
+      const line: Record<string, unknown> = { bench: 'serve-http', config: name, connections: name === 'rows_256' ? 4 : connections, requests_per_s: Math.round(median(r.rps)), rows_per_s: Math.round(median(r.rps) * rowsPerRequest), p50_ms: median(r.p50), p99_ms: median(r.p99), errors: r.errors, repeats, threads };
+      if (name === 'rows_256') line['fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
+      process.stdout.write(JSON.stringify(line) + '\n');
+    }
+    process.stdout.write(JSON.stringify({ bench: 'serve-http', config: 'in_process_onnxruntime_256_rows', rows_per_s: Math.round(inProcessRows), repeats }) + '\n');
+    const batching = results['single_row_batching']!;
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'serve-http',
+        summary: true,
+        goal_single_row_rps: 20_000,
+        goal_single_row_p99_ms: 10,
+        single_row_batching_meets_goal: median(batching.rps) >= 20_000 && median(batching.p99) < 10,
+        goal_fraction_256: 0.6,
+        rows_256_meets_goal: (median(results['rows_256']!.rps) * 256) / inProcessRows >= 0.6,
+        cores: availableParallelism(),
+        loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+      }) + '\n',
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
