@@ -6,7 +6,7 @@ import type { ModuleInfo } from '../moduleInfo.js';
 import type { Dim } from '../../tensor/types.js';
 import { describeValue, errorValue, toAttr, type TensorValue, type Value } from '../values.js';
 import { ReturnSignal, type ArgValue, type ElabContext } from './context.js';
-import { callSteps, maxCallDepth } from './limits.js';
+import { callSteps, maxCallDepth, valueSize } from './limits.js';
 import { bindArgs } from './opCalls.js';
 import { checkParam, checkReturn, isTensorTypeRef } from './unify.js';
 
@@ -39,6 +39,8 @@ export function blockCall(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo
       value = cx.eval(p.default!, inner);
       span = p.default!.span;
     }
+    // Checking a list against its type and keying it are a walk over its elements.
+    if (value.kind === 'list') cx.spend(valueSize(value), env.module, site.span);
     value = checkParam(cx, value, p, inner, dims, decl, given ? env.module : module, span);
     if (value.kind === 'error') return errorValue;
     inner.set(p.name.name, value, p.name.span);

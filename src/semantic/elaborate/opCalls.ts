@@ -8,6 +8,7 @@ import type { OperandType, PrimitiveParam } from '../primitives.js';
 import { dtypes, formatType, tensor, type DType, type Dim, type TensorType } from '../../tensor/types.js';
 import { errorValue, toAttr, type TensorValue, type Value } from '../values.js';
 import type { ArgValue, ElabContext } from './context.js';
+import { valueSize } from './limits.js';
 
 /** Matches arguments to parameters: positional first, then by name; reports what does not fit. */
 export function bindArgs(cx: ElabContext, 
@@ -134,6 +135,8 @@ function asTensor(cx: ElabContext, v: Value, dtype: DType, origin: Origin | null
 
 export function attrArg(cx: ElabContext, a: ArgValue, p: PrimitiveParam, module: ModuleInfo): AttrValue | undefined {
   const v = a.value;
+  // Turning a list into an attribute copies it.
+  if (v.kind === 'list') cx.spend(valueSize(v), module, a.span);
   // `none` stands for "not given" where the parameter's default is null (fitted statistics, optional axes).
   if (v.kind === 'none' && p.default === null) return null;
   const fail = (expected: string): undefined => {
