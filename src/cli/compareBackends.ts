@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportedSignature } from '../backends/onnx/exportedSignature.js';
 import { OnnxSession, type OnnxValue } from '../backends/onnx/runOnnx.js';
 import type { Tf } from '../backends/tfjs/loadTf.js';
 import { csvText } from '../data/clientRows.js';
 import { Dataset } from '../data/dataset.js';
+import { rowsTempDir } from '../data/rowsTempDir.js';
 import { signatureFeeds, type ClientRow } from '../data/signatureFeeds.js';
 import type { IrGraph } from '../ir/ir.js';
 import { Trainer } from '../train/trainer.js';
@@ -28,7 +28,7 @@ export interface OutputComparison {
 
 /** The model's outputs on raw rows through the data stage and the TF.js program, by output name. */
 export async function tfjsOutputs(tf: Tf, graph: IrGraph, weights: ReadonlyMap<string, Float32Array>, rows: readonly ClientRow[]): Promise<Map<string, Float32Array>> {
-  const dir = mkdtempSync(join(tmpdir(), 'bird-rows-'));
+  const dir = rowsTempDir();
   const trainer = new Trainer(tf, graph, { epochs: 1, batch: 256, seed: 1, shuffle: 0 });
   try {
     const path = join(dir, 'rows.csv');
