@@ -171,7 +171,11 @@ describe('bird train', () => {
     const out = mkdtempSync(join(tmpdir(), 'bird-run-'));
     const r = await bird('train', join(root, 'models', 'flights.bird'), '--epochs', '1', '--backend', 'cpu', '--out', out, '--json');
     expect(r.code).toBe(0);
-    const record = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    // One JSON document: the run folder, the model and each epoch's record, as metrics.jsonl holds them.
+    const doc = JSON.parse(r.stdout) as { run: string; model: string; epochs: Record<string, number>[]; diagnostics: unknown[] };
+    expect([doc.run, doc.model, doc.epochs.length, doc.diagnostics]).toEqual([out, 'DelayMlp', 1, []]);
+    expect(doc.epochs).toEqual(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown));
+    const record = doc.epochs[0]!;
     expect(record['epoch']).toBe(1);
     expect(record['examples']).toBe(5000);
     expect(record['auc(p_delayed, labels.label_delayed15)']).toBeGreaterThan(0.5);

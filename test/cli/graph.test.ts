@@ -129,7 +129,7 @@ describe('bird graph', () => {
       [['graph', two], 'error: `' + two + '` declares several models (`A`, `B`); choose one with `--model`'],
       [['graph', none], 'error: `' + none + '` declares no model'],
       [['graph', artifact, '--model', 'DelayMlp'], 'error: `--model` chooses a model of a .bird file; an artifact holds one model'],
-      [['graph', flights, '--out', join(dir, 'no', 'such', 'g.svg')], 'error: cannot write `' + join(dir, 'no', 'such', 'g.svg') + '`: no such folder'],
+      [['graph', flights, '--out', join(flights, 'g.svg')], 'error: cannot write `' + join(flights, 'g.svg') + '`: `' + flights + '` is a file, not a folder'],
       [['graph', join(dir, 'missing.bird')], 'error: cannot read `' + join(dir, 'missing.bird') + '`: no such file'],
       [['graph', flights, '--format', 'png'], 'error: Invalid values:'],
     ];

@@ -17,6 +17,7 @@ import { astToJson, dumpAst } from '../../syntax/dumpAst.js';
 import { parse } from '../../syntax/parse.js';
 import { artifactDiagnostic } from '../artifactDiagnostic.js';
 import { checkSource } from '../checkSource.js';
+import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -83,6 +84,7 @@ function emitTrainStep(model: CheckedModel, graph: IrGraph, emit: 'train-ir' | '
 
 /** `bird compile --emit KIND FILE`: prints one stage's output for FILE on stdout. */
 export function compile(args: CompileArgs, io: Io): number {
+  if (args.out !== undefined) checkOut(args.out, 'file');
   const [source] = readSources([args.file]);
   if (args.emit === 'ast' || args.emit === 'ast-json') {
     const result = parse(source!);
@@ -90,10 +92,8 @@ export function compile(args: CompileArgs, io: Io): number {
       reportDiagnostics(io, result.diagnostics, args);
       return ExitCode.diagnostics;
     }
-    reportDiagnostics(io, result.diagnostics, { ...args, json: false });
-    if (args.emit === 'ast') io.stdout(dumpAst(result.module, source!));
-    else io.stdout(JSON.stringify(astToJson(result.module), null, 2) + '\n');
-    return ExitCode.ok;
+    const text = args.emit === 'ast' ? dumpAst(result.module, source!) : JSON.stringify(astToJson(result.module), null, 2) + '\n';
+    return printed(io, args, text, result.diagnostics);
   }
   const checked = checkSource(source!);
   const diagnostics: Diagnostic[] = [...checked.diagnostics];
@@ -128,8 +128,22 @@ export function compile(args: CompileArgs, io: Io): number {
       else diagnostics.push(emitted);
     }
   }
-  reportDiagnostics(io, diagnostics, { ...args, json: args.json && hasErrors(diagnostics) });
-  if (hasErrors(diagnostics)) return ExitCode.diagnostics;
-  io.stdout(outputs.join(args.emit === 'ir-json' ? '' : '\n'));
+  if (hasErrors(diagnostics)) {
+    reportDiagnostics(io, diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  return printed(io, args, outputs.join(args.emit === 'ir-json' ? '' : '\n'), diagnostics);
+}
+
+/**
+ * The requested output on stdout and any warnings as code frames on stderr; with `--json`,
+ * one document holding both: `emit`, `output` (the same text) and `diagnostics`.
+ */
+function printed(io: Io, args: CompileArgs, output: string, warnings: readonly Diagnostic[]): number {
+  if (args.json) reportDiagnostics(io, warnings, args, { emit: args.emit, output });
+  else {
+    reportDiagnostics(io, warnings, args);
+    io.stdout(output);
+  }
   return ExitCode.ok;
 }

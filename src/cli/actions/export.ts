@@ -24,6 +24,7 @@ import { SourceFile } from '../../source/sourceFile.js';
 import { artifactDiagnostic } from '../artifactDiagnostic.js';
 import { checkSource } from '../checkSource.js';
 import { backendTolerance, compareOutputsOf, onnxOutputs, tfjsOutputs, type OutputComparison } from '../compareBackends.js';
+import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -87,6 +88,7 @@ function mismatchDiagnostic(c: OutputComparison, rows: number, where: string): D
  * writes `artifacts/<model>/<version>/` through a temporary folder.
  */
 export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> {
+  checkOut(args.out, 'folder');
   const [source] = readSources([args.file]);
   const checked = checkSource(source!);
   if (hasErrors(checked.diagnostics)) {

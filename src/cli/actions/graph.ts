@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../../source/writeFileAtomic.js';
 import { artifactDiagnostic } from '../artifactDiagnostic.js';
 import { isArtifactPath } from '../artifactPath.js';
 import { checkSource } from '../checkSource.js';
+import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
 import { renderSvg } from '../renderSvg.js';
@@ -52,6 +53,7 @@ function fileGraph(args: GraphArgs): { graph?: IrGraph; setNames?: GraphDotOptio
  * Graphviz DOT or as SVG laid out by Graphviz in WebAssembly.
  */
 export async function graph(args: GraphArgs, io: Io): Promise<number> {
+  if (args.out !== undefined) checkOut(args.out, 'file');
   const format: GraphFormat = args.format ?? (args.out !== undefined && /\.(dot|gv)$/.test(args.out) ? 'dot' : 'svg');
   let ir: IrGraph;
   let title: string;
@@ -82,14 +84,14 @@ export async function graph(args: GraphArgs, io: Io): Promise<number> {
   const dot = graphDot(ir, { title: signature ? `${title}: signature ${signature.name} @ ${signature.version}` : title, ...(signature ? { signature } : {}), ...(setNames ? { setNames } : {}) });
   const text = format === 'dot' ? dot : await renderSvg(dot);
   if (args.out === undefined) {
-    io.stdout(text);
+    io.stdout(args.json ? JSON.stringify({ out: null, model: ir.model, format, signature: signature?.name ?? null, graph: text }) + '\n' : text);
     return ExitCode.ok;
   }
   try {
     writeFileAtomic(args.out, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write \`${args.out}\`: ${code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+    throw new UsageError(`cannot write \`${args.out}\`: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
   }
   if (args.json) io.stdout(JSON.stringify({ out: args.out, model: ir.model, format, signature: signature?.name ?? null }) + '\n');
   else io.stderr(`wrote the graph of ${title}${signature ? ` (signature \`${signature.name}\`)` : ''} to ${args.out}\n`);

@@ -6,6 +6,7 @@ import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { Trainer } from '../../train/trainer.js';
 import { isArtifactPath } from '../artifactPath.js';
 import { checkSource } from '../checkSource.js';
+import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -34,6 +35,7 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
   const format = extname(args.out) === '.csv' ? 'csv' : extname(args.out) === '.jsonl' ? 'jsonl' : undefined;
   // `bird predict`'s command line has checked the extension.
   if (!format) throw new UsageError('`--out` must end in `.csv` or `.jsonl`');
+  checkOut(args.out, 'file');
   if (isArtifactPath(args.file)) {
     if (args.checkpoint !== undefined) throw new UsageError('`--checkpoint` goes with a .bird file; an artifact carries its own weights');
     if (args.backend !== undefined) throw new UsageError('`--backend` chooses the TF.js backend; an artifact runs on ONNX Runtime');

@@ -6,6 +6,7 @@ import { dataFingerprint } from '../../data/dataFingerprint.js';
 import { Dataset, dataSource } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
+import { diagnosticToJson } from '../../diagnostics/diagnosticJson.js';
 import { compileModel } from '../../ir/compileModel.js';
 import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints, readCheckpoint } from '../../train/checkpoint.js';
 import type { IrGraph } from '../../ir/ir.js';
@@ -20,6 +21,7 @@ import { writeReport } from '../../train/report/writeReport.js';
 import { bestEpoch } from '../../train/earlyStopper.js';
 import { birdVersion } from '../version.js';
 import { checkSource } from '../checkSource.js';
+import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -59,6 +61,7 @@ function fixed(n: number, digits = 4): number {
  * writes the run folder: config, fitted IR, metrics.jsonl and a checkpoint per epoch.
  */
 export async function train(args: TrainArgs, io: Io): Promise<number> {
+  if (args.out !== undefined) checkOut(args.out, 'folder');
   const [source] = readSources([args.file]);
   const checked = checkSource(source!);
   if (hasErrors(checked.diagnostics)) {
@@ -192,6 +195,8 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       log(`resuming ${run.path} ${saved.progress ? `in epoch ${saved.epoch} after ${saved.progress.batches} batches` : `after epoch ${saved.epoch}`} (step ${saved.step})`);
     }
     writeReport(run.path);
+    // This run's epoch records, for the one `--json` document printed at the end.
+    const epochRecords: Record<string, unknown>[] = [];
     log(`training ${model.name} ${ort ? `on ONNX Runtime (${threads} thread${threads === 1 ? '' : 's'})` : `on the ${backend} backend`}: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
     await trainer.fit(dataset, (r) => {
       if (args.progress) io.stderr('\r\x1b[K');
@@ -212,8 +217,8 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       run.appendMetrics(record);
       if (r.calibration.length > 0) run.writeJson('calibration.json', { epoch: r.epoch, outputs: r.calibration });
       writeReport(run.path);
-      if (args.json) io.stdout(JSON.stringify(record) + '\n');
-      else log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
+      epochRecords.push(record);
+      if (!args.json) log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
     }, start, history);
     // Early stopping keeps the weights of the epoch its metric was best at, not the last
     // epoch's; the run records which (`result.json`), and export and predict use it.
@@ -239,6 +244,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     if (threads > 1 && !ort) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights or dropout)');
     await trainer.stopWorker();
     log(`run written to ${run.path}`);
+    if (args.json) io.stdout(JSON.stringify({ run: run.path, model: model.name, epochs: epochRecords, diagnostics: checked.diagnostics.map(diagnosticToJson) }) + '\n');
     trainer.program.dispose();
     await stepEngine?.release();
     return ExitCode.ok;
