@@ -1,6 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
 import { useColor, type Io } from './reporter.js';
 
+export interface LaterOptions {
+  /**
+   * The command's stdout is a stream that must not wait for the end (`bird serve`'s access
+   * log): under `--json` it is not held back, and the command is responsible for keeping
+   * stdout JSON.
+   */
+  readonly streams?: boolean;
+}
+
 /** What a command module gets from `runCli` for one command line. */
 export interface CliContext {
   readonly io: Io;
@@ -10,7 +19,7 @@ export interface CliContext {
    * that loads TF.js or ONNX Runtime inside `action`, so `check`, `fmt` and `--help`
    * never load it.
    */
-  later(action: () => number | Promise<number>): void;
+  later(action: () => number | Promise<number>, options?: LaterOptions): void;
 }
 
 /**

@@ -67,6 +67,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo, option
   // Handlers only record what to run: yargs may report a usage error after calling one,
   // and nothing should run, or print, on an invalid command line.
   let action: (() => number | Promise<number>) | undefined;
+  let streams = false;
   // Until yargs has parsed the line, `--json` is read off it as written (a usage error is printed as JSON too).
   let json = argv.includes('--json') || argv.includes('--json=true');
   const first = argv[0];
@@ -84,8 +85,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo, option
     .option('color', { type: 'boolean', describe: 'Color the output (default: when stderr is a terminal and NO_COLOR is unset)' });
   const cli: CliContext = {
     io: held,
-    later: (a) => {
+    later: (a, o) => {
       action = a;
+      streams = o?.streams === true;
     },
   };
   for (const command of commands.values()) parser.command(command(cli));
@@ -117,7 +119,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo, option
   }
   if (usageFailure !== undefined) return usageError(usageFailure, io, json);
   if (action === undefined || options.parseOnly === true) return ExitCode.ok;
-  held.holding = json;
+  held.holding = json && !streams;
   try {
     const code = await action();
     held.release();

@@ -49,5 +49,7 @@ export const serveCommand: BirdCommand = (cli) => ({
         },
         cli.io,
       ),
+      // Access-log lines go out as requests come, not when the server stops.
+      { streams: true },
     ),
 });
