@@ -52,6 +52,18 @@ const simple =
   ({ b, inputs }) =>
     b.op(opType, inputs);
 
+/**
+ * `sigmoid(x)` from `e = exp(-|x|)`: `1 / (1 + e)` for `x >= 0`, `e / (1 + e)` below. ONNX
+ * Runtime's Sigmoid kernel is exactly 0 in float32 from x = -18 on (and twice too small at
+ * -16) where TF.js gives 1.5e-8, which breaks a consumer's `log(p)`; this form follows
+ * float32 down to its smallest values, as TF.js does.
+ */
+const sigmoid: OnnxEmitter = ({ b, inputs: [x] }) => {
+  const e = b.op('Exp', [b.op('Neg', [b.op('Abs', [x!])])]);
+  const r = b.op('Reciprocal', [b.op('Add', [b.f32(1), e])]);
+  return b.op('Where', [b.op('GreaterOrEqual', [x!, b.f32(0)]), r, b.op('Mul', [e, r])]);
+};
+
 /** `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`, the form TF.js computes; ONNX's Gelu arrives only in opset 20. */
 const gelu: OnnxEmitter = ({ b, inputs: [x] }) => {
   const cube = b.op('Mul', [b.op('Mul', [x!, x!]), x!]);
@@ -248,7 +260,7 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
   ['leaky_relu', ({ b, inputs, attrs }) => b.op('LeakyRelu', inputs, { alpha: floatAttr(num(attrs, 'alpha')) })],
   ['elu', ({ b, inputs }) => b.op('Elu', inputs, { alpha: floatAttr(1) })],
   ['gelu', gelu],
-  ['sigmoid', simple('Sigmoid')],
+  ['sigmoid', sigmoid],
   ['tanh', simple('Tanh')],
   ['softplus', simple('Softplus')],
   ['clip', ({ b, inputs: [x], attrs }) => b.op('Clip', [x!, b.f32(num(attrs, 'min')), b.f32(num(attrs, 'max'))])],
