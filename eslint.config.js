@@ -32,6 +32,7 @@ const STAGES = [
   'ir',
   'backends/tfjs',
   'backends/onnx',
+  'backends/torch',
   'artifact',
   'data',
   'train',

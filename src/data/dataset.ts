@@ -98,6 +98,11 @@ export class Dataset {
     return this.columns.map((c) => c.feature.name);
   }
 
+  /** The IR type of each column `names` lists, after its transforms: what a batch column holds. */
+  get types(): IrType[] {
+    return this.columns.map((c) => c.type);
+  }
+
   /** Negative training rows left out by `binary(downsample_neg: r)` labels in the last pass, and those read. */
   readonly downsampled = { dropped: 0, negatives: 0 };
 

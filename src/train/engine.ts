@@ -3,6 +3,7 @@ import type { AttrValue } from '../tensor/attrValue.js';
 import type { CheckedModel } from '../semantic/checkedModel.js';
 import { trainEngines, type TrainEngineName } from '../semantic/builtins.js';
 import type * as A from '../syntax/ast.js';
+import { torchMissing } from './torch/torchMissing.js';
 
 export { trainEngines, type TrainEngineName };
 
@@ -32,8 +33,35 @@ export function chooseEngine(flag: TrainEngineName | undefined, settings: Readon
 export const engineStatus: Readonly<Record<TrainEngineName, { readonly available: boolean; readonly reason: string }>> = {
   tfjs: { available: true, reason: '' },
   onnxruntime: { available: true, reason: '' },
-  torch: { available: false, reason: 'the PyTorch engine is not part of this build yet' },
+  // Whether PyTorch runs is asked of the Python once, when the engine is chosen.
+  torch: {
+    get available() {
+      return torchProbe() === undefined;
+    },
+    get reason() {
+      return torchProbe() ?? '';
+    },
+  },
 };
+
+/**
+ * The Python that runs the PyTorch engine's ranks: `BIRD_PYTHON` when set; otherwise
+ * `python3` on the PATH, or the system's `/usr/bin/python3` (where Debian's python3-torch
+ * installs) when only that one has PyTorch.
+ */
+export function torchPython(): string {
+  const set = process.env['BIRD_PYTHON'];
+  if (set !== undefined && set !== '') return set;
+  probed ??= ['python3', '/usr/bin/python3'].map((python) => ({ python, missing: torchMissing(python) })).find((p) => p.missing === undefined) ?? { python: 'python3', missing: torchMissing('python3') };
+  return probed.python;
+}
+
+let probed: { python: string; missing: string | undefined } | undefined;
+function torchProbe(): string | undefined {
+  const python = torchPython();
+  if (probed?.python !== python) probed = { python, missing: torchMissing(python) };
+  return probed.missing;
+}
 
 /** The `engine = ...` statement of a model's train section, if it has one. */
 function engineStatement(model: CheckedModel): A.AssignStmt | undefined {

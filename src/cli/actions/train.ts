@@ -14,7 +14,10 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
 import { OnnxStep, onnxStepRefusal } from '../../train/onnxStep.js';
 import { chooseEngine, engineStatus, engineUnavailable, type TrainEngineName } from '../../train/engine.js';
-import { Trainer, type EpochProgress } from '../../train/trainer.js';
+import { Trainer, type EpochProgress, type EpochReport } from '../../train/trainer.js';
+import { torchPython } from '../../train/engine.js';
+import { TorchFailed, trainTorch } from '../../train/torch/trainTorch.js';
+import { unsupportedOps } from '../../backends/torch/generateTorchScript.js';
 import type { RunConfig } from '../../train/runConfig.js';
 import { readJsonLines, type StepRecord } from '../../train/report/runRecords.js';
 import { writeReport } from '../../train/report/writeReport.js';
@@ -41,6 +44,37 @@ export interface TrainArgs extends ReportOptions {
   readonly threads?: number;
   readonly badData?: 'fail' | 'skip';
   readonly progress: boolean;
+  /** Ranks per machine and machines, for `--engine torch`. */
+  readonly nproc?: number;
+  readonly nnodes?: number;
+}
+
+/** Settings the PyTorch engine does not carry out yet: refused rather than ignored. */
+const torchRefusedSettings = ['clip_norm', 'weight_decay', 'early_stop', 'checkpoint_every'];
+
+/**
+ * What `--engine torch` needs before any data is read: whole `--nproc`/`--nnodes`, a
+ * global batch that splits evenly over the ranks, ops and settings the generated
+ * module carries out, and no `--resume` (not yet supported with this engine).
+ */
+async function torchPreflight(model: { name: string }, graph: IrGraph, args: TrainArgs, io: Io): Promise<{ nproc: number; nnodes: number } | 'refused'> {
+  void io;
+  const nproc = args.nproc ?? 1;
+  const nnodes = args.nnodes ?? 1;
+  if (!(Number.isInteger(nproc) && nproc >= 1)) throw new UsageError('`--nproc` must be a whole number, 1 or more');
+  if (!(Number.isInteger(nnodes) && nnodes >= 1)) throw new UsageError('`--nnodes` must be a whole number, 1 or more');
+  if (args.resume) throw new UsageError('`--resume` does not work with `--engine torch` yet: start a new run');
+  const settings = graph.train?.settings ?? {};
+  const batch = args.batch ?? Number(settings['batch'] ?? 1024);
+  if (batch % (nproc * nnodes) !== 0) throw new UsageError(`the batch (${batch}) must split evenly over the ${nproc * nnodes} ranks; give \`--batch\` a multiple of ${nproc * nnodes}`);
+  const ops = unsupportedOps(graph);
+  if (ops.length > 0) throw new UsageError(`\`--engine torch\` cannot train model \`${model.name}\` yet: the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')}`);
+  const refused = torchRefusedSettings.filter((k) => settings[k] !== undefined && settings[k] !== null && !(k === 'checkpoint_every' && Number(settings[k]) === 0));
+  const schedule = (settings['optimizer'] as { args?: Record<string, unknown> } | undefined)?.args?.['schedule'];
+  if (schedule !== undefined && schedule !== null && (schedule as { fn?: string }).fn !== 'constant') refused.push('optimizer schedule');
+  if (args.checkpointEvery) refused.push('--checkpoint-every');
+  if (refused.length > 0) throw new UsageError(`\`--engine torch\` does not carry out ${refused.map((r) => `\`${r}\``).join(', ')} yet; train with \`--engine tfjs\`, or leave ${refused.length === 1 ? 'it' : 'them'} out`);
+  return { nproc, nnodes };
 }
 
 /** The newest run folder of a model under `runs/`. */
@@ -89,6 +123,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   }
   if (!engineStatus[engine.name].available) throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
   if (refusal !== undefined) throw new UsageError(`\`--engine ${engine.name}\` cannot train model \`${model.name}\`: ${refusal}`);
+  if ((args.nproc !== undefined || args.nnodes !== undefined) && engine.name !== 'torch') throw new UsageError('`--nproc` and `--nnodes` need `--engine torch`');
+  const torch = engine.name === 'torch' ? await torchPreflight(model, compiled.graph, args, io) : undefined;
+  if (torch === 'refused') return ExitCode.diagnostics;
   const log = (line: string): void => io.stderr(line + '\n');
   // A resumed run takes its data, batch, seed and fitted transforms from its own folder.
   const resumeDir = args.resume ? (args.out ?? latestRun(model.name)) : undefined;
@@ -124,9 +161,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
     });
     // TF.js: a second core computes half of each batch (TensorFlow's native backend threads by itself).
-    // ONNX Runtime: its intra-op threads, every core by default.
+    // ONNX Runtime: its intra-op threads, every core by default. PyTorch: the ranks thread by themselves.
     const ort = engine.name === 'onnxruntime';
-    const threads = args.threads ?? Number(settings['threads'] ?? (ort ? availableParallelism() : availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1));
+    const threads = torch ? 1 : (args.threads ?? Number(settings['threads'] ?? (ort ? availableParallelism() : availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1)));
     const stepEngine = ort ? await OnnxStep.create(fitted, threads) : undefined;
     const fingerprint = previous ? previous.fingerprint : await dataFingerprint(source_, dataset.trainRows);
     const config: RunConfig = {
@@ -197,8 +234,8 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     writeReport(run.path);
     // This run's epoch records, for the one `--json` document printed at the end.
     const epochRecords: Record<string, unknown>[] = [];
-    log(`training ${model.name} ${ort ? `on ONNX Runtime (${threads} thread${threads === 1 ? '' : 's'})` : `on the ${backend} backend`}: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
-    await trainer.fit(dataset, (r) => {
+    log(`training ${model.name} ${ort ? `on ONNX Runtime (${threads} thread${threads === 1 ? '' : 's'})` : torch ? `with PyTorch (the ${backend} backend measures it)` : `on the ${backend} backend`}: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
+    const onEpoch = (r: EpochReport): void => {
       if (args.progress) io.stderr('\r\x1b[K');
       const record = {
         epoch: r.epoch,
@@ -219,7 +256,11 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       writeReport(run.path);
       epochRecords.push(record);
       if (!args.json) log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
-    }, start, history);
+    };
+    if (torch) {
+      const outcome = await trainTorch(fitted, dataset, trainer, run, { nproc: torch.nproc, nnodes: torch.nnodes, epochs, batch, seed, source: args.file, birdVersion, python: torchPython(), log }, onEpoch);
+      if (outcome === 'prepared') log(`multi-node: ${join(run.path, 'torch', 'torchrun.sh')} holds the torchrun command`);
+    } else await trainer.fit(dataset, onEpoch, start, history);
     // Early stopping keeps the weights of the epoch its metric was best at, not the last
     // epoch's; the run records which (`result.json`), and export and predict use it.
     const records = readJsonLines<Record<string, number>>(join(run.path, 'metrics.jsonl'));
@@ -254,6 +295,10 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     if (fresh && latestCheckpoint(run.path) === undefined) rmSync(run.path, { recursive: true, force: true });
     if (error instanceof DataError) {
       reportDiagnostics(io, [error.diagnostic], args);
+      return ExitCode.diagnostics;
+    }
+    if (error instanceof TorchFailed) {
+      io.stderr(`error: ${error.message}\n`);
       return ExitCode.diagnostics;
     }
     throw error;

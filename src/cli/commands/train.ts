@@ -23,7 +23,10 @@ export const trainCommand: BirdCommand = (cli) => ({
       .option('checkpoint-every', { type: 'number', describe: 'Also checkpoint every N steps inside epochs (overrides `checkpoint_every`; 0: only at epoch ends)' })
       .check(checkWhole(['epochs', 'batch'], 1))
       .check((a: Args) => a['threads'] === undefined || a['threads'] === 1 || a['threads'] === 2 || '`--threads` must be 1 or 2')
+      .option('nproc', { type: 'number', describe: 'With the torch engine: ranks (processes) on this machine, DDP over gloo on CPUs, NCCL on GPUs (default 1)' })
+      .option('nnodes', { type: 'number', describe: 'With the torch engine: machines; above 1, the run folder gets the script, shards and a torchrun command to start on each (default 1)' })
       .check(checkWhole(['checkpoint-every'], 0, 'a whole number of steps (0: only at epoch ends)'))
+      .check(checkWhole(['nproc', 'nnodes'], 1))
       .example('$0 train models/flights.bird', 'train on the bundled sample')
       .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file')
       .example('$0 train models/flights.bird --resume --out runs/DelayMlp/RUN', 'continue a stopped run from its last checkpoint'),
@@ -42,6 +45,8 @@ export const trainCommand: BirdCommand = (cli) => ({
           resume: a['resume'] === true,
           ...num(a, 'threads', 'threads'),
           ...num(a, 'checkpoint-every', 'checkpointEvery'),
+          ...num(a, 'nproc', 'nproc'),
+          ...num(a, 'nnodes', 'nnodes'),
           ...(a['bad-data'] === 'fail' || a['bad-data'] === 'skip' ? { badData: a['bad-data'] } : {}),
           progress: process.stderr.isTTY === true,
           ...common(a),

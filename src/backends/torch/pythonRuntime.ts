@@ -1,0 +1,401 @@
+/**
+ * The fixed part of every generated training script: the helpers the generated module
+ * calls, the reader of Bird's encoded shards (Arrow IPC stream files, read with numpy
+ * alone so the script needs nothing but PyTorch), Bird's checkpoint format, and the
+ * training loop with its DDP setup. It runs on torch 1.13 and on current PyTorch: it
+ * uses no API removed since (F.embedding_bag, DistributedDataParallel, SparseAdam,
+ * init_process_group with env://).
+ */
+export const pythonHelpers = String.raw`
+def one_hot(ids, depth):
+    """Rows of zeros for ids outside [0, depth), as TF.js and ONNX's OneHot give."""
+    return (ids.long().unsqueeze(-1) == torch.arange(depth, device=ids.device)).float()
+
+
+def binary_cross_entropy(p, y, eps):
+    q = torch.clamp(p, eps, 1 - eps)
+    return -(y * torch.log(q) + (1 - y) * torch.log(1 - q))
+
+
+def softmax_cross_entropy(logits, labels):
+    return -(one_hot(labels, logits.shape[-1]) * torch.log_softmax(logits, dim=-1)).sum(-1)
+
+
+def lookup(weight, ids, combiner, sparse):
+    """Bird's embedding_lookup through F.embedding_bag (EmbeddingBag's kernel).
+
+    ids is a tensor [B] (one id: its row), [B, L] (a bag padded with id 0, which does not
+    count), or a ragged column (flat ids, offsets [B + 1], weights or None)."""
+    if isinstance(ids, tuple):
+        flat, offsets, weights = ids
+        per = weights if weights is not None else torch.ones(flat.shape[0], device=flat.device)
+        summed = F.embedding_bag(flat, weight, offsets[:-1], mode="sum", sparse=sparse, per_sample_weights=per)
+        if combiner == "sum":
+            return summed
+        # Mean over the ids that are not 0 (the missing id), as Bird's kernels count them.
+        present = (flat != 0).float()
+        counts = torch.zeros(offsets.shape[0] - 1, device=flat.device).index_add_(
+            0, torch.repeat_interleave(torch.arange(offsets.shape[0] - 1, device=flat.device), offsets[1:] - offsets[:-1]), present)
+        return summed / torch.clamp(counts, min=1).unsqueeze(-1)
+    if ids.dim() == 1 or combiner == "none":
+        return F.embedding(ids.long(), weight, sparse=sparse)
+    mode = "sum" if combiner == "sum" else "mean"
+    return F.embedding_bag(ids.long(), weight, mode=mode, sparse=sparse, padding_idx=0)
+
+
+# ---- Bird's encoded shards: Arrow IPC stream files, read with numpy (no pyarrow needed) ----
+
+def _table(buf, pos):
+    """A flatbuffers table at pos: a function from field index to the field's position or None."""
+    vtable = pos - struct.unpack_from("<i", buf, pos)[0]
+    vsize = struct.unpack_from("<H", buf, vtable)[0]
+
+    def field(i):
+        at = 4 + 2 * i
+        if at >= vsize:
+            return None
+        off = struct.unpack_from("<H", buf, vtable + at)[0]
+        return pos + off if off else None
+    return field
+
+
+def _deref(buf, at):
+    return at + struct.unpack_from("<I", buf, at)[0]
+
+
+def _structs(buf, at, size):
+    """A vector of structs of two int64 each (FieldNode, Buffer)."""
+    vec = _deref(buf, at)
+    n = struct.unpack_from("<I", buf, vec)[0]
+    return [struct.unpack_from("<qq", buf, vec + 4 + size * k) for k in range(n)]
+
+
+def read_ipc_batches(path):
+    """Yields each record batch of an Arrow IPC stream file: its row count and its buffers (numpy uint8 views, padded to 8 bytes)."""
+    data = memoryview(open(path, "rb").read())
+    pos = 0
+    while pos + 8 <= len(data):
+        marker, size = struct.unpack_from("<Ii", data, pos)
+        if marker != 0xFFFFFFFF:
+            size, pos = marker, pos + 4
+        else:
+            pos += 8
+        if size == 0:
+            return
+        meta = pos
+        root = _deref(data, meta)
+        message = _table(data, root)
+        header_type = data[message(1)] if message(1) is not None else 0
+        body_length = struct.unpack_from("<q", data, message(3))[0] if message(3) is not None else 0
+        body = meta + size
+        if header_type == 3:
+            batch = _table(data, _deref(data, message(2)))
+            if batch(3) is not None:
+                raise ValueError(f"{path}: compressed Arrow IPC buffers are not supported; write them uncompressed")
+            buffers = _structs(data, batch(2), 16)
+            length = struct.unpack_from("<q", data, batch(0))[0] if batch(0) is not None else 0
+            yield length, [np.frombuffer(data, dtype=np.uint8, count=length, offset=body + offset) for offset, length in buffers]
+        pos = body + body_length
+
+
+def read_shard(path, columns):
+    """One encoded shard as {column: numpy array, or (ids, offsets, weights) for a ragged column}.
+
+    columns comes from encoded.json. Every column is written without nulls; its buffers
+    are, in order: dense scalar [validity, values]; dense with inner shape [validity]
+    then the child's [validity, values] (a FixedSizeList); ragged [validity, offsets]
+    then [validity, ids] (a List), and for weighted ids a second List of float32."""
+    parts = {c["name"]: [] for c in columns}
+    for n, buffers in read_ipc_batches(path):
+        # Buffers are padded to 8 bytes: each view is cut to the values it holds.
+        k = 0
+        for c in columns:
+            dtype = np.float32 if c["dtype"] == "f32" else np.int32
+            if c["kind"] == "dense" and not c["inner"]:
+                parts[c["name"]].append(buffers[k + 1].view(dtype)[:n])
+                k += 2
+            elif c["kind"] == "dense":
+                width = int(np.prod(c["inner"]))
+                parts[c["name"]].append(buffers[k + 2].view(dtype)[: n * width].reshape([-1] + c["inner"]))
+                k += 3
+            else:
+                offsets = buffers[k + 1].view(np.int32)[: n + 1]
+                ids = buffers[k + 3].view(np.int32)[: offsets[-1]]
+                k += 4
+                weights = None
+                if c["weighted"]:
+                    weights = buffers[k + 3].view(np.float32)[: offsets[-1]]
+                    k += 4
+                parts[c["name"]].append((offsets, ids, weights))
+    out = {}
+    for c in columns:
+        chunks = parts[c["name"]]
+        if c["kind"] == "dense":
+            out[c["name"]] = np.concatenate(chunks) if chunks else np.zeros([0] + c["inner"], dtype=np.float32)
+        else:
+            # Ragged chunks joined: each chunk's offsets start at 0.
+            offsets, ids, weights, base = [np.zeros(1, dtype=np.int64)], [], [], 0
+            for o, i, w in chunks:
+                offsets.append(o[1:].astype(np.int64) + base)
+                base += int(o[-1])
+                ids.append(i[: o[-1]])
+                if w is not None:
+                    weights.append(w[: o[-1]])
+            out[c["name"]] = (np.concatenate(ids) if ids else np.zeros(0, np.int32), np.concatenate(offsets), np.concatenate(weights) if weights else None)
+    return out
+
+
+def rows_of(part):
+    first = next(iter(part.values()))
+    return first[1].shape[0] - 1 if isinstance(first, tuple) else first.shape[0]
+
+
+def concat_parts(parts, columns):
+    if len(parts) == 1:
+        return parts[0]
+    out = {}
+    for c in columns:
+        values = [p[c["name"]] for p in parts]
+        if c["kind"] == "dense":
+            out[c["name"]] = np.concatenate(values)
+        else:
+            offsets, base = [np.zeros(1, dtype=np.int64)], 0
+            for ids, o, w in values:
+                offsets.append(o[1:] + base)
+                base += int(o[-1])
+            weights = [w for _, _, w in values if w is not None]
+            out[c["name"]] = (np.concatenate([v[0] for v in values]), np.concatenate(offsets), np.concatenate(weights) if weights else None)
+    return out
+
+
+def take_rows(part, columns, rows, device):
+    """The batch of the given row indices, as tensors on the device."""
+    batch = {}
+    for c in columns:
+        v = part[c["name"]]
+        if c["kind"] == "dense":
+            t = torch.from_numpy(np.ascontiguousarray(v[rows]))
+            batch[c["name"]] = (t.long() if c["dtype"] != "f32" else t).to(device)
+        else:
+            ids, offsets, weights = v
+            starts, ends = offsets[rows], offsets[rows + 1]
+            lengths = ends - starts
+            index = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(int(lengths.sum()))
+            new_offsets = np.concatenate([[0], np.cumsum(lengths)])
+            batch[c["name"]] = (
+                torch.from_numpy(ids[index].astype(np.int64)).to(device),
+                torch.from_numpy(new_offsets.astype(np.int64)).to(device),
+                None if weights is None else torch.from_numpy(weights[index]).to(device),
+            )
+    return batch
+
+
+# ---- Bird's checkpoint format: weights.bin (float32, little-endian) + index.json ----
+
+def read_checkpoint(folder):
+    index = json.load(open(os.path.join(folder, "index.json")))
+    blob = np.fromfile(os.path.join(folder, "weights.bin"), dtype="<f4")
+    return {t["name"]: blob[t["offset"] // 4: t["offset"] // 4 + t["length"]].reshape(t["shape"]) for t in index["tensors"]}, index
+
+
+def write_checkpoint(folder, tensors, meta):
+    """Writes through a temporary folder and a rename, so a stopped run never leaves half a checkpoint."""
+    tmp = folder + ".tmp-%d" % os.getpid()
+    os.makedirs(tmp, exist_ok=True)
+    index, offset = [], 0
+    with open(os.path.join(tmp, "weights.bin"), "wb") as f:
+        for name in sorted(tensors):
+            values = np.ascontiguousarray(tensors[name], dtype="<f4")
+            f.write(values.tobytes())
+            index.append({"name": name, "shape": list(values.shape), "offset": offset, "length": int(values.size)})
+            offset += values.size * 4
+    meta = dict(meta, format="bird-checkpoint-1", dtype="float32", byteOrder="little", tensors=index)
+    with open(os.path.join(tmp, "index.json"), "w") as f:
+        f.write(json.dumps(meta, indent=2) + "\n")
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    os.rename(tmp, folder)
+
+
+def load_weights(model, tensors):
+    for name, (kind, key) in PARAMS.items():
+        target = model.tables[key].weight if kind == "table" else model.p[key]
+        with torch.no_grad():
+            target.copy_(torch.from_numpy(np.asarray(tensors[name], dtype=np.float32)).reshape(target.shape))
+
+
+def model_weights(model):
+    out = {}
+    for name, (kind, key) in PARAMS.items():
+        out[name] = (model.tables[key].weight if kind == "table" else model.p[key]).detach().cpu().numpy()
+    return out
+
+
+# ---- training ----
+
+def make_optimizers(model, sparse):
+    """The train section's optimizer: embedding tables with sparse gradients get its lazy
+    form (SparseAdam for adam, Adagrad and SGD take sparse gradients as they are)."""
+    spec = SETTINGS["optimizer"]
+    name, args = spec["fn"], spec["args"]
+    tables = [m.weight for m in model.tables.values()]
+    dense = list(model.p.parameters())
+    lr = args.get("lr")
+
+    def build(params, is_sparse):
+        if not params:
+            return None
+        if name == "adam":
+            betas = (args.get("beta1", 0.9), args.get("beta2", 0.999))
+            eps = args.get("eps", 1e-7)
+            if is_sparse:
+                return torch.optim.SparseAdam(params, lr=lr if lr is not None else 1e-3, betas=betas, eps=eps)
+            return torch.optim.Adam(params, lr=lr if lr is not None else 1e-3, betas=betas, eps=eps)
+        if name == "adagrad":
+            return torch.optim.Adagrad(params, lr=lr if lr is not None else 0.01, initial_accumulator_value=args.get("initial_accumulator", 0.1))
+        if name == "momentum":
+            return torch.optim.SGD(params, lr=lr if lr is not None else 1e-3, momentum=args.get("momentum", 0.9), nesterov=bool(args.get("nesterov", False)))
+        return torch.optim.SGD(params, lr=lr if lr is not None else 0.01)
+    if sparse:
+        return [o for o in (build(dense, False), build(tables, True)) if o is not None]
+    return [o for o in (build(dense + tables, False),) if o is not None]
+
+
+def rank_part(shard_dir, spec, rank, world):
+    """The rows one rank trains on: the shards i with i % world == rank, joined in order."""
+    mine = [s for i, s in enumerate(spec["shards"]) if i % world == rank]
+    return concat_parts([read_shard(os.path.join(shard_dir, s["file"]), spec["columns"]) for s in mine], spec["columns"])
+
+
+def train(args):
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    local_rank = int(os.environ.get("LOCAL_RANK", str(rank)))
+    cuda = torch.cuda.is_available() and not args.cpu
+    device = torch.device("cuda", local_rank % max(1, torch.cuda.device_count())) if cuda else torch.device("cpu")
+    if cuda:
+        torch.cuda.set_device(device)
+    distributed = world > 1
+    if distributed:
+        torch.distributed.init_process_group("nccl" if cuda else "gloo", init_method="env://")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(SETTINGS["seed"] + rank)
+    # NCCL has no sparse all-reduce: on GPUs the tables take dense gradients.
+    sparse = not (distributed and cuda)
+    spec = json.load(open(os.path.join(args.shards, "encoded.json")))
+    columns = spec["columns"]
+    # With --emulate-world W, one process reads every rank's rows and steps on their union:
+    # the single-process run a W-rank DDP run must agree with.
+    streams = list(range(args.emulate_world)) if args.emulate_world else [rank]
+    span = args.emulate_world or world
+    parts = [rank_part(args.shards, spec, r, span) for r in streams]
+    counts = [sum(s["rows"] for i, s in enumerate(spec["shards"]) if i % span == r) for r in range(span)]
+    local = args.batch // span
+    # Every rank takes the same number of steps (DDP steps in lockstep): the rows past the
+    # last full local batch of the smallest rank are left out of the epoch.
+    steps = min(counts) // local
+    if steps == 0:
+        raise SystemExit(f"too few rows for a local batch of {local} on each of {span} ranks: {counts}")
+    if args.max_steps:
+        steps = min(steps, args.max_steps)
+    model = MODEL_CLASS(sparse).to(device)
+    tensors, _ = read_checkpoint(args.init)
+    load_weights(model, tensors)
+    net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if cuda else None) if distributed else model
+    optimizers = make_optimizers(model, sparse)
+    rng = [np.random.RandomState(SETTINGS["seed"] * 1000 + r) for r in streams]
+    global_step = args.start_step
+    for epoch in range(args.start_epoch, args.epochs + 1):
+        orders = [np.arange(rows_of(p)) for p in parts]
+        if SETTINGS["shuffle"] > 0:
+            orders = [g.permutation(rows_of(p)) for g, p in zip(rng, parts)]
+        started, loss_sum, examples, log = time.time(), 0.0, 0, []
+        net.train()
+        for step in range(steps):
+            chunk = [take_rows(p, columns, o[step * local:(step + 1) * local], device) for p, o in zip(parts, orders)]
+            batch = chunk[0] if len(chunk) == 1 else merge_batches(chunk, columns)
+            for o in optimizers:
+                o.zero_grad()
+            _, loss = net(batch, True)
+            loss.backward()
+            for o in optimizers:
+                o.step()
+            global_step += 1
+            value = float(loss.detach())
+            if distributed:
+                t = torch.tensor([value], device=device)
+                torch.distributed.all_reduce(t)
+                value = float(t) / world
+            loss_sum += value * args.batch
+            examples += args.batch
+            log.append({"step": global_step, "epoch": epoch, "loss": round(value, 4)})
+        seconds = time.time() - started
+        if rank == 0:
+            write_checkpoint(os.path.join(args.out, "checkpoints", "epoch-%d" % epoch), model_weights(model),
+                             {"epoch": epoch, "step": global_step, "steps": steps, "model": MODEL_NAME, "engine": "torch"})
+            with open(os.path.join(args.out, "steps.jsonl"), "a") as f:
+                f.write("".join(json.dumps(r) + "\n" for r in log))
+            print(json.dumps({"epoch": epoch, "steps": steps, "examples": examples, "train_s": round(seconds, 2),
+                              "examples_per_s": round(examples / max(seconds, 1e-9)), "loss": round(loss_sum / max(examples, 1), 4),
+                              "world_size": world, "device": str(device)}), flush=True)
+    if distributed:
+        torch.distributed.destroy_process_group()
+
+
+def merge_batches(chunks, columns):
+    out = {}
+    for c in columns:
+        values = [b[c["name"]] for b in chunks]
+        if c["kind"] == "dense":
+            out[c["name"]] = torch.cat(values)
+        else:
+            offsets, base = [values[0][1][:1]], 0
+            for ids, o, w in values:
+                offsets.append(o[1:] + base)
+                base += int(o[-1])
+            weights = [w for _, _, w in values if w is not None]
+            out[c["name"]] = (torch.cat([v[0] for v in values]), torch.cat(offsets), torch.cat(weights) if weights else None)
+    return out
+
+
+def predict(args):
+    """The model's outputs for every row of one shard, on the CPU, as JSON: {output: [[...], ...]}."""
+    spec = json.load(open(os.path.join(args.shards, "encoded.json")))
+    model = MODEL_CLASS(False)
+    tensors, _ = read_checkpoint(args.checkpoint)
+    load_weights(model, tensors)
+    model.eval()
+    part = read_shard(os.path.join(args.shards, args.shard), spec["columns"])
+    with torch.no_grad():
+        outputs = model(take_rows(part, spec["columns"], np.arange(rows_of(part)), torch.device("cpu")))
+    json.dump({k: v.double().tolist() for k, v in outputs.items()}, open(args.out, "w"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train on encoded shards (one process per rank; RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT from the environment)")
+    t.add_argument("--shards", required=True, help="folder of encoded shards with encoded.json")
+    t.add_argument("--init", required=True, help="Bird checkpoint folder to start from")
+    t.add_argument("--out", required=True, help="run folder: checkpoints/epoch-N and steps.jsonl are written there")
+    t.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
+    t.add_argument("--batch", type=int, default=SETTINGS["batch"], help="global batch (split evenly over the ranks)")
+    t.add_argument("--start-epoch", type=int, default=1)
+    t.add_argument("--start-step", type=int, default=0)
+    t.add_argument("--max-steps", type=int, default=0, help="at most this many steps per epoch (0: all)")
+    t.add_argument("--threads", type=int, default=0)
+    t.add_argument("--cpu", action="store_true", help="train on the CPU even where CUDA is available")
+    t.add_argument("--emulate-world", type=int, default=0, help="one process stepping on the union of W ranks' batches")
+    p = sub.add_parser("predict", help="outputs for one shard's rows, as JSON")
+    p.add_argument("--shards", required=True)
+    p.add_argument("--shard", required=True)
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--out", required=True)
+    args = parser.parse_args()
+    if args.command == "train":
+        train(args)
+    else:
+        predict(args)
+
+`;

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import type { Batch } from '../ir/batch.js';
+import type { IrType } from '../ir/ir.js';
+import { writeFileAtomic } from '../source/writeFileAtomic.js';
+
+/** How one batch column is stored in an encoded shard, as `encoded.json` lists it. */
+export interface ShardColumn {
+  readonly name: string;
+  /** `dense`: one value or a fixed block per row; `sparse`: ragged ids (a List), with weights when `weighted`. */
+  readonly kind: 'dense' | 'sparse';
+  readonly dtype: 'f32' | 'i32';
+  /** The row's shape after the batch axis (`[]` for one value). */
+  readonly inner: readonly number[];
+  readonly weighted: boolean;
+}
+
+/** `encoded.json`: the columns of every shard of a folder and each shard's rows, in shard order. */
+export interface EncodedSpec {
+  readonly format: 'bird-encoded-1';
+  readonly model: string;
+  readonly columns: readonly ShardColumn[];
+  readonly shards: readonly { readonly file: string; readonly rows: number; readonly source?: string }[];
+}
+
+/** The shard columns of a model's batches: one per feature and label the model reads, as its IR type says. */
+export function shardColumns(names: readonly string[], types: readonly IrType[]): ShardColumn[] {
+  return names.map((name, i) => {
+    const t = types[i]!;
+    if (t.kind === 'sparse') return { name, kind: 'sparse', dtype: 'i32', inner: [], weighted: t.weighted };
+    const integer = t.dtype === 'i32' || t.dtype === 'i64' || t.dtype === 'bool';
+    return { name, kind: 'dense', dtype: integer ? 'i32' : 'f32', inner: t.shape.slice(1).map(Number), weighted: false };
+  });
+}
+
+/**
+ * Writes batches as one Arrow IPC stream file (uncompressed, so any Arrow reader, and the
+ * numpy reader of the generated PyTorch script, reads it): one record batch per batch,
+ * dense columns as Float32/Int32 (a FixedSizeList of them for a block per row), ragged
+ * ids as List<Int32> with offsets, their weights as a second List<Float32> column named
+ * `NAME.values`. Written to a temporary name and renamed.
+ */
+export async function writeEncodedShard(path: string, columns: readonly ShardColumn[], batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<number> {
+  const arrow = await import('apache-arrow');
+  const { Field, Float32, Int32, List, FixedSizeList, Schema, Struct, makeData, RecordBatch, RecordBatchStreamWriter } = arrow;
+  const fields: InstanceType<typeof Field>[] = [];
+  for (const c of columns) {
+    const scalar = c.dtype === 'f32' ? new Float32() : new Int32();
+    if (c.kind === 'sparse') {
+      fields.push(new Field(c.name, new List(new Field('item', new Int32(), false)), false));
+      if (c.weighted) fields.push(new Field(`${c.name}.values`, new List(new Field('item', new Float32(), false)), false));
+    } else if (c.inner.length === 0) fields.push(new Field(c.name, scalar, false));
+    else fields.push(new Field(c.name, new FixedSizeList(c.inner.reduce((p, q) => p * q, 1), new Field('item', scalar, false)), false, new Map([['bird.shape', JSON.stringify(c.inner)]])));
+  }
+  const schema = new Schema(fields, new Map([['bird.columns', JSON.stringify(columns)]]));
+  const writer = new RecordBatchStreamWriter();
+  const chunks: Uint8Array[] = [];
+  const done = (async () => {
+    for await (const chunk of writer) chunks.push(chunk);
+  })();
+  writer.reset(undefined, schema);
+  let rows = 0;
+  for await (const batch of batches) {
+    const children = [];
+    for (const c of columns) {
+      const column = batch.columns.get(c.name);
+      if (!column) throw new Error(`batch has no column \`${c.name}\``);
+      if (column.kind === 'sparse') {
+        children.push(makeData({ type: new List(new Field('item', new Int32(), false)), length: batch.size, nullCount: 0, valueOffsets: column.offsets, child: makeData({ type: new Int32(), length: column.ids.length, nullCount: 0, data: column.ids }) }));
+        if (c.weighted) {
+          const values = column.values ?? new Float32Array(column.ids.length).fill(1);
+          children.push(makeData({ type: new List(new Field('item', new Float32(), false)), length: batch.size, nullCount: 0, valueOffsets: column.offsets, child: makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values }) }));
+        }
+        continue;
+      }
+      const values = column.data;
+      const child = values instanceof Float32Array ? makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values }) : makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
+      if (c.inner.length === 0) children.push(child);
+      else {
+        const width = c.inner.reduce((p, q) => p * q, 1);
+        children.push(makeData({ type: new FixedSizeList(width, new Field('item', values instanceof Float32Array ? new Float32() : new Int32(), false)), length: batch.size, nullCount: 0, child }));
+      }
+    }
+    const data = makeData({ type: new Struct(schema.fields), length: batch.size, nullCount: 0, children });
+    writer.write(new RecordBatch(schema, data));
+    rows += batch.size;
+  }
+  writer.finish();
+  await done;
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  writeFileAtomic(path, bytes);
+  return rows;
+}
+
+/** Writes `encoded.json` beside the shards. */
+export function writeEncodedSpec(dir: string, spec: EncodedSpec): void {
+  writeFileAtomic(join(dir, 'encoded.json'), JSON.stringify(spec, null, 2) + '\n');
+}

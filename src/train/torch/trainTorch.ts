@@ -1,0 +1,137 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { generateTorchScript } from '../../backends/torch/generateTorchScript.js';
+import { shardColumns, writeEncodedShard, writeEncodedSpec, type EncodedSpec } from '../../data/encodedShards.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { Batch } from '../../ir/batch.js';
+import type { IrGraph } from '../../ir/ir.js';
+import { writeFileAtomic } from '../../source/writeFileAtomic.js';
+import { checkpointFiles, readCheckpoint } from '../checkpoint.js';
+import type { RunDirectory } from '../runDirectory.js';
+import type { EpochReport, Trainer } from '../trainer.js';
+import { launchRanks } from './launchRanks.js';
+
+export interface TorchRunOptions {
+  readonly nproc: number;
+  readonly nnodes: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly seed: number;
+  /** The `.bird` file as the user named it, recorded in the script. */
+  readonly source: string;
+  readonly birdVersion: string;
+  /** The Python with PyTorch: `BIRD_PYTHON`, or `python3`. */
+  readonly python: string;
+  readonly log: (line: string) => void;
+}
+
+/** The `torchrun` command that runs the same script on `nnodes` machines of `nproc` ranks each, with a current PyTorch. */
+export function torchrunCommand(script: string, nproc: number, nnodes: number, args: readonly string[]): string {
+  return [
+    '#!/bin/sh',
+    '# The same training as `bird train --engine torch`, on a cluster: run this on every node,',
+    '# with MASTER_ADDR set to node 0\'s address and NODE_RANK to the node\'s number (0 .. nnodes-1).',
+    '# Every node needs this folder (script, init checkpoint, shards) at the same path.',
+    'set -eu',
+    `torchrun --nnodes=${nnodes} --nproc-per-node=${nproc} --node-rank="\${NODE_RANK:-0}" \\`,
+    `  --rdzv-backend=c10d --rdzv-endpoint="\${MASTER_ADDR:-127.0.0.1}:\${MASTER_PORT:-29500}" \\`,
+    `  ${script} ${args.join(' ')}`,
+    '',
+  ].join('\n');
+}
+
+/** What `prepareTorchRun` leaves in `RUN/torch/`: the script and the arguments that train with it. */
+export interface PreparedTorchRun {
+  readonly script: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * Writes what the ranks read under `RUN/torch/`: the training part as encoded shards (one
+ * per rank; local batch k of every rank together are rows k*batch .. (k+1)*batch of the
+ * part, the batch Bird's own trainer takes at that step), the starting weights as a Bird
+ * checkpoint (Bird's initializers, so both engines start alike), the generated script,
+ * and `torchrun.sh` for clusters.
+ */
+export async function prepareTorchRun(graph: IrGraph, dataset: Dataset, trainer: Trainer, runPath: string, options: TorchRunOptions): Promise<PreparedTorchRun> {
+  const world = options.nproc * options.nnodes;
+  const local = options.batch / world;
+  const dir = join(runPath, 'torch');
+  const shards = join(dir, 'shards');
+  mkdirSync(shards, { recursive: true });
+  const columns = shardColumns(dataset.names, dataset.types);
+  // Shard r holds local batches r, r + world, r + 2*world, ...: rank r's k-th batch.
+  const started = performance.now();
+  const buffers: Batch[][] = Array.from({ length: world }, () => []);
+  let chunk = 0;
+  for await (const b of dataset.batches('train', local)) buffers[chunk++ % world]!.push(b);
+  const spec: EncodedSpec = {
+    format: 'bird-encoded-1',
+    model: graph.model,
+    columns,
+    shards: await Promise.all(
+      buffers.map(async (batches, r) => {
+        const file = `part-${String(r).padStart(5, '0')}.arrows`;
+        return { file, rows: await writeEncodedShard(join(shards, file), columns, batches) };
+      }),
+    ),
+  };
+  writeEncodedSpec(shards, spec);
+  options.log(`encoded ${spec.shards.reduce((n, s) => n + s.rows, 0)} training rows into ${world} shard${world === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // Bird's initial weights, so the two engines start from the same point.
+  mkdirSync(join(dir, 'init'), { recursive: true });
+  for (const [file, data] of Object.entries(checkpointFiles(trainer, { epoch: 0, model: graph.model, engine: 'torch' }))) writeFileSync(join(dir, 'init', file), data);
+  const script = join(dir, 'train.py');
+  writeFileAtomic(script, generateTorchScript(graph, { source: options.source, birdVersion: options.birdVersion, epochs: options.epochs, batch: options.batch, seed: options.seed }));
+  const args = ['train', '--shards', shards, '--init', join(dir, 'init'), '--out', runPath, '--epochs', String(options.epochs), '--batch', String(options.batch)];
+  const relativeArgs = args.map((a) => (a.startsWith(runPath) ? relative(runPath, a) || '.' : a));
+  writeFileAtomic(join(dir, 'torchrun.sh'), torchrunCommand('torch/train.py', options.nproc, options.nnodes, relativeArgs));
+  return { script, args };
+}
+
+/**
+ * Trains a fitted model with PyTorch: prepares `RUN/torch/` (`prepareTorchRun`), starts
+ * the ranks, then reads each epoch's checkpoint back into Bird's trainer to measure the
+ * train section's metrics on the evaluation part, the same code measuring both engines.
+ * With `nnodes > 1` it stops after preparing: `torchrun.sh` is run on each node.
+ */
+export async function trainTorch(graph: IrGraph, dataset: Dataset, trainer: Trainer, run: RunDirectory, options: TorchRunOptions, report: (r: EpochReport) => void): Promise<'trained' | 'prepared'> {
+  const { script, args } = await prepareTorchRun(graph, dataset, trainer, run.path, options);
+  const dir = join(run.path, 'torch');
+  if (options.nnodes > 1) {
+    options.log(`prepared ${relative(process.cwd(), dir)}/: run torch/torchrun.sh from ${run.path} on each of the ${options.nnodes} nodes`);
+    return 'prepared';
+  }
+  const epochLines: Record<string, number>[] = [];
+  options.log(`training with PyTorch on ${options.nproc} rank${options.nproc === 1 ? '' : 's'} (env:// rendezvous on 127.0.0.1)`);
+  const results = await launchRanks(options.python, script, args, options.nproc, (line) => {
+    if (line.startsWith('{')) epochLines.push(JSON.parse(line) as Record<string, number>);
+  });
+  const failed = results.find((r) => r.code !== 0);
+  if (failed) throw new TorchFailed(failed.rank, failed.code, failed.stderr);
+  const device = (epochLines[0] as Record<string, unknown> | undefined)?.['device'];
+  if (typeof device === 'string') options.log(`PyTorch trained on ${device} (rank 0 of ${options.nproc})`);
+  // Each epoch's weights back in Bird's trainer: the metrics Bird's engine would report.
+  // The part Bird's own trainer watches each epoch: the validation part when there is one.
+  const testPart = await dataset.encode(dataset.hasValidation ? 'validation' : 'test');
+  for (const line of epochLines) {
+    const epoch = line['epoch']!;
+    const saved = readCheckpoint(join(run.path, 'checkpoints', `epoch-${epoch}`));
+    trainer.restore(saved.tensors, saved.step);
+    const { metrics, calibration } = await trainer.evaluate(testPart.batches(4096));
+    report({ epoch, steps: line['steps']!, examples: line['examples']!, trainSeconds: line['train_s']!, examplesPerSecond: line['examples_per_s']!, loss: line['loss']!, metrics, calibration });
+  }
+  return 'trained';
+}
+
+/** A rank that exited with an error: its last lines of standard error. */
+export class TorchFailed extends Error {
+  constructor(
+    readonly rank: number,
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(`PyTorch rank ${rank} failed (exit ${code}):\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
+  }
+}
+
