@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { basename, dirname, join } from 'node:path';
 import type { Batch } from '../ir/batch.js';
 import type { IrType } from '../ir/ir.js';
 import { writeFileAtomic } from '../source/writeFileAtomic.js';
@@ -37,7 +39,7 @@ export function shardColumns(names: readonly string[], types: readonly IrType[])
  * numpy reader of the generated PyTorch script, reads it): one record batch per batch,
  * dense columns as Float32/Int32 (a FixedSizeList of them for a block per row), ragged
  * ids as List<Int32> with offsets, their weights as a second List<Float32> column named
- * `NAME.values`. Written to a temporary name and renamed.
+ * `NAME.values`. Streamed to a temporary name and renamed. Returns the rows written.
  */
 export async function writeEncodedShard(path: string, columns: readonly ShardColumn[], batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<number> {
   const arrow = await import('apache-arrow');
@@ -53,9 +55,13 @@ export async function writeEncodedShard(path: string, columns: readonly ShardCol
   }
   const schema = new Schema(fields, new Map([['bird.columns', JSON.stringify(columns)]]));
   const writer = new RecordBatchStreamWriter();
-  const chunks: Uint8Array[] = [];
+  // Streamed to a temporary file as batches come, so a shard never sits whole in memory; renamed when complete.
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const out = createWriteStream(temp);
   const done = (async () => {
-    for await (const chunk of writer) chunks.push(chunk);
+    for await (const chunk of writer) if (!out.write(chunk)) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
   })();
   writer.reset(undefined, schema);
   let rows = 0;
@@ -85,15 +91,13 @@ export async function writeEncodedShard(path: string, columns: readonly ShardCol
     rows += batch.size;
   }
   writer.finish();
-  await done;
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
+  try {
+    await done;
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
-  writeFileAtomic(path, bytes);
   return rows;
 }
 

@@ -2,6 +2,7 @@ import type { BirdCommand } from '../command.js';
 import { checkCommand } from './check.js';
 import { compileCommand } from './compile.js';
 import { diffCommand } from './diff.js';
+import { encodeCommand } from './encode.js';
 import { exportCommand } from './export.js';
 import { fmtCommand } from './fmt.js';
 import { graphCommand } from './graph.js';
@@ -18,6 +19,7 @@ export const commands: ReadonlyMap<string, BirdCommand> = new Map([
   ['compile', compileCommand],
   ['train', trainCommand],
   ['report', reportCommand],
+  ['encode', encodeCommand],
   ['predict', predictCommand],
   ['export', exportCommand],
   ['verify', verifyCommand],
