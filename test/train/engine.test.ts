@@ -15,8 +15,14 @@ describe('engine selection', () => {
 
   test('an engine the train section names that cannot run here is BIRD7025 at the setting, before any data is read', async () => {
     let stderr = '';
-    // The case's data file does not exist: the engine is refused first.
-    const code = await runCli(['train', join(cases, 'engine-unavailable', 'input.bird'), '--no-color'], { stdout: () => undefined, stderr: (t) => void (stderr += t) });
+    // The case's data file does not exist: the engine is refused first. The torch engine
+    // runs its ranks under BIRD_PYTHON; one that does not exist cannot run it.
+    const saved = process.env['BIRD_PYTHON'];
+    process.env['BIRD_PYTHON'] = '/nonexistent/python3';
+    const code = await runCli(['train', join(cases, 'engine-unavailable', 'input.bird'), '--no-color'], { stdout: () => undefined, stderr: (t) => void (stderr += t) }).finally(() => {
+      if (saved === undefined) delete process.env['BIRD_PYTHON'];
+      else process.env['BIRD_PYTHON'] = saved;
+    });
     expect(code).toBe(1);
     expectGolden(join(cases, 'engine-unavailable', 'errors.txt'), stderr.replaceAll(cases + '/', ''));
   });
