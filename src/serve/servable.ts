@@ -3,7 +3,7 @@ import type { LoadedArtifact } from '../artifact/loadArtifact.js';
 import type { ManifestSignature } from '../artifact/manifest.js';
 import { openArtifact } from '../artifact/openArtifact.js';
 import { OnnxSession } from '../backends/onnx/runOnnx.js';
-import { signatureFeeds } from '../data/signatureFeeds.js';
+import { artifactChecks } from '../data/artifactChecks.js';
 import { RequestRows } from './requestRows.js';
 import { ServeError } from './serveError.js';
 import { SignatureRunner, type BatchingOptions } from './signatureRunner.js';
@@ -48,11 +48,12 @@ export class Servable {
 
   /**
    * Loads `dir` as `bird predict ARTIFACT` opens an artifact (every check of `bird verify`,
-   * the golden vectors replayed, the golden rows encoded by `signatureFeeds`); an
+   * the feature hash checked against its vectors, the golden vectors replayed, the golden
+   * rows encoded by `signatureFeeds`); an
    * `ArtifactError` when it cannot be served.
    */
   static async load(dir: string, options: ServableOptions = {}): Promise<Servable> {
-    const artifact = await openArtifact(dir, { encode: signatureFeeds });
+    const artifact = await openArtifact(dir, artifactChecks);
     const { manifest } = artifact;
     const sessions: OnnxSession[] = [];
     const signatures = new Map<string, ServedSignature>();
