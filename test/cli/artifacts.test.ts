@@ -6,7 +6,9 @@ import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from '@jest/globals';
+import { loadArtifact } from '../../src/artifact/loadArtifact.js';
 import { runCli } from '../../src/cli/runCli.js';
+import { graphDot } from '../../src/ir/graphDot.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -126,6 +128,20 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     expect(onnx).toHaveLength(300);
     onnx.forEach((p, i) => expect(Math.abs(p - tfjs[i]!)).toBeLessThan(1e-5));
   }, 60_000);
+
+  // On a real export: the loader refuses an artifact whose models are not ONNX, so a
+  // hand-made fixture can no longer stand in for one here.
+  test('bird graph draws an artifact from its ir.json, fitted statistics included, titled with its version', async () => {
+    const dir = join(project, 'artifacts', 'DelayMlp', '1.0.0');
+    const r = await bird('graph', dir, '--signature', 'serve', '--format', 'dot');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { ir } = loadArtifact(dir);
+    expect(r.stdout).toBe(graphDot(ir, { signature: ir.signatures.find((s) => s.name === 'serve')!, title: 'DelayMlp 1.0.0: signature serve @ 1.0.0' }));
+    const zscore = ir.nodes.find((n) => n.op === 'zscore')!;
+    expect(r.stdout).toContain(`|> zscore\\nmean: `);
+    expect(typeof zscore.attrs['mean']).toBe('number');
+  });
 
   test('exporting a version that exists is refused (BIRD6003)', async () => {
     const r = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run', '--artifact-version', '1.0.0'));

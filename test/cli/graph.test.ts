@@ -87,16 +87,6 @@ describe('bird graph', () => {
     expect(r.stdout).not.toContain('label_delayed15');
   });
 
-  test('draws an artifact from its ir.json, fitted statistics included, titled with its version', async () => {
-    const graph = flightsGraph();
-    const fitted: IrGraph = { ...graph, nodes: graph.nodes.map((n) => (n.op === 'zscore' ? { ...n, attrs: { mean: 6.38, std: 0.81 } } : n)) };
-    const dir = writeArtifact(temp(), artifactInput({ graph: fitted }));
-    const r = await bird('graph', dir, '--signature', 'serve', '--format', 'dot');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(graphDot(fitted, { signature: fitted.signatures[0]!, title: 'DelayMlp 1.0.0: signature serve @ 1.0.0' }));
-    expect(r.stdout).toContain('|> zscore\\nmean: 6.38\\nstd: 0.81');
-  });
-
   test('a damaged artifact is BIRD6004, exit 1, and nothing is written', async () => {
     const dir = writeArtifact(temp(), artifactInput({ graph: flightsGraph() }));
     writeFileSync(join(dir, 'ir.json'), readFileSync(join(dir, 'ir.json'), 'utf8').replace('"DelayMlp"', '"Other"'));

@@ -36,6 +36,8 @@ export const opCases: readonly OpCase[] = [
   unary('tanh'),
   unary('softplus'),
   unary('clip', f(4), { min: -0.5, max: 0.7 }),
+  binary('broadcast_like', param(4), f(3, 4), 'a parameter to a batch'),
+  binary('broadcast_like', f(3, 1), f(3, 4), 'a column'),
   binary('add', f(4), f(4)),
   binary('add', f(3, 4), param(4), 'broadcast a parameter'),
   binary('add', ints(3), ints(3), 'i32'),
