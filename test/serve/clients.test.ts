@@ -6,27 +6,11 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadArtifact } from '../../src/artifact/loadArtifact.js';
-import { OnnxSession } from '../../src/backends/onnx/runOnnx.js';
-import { signatureFeeds, type ClientRow } from '../../src/data/signatureFeeds.js';
+import type { ClientRow } from '../../src/data/signatureFeeds.js';
 import { protoLoaderOptions, protoRoot } from '../../src/serve/grpcServer.js';
 import { startServer, type RunningServer } from '../../src/serve/startServer.js';
 import { venvPython } from '../helpers/python.js';
-import { sampleRows, writeFlightsVersion } from './flightsTree.js';
-
-async function inProcess(dir: string, rows: readonly ClientRow[]): Promise<number[]> {
-  const artifact = loadArtifact(dir);
-  const s = artifact.manifest.signatures[0]!;
-  const session = await OnnxSession.load(artifact.models.get(s.name)!);
-  const out = await session.run(signatureFeeds(s.inputs, rows));
-  await session.release();
-  return Array.from(out['p_delayed']!.data as Float32Array);
-}
-
-const expectClose = (actual: readonly number[], expected: readonly number[]): void => {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => expect(Math.abs(a - expected[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[i]!))));
-};
+import { expectClose, inProcess, sampleRows, writeFlightsVersion } from './flightsTree.js';
 
 /** A TF Serving gRPC client from the protos: `json` decodes the metadata's Any as its message. */
 function client(port: number, json: boolean): grpc.Client & Record<string, (request: unknown, callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void) => void> {

@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
 import { describeHashFunction } from '../../src/artifact/hashFunctionSpec.js';
 import { encodeVectorTensor, type GoldenVectors, type VectorTensor } from '../../src/artifact/vectors.js';
+import { loadArtifact } from '../../src/artifact/loadArtifact.js';
 import { writeArtifact } from '../../src/artifact/writeArtifact.js';
 import { exportSignatures } from '../../src/backends/onnx/exportSignatures.js';
 import { OnnxSession } from '../../src/backends/onnx/runOnnx.js';
@@ -78,4 +80,20 @@ export async function writeFlightsVersion(root: string, version: string, seed: n
     data: { files: [{ path: 'models/data/flights_sample.csv.gz', bytes: statSync(flightsData).size, sha256: createHash('sha256').update(readFileSync(flightsData)).digest('hex') }], rows: { train: 5000, eval: 1000 } },
     metrics: { auc: 0.5 },
   });
+}
+
+/** What `bird predict ARTIFACT` computes for the rows: the artifact's model in-process. */
+export async function inProcess(dir: string, rows: readonly ClientRow[]): Promise<number[]> {
+  const artifact = loadArtifact(dir);
+  const s = artifact.manifest.signatures[0]!;
+  const session = await OnnxSession.load(artifact.models.get(s.name)!);
+  const out = await session.run(signatureFeeds(s.inputs, rows));
+  await session.release();
+  return Array.from(out['p_delayed']!.data as Float32Array);
+}
+
+/** JSON carries the float32 values as doubles: equal to within float32 rounding. */
+export function expectClose(actual: readonly number[], expected: readonly number[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((a, i) => expect(Math.abs(a - expected[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[i]!))));
 }

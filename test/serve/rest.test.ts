@@ -3,28 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadArtifact } from '../../src/artifact/loadArtifact.js';
-import { OnnxSession } from '../../src/backends/onnx/runOnnx.js';
-import { signatureFeeds, type ClientRow } from '../../src/data/signatureFeeds.js';
+import type { ClientRow } from '../../src/data/signatureFeeds.js';
 import { startServer, type RunningServer } from '../../src/serve/startServer.js';
 import { parsePolicy } from '../../src/serve/versionPolicy.js';
-import { sampleRows, writeFlightsVersion } from './flightsTree.js';
-
-/** What `bird predict ARTIFACT` computes for the rows: the artifact's model in-process. */
-async function inProcess(dir: string, rows: readonly ClientRow[]): Promise<number[]> {
-  const artifact = loadArtifact(dir);
-  const s = artifact.manifest.signatures[0]!;
-  const session = await OnnxSession.load(artifact.models.get(s.name)!);
-  const out = await session.run(signatureFeeds(s.inputs, rows));
-  await session.release();
-  return Array.from(out['p_delayed']!.data as Float32Array);
-}
-
-const close = (actual: readonly number[], expected: readonly number[]): void => {
-  expect(actual.length).toBe(expected.length);
-  // JSON carries the float32 values as doubles: equal to within float32 rounding.
-  actual.forEach((a, i) => expect(Math.abs(a - expected[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[i]!))));
-};
+import { expectClose, inProcess, sampleRows, writeFlightsVersion } from './flightsTree.js';
 
 describe('bird serve over REST (TF Serving and KServe v2), with fetch', () => {
   const root = mkdtempSync(join(tmpdir(), 'bird-serve-rest-'));
@@ -77,7 +59,7 @@ describe('bird serve over REST (TF Serving and KServe v2), with fetch', () => {
     expect(r.status).toBe(200);
     const predictions = r.json['predictions'] as number[][];
     expect(predictions.every((p) => p.length === 1)).toBe(true);
-    close(predictions.map((p) => p[0]!), v2);
+    expectClose(predictions.map((p) => p[0]!), v2);
     expect(v1).not.toEqual(v2);
   });
 
@@ -87,12 +69,12 @@ describe('bird serve over REST (TF Serving and KServe v2), with fetch', () => {
     for (const path of ['/v1/models/DelayMlp/versions/1.0.0:predict', '/v1/models/DelayMlp/labels/stable:predict']) {
       const r = await post(path, { signature_name: 'serve', inputs });
       expect(r.status).toBe(200);
-      close((r.json['outputs'] as number[][]).map((p) => p[0]!), v1);
+      expectClose((r.json['outputs'] as number[][]).map((p) => p[0]!), v1);
     }
     const major = await post('/v1/models/DelayMlp/versions/1:predict', { inputs });
-    close((major.json['outputs'] as number[][]).map((p) => p[0]!), v2);
+    expectClose((major.json['outputs'] as number[][]).map((p) => p[0]!), v2);
     const canary = await post('/v1/models/DelayMlp/labels/canary:predict', { instances: instances() });
-    close((canary.json['predictions'] as number[][]).map((p) => p[0]!), v2);
+    expectClose((canary.json['predictions'] as number[][]).map((p) => p[0]!), v2);
   });
 
   test('TF Serving model status and metadata', async () => {
@@ -135,7 +117,7 @@ describe('bird serve over REST (TF Serving and KServe v2), with fetch', () => {
     expect(r.json['id']).toBe('q1');
     const out = (r.json['outputs'] as { name: string; datatype: string; shape: number[]; data: number[] }[])[0]!;
     expect([out.name, out.datatype, out.shape]).toEqual(['p_delayed', 'FP32', [rows.length, 1]]);
-    close(out.data, v1);
+    expectClose(out.data, v1);
   });
 
   test.each([
