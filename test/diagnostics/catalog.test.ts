@@ -11,6 +11,16 @@ function filesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+/** The catalog itself: `catalog.ts` and the per-stage tables under `catalog/`. */
+function isCatalogFile(path: string): boolean {
+  return path.endsWith('catalog.ts') || path.includes(join('diagnostics', 'catalog', ''));
+}
+
+/** Each stage's table, read as text: the keys it declares at the top level. */
+function keysDeclaredIn(path: string): string[] {
+  return [...readFileSync(path, 'utf8').matchAll(/^ {2}(\w+): \{$/gm)].map((m) => m[1]!);
+}
+
 /** Codes that no input can produce today; each needs a reason. */
 const notProducibleByInput: Readonly<Record<string, string>> = {
   BIRD9001: 'internal errors are bugs, reported when a stage throws',
@@ -20,6 +30,13 @@ const notProducibleByInput: Readonly<Record<string, string>> = {
 
 describe('diagnostic catalog', () => {
   const entries = Object.entries(catalog);
+
+  test('no key is declared by two stage tables (a spread would silently keep only the last)', () => {
+    const dir = join(root, 'src', 'diagnostics', 'catalog');
+    const declared = readdirSync(dir).flatMap((f) => keysDeclaredIn(join(dir, f)));
+    expect(declared.length).toBe(entries.length);
+    expect(new Set(declared).size).toBe(declared.length);
+  });
 
   test('codes are unique and well formed', () => {
     const codes = entries.map(([, e]) => e.code);
@@ -36,7 +53,7 @@ describe('diagnostic catalog', () => {
 
   test('every entry is used by the compiler', () => {
     const sources = filesUnder(join(root, 'src'))
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('catalog.ts'))
+      .filter((f) => f.endsWith('.ts') && !isCatalogFile(f))
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     for (const [key] of entries) expect(sources).toMatch(new RegExp(`['"]${key}['"]`));
@@ -56,7 +73,7 @@ describe('diagnostic catalog', () => {
 
 describe('secondary labels and notes', () => {
   const sources = filesUnder(join(root, 'src'))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('catalog.ts'))
+    .filter((f) => f.endsWith('.ts') && !isCatalogFile(f))
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');
 
