@@ -37,6 +37,7 @@ const STAGES = [
   'data',
   'train',
   'serve',
+  'pipeline',
   'cli',
 ];
 

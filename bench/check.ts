@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { compileModel } from '../src/ir/compileModel.js';
 import { primitiveTable } from '../src/ops/registry.js';
 import { checkProgram } from '../src/semantic/check.js';
-import { fileHost } from '../src/cli/checkSource.js';
+import { fileHost } from '../src/pipeline/checkSource.js';
 import { SourceFile } from '../src/source/sourceFile.js';
 
 const GOAL_MS = 200;

@@ -44,7 +44,7 @@ import { OnnxGraphBuilder } from '../src/backends/onnx/onnxGraphBuilder.js';
 import { onnx } from '../src/backends/onnx/onnxProto.js';
 import { onnxIrVersion, onnxOpset } from '../src/backends/onnx/onnxVersions.js';
 import { loadTf } from '../src/backends/tfjs/loadTf.js';
-import { checkSource } from '../src/cli/checkSource.js';
+import { checkSource } from '../src/pipeline/checkSource.js';
 import { Dataset, dataSource } from '../src/data/dataset.js';
 import { readRows } from '../src/data/readRows.js';
 import type { Batch } from '../src/ir/batch.js';

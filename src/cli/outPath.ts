@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError } from './usageError.js';
+import { UsageError } from '../pipeline/usageError.js';
 
 /**
  * Every `--out` behaves the same way: missing folders on the way to it are created when

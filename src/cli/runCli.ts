@@ -8,9 +8,9 @@ import type { CliContext } from './command.js';
 import { commands } from './commands/index.js';
 import { ExitCode } from './exitCodes.js';
 import { processIo, type Io } from './reporter.js';
-import { UsageError } from './usageError.js';
-import { birdVersion } from './version.js';
-import { stdinPath } from './readSources.js';
+import { UsageError } from '../pipeline/usageError.js';
+import { birdVersion } from '../pipeline/version.js';
+import { stdinPath } from '../pipeline/readSources.js';
 
 function internalError(error: unknown, io: Io, json: boolean): number {
   const detail = error instanceof Error ? error.message : String(error);

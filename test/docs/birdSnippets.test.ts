@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { fileHost } from '../../src/cli/checkSource.js';
+import { fileHost } from '../../src/pipeline/checkSource.js';
 import { primitiveTable } from '../../src/ops/registry.js';
 import { checkProgram } from '../../src/semantic/check.js';
 import { SourceFile } from '../../src/source/sourceFile.js';

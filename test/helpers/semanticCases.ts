@@ -5,7 +5,7 @@ import { renderDiagnostics } from '../../src/diagnostics/renderDiagnostic.js';
 import { primitiveTable } from '../../src/ops/registry.js';
 import { checkProgram, type CheckResult } from '../../src/semantic/check.js';
 import type { ModuleHost } from '../../src/semantic/moduleInfo.js';
-import { fileHost } from '../../src/cli/checkSource.js';
+import { fileHost } from '../../src/pipeline/checkSource.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
 import { expectGolden } from './golden.js';
 

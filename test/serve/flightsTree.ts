@@ -22,7 +22,7 @@ import { signatureFeeds, type ClientRow } from '../../src/data/signatureFeeds.js
 import { xorshift32 } from '../../src/data/xorshift.js';
 import { compileModel } from '../../src/ir/compileModel.js';
 import type { IrGraph } from '../../src/ir/ir.js';
-import { checkSource } from '../../src/cli/checkSource.js';
+import { checkSource } from '../../src/pipeline/checkSource.js';
 import { packageRoot } from '../../src/source/packageRoot.js';
 import { SourceFile } from '../../src/source/sourceFile.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { runCli } from '../../src/cli/runCli.js';
-import { resolveCheckpoint } from '../../src/cli/runFolder.js';
+import { resolveCheckpoint } from '../../src/pipeline/runFolder.js';
 import { configConstructors, trainSettings } from '../../src/semantic/builtins.js';
 import { venvPython } from '../helpers/python.js';
 

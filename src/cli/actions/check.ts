@@ -2,10 +2,10 @@ import { applySuggestions } from '../../diagnostics/applySuggestions.js';
 import { hasErrors, type Diagnostic, type Suggestion } from '../../diagnostics/diagnostic.js';
 import { SourceFile } from '../../source/sourceFile.js';
 import { writeFileAtomic } from '../../source/writeFileAtomic.js';
-import { checkSource } from '../checkSource.js';
+import { checkSource } from '../../pipeline/checkSource.js';
 import { ExitCode } from '../exitCodes.js';
-import { readSources, stdinPath } from '../readSources.js';
-import { UsageError } from '../usageError.js';
+import { readSources, stdinPath } from '../../pipeline/readSources.js';
+import { UsageError } from '../../pipeline/usageError.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
 
 export interface CheckArgs extends ReportOptions {

@@ -15,13 +15,13 @@ import { printIr } from '../../ir/printIr.js';
 import { writeFileAtomic } from '../../source/writeFileAtomic.js';
 import { astToJson, dumpAst } from '../../syntax/dumpAst.js';
 import { parse } from '../../syntax/parse.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
-import { checkSource } from '../checkSource.js';
+import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
+import { checkSource } from '../../pipeline/checkSource.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
+import { readSources } from '../../pipeline/readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 
 

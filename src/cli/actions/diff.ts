@@ -1,7 +1,7 @@
 import { diffManifests } from '../../artifact/diffManifests.js';
 import { formatDiff } from '../../artifact/formatDiff.js';
 import { loadArtifact, type LoadedArtifact } from '../../artifact/loadArtifact.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
+import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
 

@@ -8,7 +8,7 @@ import type { IrGraph } from '../../ir/ir.js';
 import type { RunConfig } from '../../train/runConfig.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 export interface EncodeArgs extends ReportOptions {
   readonly run: string;

@@ -21,16 +21,16 @@ import { diagnostic, hasErrors, type Diagnostic } from '../../diagnostics/diagno
 import { compileModel } from '../../ir/compileModel.js';
 import type { IrGraph } from '../../ir/ir.js';
 import { SourceFile } from '../../source/sourceFile.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
-import { checkSource } from '../checkSource.js';
-import { backendTolerance, compareOutputsOf, onnxOutputs, tfjsOutputs, type OutputComparison } from '../compareBackends.js';
+import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
+import { checkSource } from '../../pipeline/checkSource.js';
+import { backendTolerance, compareOutputsOf, onnxOutputs, tfjsOutputs, type OutputComparison } from '../../pipeline/compareBackends.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
+import { readSources } from '../../pipeline/readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { readRun } from '../runFolder.js';
-import { UsageError } from '../usageError.js';
-import { birdVersion } from '../version.js';
+import { readRun } from '../../pipeline/runFolder.js';
+import { UsageError } from '../../pipeline/usageError.js';
+import { birdVersion } from '../../pipeline/version.js';
 
 export interface ExportArgs extends ReportOptions {
   readonly file: string;

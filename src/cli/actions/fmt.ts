@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../source/writeFileAtomic.js';
 import { parse } from '../../syntax/parse.js';
 import { print } from '../../syntax/printer.js';
 import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
+import { readSources } from '../../pipeline/readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
 
 export interface FmtArgs extends ReportOptions {

@@ -5,15 +5,15 @@ import { compileModel } from '../../ir/compileModel.js';
 import { graphDot, type GraphDotOptions } from '../../ir/graphDot.js';
 import type { IrGraph } from '../../ir/ir.js';
 import { writeFileAtomic } from '../../source/writeFileAtomic.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
-import { isArtifactPath } from '../artifactPath.js';
-import { checkSource } from '../checkSource.js';
+import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
+import { isArtifactPath } from '../../pipeline/artifactPath.js';
+import { checkSource } from '../../pipeline/checkSource.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
-import { renderSvg } from '../renderSvg.js';
+import { readSources } from '../../pipeline/readSources.js';
+import { renderSvg } from '../../pipeline/renderSvg.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 
 

@@ -4,16 +4,16 @@ import { DataError } from '../../data/dataError.js';
 import { Dataset } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { Trainer } from '../../train/trainer.js';
-import { isArtifactPath } from '../artifactPath.js';
-import { checkSource } from '../checkSource.js';
+import { isArtifactPath } from '../../pipeline/artifactPath.js';
+import { checkSource } from '../../pipeline/checkSource.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
+import { readSources } from '../../pipeline/readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { PredictionWriter } from '../predictionWriter.js';
-import { readRun } from '../runFolder.js';
+import { PredictionWriter } from '../../pipeline/predictionWriter.js';
+import { readRun } from '../../pipeline/runFolder.js';
 import { predictArtifact } from './predictArtifact.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 export interface PredictArgs extends ReportOptions {
   readonly file: string;

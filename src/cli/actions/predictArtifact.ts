@@ -6,11 +6,11 @@ import { DataError } from '../../data/dataError.js';
 import { RowDecoder } from '../../data/decodeRow.js';
 import { formatOf, readRows } from '../../data/readRows.js';
 import { clientText, signatureFeeds, type ClientRow } from '../../data/signatureFeeds.js';
-import { PredictionWriter } from '../predictionWriter.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
+import { PredictionWriter } from '../../pipeline/predictionWriter.js';
+import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 export interface PredictArtifactArgs extends ReportOptions {
   readonly artifact: string;

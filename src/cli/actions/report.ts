@@ -4,7 +4,7 @@ import { RunFileError } from '../../train/report/runRecords.js';
 import { writeReport } from '../../train/report/writeReport.js';
 import { ExitCode } from '../exitCodes.js';
 import type { Io, ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 export interface ReportArgs extends ReportOptions {
   readonly run: string;

@@ -3,11 +3,11 @@ import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { SourceFile } from '../../source/sourceFile.js';
 import { startServer, type RunningServer } from '../../serve/startServer.js';
 import { parsePolicy, type VersionPolicy } from '../../serve/versionPolicy.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
+import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
-import { birdVersion } from '../version.js';
+import { UsageError } from '../../pipeline/usageError.js';
+import { birdVersion } from '../../pipeline/version.js';
 
 export interface ServeArgs extends ReportOptions {
   readonly artifacts: string;

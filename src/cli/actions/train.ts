@@ -22,13 +22,13 @@ import type { RunConfig } from '../../train/runConfig.js';
 import { readJsonLines, type StepRecord } from '../../train/report/runRecords.js';
 import { writeReport } from '../../train/report/writeReport.js';
 import { bestEpoch } from '../../train/earlyStopper.js';
-import { birdVersion } from '../version.js';
-import { checkSource } from '../checkSource.js';
+import { birdVersion } from '../../pipeline/version.js';
+import { checkSource } from '../../pipeline/checkSource.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
-import { readSources } from '../readSources.js';
+import { readSources } from '../../pipeline/readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 export interface TrainArgs extends ReportOptions {
   readonly file: string;

@@ -9,12 +9,12 @@ import { clientRows } from '../../data/clientRows.js';
 import { DataError } from '../../data/dataError.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { SourceFile } from '../../source/sourceFile.js';
-import { artifactDiagnostic } from '../artifactDiagnostic.js';
-import { backendTolerance, compareOutputsOf, onnxOutputs, tfjsOutputs, type OutputComparison } from '../compareBackends.js';
+import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
+import { backendTolerance, compareOutputsOf, onnxOutputs, tfjsOutputs, type OutputComparison } from '../../pipeline/compareBackends.js';
 import { ExitCode } from '../exitCodes.js';
-import { loadedSignatures, loadedWeights } from '../loadedSignatures.js';
+import { loadedSignatures, loadedWeights } from '../../pipeline/loadedSignatures.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
-import { UsageError } from '../usageError.js';
+import { UsageError } from '../../pipeline/usageError.js';
 
 export interface VerifyArgs extends ReportOptions {
   readonly artifact: string;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { loadTf } from '../../../src/backends/tfjs/loadTf.js';
 import { Dataset, dataSource } from '../../../src/data/dataset.js';
 import { compileModel } from '../../../src/ir/compileModel.js';
-import { checkSource } from '../../../src/cli/checkSource.js';
-import { readSources } from '../../../src/cli/readSources.js';
+import { checkSource } from '../../../src/pipeline/checkSource.js';
+import { readSources } from '../../../src/pipeline/readSources.js';
 import { OnnxStep } from '../../../src/train/onnxStep.js';
 import { Trainer } from '../../../src/train/trainer.js';
 
