@@ -199,7 +199,7 @@ function diffFeature(section: 'features' | 'labels', a: ManifestFeature, b: Mani
       if (key === 'vocabulary') message = `${head}: vocabulary changed (${vocabularySummary(x, y)}), so ids differ`;
       else if (key === 'boundaries') message = `${head}: bucket boundaries changed (${Array.isArray(x) ? x.length : 0} to ${Array.isArray(y) ? y.length : 0} boundaries), so buckets differ`;
       else if (key === 'bits') message = `${head}: hash bits changed from ${show(x)} to ${show(y)}, so every hashed id differs`;
-      else if (tb.name === 'zscore' && (key === 'mean' || key === 'std')) message = `${head}: fitted statistic \`${key}\` changed from ${show(x)} to ${show(y)}`;
+      else if ((tb.name === 'zscore' && (key === 'mean' || key === 'std')) || (tb.name === 'impute' && key === 'value')) message = `${head}: fitted statistic \`${key}\` changed from ${show(x)} to ${show(y)}`;
       else message = `${head}: \`${key}\` changed from ${show(x)} to ${show(y)}`;
       // A vocabulary is too large to repeat in a report; its message summarizes it.
       const values = key === 'vocabulary' ? {} : { old: x, new: y };

@@ -9,13 +9,15 @@ export interface TransformStep {
 }
 
 /** Transforms that need statistics of the training split before they can run. */
-export const fittedOps: ReadonlySet<string> = new Set(['zscore', 'vocab_lookup', 'bucketize']);
+export const fittedOps: ReadonlySet<string> = new Set(['zscore', 'impute', 'vocab_lookup', 'bucketize']);
 
 /** Whether a step's statistics are present (explicit `boundaries` or `vocabulary` count as fitted). */
 export function isFitted(step: TransformStep): boolean {
   switch (step.op) {
     case 'zscore':
       return typeof step.args['mean'] === 'number' && typeof step.args['std'] === 'number';
+    case 'impute':
+      return typeof step.args['value'] === 'number';
     case 'vocab_lookup':
       return Array.isArray(step.args['vocabulary']);
     case 'bucketize':
@@ -72,6 +74,12 @@ export function applyTransform(step: TransformStep, v: FieldValue): FieldValue {
       return v.kind === 'number' ? { kind: 'number', value: Math.min(Number(a['max']), Math.max(Number(a['min']), v.value)) } : v;
     case 'zscore':
       return v.kind === 'number' ? { kind: 'number', value: (v.value - Number(a['mean'])) / Number(a['std']) } : v;
+    case 'impute': {
+      if (v.kind !== 'number') return v;
+      const missing = Number.isNaN(v.value);
+      const value = missing ? Number(a['value']) : v.value;
+      return a['indicator'] === true ? { kind: 'vector', values: [value, missing ? 1 : 0] } : { kind: 'number', value };
+    }
     case 'bucketize':
       return v.kind === 'number' ? { kind: 'number', value: bucketOf(v.value, a['boundaries'] as number[]) } : v;
     case 'hash_bucket': {

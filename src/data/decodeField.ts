@@ -57,7 +57,8 @@ function fromDefault(spec: FieldSpec): FieldValue {
       return { kind: 'vector', values: new Array<number>(size).fill(Number(d ?? 0)) };
     }
     default:
-      return { kind: 'number', value: Number(d ?? 0) };
+      // No default (a field that `impute`s): the value stays missing, NaN, until `impute` fills it.
+      return { kind: 'number', value: d === null ? NaN : Number(d) };
   }
 }
 

@@ -18,7 +18,8 @@ function zscoreAccumulator(): Accumulator {
   let m2 = 0;
   return {
     add(v) {
-      if (v.kind !== 'number') return;
+      // A missing value (NaN, on its way to `impute`) is no statistic of the column.
+      if (v.kind !== 'number' || Number.isNaN(v.value)) return;
       n++;
       const d = v.value - mean;
       mean += d / n;
@@ -58,23 +59,14 @@ function vocabAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulato
 
 /** Quantile boundaries from a uniform reservoir sample (fixed seed, so fits repeat exactly). */
 function bucketAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
-  const sample: number[] = [];
-  let seen = 0;
-  const next = xorshift32(0x9e3779b9);
-  const random = (): number => next() / 4294967296;
+  const sample = reservoir();
   return {
     add(v) {
-      if (v.kind !== 'number') return;
-      seen++;
-      if (sample.length < quantileSampleSize) sample.push(v.value);
-      else {
-        const j = Math.floor(random() * seen);
-        if (j < quantileSampleSize) sample[j] = v.value;
-      }
+      if (v.kind === 'number' && !Number.isNaN(v.value)) sample.add(v.value);
     },
     result() {
       const bins = Number(args['bins']);
-      const sorted = Float64Array.from(sample).sort();
+      const sorted = sample.sorted();
       const boundaries: number[] = [];
       for (let i = 1; i < bins; i++) {
         const q = sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / bins))];
@@ -85,10 +77,65 @@ function bucketAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulat
   };
 }
 
+/** A uniform reservoir sample of up to `quantileSampleSize` values (fixed seed, so fits repeat exactly). */
+function reservoir(): { add(x: number): void; sorted(): Float64Array } {
+  const sample: number[] = [];
+  let seen = 0;
+  const next = xorshift32(0x9e3779b9);
+  return {
+    add(x) {
+      seen++;
+      if (sample.length < quantileSampleSize) sample.push(x);
+      else {
+        const j = Math.floor((next() / 4294967296) * seen);
+        if (j < quantileSampleSize) sample[j] = x;
+      }
+    },
+    sorted: () => Float64Array.from(sample).sort(),
+  };
+}
+
+/**
+ * The value `impute` fills in, from the values that are present: their mean, their median
+ * (of the reservoir sample, the mean of the two middle values for an even count), or their
+ * most frequent value (ties to the smallest). A column with no value present fills 0.
+ */
+function imputeAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
+  const strategy = String(args['strategy']);
+  const mean = zscoreAccumulator();
+  const sample = reservoir();
+  const counts = new Map<number, number>();
+  let present = 0;
+  return {
+    add(v) {
+      if (v.kind !== 'number' || Number.isNaN(v.value)) return;
+      present++;
+      if (strategy === 'mean') mean.add(v);
+      else if (strategy === 'median') sample.add(v.value);
+      else counts.set(v.value, (counts.get(v.value) ?? 0) + 1);
+    },
+    result() {
+      if (present === 0) return { value: 0 };
+      if (strategy === 'mean') return { value: mean.result()['mean']! };
+      if (strategy === 'median') {
+        const s = sample.sorted();
+        const h = s.length >> 1;
+        return { value: s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2 };
+      }
+      let best = 0;
+      let bestCount = -1;
+      for (const [x, c] of counts) if (c > bestCount || (c === bestCount && x < best)) [best, bestCount] = [x, c];
+      return { value: best };
+    },
+  };
+}
+
 function accumulatorFor(step: TransformStep): Accumulator {
   switch (step.op) {
     case 'zscore':
       return zscoreAccumulator();
+    case 'impute':
+      return imputeAccumulator(step.args);
     case 'vocab_lookup':
       return vocabAccumulator(step.args);
     default:

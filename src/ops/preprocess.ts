@@ -2,11 +2,14 @@ import { formatType, tensor } from '../tensor/types.js';
 import { dense, ok, operand, tensorParam, typeError, type OpDefinition } from './opSchema.js';
 
 /**
- * Feature transforms that need data: `zscore` and `bucketize` statistics and `vocab`
+ * Feature transforms that need data: `zscore`, `impute` and `bucketize` statistics and `vocab`
  * tables are fitted in a pre-pass over the training split and stored in the op's
  * attributes (null until then). `hash_bucket` and `tokenize` work on strings, so they run
  * outside the ONNX graph, as documented in the artifact's manifest.
  */
+/** How `impute` chooses the value a missing entry takes. */
+export const imputeStrategies: readonly string[] = ['mean', 'median', 'mode', 'constant'];
+
 export const preprocessOps: readonly OpDefinition[] = [
   {
     name: 'zscore',
@@ -18,6 +21,21 @@ export const preprocessOps: readonly OpDefinition[] = [
       const x = dense(input, 'x');
       if (!x || x.dtype !== 'f32') return typeError(`takes a continuous feature, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
       return ok(x);
+    },
+  },
+  {
+    name: 'impute',
+    family: 'preprocess',
+    grad: 'none',
+    doc: 'a missing value (NaN) replaced by `value`: the `mean`, `median` or `mode` of the training split, or a given `constant`; with `indicator: true` a second column is 1 where the value was missing',
+    params: [tensorParam('x'), { name: 'strategy', kind: 'string', default: 'mean' }, { name: 'value', kind: 'float', default: null }, { name: 'indicator', kind: 'bool', default: false }],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || x.dtype !== 'f32' || x.shape.length !== 2 || x.shape[1] !== 1) return typeError(`fills missing values of a scalar feature \`f32[B, 1]\`, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
+      const strategy = input.attrs['strategy'];
+      if (typeof strategy !== 'string' || !imputeStrategies.includes(strategy)) return typeError(`\`strategy\` is ${imputeStrategies.map((s) => `\`"${s}"\``).join(', ')}, not \`${JSON.stringify(strategy)}\``, [], 'strategy');
+      if (strategy === 'constant' && typeof input.attrs['value'] !== 'number') return typeError('`strategy: "constant"` needs the `value` it fills in', [], 'strategy');
+      return ok(tensor('f32', [x.shape[0]!, input.attrs['indicator'] === true ? 2 : 1]));
     },
   },
   {

@@ -125,4 +125,5 @@ export const transformOps: ReadonlyMap<string, string> = new Map([
   ['hash', 'hash_bucket'],
   ['vocab', 'vocab_lookup'],
   ['tokens', 'tokenize'],
+  ['impute', 'impute'],
 ]);

@@ -204,6 +204,20 @@ const zscore: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
   return b.op('Div', [b.op('Sub', [x!, b.f32(mean)]), b.f32(std)]);
 };
 
+/**
+ * A missing value (NaN: the client sends NaN for a missing number, and a field that
+ * imputes declares no default to replace it with) becomes the fitted `value`; with
+ * `indicator`, a second column is 1 where it was missing, as the data stage packs it.
+ */
+const impute: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
+  const value = attrs['value'];
+  if (typeof value !== 'number') throw new OnnxExportError('`impute` has no fitted value; export the IR the data stage fitted', 'impute', node.loc);
+  const missing = b.op('IsNaN', [x!]);
+  const filled = b.op('Where', [missing, b.f32(value), x!]);
+  if (attrs['indicator'] !== true) return filled;
+  return b.op('Concat', [filled, b.op('Cast', [missing], { to: intAttr(elemTypeNumber.float32) })], { axis: intAttr(1) });
+};
+
 /** The number of boundaries at or below x, as the data stage's binary search finds it; a `[B, 1]` input gives `[B]`. */
 const bucketize: OnnxEmitter = (ctx) => {
   const { b, inputs, attrs, node } = ctx;
@@ -303,6 +317,7 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
   ['binary_cross_entropy', binaryCrossEntropy],
   ['softmax_cross_entropy', softmaxCrossEntropy],
   ['zscore', zscore],
+  ['impute', impute],
   ['bucketize', bucketize],
   ['vocab_lookup', vocabLookup],
 ]);

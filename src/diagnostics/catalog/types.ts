@@ -128,4 +128,14 @@ export const typesCodes = {
     severity: 'warning',
     message: 'text feature `{name}` goes to `{transform}` whole, as one id',
   },
+  imputeWithDefault: {
+    code: 'BIRD3034',
+    severity: 'error',
+    message: 'feature `{name}` declares a default and also imputes its missing values',
+  },
+  imputePlacement: {
+    code: 'BIRD3035',
+    severity: 'error',
+    message: '`impute` of feature `{name}` {problem}',
+  },
 } as const satisfies Record<string, CatalogEntry>;

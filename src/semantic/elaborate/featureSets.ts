@@ -63,6 +63,8 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
       const targs = applicationArgs(cx, t, params, `transform \`${t.name.name}\``, env);
       if (targs) transforms.push({ name: t.name.name, op, args: targs, decl: t });
     }
+    // A field that imputes keeps a missing value missing (NaN) until `impute` fills it; a declared default would leave it nothing to fill (rule `missing-values`).
+    if (!f.default && transforms.some((t) => t.op === 'impute')) def = null;
     fields.push({ name: f.name.name, decl: f, kind, args, default: def, transforms });
   }
   return { name: decl.name.name, role, decl, module, fields };

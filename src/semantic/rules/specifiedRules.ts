@@ -1,5 +1,6 @@
 import { duplicateArguments } from './duplicateArguments.js';
 import { labelLossCompatibility } from './labelLossCompatibility.js';
+import { missingValues } from './missingValues.js';
 import { modelOutputs } from './modelOutputs.js';
 import type { Rule } from './rule.js';
 import { signatureInputsCoverOutputs } from './signatureInputsCoverOutputs.js';
@@ -21,5 +22,6 @@ export const specifiedRules: readonly Rule[] = [
   labelLossCompatibility,
   trainSettingValues,
   textTokenized,
+  missingValues,
   unusedFeatures,
 ];
