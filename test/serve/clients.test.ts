@@ -10,7 +10,8 @@ import type { ClientRow } from '../../src/data/signatureFeeds.js';
 import { protoLoaderOptions, protoRoot } from '../../src/serve/grpcServer.js';
 import { startServer, type RunningServer } from '../../src/serve/startServer.js';
 import { venvPython } from '../helpers/python.js';
-import { expectClose, inProcess, sampleRows, writeFlightsVersion } from './flightsTree.js';
+import { expectClose } from './expectClose.js';
+import { inProcess, sampleRows, writeFlightsVersion } from './flightsTree.js';
 
 /** A TF Serving gRPC client from the protos: `json` decodes the metadata's Any as its message. */
 function client(port: number, json: boolean): grpc.Client & Record<string, (request: unknown, callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void) => void> {

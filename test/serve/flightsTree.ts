@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from '@jest/globals';
 import { describeHashFunction } from '../../src/artifact/hashFunctionSpec.js';
 import { encodeVectorTensor, type GoldenVectors, type VectorTensor } from '../../src/artifact/vectors.js';
 import { loadArtifact } from '../../src/artifact/loadArtifact.js';
@@ -90,10 +89,4 @@ export async function inProcess(dir: string, rows: readonly ClientRow[]): Promis
   const out = await session.run(signatureFeeds(s.inputs, rows));
   await session.release();
   return Array.from(out['p_delayed']!.data as Float32Array);
-}
-
-/** JSON carries the float32 values as doubles: equal to within float32 rounding. */
-export function expectClose(actual: readonly number[], expected: readonly number[]): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => expect(Math.abs(a - expected[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[i]!))));
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ClientRow } from '../../src/data/signatureFeeds.js';
 import { startServer, type RunningServer } from '../../src/serve/startServer.js';
 import { parsePolicy } from '../../src/serve/versionPolicy.js';
-import { expectClose, inProcess, sampleRows, writeFlightsVersion } from './flightsTree.js';
+import { expectClose } from './expectClose.js';
+import { inProcess, sampleRows, writeFlightsVersion } from './flightsTree.js';
 
 describe('bird serve over REST (TF Serving and KServe v2), with fetch', () => {
   const root = mkdtempSync(join(tmpdir(), 'bird-serve-rest-'));
