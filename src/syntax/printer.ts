@@ -1,5 +1,6 @@
 import type * as A from './ast.js';
 import { concat, group, hardline, ifBreak, indent, join, layout, line, lineSuffix, softline, type Doc } from './doc.js';
+import { binaryPrec, Prec } from './precedence.js';
 
 /**
  * Prints an AST as canonical Bird text: the one layout `bird fmt` writes. Comments and
@@ -154,40 +155,6 @@ function ifDoc(s: A.IfStmt): Doc {
   if (s.else === null) return head;
   return concat(head, ' else ', s.else.kind === 'IfStmt' ? ifDoc(s.else) : bodyDoc(s.else));
 }
-
-/** Binding strength, weakest first; a child printed where a stronger one is required gets parentheses. */
-export const enum Prec {
-  Pipe = 1,
-  Or,
-  And,
-  Not,
-  Comparison,
-  Range,
-  Additive,
-  Multiplicative,
-  Unary,
-  Power,
-  Postfix,
-}
-
-const binaryPrec: Readonly<Record<A.BinaryOperator, Prec>> = {
-  or: Prec.Or,
-  and: Prec.And,
-  '==': Prec.Comparison,
-  '!=': Prec.Comparison,
-  '<': Prec.Comparison,
-  '<=': Prec.Comparison,
-  '>': Prec.Comparison,
-  '>=': Prec.Comparison,
-  '..': Prec.Range,
-  '+': Prec.Additive,
-  '-': Prec.Additive,
-  '*': Prec.Multiplicative,
-  '/': Prec.Multiplicative,
-  '%': Prec.Multiplicative,
-  '@': Prec.Multiplicative,
-  '^': Prec.Power,
-};
 
 function precOf(e: A.Expr): Prec {
   switch (e.kind) {
