@@ -1,4 +1,3 @@
-import { didYouMean } from '../../diagnostics/suggest.js';
 import type { Span } from '../../source/span.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
 import { configConstructors } from '../builtins.js';
@@ -6,6 +5,7 @@ import type { ModuleInfo } from '../moduleInfo.js';
 import { errorValue, toAttr, type Value } from '../values.js';
 import type { ArgValue, ElabContext } from './context.js';
 import { maxLoopIterations } from './limits.js';
+import { argumentNameFix } from './arguments.js';
 import { bindArgs } from './opCalls.js';
 
 export function builtinCall(cx: ElabContext, name: string, args: readonly ArgValue[], module: ModuleInfo, at: Span): Value {
@@ -76,8 +76,8 @@ export function configCall(cx: ElabContext, name: string, args: readonly ArgValu
     }
     if (a.name === null) positional.push(value);
     else if (!accepted.includes(a.name)) {
-      const help = didYouMean(a.name, accepted);
-      cx.report('unknownArgument', { callee: `\`${name}\``, name: a.name }, module, a.span, help ? { help } : { help: `it takes ${accepted.map((p) => `\`${p}\``).join(', ') || 'no arguments'}` });
+      const fix = argumentNameFix(a, a.name, accepted, module);
+      cx.report('unknownArgument', { callee: `\`${name}\``, name: a.name }, module, a.span, fix ?? { help: `it takes ${accepted.map((p) => `\`${p}\``).join(', ') || 'no arguments'}` });
       return errorValue;
     } else named[a.name] = value;
   }

@@ -15,6 +15,8 @@ export interface ArgValue {
   readonly name: string | null;
   readonly value: Value;
   readonly span: Span;
+  /** Where its name is written (`units` in `units: 8`), for a fix that rewrites only the name; absent for positional and built-in arguments. */
+  readonly nameSpan?: Span;
 }
 
 /** What a model body does with each `out` statement; blocks have none. */

@@ -6,6 +6,7 @@ import { compileTimeBuiltins, configConstructors } from '../builtins.js';
 import type { Env } from '../env.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
 import { describeValue, errorValue, type Value } from '../values.js';
+import { argValue } from './arguments.js';
 import { attrToValue } from './attrToValue.js';
 import { blockCall } from './blockCalls.js';
 import { builtinCall, configCall } from './builtinCalls.js';
@@ -64,14 +65,14 @@ export function evalExpr(cx: ElabContext, expr: A.Expr, env: Env): Value {
       return index(cx, expr, env);
     case 'CallExpr': {
       const callee = cx.eval(expr.callee, env);
-      const args = expr.args.map((a) => ({ name: a.name?.name ?? null, value: cx.eval(a.value, env), span: a.span }));
+      const args = expr.args.map((a) => argValue(cx, a, env));
       return call(cx, callee, args, expr, env);
     }
     case 'PipeExpr': {
       const input: ArgValue = { name: null, value: cx.eval(expr.input, env), span: expr.input.span };
       if (expr.stage.kind === 'CallExpr') {
         const callee = cx.eval(expr.stage.callee, env);
-        const rest = expr.stage.args.map((a) => ({ name: a.name?.name ?? null, value: cx.eval(a.value, env), span: a.span }));
+        const rest = expr.stage.args.map((a) => argValue(cx, a, env));
         return call(cx, callee, [input, ...rest], expr.stage, env);
       }
       return call(cx, cx.eval(expr.stage, env), [input], expr.stage, env);

@@ -8,6 +8,7 @@ import type { AttrValue } from '../../tensor/attrValue.js';
 import type { ModuleInfo } from '../moduleInfo.js';
 import type { PrimitiveParam } from '../primitives.js';
 import { toAttr, type TensorValue, type Value } from '../values.js';
+import { argValue } from './arguments.js';
 import { attrToValue } from './attrToValue.js';
 import type { ArgValue, ElabContext } from './context.js';
 import { attrArg, bindArgs, primitiveCall } from './opCalls.js';
@@ -97,7 +98,7 @@ function checkDownsampling(cx: ElabContext, f: A.FieldDecl, role: 'feature' | 'l
 }
 
 function applicationArgs(cx: ElabContext, app: A.Application, params: readonly PrimitiveParam[], callee: string, env: Env): Record<string, AttrValue> | null {
-  const args = (app.args ?? []).map((a) => ({ name: a.name?.name ?? null, value: cx.eval(a.value, env), span: a.span }));
+  const args = (app.args ?? []).map((a) => argValue(cx, a, env));
   if (args.some((a) => a.value.kind === 'error')) return null;
   const bound = bindArgs(cx, params.map((p) => ({ name: p.name, required: p.default === undefined })), args, callee, env.module, app.span);
   if (!bound) return null;

@@ -1,5 +1,4 @@
 import { note, secondaryLabel, type SecondaryLabel } from '../../diagnostics/diagnostic.js';
-import { didYouMean } from '../../diagnostics/suggest.js';
 import type { Span } from '../../source/span.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
 import type { Origin } from '../graph.js';
@@ -7,6 +6,7 @@ import type { ModuleInfo } from '../moduleInfo.js';
 import type { OperandType, PrimitiveParam } from '../primitives.js';
 import { dtypes, formatType, tensor, type DType, type Dim, type TensorType } from '../../tensor/types.js';
 import { errorValue, toAttr, type TensorValue, type Value } from '../values.js';
+import { argumentNameFix } from './arguments.js';
 import type { ArgValue, ElabContext } from './context.js';
 import { valueSize } from './limits.js';
 
@@ -30,8 +30,8 @@ export function bindArgs(cx: ElabContext,
   for (const a of args) {
     if (a.name === null) continue;
     if (!params.some((p) => p.name === a.name)) {
-      const help = didYouMean(a.name, params.map((p) => p.name));
-      cx.report('unknownArgument', { callee, name: a.name }, module, a.span, help ? { help } : { help: `its parameters are ${params.map((p) => `\`${p.name}\``).join(', ') || 'none'}` });
+      const fix = argumentNameFix(a, a.name, params.map((p) => p.name), module);
+      cx.report('unknownArgument', { callee, name: a.name }, module, a.span, fix ?? { help: `its parameters are ${params.map((p) => `\`${p.name}\``).join(', ') || 'none'}` });
       ok = false;
       continue;
     }
