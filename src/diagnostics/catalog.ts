@@ -51,6 +51,7 @@ export const labelCatalog = {
   splitsByRowNumber: '`{argument}` splits by row number',
   /** An operand, named by its type or value, beside the operand the primary span marks. */
   operandIs: '{what}',
+  theFirstModel: 'the first model',
 } as const satisfies Record<string, string>;
 
 /** The notes a diagnostic adds below its code frame, by name, with named parameters. */
@@ -64,6 +65,7 @@ export const noteCatalog = {
   badRowLimit: 'more than {max} bad rows: `bad_data = skip(max: {max})` allows no more',
   featureReadsColumn: 'feature `{feature}` reads this column',
   headerNames: 'the header names: {names}',
+  runTrainedModel: '`{run}` trained model `{model}`',
 } as const satisfies Record<string, string>;
 
 export type LabelKey = keyof typeof labelCatalog;

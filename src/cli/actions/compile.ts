@@ -17,6 +17,7 @@ import { astToJson, dumpAst } from '../../syntax/dumpAst.js';
 import { parse } from '../../syntax/parse.js';
 import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
 import { checkSource } from '../../pipeline/checkSource.js';
+import { requireSignature, requireTrainSection, selectModel, selectSignatures } from '../../pipeline/selectModel.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../../pipeline/readSources.js';
@@ -47,8 +48,6 @@ export const untrainedNote = 'zero weights and placeholder statistics (bird comp
  */
 function emitOnnx(graph: IrGraph, args: CompileArgs, io: Io, source: SourceFile): string[] | Diagnostic {
   const names = graph.signatures.map((s) => `\`${s.name}\``).join(', ');
-  if (graph.signatures.length === 0) throw new UsageError(`model \`${graph.model}\` declares no signature, so there is no ONNX graph to emit; add \`signature serve @ 1.0.0 for ${graph.model} { ... }\``);
-  if (args.signature !== undefined && !graph.signatures.some((s) => s.name === args.signature)) throw new UsageError(`model \`${graph.model}\` has no signature \`${args.signature}\`; it has ${names}`);
   const only = args.signature === undefined ? graph.signatures.map((s) => s.name) : [args.signature];
   if (args.out !== undefined && only.length > 1) throw new UsageError(`\`--out\` writes one model, and model \`${graph.model}\` has ${only.length} signatures (${names}); choose one with \`--signature\``);
   const untrained = untrainedGraph(graph);
@@ -70,8 +69,7 @@ function emitOnnx(graph: IrGraph, args: CompileArgs, io: Io, source: SourceFile)
  * loss when the model cannot be differentiated.
  */
 function emitTrainStep(model: CheckedModel, graph: IrGraph, emit: 'train-ir' | 'train-onnx'): string | Diagnostic {
-  if (!model.train?.loss) throw new UsageError(`model \`${model.name}\` has no \`train ${model.name} { ... }\` section with a loss, so there is no training step to emit`);
-  const loss = model.train.loss.origin ?? model.train.origin;
+  const loss = model.train!.loss!.origin ?? model.train!.origin;
   try {
     const step = buildTrainStep(graph);
     return emit === 'train-ir' ? printIr(step.graph) : printOnnx(lowerTrainStep(step).bytes);
@@ -101,13 +99,14 @@ export function compile(args: CompileArgs, io: Io): number {
     reportDiagnostics(io, diagnostics, args);
     return ExitCode.diagnostics;
   }
-  const models = checked.models.filter((m) => args.model === undefined || m.name === args.model);
-  if (models.length === 0) {
-    const names = checked.models.map((m) => `\`${m.name}\``).join(', ') || 'none';
-    throw new UsageError(args.model === undefined ? `\`${args.file}\` declares no model` : `no model \`${args.model}\` in \`${args.file}\` (models: ${names})`);
+  // One model when named (or when `--out` writes one), else every model of the file.
+  const selected = args.model !== undefined || checked.models.length === 0 || (args.emit === 'onnx' && args.out !== undefined) ? selectModel(source!, checked.models, args.model, 'only') : { value: undefined, diagnostics: [] };
+  if (selected.diagnostics.length > 0) {
+    reportDiagnostics(io, [...diagnostics, ...selected.diagnostics], args);
+    return ExitCode.diagnostics;
   }
+  const models = selected.value ? [selected.value] : checked.models;
   if (args.emit !== 'onnx' && (args.signature !== undefined || args.out !== undefined)) throw new UsageError(`\`${args.signature !== undefined ? '--signature' : '--out'}\` goes with \`--emit onnx\``);
-  if (args.emit === 'onnx' && args.out !== undefined && models.length > 1) throw new UsageError(`\`--out\` writes one model, and \`${args.file}\` has ${models.length}; choose one with \`--model\``);
   const outputs: string[] = [];
   for (const model of models) {
     if (args.emit === 'ir-unoptimized') {
@@ -118,12 +117,14 @@ export function compile(args: CompileArgs, io: Io): number {
     diagnostics.push(...compiled.diagnostics);
     if (args.emit === 'train-ir' || args.emit === 'train-onnx') {
       if (hasErrors(compiled.diagnostics)) continue;
-      const emitted = emitTrainStep(model, compiled.graph, args.emit);
+      const noTrain = requireTrainSection(model, 'emit as a training step');
+      const emitted = noTrain ?? emitTrainStep(model, compiled.graph, args.emit);
       if (typeof emitted === 'string') outputs.push(emitted);
       else diagnostics.push(emitted);
     } else if (args.emit !== 'onnx') outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
     else if (!hasErrors(compiled.diagnostics)) {
-      const emitted = emitOnnx(compiled.graph, args, io, source!);
+      const refused = requireSignature(model, 'emit as ONNX') ?? selectSignatures(model, args.signature).diagnostics[0];
+      const emitted = refused ?? emitOnnx(compiled.graph, args, io, source!);
       if (Array.isArray(emitted)) outputs.push(...emitted);
       else diagnostics.push(emitted);
     }

@@ -24,6 +24,7 @@ import { SourceFile } from '../../source/sourceFile.js';
 import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
 import { checkSource } from '../../pipeline/checkSource.js';
 import { backendTolerance, compareOutputsOf, onnxOutputs, tfjsOutputs, type OutputComparison } from '../../pipeline/compareBackends.js';
+import { requireSignature, selectModel } from '../../pipeline/selectModel.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../../pipeline/readSources.js';
@@ -96,8 +97,13 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     return ExitCode.diagnostics;
   }
   const run = readRun(args.checkpoint);
-  const model = checked.models.find((m) => m.name === run.graph.model);
-  if (!model) throw new UsageError(`\`${args.file}\` declares no model \`${run.graph.model}\`, which \`${run.run}\` trained`);
+  const selected = selectModel(source!, checked.models, run.graph.model, 'only', { run: run.run });
+  const model = selected.value;
+  const refused = model ? requireSignature(model, 'export') : selected.diagnostics[0];
+  if (!model || refused) {
+    reportDiagnostics(io, [refused!], args);
+    return ExitCode.diagnostics;
+  }
   // Signatures are the file's as it is now (a version raised after training counts); the
   // network, its fitted statistics and weights are the run's.
   const compiled = compileModel(model);
@@ -106,7 +112,6 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     return ExitCode.diagnostics;
   }
   const graph: IrGraph = { ...run.graph, signatures: compiled.graph.signatures };
-  if (graph.signatures.length === 0) throw new UsageError(`model \`${graph.model}\` declares no signature; add \`signature serve @ 1.0.0 for ${graph.model} { ... }\` to say what to export`);
   const rowCount = args.rows ?? 512;
   const modelDir = join(args.out, graph.model);
   const fail = (d: Diagnostic): number => {

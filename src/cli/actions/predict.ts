@@ -6,6 +6,7 @@ import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { Trainer } from '../../train/trainer.js';
 import { isArtifactPath } from '../../pipeline/artifactPath.js';
 import { checkSource } from '../../pipeline/checkSource.js';
+import { selectModel, selectSignatures } from '../../pipeline/selectModel.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../../pipeline/readSources.js';
@@ -50,9 +51,15 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
   }
   // The run's own fitted IR is what was trained; the file must still declare that model.
   const { run, checkpoint, graph, saved } = readRun(args.checkpoint);
-  if (!checked.models.some((m) => m.name === graph.model)) throw new UsageError(`\`${args.file}\` declares no model \`${graph.model}\`, which \`${run}\` trained`);
+  const selected = selectModel(source!, checked.models, graph.model, 'only', { run });
+  const signatures = selected.value ? selectSignatures(selected.value, args.signature) : selected;
+  if (!signatures.value) {
+    reportDiagnostics(io, signatures.diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  // The run's own signature of that name: what was trained.
   const signature = args.signature === undefined ? undefined : graph.signatures.find((s) => s.name === args.signature);
-  if (args.signature !== undefined && !signature) throw new UsageError(`model \`${graph.model}\` has no signature \`${args.signature}\`; it has ${graph.signatures.map((s) => `\`${s.name}\``).join(', ') || 'none'}`);
+  if (args.signature !== undefined && !signature) throw new UsageError(`\`${run}\` was trained before model \`${graph.model}\` declared signature \`${args.signature}\`; export it, or train again`);
   const outputs = signature
     ? signature.outputs.map((o) => ({ name: o.alias, node: graph.outputs.find((g) => g.name === o.name)!.node }))
     : graph.outputs.map((o) => ({ name: o.name, node: o.node }));

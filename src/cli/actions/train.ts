@@ -24,6 +24,7 @@ import { writeReport } from '../../train/report/writeReport.js';
 import { bestEpoch } from '../../train/earlyStopper.js';
 import { birdVersion } from '../../pipeline/version.js';
 import { checkSource } from '../../pipeline/checkSource.js';
+import { requireTrainSection, selectModel } from '../../pipeline/selectModel.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../../pipeline/readSources.js';
@@ -104,9 +105,13 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   }
   // Warnings (an unused feature) are shown, then training goes on.
   if (!args.json && checked.diagnostics.length > 0) reportDiagnostics(io, checked.diagnostics, args);
-  const model = checked.models.find((m) => (args.model === undefined ? m.train !== null : m.name === args.model)) ?? (args.model === undefined ? checked.models[0] : undefined);
-  if (!model) throw new UsageError(args.model === undefined ? `\`${args.file}\` declares no model` : `no model \`${args.model}\` in \`${args.file}\``);
-  if (!model.train) throw new UsageError(`model \`${model.name}\` has no \`train ${model.name} { ... }\` section`);
+  const selected = selectModel(source!, checked.models, args.model, 'trainable');
+  const model = selected.value;
+  const refused = model ? requireTrainSection(model, 'train') : selected.diagnostics[0];
+  if (!model || refused) {
+    reportDiagnostics(io, [refused!], args);
+    return ExitCode.diagnostics;
+  }
   const compiled = compileModel(model);
   if (hasErrors(compiled.diagnostics)) {
     reportDiagnostics(io, compiled.diagnostics, args);

@@ -83,4 +83,35 @@ export const namesCodes = {
     message: 'no `labels {set}` declaration for the labels used here',
     help: 'declare `labels {set} { ... }` next to `features {set}`',
   },
+  // Refusals of the pipeline stage about the model of a file a command works on (`pipeline/selectModel.ts`).
+  noModel: {
+    code: 'BIRD2020',
+    severity: 'error',
+    message: '`{file}` declares no model',
+    help: 'declare one: `model NAME(f: FEATURES) { ... }`',
+  },
+  noSuchModel: {
+    code: 'BIRD2021',
+    severity: 'error',
+    message: 'no model `{name}` in `{file}`',
+    help: 'the file declares {models}',
+  },
+  severalModels: {
+    code: 'BIRD2022',
+    severity: 'error',
+    message: '`{file}` declares several models ({models})',
+    help: 'choose one with `--model`',
+  },
+  noTrainSection: {
+    code: 'BIRD2023',
+    severity: 'error',
+    message: 'model `{model}` has no `train {model} { ... }` section, so there is nothing to {task}',
+    help: 'add `train {model} { data = csv(...) loss = ... }` to say how to train it',
+  },
+  noSignature: {
+    code: 'BIRD2024',
+    severity: 'error',
+    message: 'model `{model}` declares no signature, so there is nothing to {task}',
+    help: 'add `signature serve @ 1.0.0 for {model} { ... }` to say what to export',
+  },
 } as const satisfies Record<string, CatalogEntry>;

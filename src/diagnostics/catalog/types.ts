@@ -138,4 +138,11 @@ export const typesCodes = {
     severity: 'error',
     message: '`impute` of feature `{name}` {problem}',
   },
+  // `--signature NAME` naming no signature of the model (`pipeline/selectModel.ts`).
+  noSuchSignature: {
+    code: 'BIRD3025',
+    severity: 'error',
+    message: 'model `{model}` has no signature `{name}`',
+    help: 'its signatures: {signatures}',
+  },
 } as const satisfies Record<string, CatalogEntry>;

@@ -16,7 +16,7 @@ import { checkerScript, fittedModel, onnxPython, randomWeights } from './onnxTes
 async function bird(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  const code = await runCli([...argv, '--no-color'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
   return { code, stdout, stderr };
 }
 
@@ -64,7 +64,7 @@ describe('bird compile --emit onnx', () => {
     expectGolden(join(cases, 'unsupported-op.txt'), r.stderr);
   });
 
-  test('usage errors: an unknown signature, --out with several signatures or without --emit onnx, a model without signatures', async () => {
+  test('an unknown signature and a model without signatures are diagnostics at the model (exit 1); --out with several signatures or without --emit onnx usage errors (exit 2)', async () => {
     const twoSignatures = join(repoRoot, 'test', 'cases', 'onnx', 'kinds', 'input.bird');
     const noSignature = join(dir, 'unsigned.bird');
     const text = readFileSync(flights, 'utf8');
@@ -76,10 +76,10 @@ describe('bird compile --emit onnx', () => {
       bird('compile', '--emit', 'onnx', noSignature),
     ]);
     expect(runs.map((r) => [r.code, r.stdout, r.stderr.split('\n')[0]])).toEqual([
-      [2, '', 'error: model `DelayMlp` has no signature `nope`; it has `serve`'],
+      [1, '', 'error[BIRD3025]: model `DelayMlp` has no signature `nope`'],
       [2, '', expect.stringMatching(/^error: `--out` writes one model, and model `\w+` has 2 signatures \(`serve`, `lite`\); choose one with `--signature`$/)],
       [2, '', 'error: `--out` goes with `--emit onnx`'],
-      [2, '', 'error: model `DelayMlp` declares no signature, so there is no ONNX graph to emit; add `signature serve @ 1.0.0 for DelayMlp { ... }`'],
+      [1, '', 'error[BIRD2024]: model `DelayMlp` declares no signature, so there is nothing to emit as ONNX'],
     ]);
     expect(existsSync(join(dir, 'x.onnx'))).toBe(false);
   });
