@@ -7,6 +7,7 @@ import { csePass } from './passes/cse.js';
 import { deadCodePass } from './passes/dce.js';
 import { printType } from './printIr.js';
 import { inferInput } from './verify.js';
+import { remapReferences } from './passes/renumber.js';
 
 /** One gradient the training step computes: of the loss with respect to `wrt`. */
 export interface StepGradient {
@@ -24,6 +25,47 @@ export interface TrainStep {
   readonly graph: IrGraph;
   readonly loss: number;
   readonly gradients: readonly StepGradient[];
+  /** Each dropout's mask, an `input` node of the step graph (`mul(x, mask)` stands for the dropout): the trainer draws it. */
+  readonly masks: readonly StepMask[];
+}
+
+/** The mask input of one dropout: `dropout` is the node of the graph the step was built from. */
+export interface StepMask {
+  readonly name: string;
+  readonly dropout: number;
+  readonly node: number;
+}
+
+/**
+ * The graph with each dropout that drops something replaced by `mul(x, mask)`, the mask an
+ * `input` node named `dropout@ID` (ID: the dropout's node in `graph`) just before it; a
+ * kept element's gradient is then the mask's scale and a dropped one's 0, as TF.js's.
+ */
+function withDropoutMasks(graph: IrGraph): { graph: IrGraph; masks: StepMask[]; origin: (id: number) => number } {
+  const dropouts = graph.nodes.filter((n) => n.op === 'dropout' && Number(n.attrs['rate']) > 0);
+  if (dropouts.length === 0) return { graph, masks: [], origin: (id) => id };
+  const newId = new Map<number, number>();
+  const origin: number[] = [];
+  const nodes: IrNode[] = [];
+  const masks: StepMask[] = [];
+  for (const n of graph.nodes) {
+    const inputs = n.inputs.map((i) => newId.get(i)!);
+    if (n.op === 'dropout' && Number(n.attrs['rate']) > 0) {
+      const name = `dropout@${n.id}`;
+      masks.push({ name, dropout: n.id, node: nodes.length });
+      nodes.push({ id: nodes.length, op: 'input', type: n.type, inputs: [], attrs: { name }, loc: n.loc, scope: n.scope });
+      const schema = opRegistry.get('mul')!;
+      const inferred = schema.infer(inferInput(schema.params, [graph.nodes[n.inputs[0]!]!.type, n.type], {}));
+      if (!inferred.ok) throw new Error(`dropout %${n.id}: ${inferred.message}`);
+      newId.set(n.id, nodes.length);
+      nodes.push({ id: nodes.length, op: 'mul', type: inferred.type, inputs: [inputs[0]!, nodes.length - 1], attrs: inferred.attrs ?? {}, loc: n.loc, scope: n.scope });
+      continue;
+    }
+    newId.set(n.id, nodes.length);
+    origin[nodes.length] = n.id;
+    nodes.push({ ...n, id: nodes.length, inputs });
+  }
+  return { graph: remapReferences({ ...graph, nodes }, (id) => newId.get(id) ?? -1), masks, origin: (id) => origin[id] ?? -1 };
 }
 
 /** A model the autodiff pass cannot differentiate, with the node at fault. */
@@ -105,18 +147,21 @@ const isFloat = (n: IrNode): boolean => n.type.kind === 'tensor' && n.type.dtype
  * IR is in SSA order, so reverse node order), adding the contributions of a value read
  * several times, flowing only through `f32` values on a path from a parameter to the loss,
  * and stopping at ops without a gradient. Parameters that are sparse tables are left to the
- * training stage's kernels: the step differentiates their lookups' outputs instead. The
+ * training stage's kernels: the step differentiates their lookups' outputs instead. Each
+ * dropout becomes a product with a mask the step is fed (`withDropoutMasks`). The
  * result is merged (CSE) and pruned to what the loss and gradients need (DCE).
  */
-export function buildTrainStep(graph: IrGraph): TrainStep {
-  if (graph.functions.length > 0) throw new Error('the autodiff pass needs the IR after inlining');
+export function buildTrainStep(source: IrGraph): TrainStep {
+  if (source.functions.length > 0) throw new Error('the autodiff pass needs the IR after inlining');
+  // Names keep the source graph's node ids (`TABLE@LOOKUP`), which the trainer knows.
+  const { graph, masks, origin } = withDropoutMasks(source);
   const lossId = graph.train?.loss;
   if (lossId === null || lossId === undefined) throw new AutodiffError('the model has no loss to differentiate', null);
   const tables = sparseTables(graph);
   const wrt: { kind: StepGradient['kind']; name: string; node: number }[] = [];
   for (const n of graph.nodes) {
     if (n.op === 'param' && !tables.has(n.id)) wrt.push({ kind: 'param', name: String(n.attrs['name']), node: n.id });
-    if (n.op === 'embedding_lookup' && tables.has(n.inputs[1]!)) wrt.push({ kind: 'embedded', name: `${String(graph.nodes[n.inputs[1]!]!.attrs['name'])}@${n.id}`, node: n.id });
+    if (n.op === 'embedding_lookup' && tables.has(n.inputs[1]!)) wrt.push({ kind: 'embedded', name: `${String(graph.nodes[n.inputs[1]!]!.attrs['name'])}@${origin(n.id)}`, node: n.id });
   }
   // Nodes on a path from a gradient target to the loss: the only ones a gradient flows through.
   const fromWrt = new Set(wrt.map((w) => w.node));
@@ -170,17 +215,17 @@ export function buildTrainStep(graph: IrGraph): TrainStep {
     train: { ...graph.train!, metrics: [] },
     signatures: [],
   };
-  return renumbered(stepGraph, gradients);
+  return renumbered(stepGraph, gradients, masks);
 }
 
 /** CSE, then DCE keeping the features, the loss and the gradients, with the ids mapped through. */
-function renumbered(graph: IrGraph, gradients: readonly StepGradient[]): TrainStep {
-  // The gradient targets ride along as outputs so the passes map their ids too.
-  const tagged: IrGraph = { ...graph, outputs: [...graph.outputs, ...gradients.map((g) => ({ name: `wrt:${g.name}`, node: g.wrt }))] };
+function renumbered(graph: IrGraph, gradients: readonly StepGradient[], masks: readonly StepMask[]): TrainStep {
+  // The gradient targets and masks ride along as outputs so the passes map their ids too.
+  const tagged: IrGraph = { ...graph, outputs: [...graph.outputs, ...gradients.map((g) => ({ name: `wrt:${g.name}`, node: g.wrt })), ...masks.map((m) => ({ name: `mask:${m.name}`, node: m.node }))] };
   const merged = csePass.run(tagged, {});
   // DCE as the pipeline's pass does it (rootNodes: features, outputs, loss), metrics being gone.
   const pruned = deadCodePass.run(merged, {});
   const at = (name: string): number => pruned.outputs.find((o) => o.name === name)!.node;
-  const result: IrGraph = { ...pruned, outputs: pruned.outputs.filter((o) => !o.name.startsWith('wrt:')) };
-  return { graph: result, loss: at('loss'), gradients: gradients.map((g) => ({ ...g, wrt: at(`wrt:${g.name}`), node: at(`grad:${g.name}`) })) };
+  const result: IrGraph = { ...pruned, outputs: pruned.outputs.filter((o) => !o.name.startsWith('wrt:') && !o.name.startsWith('mask:')) };
+  return { graph: result, loss: at('loss'), gradients: gradients.map((g) => ({ ...g, wrt: at(`wrt:${g.name}`), node: at(`grad:${g.name}`) })), masks: masks.map((m) => ({ ...m, node: at(`mask:${m.name}`) })) };
 }

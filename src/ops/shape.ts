@@ -34,10 +34,21 @@ const sliceVjp: Vjp = (b, n, g) => {
   spec.forEach(([start, stop, step], axis) => {
     const d = shape[axis];
     if (typeof d !== 'number' || (start === null && stop === null && step === 1)) return;
-    if (step !== 1) throw new NoGradient('a strided slice (step > 1) has no gradient yet');
     const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + d) : Math.min(i, d));
     const from = norm(start, 0);
-    const to = Math.max(from, norm(stop, d));
+    let to = Math.max(from, norm(stop, d));
+    if (step > 1) {
+      // Each taken element followed by step - 1 zeros, then cut to the span the slice read.
+      const kept = b.type(cur).shape;
+      if (kept.slice(axis + 1).some((k) => typeof k !== 'number')) throw new NoGradient('a strided slice before a symbolic dimension has no gradient');
+      const count = kept[axis] as number;
+      const one = b.op('expand_dims', [cur], { axis: axis + 1 });
+      const zero = b.op('broadcast_like', [b.scalar(0), one]);
+      const spread = b.op('concat', [one, ...Array.from({ length: step - 1 }, () => zero)], { axis: axis + 1 });
+      cur = b.op('reshape', [spread], { shape: reshapeTarget([...kept.slice(0, axis), count * step, ...kept.slice(axis + 1)]) });
+      to = Math.min(d, from + count * step);
+      if (count * step > to - from) cur = b.op('slice', [cur], { spec: [...range(axis).map(() => [null, null, 1]), [0, to - from, 1]] as AttrValue[] });
+    }
     const zeros = (a: number, z: number): GradValue => {
       const part: AttrValue[] = spec.map((s, i) => (i < axis ? whole : i === axis ? [a, z, 1] : s) as unknown as AttrValue);
       return b.op('broadcast_like', [b.scalar(0), b.op('slice', [x], { spec: part })]);

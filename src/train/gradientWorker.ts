@@ -3,6 +3,7 @@ import { loadTf, type BackendName } from '../backends/tfjs/loadTf.js';
 import { TfProgram } from '../backends/tfjs/program.js';
 import type { Batch, BatchColumn } from '../ir/batch.js';
 import type { IrGraph } from '../ir/ir.js';
+import type { DropoutMask } from './dropoutMasks.js';
 import { lossGradients } from './lossGradients.js';
 
 /** What the trainer starts a gradient worker with. */
@@ -20,6 +21,8 @@ export interface GradientRequest {
   readonly columns: readonly [string, BatchColumn][];
   readonly lookups: readonly { readonly node: number; readonly values: Float32Array; readonly shape: readonly number[] }[];
   readonly weights: readonly Float32Array[];
+  /** The half-batch's rows of each dropout mask. */
+  readonly masks: readonly DropoutMask[];
 }
 
 /**
@@ -39,7 +42,7 @@ async function serve(): Promise<void> {
       value.dispose();
     });
     const batch: Batch = { size: request.size, columns: new Map(request.columns) };
-    const result = lossGradients(tf, program, batch, setup.lossNode, request.lookups, dense);
+    const result = lossGradients(tf, program, batch, setup.lossNode, request.lookups, dense, request.masks);
     // Copies that own their buffers, so transferring them cannot detach a backend's memory.
     const owned = { loss: result.loss, embedded: result.embedded.map((a) => a.slice()), dense: result.dense.map((a) => a.slice()) };
     parentPort!.postMessage(owned, [...owned.embedded, ...owned.dense].map((a) => a.buffer as ArrayBuffer));

@@ -4,6 +4,7 @@ import { OnnxExportError } from '../backends/onnx/onnxExportError.js';
 import { AutodiffError, buildTrainStep, type TrainStep } from '../ir/autodiff.js';
 import type { Batch } from '../ir/batch.js';
 import type { IrGraph } from '../ir/ir.js';
+import type { DropoutMask } from './dropoutMasks.js';
 import type { LossGradients } from './lossGradients.js';
 
 /** The embedded values of one sparse lookup for a batch, as the trainer gathers them. */
@@ -20,7 +21,7 @@ export interface GatheredLookup {
  * orders (`LossGradients`).
  */
 export interface StepEngine {
-  gradients(batch: Batch, lookups: readonly GatheredLookup[], dense: readonly { readonly node: number; readonly values: Float32Array }[]): Promise<LossGradients>;
+  gradients(batch: Batch, lookups: readonly GatheredLookup[], dense: readonly { readonly node: number; readonly values: Float32Array }[], masks: readonly DropoutMask[]): Promise<LossGradients>;
   release(): Promise<void>;
 }
 
@@ -34,7 +35,7 @@ function toInt64(data: Int32Array): BigInt64Array {
 /**
  * The `onnxruntime` engine's step: the model's training step (the IR autodiff pass) lowered
  * to ONNX and run by onnxruntime-node with `threads` intra-op threads, fed the batch's
- * columns, the dense weights and the gathered embedding rows; the weights stay with the
+ * columns, the dense weights, the gathered embedding rows and the dropout masks; the weights stay with the
  * trainer, which applies the optimizers.
  */
 export class OnnxStep implements StepEngine {
@@ -57,8 +58,9 @@ export class OnnxStep implements StepEngine {
     return n.op === 'param' ? String(n.attrs['name']) : `${String(this.graph.nodes[n.inputs[1]!]!.attrs['name'])}@${node}`;
   }
 
-  async gradients(batch: Batch, lookups: readonly GatheredLookup[], dense: readonly { readonly node: number; readonly values: Float32Array }[]): Promise<LossGradients> {
+  async gradients(batch: Batch, lookups: readonly GatheredLookup[], dense: readonly { readonly node: number; readonly values: Float32Array }[], masks: readonly DropoutMask[]): Promise<LossGradients> {
     const byName = new Map<string, { values: Float32Array; shape: readonly number[] }>();
+    for (const m of masks) byName.set(`dropout@${m.node}`, m);
     for (const l of lookups) byName.set(this.gradientName(l.node), l);
     for (const d of dense) byName.set(this.gradientName(d.node), { values: d.values, shape: this.graph.nodes[d.node]!.attrs['shape'] as number[] });
     const feeds: Record<string, OnnxValue> = {};
@@ -86,14 +88,11 @@ export class OnnxStep implements StepEngine {
 /**
  * Why the `onnxruntime` engine cannot train this model (the IR before or after fitting),
  * or undefined when it can: a gradient the autodiff pass cannot build, an op without an
- * ONNX form, or dropout, which the step does not yet sample.
+ * ONNX form.
  */
 export function onnxStepRefusal(graph: IrGraph): string | undefined {
   try {
-    const step = buildTrainStep(graph);
-    const dropout = step.graph.nodes.find((n) => n.op === 'dropout' && Number(n.attrs['rate']) > 0);
-    if (dropout) return `it does not train dropout yet (${dropout.loc ?? `%${dropout.id}`}); train this model with \`engine = "tfjs"\``;
-    lowerTrainStep(step);
+    lowerTrainStep(buildTrainStep(graph));
     return undefined;
   } catch (error) {
     if (error instanceof AutodiffError || error instanceof OnnxExportError) return error.message;

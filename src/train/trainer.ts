@@ -10,6 +10,7 @@ import type { Part } from '../data/split.js';
 import type { Batch } from '../ir/batch.js';
 import type { IrGraph, IrNode } from '../ir/ir.js';
 import { DenseOptimizer } from './denseOptimizer.js';
+import { dropoutMasks, dropoutNodes } from './dropoutMasks.js';
 import type { StepEngine } from './onnxStep.js';
 import { earlyStopper } from './earlyStopper.js';
 import type { GradientRequest, GradientWorkerSetup } from './gradientWorker.js';
@@ -80,6 +81,8 @@ export class Trainer {
   private readonly lookups: SparseLookup[];
   private readonly optimizer: DenseOptimizer;
   private readonly dense: { node: number; variable: tfTypes.Variable }[];
+  /** The dropout nodes, whose masks the trainer draws for each step (the same on every engine). */
+  private readonly dropouts: number[];
   private step = 0;
   /** Milliseconds spent in each part of the training steps so far (what `npm run bench -- flights` breaks a step into). */
   readonly timings = { steps: 0, gather: 0, gradients: 0, sparse: 0, dense: 0 };
@@ -116,6 +119,7 @@ export class Trainer {
     this.program = new TfProgram(tf, graph, options.seed, new Set(tables.keys()));
     this.dense = [...this.program.variables].map(([node, variable]) => ({ node, variable }));
     this.optimizer = new DenseOptimizer(tf, graph.train?.settings['optimizer']);
+    this.dropouts = dropoutNodes(graph);
   }
 
   /** The embedded values of a batch for each sparse lookup, as tensors. */
@@ -139,8 +143,9 @@ export class Trainer {
   /**
    * Starts the gradient worker that computes half of each batch on a second core. The
    * first step checks that the two halves' gradients, weighted by their sizes, equal the
-   * whole batch's (true of losses that average over examples; not of sample-weighted or
-   * dropout models), and trains on one thread otherwise.
+   * whole batch's (true of losses that average over examples, dropout included since its
+   * masks are drawn for the whole batch; not of sample-weighted models), and trains on one
+   * thread otherwise.
    */
   async startWorker(backend: BackendName): Promise<void> {
     const lossNode = this.graph.train?.loss;
@@ -185,16 +190,17 @@ export class Trainer {
   private async gradients(batch: Batch, lossNode: number): Promise<LossGradients> {
     const tf = this.tf;
     const full = this.gathered(batch);
+    const masks = dropoutMasks(this.graph, this.dropouts, batch.size, this.options.seed, this.step);
     const engine = this.options.engine;
-    if (engine) return engine.gradients(batch, full, this.dense.map((d) => ({ node: d.node, values: d.variable.dataSync() as Float32Array })));
+    if (engine) return engine.gradients(batch, full, this.dense.map((d) => ({ node: d.node, values: d.variable.dataSync() as Float32Array })), masks);
     const dense = this.dense.map((d) => ({ node: d.node, variable: d.variable as tfTypes.Tensor }));
-    if (!this.worker || this.splitExact === false || batch.size < 2) return lossGradients(tf, this.program, batch, lossNode, full, dense);
+    if (!this.worker || this.splitExact === false || batch.size < 2) return lossGradients(tf, this.program, batch, lossNode, full, dense, masks);
     const n = batch.size;
     const h = Math.ceil(n / 2);
-    const half = (from: number, to: number) => full.map((g) => ({ node: g.node, values: sliceRows(g.values, g.values.length / n, from, to), shape: [to - from, ...g.shape.slice(1)] }));
+    const rows = <T extends { values: Float32Array; shape: readonly number[] }>(all: readonly T[], from: number, to: number): T[] => all.map((g) => ({ ...g, values: sliceRows(g.values, g.values.length / n, from, to), shape: [to - from, ...g.shape.slice(1)] }));
     const b = sliceBatch(batch, h, n);
-    const pending = this.askWorker({ size: b.size, columns: [...b.columns], lookups: half(h, n), weights: this.dense.map((d) => d.variable.dataSync() as Float32Array) });
-    const first = lossGradients(tf, this.program, sliceBatch(batch, 0, h), lossNode, half(0, h), dense);
+    const pending = this.askWorker({ size: b.size, columns: [...b.columns], lookups: rows(full, h, n), weights: this.dense.map((d) => d.variable.dataSync() as Float32Array), masks: rows(masks, h, n) });
+    const first = lossGradients(tf, this.program, sliceBatch(batch, 0, h), lossNode, rows(full, 0, h), dense, rows(masks, 0, h));
     const second = await pending;
     // The whole batch's mean is the halves' means weighted by their sizes.
     const wa = h / n;
@@ -211,7 +217,7 @@ export class Trainer {
       dense: first.dense.map((a, i) => mix(a, second.dense[i]!)),
     };
     if (this.splitExact === undefined) {
-      const whole = lossGradients(tf, this.program, batch, lossNode, full, dense);
+      const whole = lossGradients(tf, this.program, batch, lossNode, full, dense, masks);
       const close = (x: Float32Array[], y: Float32Array[]): boolean =>
         x.every((a, i) => {
           const scale = a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

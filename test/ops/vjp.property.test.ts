@@ -8,7 +8,7 @@ import type { IrGraph, IrNode } from '../../src/ir/ir.js';
 import { inferInput, verifyIr } from '../../src/ir/verify.js';
 import { opRegistry } from '../../src/ops/registry.js';
 import type { AttrValue } from '../../src/tensor/attrValue.js';
-import { tensor } from '../../src/tensor/types.js';
+import { tensor, type TensorType } from '../../src/tensor/types.js';
 import { lossGradients } from '../../src/train/lossGradients.js';
 
 let tf: Tf;
@@ -121,6 +121,35 @@ describe('each op\'s VJP against TF.js gradients, over random shapes', () => {
         await expectGradientsMatch(g.withLoss(g.add(op, [g.param('a', s)], { axes: axes.length > 0 ? axes : null, keepdims })), seed);
       }),
       runs,
+    );
+  });
+
+  // Per axis: [start, stop, step] with steps up to 3, bounds omitted, negative or past the end.
+  const bound = fc.option(fc.integer({ min: -5, max: 6 }), { nil: null });
+  const cut = fc.tuple(bound, bound, fc.integer({ min: 1, max: 3 }));
+  test('strided slice', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 6 }), cut), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 1000 }),
+        async (axes, seed) => {
+          const s = axes.map(([d]) => d);
+          const spec = axes.map(([, c]) => c);
+          const g = new Graph();
+          const x = g.param('a', s);
+          let y: number;
+          try {
+            y = g.add('slice', [x], { spec });
+          } catch {
+            fc.pre(false);
+            return;
+          }
+          // An empty slice has nothing to differentiate.
+          fc.pre((g.nodes[y]!.type as TensorType).shape.every((d) => d !== 0));
+          await expectGradientsMatch(g.withLoss(y), seed);
+        },
+      ),
+      { numRuns: 12, seed: 7 },
     );
   });
 

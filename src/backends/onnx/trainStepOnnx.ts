@@ -6,11 +6,11 @@ import type { SignatureTensor } from './exportedSignature.js';
 import { onnxElemType } from './onnxEmitters.js';
 import { lowerToOnnx, neededFrom, onnxDim, type Entry, type LoweredModel } from './lowerToOnnx.js';
 
-/** One input of the step model and what feeds it: a batch column, a dense parameter, or the combined rows of an embedding lookup. */
+/** One input of the step model and what feeds it: a batch column, a dense parameter, the combined rows of an embedding lookup, or a dropout's mask. */
 export interface StepInput {
   readonly name: string;
-  readonly kind: 'column' | 'param' | 'embedded';
-  /** The batch column (by feature or label name), or the gradient's name. */
+  readonly kind: 'column' | 'param' | 'embedded' | 'mask';
+  /** The batch column (by feature or label name), the gradient's name, or the mask's (`dropout@ID`). */
   readonly key: string;
   readonly node: number;
   readonly tensor: SignatureTensor;
@@ -24,7 +24,8 @@ export interface LoweredStep extends LoweredModel {
  * The training step as one ONNX model: fed each needed feature and label after its
  * transforms (dense columns; integers as int64), each dense parameter (so the weights stay
  * with the caller, which updates them), and each embedding lookup's combined rows
- * (gathered by the training stage's sparse kernels); it returns `loss` and one
+ * (gathered by the training stage's sparse kernels), and each dropout's mask (drawn by the
+ * trainer); it returns `loss` and one
  * `grad:NAME` per gradient of the step. Lowered op for op (no Gemm fusion: the fusion
  * reads weights as initializers).
  */
@@ -39,6 +40,13 @@ export function lowerTrainStep(step: TrainStep): LoweredStep {
     const tensor: SignatureTensor = { name, dtype: 'float32', shape: n.type.shape.map(onnxDim) };
     inputs.push({ name, kind: g.kind === 'param' ? 'param' : 'embedded', key: g.name, node: g.wrt, tensor });
     entries.set(g.wrt, { build: () => name });
+  }
+  for (const m of step.masks) {
+    const n = graph.nodes[m.node]!;
+    if (n.type.kind !== 'tensor') throw new OnnxExportError(`dropout mask %${n.id} is sparse`, 'dropout', n.loc);
+    const name = `mask:${m.name}`;
+    inputs.push({ name, kind: 'mask', key: m.name, node: m.node, tensor: { name, dtype: 'float32', shape: n.type.shape.map(onnxDim) } });
+    entries.set(m.node, { build: () => name });
   }
   const roots = [step.loss, ...step.gradients.map((g) => g.node)];
   const needed = neededFrom(graph, roots, entries);

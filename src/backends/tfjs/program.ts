@@ -63,7 +63,7 @@ export class TfProgram {
    * `tf.tidy`). `overrides` give nodes their values directly: parameters as the tensors a
    * gradient is taken against, embedding lookups computed outside, metric results.
    */
-  forward(batch: Batch, roots: readonly number[], options: { training?: boolean; overrides?: ReadonlyMap<number, Tensor> } = {}): Map<number, Tensor> {
+  forward(batch: Batch, roots: readonly number[], options: { training?: boolean; overrides?: ReadonlyMap<number, Tensor>; masks?: ReadonlyMap<number, Tensor> } = {}): Map<number, Tensor> {
     const tf = this.tf;
     const values = new Map<number, Tensor>(options.overrides ?? []);
     const sparse = new Map<number, { ids: Tensor; weights: Tensor }>();
@@ -81,12 +81,12 @@ export class TfProgram {
         else sparse.set(n.id, padSparse(tf, column));
         continue;
       }
-      values.set(n.id, this.evaluate(n, values, sparse, options.training === true));
+      values.set(n.id, this.evaluate(n, values, sparse, options.training === true, options.masks));
     }
     return new Map(roots.map((r) => [r, values.get(r)!]));
   }
 
-  private evaluate(n: IrNode, values: Map<number, Tensor>, sparse: Map<number, { ids: Tensor; weights: Tensor }>, training: boolean): Tensor {
+  private evaluate(n: IrNode, values: Map<number, Tensor>, sparse: Map<number, { ids: Tensor; weights: Tensor }>, training: boolean, masks?: ReadonlyMap<number, Tensor>): Tensor {
     const tf = this.tf;
     switch (n.op) {
       case 'param':
@@ -95,7 +95,10 @@ export class TfProgram {
         return tf.tensor(n.attrs['value'] as number[], n.type.kind === 'tensor' ? (n.type.shape as number[]) : [], n.type.kind === 'tensor' && n.type.dtype !== 'f32' ? 'int32' : 'float32');
       case 'dropout': {
         const x = values.get(n.inputs[0]!)!;
-        return training ? tf.dropout(x, Number(n.attrs['rate'])) : x;
+        if (!training) return x;
+        // The trainer's masks (src/train/dropoutMasks.ts), which the onnxruntime engine is fed too.
+        const mask = masks?.get(n.id);
+        return mask ? tf.mul(x, mask) : tf.dropout(x, Number(n.attrs['rate']));
       }
       case 'embedding_lookup': {
         const bag = sparse.get(n.inputs[0]!);

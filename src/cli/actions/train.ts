@@ -287,7 +287,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       const s = dataset.skipped[part];
       if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
     }
-    if (threads > 1 && !ort) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights or dropout)');
+    if (threads > 1 && !ort) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights)');
     await trainer.stopWorker();
     log(`run written to ${run.path}`);
     if (args.json) io.stdout(JSON.stringify({ run: run.path, model: model.name, epochs: epochRecords, diagnostics: checked.diagnostics.map(diagnosticToJson) }) + '\n');

@@ -1,4 +1,4 @@
-// One training step of a bundled model on both engines, printed as JSON. Run by
+// One training step of a bundled model (or a .bird file, relative to the repository) on both engines, printed as JSON. Run by
 // test/train/engineParity.test.ts in a child process: onnxruntime-node's outputs are typed
 // arrays of the main realm, which jest's module realm refuses.
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const { tf } = await loadTf('cpu');
 const options = { epochs: 1, batch: 256, seed: 5, shuffle: 0 };
 const results: Record<string, unknown> = {};
 for (const name of process.argv.slice(2)) {
-  const modelPath = join(root, 'models', `${name}.bird`);
+  const modelPath = name.endsWith('.bird') ? join(root, name) : join(root, 'models', `${name}.bird`);
   const graph = compileModel(checkSource(readSources([modelPath])[0]!).models[0]!).graph;
   const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!);
   const fitted = await dataset.fit();
