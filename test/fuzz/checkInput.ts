@@ -5,7 +5,7 @@
  * calls it. Anything but located diagnostics is a finding: a thrown error, an internal
  * error (BIRD9xxx), a label or fix outside its file, output that is not one JSON document.
  */
-import { checkSource } from '../../src/cli/checkSource.js';
+import { checkSource } from '../../src/pipeline/checkSource.js';
 import { reportDiagnostics, type Io } from '../../src/cli/reporter.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { SourceFile } from '../../src/source/sourceFile.js';

@@ -42,7 +42,7 @@ const usage = `usage: npm run fuzz -- [--inputs=N] [--seed=S] [options]
   --start=K           first input index (default 0): inputs K .. K+N-1
   --only=I,J          check only these input indices (to reproduce a failure)
   --workers=N         worker threads (default: the CPU count, ${availableParallelism()} here)
-  --time-limit-ms=MS  per-input time limit (default 2000); an input over it is retried once in a fresh worker
+  --time-limit-ms=MS  per-input time limit (default 2000); an input over it is retried once, alone, in a fresh worker
   --heap-mb=MB        per-worker heap limit (default 1024)
   --stack-mb=MB       per-worker stack (default 1, about bird's own main thread)
   --out=DIR           where runs go (default runs/fuzz); this run writes DIR/<seed>/
@@ -236,6 +236,9 @@ async function main(): Promise<number> {
 
     const dispatch = (slot: Slot): void => {
       if (finished || !slot.ready || slot.current || !slot.worker) return;
+      // A retry runs alone: the other workers finish what they hold and wait, so it is not slowed by the run itself.
+      if (slots.some((s) => s.current?.retry === true)) return;
+      if (retries.length > 0 && slots.some((s) => s !== slot && s.current)) return;
       const retry = retries.length > 0;
       const index = retry ? retries.shift()! : next < total ? indices[next++]! : undefined;
       if (index === undefined) {
@@ -296,7 +299,8 @@ async function main(): Promise<number> {
           void worker.terminate();
           slot.worker = undefined;
           spawn(slot);
-        } else dispatch(slot);
+        }
+        for (const s of slots) dispatch(s);
       });
       // An out-of-memory or a crash of the thread: the input it held is recorded, and a fresh worker takes over.
       const lost = (kind: FindingKind, detail: string): void => {
