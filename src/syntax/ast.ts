@@ -272,23 +272,7 @@ export interface UnaryExpr extends NodeBase {
   readonly operand: Expr;
 }
 
-export type BinaryOperator =
-  | 'or'
-  | 'and'
-  | '=='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | '..'
-  | '+'
-  | '-'
-  | '*'
-  | '/'
-  | '%'
-  | '@'
-  | '^';
+export type BinaryOperator = 'or' | 'and' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '..' | '+' | '-' | '*' | '/' | '%' | '@' | '^';
 
 export interface BinaryExpr extends NodeBase {
   readonly kind: 'BinaryExpr';

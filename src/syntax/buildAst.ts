@@ -70,12 +70,25 @@ export class AstBuilder extends ExpressionBuilder {
     return { kind: 'ConstDecl', span, name: this.ident(name, span), type: type ?? null, value: value ?? errorExpr(span) };
   }
 
-  fieldsDecl(kind: 'FeaturesDecl' | 'LabelsDecl', name: IToken, fields: Part<readonly Part<A.FieldDecl>[]>, start: IToken, end: IToken): A.FeaturesDecl | A.LabelsDecl {
+  fieldsDecl(
+    kind: 'FeaturesDecl' | 'LabelsDecl',
+    name: IToken,
+    fields: Part<readonly Part<A.FieldDecl>[]>,
+    start: IToken,
+    end: IToken,
+  ): A.FeaturesDecl | A.LabelsDecl {
     const span = this.span(start, end);
     return { kind, span, name: this.ident(name, span), fields: present(fields ?? []) };
   }
 
-  fieldDecl(name: IToken, fieldKind: Part<A.Application>, def: Part<A.Expr>, transforms: readonly Part<A.Application>[], start: IToken, end: IToken): A.FieldDecl {
+  fieldDecl(
+    name: IToken,
+    fieldKind: Part<A.Application>,
+    def: Part<A.Expr>,
+    transforms: readonly Part<A.Application>[],
+    start: IToken,
+    end: IToken,
+  ): A.FieldDecl {
     const span = this.span(start, end);
     return {
       kind: 'FieldDecl',
@@ -130,7 +143,14 @@ export class AstBuilder extends ExpressionBuilder {
     return { kind: 'TrainDecl', span, model: this.ident(model, span), body: body ?? emptyBody(span) };
   }
 
-  signatureDecl(name: IToken, version: IToken, model: IToken | undefined, entries: readonly Part<A.SignatureEntry>[], start: IToken, end: IToken): A.SignatureDecl {
+  signatureDecl(
+    name: IToken,
+    version: IToken,
+    model: IToken | undefined,
+    entries: readonly Part<A.SignatureEntry>[],
+    start: IToken,
+    end: IToken,
+  ): A.SignatureDecl {
     const span = this.span(start, end);
     return {
       kind: 'SignatureDecl',
@@ -143,7 +163,12 @@ export class AstBuilder extends ExpressionBuilder {
   }
 
   signatureEntry(direction: IToken, items: readonly Part<A.SignatureItem>[], start: IToken, end: IToken): A.SignatureEntry {
-    return { kind: 'SignatureEntry', span: this.span(start, end), direction: direction.image === 'outputs' ? 'outputs' : 'inputs', items: present(items) };
+    return {
+      kind: 'SignatureEntry',
+      span: this.span(start, end),
+      direction: direction.image === 'outputs' ? 'outputs' : 'inputs',
+      items: present(items),
+    };
   }
 
   signatureItem(value: Part<A.Expr>, alias: IToken | undefined, start: IToken, end: IToken): A.SignatureItem {
@@ -159,7 +184,13 @@ export class AstBuilder extends ExpressionBuilder {
 
   forStmt(variable: IToken, iterable: Part<A.Expr>, body: Part<A.Body>, start: IToken, end: IToken): A.ForStmt {
     const span = this.span(start, end);
-    return { kind: 'ForStmt', span, variable: this.ident(variable, span), iterable: iterable ?? errorExpr(span), body: body ?? emptyBody(span) };
+    return {
+      kind: 'ForStmt',
+      span,
+      variable: this.ident(variable, span),
+      iterable: iterable ?? errorExpr(span),
+      body: body ?? emptyBody(span),
+    };
   }
 
   ifStmt(condition: Part<A.Expr>, then: Part<A.Body>, otherwise: Part<A.IfStmt | A.Body> | null, start: IToken, end: IToken): A.IfStmt {

@@ -69,8 +69,8 @@ function group(parts: readonly IProduction[]): string {
 }
 
 const lexicalRules = [
-  "IDENTIFIER ::= [A-Za-z_] [A-Za-z0-9_]*",
-  "INTEGER    ::= [0-9] [0-9_]*",
+  'IDENTIFIER ::= [A-Za-z_] [A-Za-z0-9_]*',
+  'INTEGER    ::= [0-9] [0-9_]*',
   "FLOAT      ::= [0-9] [0-9_]* '.' [0-9] [0-9_]* ([eE] [+-]? [0-9] [0-9_]*)? | [0-9] [0-9_]* [eE] [+-]? [0-9] [0-9_]*",
   "STRING_LITERAL ::= '\"' ([^\"\\\\#xA#xD] | '\\\\' .)* '\"'",
   "SEMVER     ::= [0-9]+ '.' [0-9]+ '.' [0-9]+ ('-' [0-9A-Za-z.-]+)? ('+' [0-9A-Za-z.-]+)?",
@@ -90,9 +90,10 @@ export function grammarEbnf(): string {
   ];
   const width = Math.max(...Object.keys(rules).map((n) => n.length));
   for (const [name, rule] of Object.entries(rules)) {
-    const body = rule.definition.length === 1 && rule.definition[0] instanceof Alternation
-      ? rule.definition[0].definition.map(productionText).join(`\n${' '.repeat(width)}   | `)
-      : sequence(rule.definition);
+    const body =
+      rule.definition.length === 1 && rule.definition[0] instanceof Alternation
+        ? rule.definition[0].definition.map(productionText).join(`\n${' '.repeat(width)}   | `)
+        : sequence(rule.definition);
     lines.push(`${name.padEnd(width)} ::= ${body}`);
   }
   lines.push('', '/* Lexical grammar */', '');
@@ -104,7 +105,7 @@ export function grammarEbnf(): string {
     lines.push(`/* ${tokenText(category)}: ${members.join(' ')} */`);
   }
   lines.push(
-    '/* Precedence, weakest first (applied by the AST builder to binaryExpr\'s flat run):',
+    "/* Precedence, weakest first (applied by the AST builder to binaryExpr's flat run):",
     ' *   or; and; not (prefix); == != < <= > >= (no chaining); .. (no chaining); + -; * / % @;',
     ' *   - + (prefix); ^ (right-associative). Binary + and - continue an expression only on',
     ' *   the line where the previous token ends; a call ( or index [ likewise. */',

@@ -38,7 +38,9 @@ export function parse(source: SourceFile): ParseResult {
   let tokens = lexed.tokens;
   const tooDeep = firstTooDeep(tokens);
   if (tooDeep !== undefined) {
-    diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxNesting) }, source, tokenSpan(tokens[tooDeep]!), { label: 'too deep here' }));
+    diagnostics.push(
+      diagnostic('nestingTooDeep', { limit: String(maxNesting) }, source, tokenSpan(tokens[tooDeep]!), { label: 'too deep here' }),
+    );
     tokens = tokens.slice(0, tooDeep);
   }
   const parser = parserInstance();
@@ -166,14 +168,23 @@ function tokenSpan(t: IToken): Span {
 function lexError(source: SourceFile, e: ILexingError): Diagnostic {
   const ch = source.text.codePointAt(e.offset) ?? 0;
   // Control characters and the backtick itself are named by code point: they cannot be quoted.
-  const shown = ch < 32 || ch === 0x7f || ch === 0x60 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `\`${String.fromCodePoint(ch)}\``;
+  const shown =
+    ch < 32 || ch === 0x7f || ch === 0x60 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `\`${String.fromCodePoint(ch)}\``;
   const width = ch > 0xffff ? 2 : 1;
   return diagnostic('unexpectedCharacter', { char: shown }, source, { start: e.offset, end: e.offset + width });
 }
 
 function errorToken(source: SourceFile, t: IToken): Diagnostic {
-  if (t.tokenType === T.UnterminatedString) return diagnostic('unterminatedString', {}, source, tokenSpan(t), { label: 'this string is never closed' });
-  if (t.tokenType === T.UnterminatedComment) return diagnostic('unterminatedBlockComment', {}, source, { start: t.startOffset, end: t.startOffset + 2 }, { label: 'comment starts here' });
+  if (t.tokenType === T.UnterminatedString)
+    return diagnostic('unterminatedString', {}, source, tokenSpan(t), { label: 'this string is never closed' });
+  if (t.tokenType === T.UnterminatedComment)
+    return diagnostic(
+      'unterminatedBlockComment',
+      {},
+      source,
+      { start: t.startOffset, end: t.startOffset + 2 },
+      { label: 'comment starts here' },
+    );
   if (t.tokenType === T.BadNumber) return diagnostic('invalidNumber', { text: `\`${t.image}\`` }, source, tokenSpan(t));
   return diagnostic('internalError', { detail: `unexpected error token ${t.tokenType.name}` }, source, tokenSpan(t));
 }
@@ -223,7 +234,13 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
   const contents = containerContents[rule];
   // A token that can neither continue the braces' contents nor start a declaration is a
   // mistake inside them, not a missing `}`.
-  if (info.kind === 'mismatch' && info.expectedName === 'RBrace' && contents !== undefined && found.tokenType !== EOF && !itemStarts.has(found.tokenType)) {
+  if (
+    info.kind === 'mismatch' &&
+    info.expectedName === 'RBrace' &&
+    contents !== undefined &&
+    found.tokenType !== EOF &&
+    !itemStarts.has(found.tokenType)
+  ) {
     return diagnostic('expectedToken', { expected: `${contents} or \`}\``, found: foundText }, source, tokenSpan(found), {
       label: `expected ${contents} or \`}\``,
     });
@@ -257,7 +274,10 @@ function syntaxError(source: SourceFile, tokens: readonly IToken[], error: IReco
 
 function unexpectedAtTop(source: SourceFile, found: IToken): Diagnostic {
   const opener = closers.get(found.tokenType);
-  if (opener) return diagnostic('unmatchedCloser', { close: found.tokenType.LABEL ?? found.image }, source, tokenSpan(found), { label: 'unexpected closing delimiter' });
+  if (opener)
+    return diagnostic('unmatchedCloser', { close: found.tokenType.LABEL ?? found.image }, source, tokenSpan(found), {
+      label: 'unexpected closing delimiter',
+    });
   const described = ruleDescriptions['item']!;
   return diagnostic('expectedConstruct', { expected: described, found: describeFound(found) }, source, tokenSpan(found), {
     label: 'expected a declaration',
@@ -274,9 +294,14 @@ function oneOf(expected: readonly string[]): string {
 /** Specific advice for mistakes people make often. */
 function hintFor(source: SourceFile, expected: string, found: IToken): Pick<DiagnosticExtras, 'help' | 'suggestions'> {
   if (found.tokenType === T.Equals && (expected.includes('expression') || expected === '`{`')) {
-    return { help: 'to compare values use `==`', suggestions: [{ source, span: tokenSpan(found), replacement: '==', message: 'replace `=` with `==`' }] };
+    return {
+      help: 'to compare values use `==`',
+      suggestions: [{ source, span: tokenSpan(found), replacement: '==', message: 'replace `=` with `==`' }],
+    };
   }
-  if (/^(let|var|val)$/.test(found.image)) return { help: `Bird has no \`${found.image}\`: write \`name = value\` in a body, or \`const NAME = value\` at the top level` };
-  if (/^(def|fn|func|function)$/.test(found.image)) return { help: 'declare a reusable piece of network with `block Name(x: f32[B, D]) -> f32[B, 1] { ... }`' };
+  if (/^(let|var|val)$/.test(found.image))
+    return { help: `Bird has no \`${found.image}\`: write \`name = value\` in a body, or \`const NAME = value\` at the top level` };
+  if (/^(def|fn|func|function)$/.test(found.image))
+    return { help: 'declare a reusable piece of network with `block Name(x: f32[B, D]) -> f32[B, 1] { ... }`' };
   return {};
 }

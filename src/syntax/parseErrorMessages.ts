@@ -16,7 +16,10 @@ function label(t: TokenType): string {
 }
 
 function firstTokens(paths: readonly (readonly TokenType[])[]): string[] {
-  return paths.map((p) => p[0]).filter((t): t is TokenType => t !== undefined).map(label);
+  return paths
+    .map((p) => p[0])
+    .filter((t): t is TokenType => t !== undefined)
+    .map(label);
 }
 
 export const parseErrorMessages: IParserErrorMessageProvider = {

@@ -10,7 +10,10 @@ import { binaryPrec, Prec } from './precedence.js';
 export function print(module: A.Module, width = 100): string {
   const text = layout(moduleDoc(module), width);
   // Only `\n` ends a line here: `$` with the `m` flag would also match before U+2028 inside a string.
-  return text.replace(/[ \t]+(?=\n)/g, '').replace(/\n*$/, '\n').replace(/^\n+/, '');
+  return text
+    .replace(/[ \t]+(?=\n)/g, '')
+    .replace(/\n*$/, '\n')
+    .replace(/^\n+/, '');
 }
 
 /** Prints one expression on a single line, for messages and the IR's source notes. */
@@ -45,7 +48,13 @@ function withTrivia(node: { trivia?: A.Trivia }, doc: Doc): Doc {
 
 function endCommentsDoc(comments: readonly A.Comment[] | undefined, afterContent: boolean): Doc {
   if (!comments || comments.length === 0) return '';
-  return concat(afterContent ? concat(hardline, hardline) : '', join(hardline, comments.map((c) => c.text)));
+  return concat(
+    afterContent ? concat(hardline, hardline) : '',
+    join(
+      hardline,
+      comments.map((c) => c.text),
+    ),
+  );
 }
 
 function itemDoc(node: A.Pragma | A.Item): Doc {
@@ -53,7 +62,7 @@ function itemDoc(node: A.Pragma | A.Item): Doc {
     case 'Pragma':
       return `bird ${node.version}`;
     case 'ImportDecl': {
-      const path = node.relativePath ? node.relativePath.raw : node.path?.map((p) => p.name).join('.') ?? '';
+      const path = node.relativePath ? node.relativePath.raw : (node.path?.map((p) => p.name).join('.') ?? '');
       if (node.names === null) return `import ${path}`;
       if (node.names.length === 0) return `import ${path} {}`;
       const names = node.names.map((n) => (n.alias ? `${n.name.name} as ${n.alias.name}` : n.name.name));
@@ -66,11 +75,17 @@ function itemDoc(node: A.Pragma | A.Item): Doc {
       return concat(node.kind === 'FeaturesDecl' ? 'features ' : 'labels ', node.name.name, ' ', fieldsDoc(node.fields, node.endComments));
     case 'BlockDecl':
     case 'ModelDecl': {
-      const params = node.params.map((p) =>
-        concat(p.name.name, ': ', typeDoc(p.type), p.default ? concat(' = ', exprDoc(p.default)) : ''),
-      );
+      const params = node.params.map((p) => concat(p.name.name, ': ', typeDoc(p.type), p.default ? concat(' = ', exprDoc(p.default)) : ''));
       return concat(
-        group(node.kind === 'BlockDecl' ? 'block ' : 'model ', node.name.name, '(', indent(softline, join(concat(',', line), params)), params.length > 0 ? ifBreak(',') : '', softline, ')'),
+        group(
+          node.kind === 'BlockDecl' ? 'block ' : 'model ',
+          node.name.name,
+          '(',
+          indent(softline, join(concat(',', line), params)),
+          params.length > 0 ? ifBreak(',') : '',
+          softline,
+          ')',
+        ),
         node.returnType ? concat(' -> ', typeDoc(node.returnType)) : '',
         ' ',
         bodyDoc(node.body),
@@ -82,10 +97,27 @@ function itemDoc(node: A.Pragma | A.Item): Doc {
       const entries = node.entries.map((e) =>
         withTrivia(
           e,
-          group(e.direction, indent(line, join(concat(',', line), e.items.map((i) => concat(exprDoc(i.value, Prec.Postfix), i.alias ? ` as ${i.alias.name}` : ''))))),
+          group(
+            e.direction,
+            indent(
+              line,
+              join(
+                concat(',', line),
+                e.items.map((i) => concat(exprDoc(i.value, Prec.Postfix), i.alias ? ` as ${i.alias.name}` : '')),
+              ),
+            ),
+          ),
         ),
       );
-      return concat('signature ', node.name.name, ' @ ', node.version.text, node.model ? ` for ${node.model.name}` : '', ' ', bracedLines(entries, node.entries, node.endComments));
+      return concat(
+        'signature ',
+        node.name.name,
+        ' @ ',
+        node.version.text,
+        node.model ? ` for ${node.model.name}` : '',
+        ' ',
+        bracedLines(entries, node.entries, node.endComments),
+      );
     }
   }
 }
@@ -126,11 +158,27 @@ function applicationDoc(a: A.Application): Doc {
 }
 
 function typeDoc(t: A.TypeRef): Doc {
-  return concat(t.name.name, ...t.dims.map((d) => concat('[', join(', ', d.dims.map((e) => exprDoc(e, Prec.Additive))), ']')));
+  return concat(
+    t.name.name,
+    ...t.dims.map((d) =>
+      concat(
+        '[',
+        join(
+          ', ',
+          d.dims.map((e) => exprDoc(e, Prec.Additive)),
+        ),
+        ']',
+      ),
+    ),
+  );
 }
 
 function bodyDoc(body: A.Body): Doc {
-  return bracedLines(body.statements.map((s) => withTrivia(s, stmtDoc(s))), body.statements, body.endComments);
+  return bracedLines(
+    body.statements.map((s) => withTrivia(s, stmtDoc(s))),
+    body.statements,
+    body.endComments,
+  );
 }
 
 function stmtDoc(s: A.Stmt): Doc {
@@ -187,7 +235,11 @@ function bareExprDoc(e: A.Expr): Doc {
     case 'ErrorExpr':
       return '<error>';
     case 'ListExpr':
-      return bracketed('[', e.elements.map((x) => exprDoc(x)), ']');
+      return bracketed(
+        '[',
+        e.elements.map((x) => exprDoc(x)),
+        ']',
+      );
     case 'UnaryExpr':
       if (e.operator === 'not') return concat('not ', exprDoc(e.operand, Prec.Not));
       // `-(-h)`, not `--h`, which reads like a decrement.
@@ -229,8 +281,13 @@ function indexDoc(i: A.Expr | A.SliceExpr): Doc {
 function argsDoc(args: readonly A.Argument[]): Doc {
   // A lone list argument hugs the parentheses: `concat([` ... `])`, not a list inside a broken call.
   const only = args.length === 1 ? args[0] : undefined;
-  if (only && only.name === null && only.value.kind === 'ListExpr' && only.value.elements.length > 0) return concat('(', exprDoc(only.value), ')');
-  return bracketed('(', args.map((a) => (a.name ? concat(a.name.name, ': ', exprDoc(a.value)) : exprDoc(a.value))), ')');
+  if (only && only.name === null && only.value.kind === 'ListExpr' && only.value.elements.length > 0)
+    return concat('(', exprDoc(only.value), ')');
+  return bracketed(
+    '(',
+    args.map((a) => (a.name ? concat(a.name.name, ': ', exprDoc(a.value)) : exprDoc(a.value))),
+    ')',
+  );
 }
 
 function bracketed(open: string, items: readonly Doc[], close: string): Doc {

@@ -78,7 +78,12 @@ export const Integer = createToken({ name: 'Integer', pattern: /\d[\d_]*(?!\w|\.
 export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d\w*(?:\.\d\w*)?/, label: 'a number', categories: [Integer] });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string' });
 // Likewise a string missing its closing quote parses as a string and is reported once.
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, label: 'a string', categories: [StringLiteral] });
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: /"(?:[^"\\\r\n]|\\.)*/,
+  label: 'a string',
+  categories: [StringLiteral],
+});
 
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
@@ -128,12 +133,57 @@ export const allTokens: TokenType[] = [
   Integer,
   BadNumber,
   // `inputs` before `in` and `outputs` before `out`: the first pattern that matches wins.
-  Bird, Features, Labels, Model, Train, Inputs, Outputs, Out, As,
-  Import, Block, Const, Signature, For, In, If, Else, Return, And, Or, Not, True, False,
+  Bird,
+  Features,
+  Labels,
+  Model,
+  Train,
+  Inputs,
+  Outputs,
+  Out,
+  As,
+  Import,
+  Block,
+  Const,
+  Signature,
+  For,
+  In,
+  If,
+  Else,
+  Return,
+  And,
+  Or,
+  Not,
+  True,
+  False,
   Identifier,
-  Pipe, Arrow, DotDot, EqEq, NotEq, LtEq, GtEq, Lt, Gt, Equals,
-  Plus, Minus, Star, Slash, Percent, Caret, At, Dot, Comma, Colon, Semicolon,
-  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
+  Pipe,
+  Arrow,
+  DotDot,
+  EqEq,
+  NotEq,
+  LtEq,
+  GtEq,
+  Lt,
+  Gt,
+  Equals,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Caret,
+  At,
+  Dot,
+  Comma,
+  Colon,
+  Semicolon,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
 ];
 
 /** Opening delimiter token name to its closer, for "unclosed `(`" diagnostics. */

@@ -54,7 +54,9 @@ export class BuilderCore {
   protected capped<T extends { readonly span: Span } | undefined>(items: readonly T[], fallback: Span): readonly T[] {
     if (items.length <= maxChain) return items;
     const cut = items[maxChain];
-    this.diagnostics.push(diagnostic('nestingTooDeep', { limit: String(maxChain) }, this.source, cut?.span ?? fallback, { label: 'too deep here' }));
+    this.diagnostics.push(
+      diagnostic('nestingTooDeep', { limit: String(maxChain) }, this.source, cut?.span ?? fallback, { label: 'too deep here' }),
+    );
     return items.slice(0, maxChain);
   }
 

@@ -74,11 +74,17 @@ export class ExpressionBuilder extends BuilderCore {
         const next = operators[at];
         if (next && nonAssociative.has(prec) && precOf(next) === prec) {
           this.diagnostics.push(
-            diagnostic('chainedComparison', { operator: prec === Prec.Range ? 'ranges' : 'comparison operators' }, this.source, this.tokenSpan(next), {
-              label: 'second operator here',
-              secondary: [secondaryLabel('firstOperatorHere', {}, this.source, this.tokenSpan(op))],
-              ...(prec === Prec.Range ? { help: 'a range has one `..`, as in `0..n`' } : {}),
-            }),
+            diagnostic(
+              'chainedComparison',
+              { operator: prec === Prec.Range ? 'ranges' : 'comparison operators' },
+              this.source,
+              this.tokenSpan(next),
+              {
+                label: 'second operator here',
+                secondary: [secondaryLabel('firstOperatorHere', {}, this.source, this.tokenSpan(op))],
+                ...(prec === Prec.Range ? { help: 'a range has one `..`, as in `0..n`' } : {}),
+              },
+            ),
           );
           // Skip the rest of the chain: its meaning is unclear.
           while (operators[at] && precOf(operators[at]!) === prec) {
@@ -97,7 +103,12 @@ export class ExpressionBuilder extends BuilderCore {
         prefixFrom++;
         // `not` applies to a comparison: `not a == b` is `not (a == b)`.
         const inner = climb(p.image === 'not' ? Prec.Comparison : Prec.Power);
-        return { kind: 'UnaryExpr', span: joined(this.tokenSpan(p, operand.span), inner.span), operator: p.image as A.UnaryOperator, operand: inner };
+        return {
+          kind: 'UnaryExpr',
+          span: joined(this.tokenSpan(p, operand.span), inner.span),
+          operator: p.image as A.UnaryOperator,
+          operand: inner,
+        };
       }
       return operand;
     };
