@@ -66,6 +66,7 @@ export const noteCatalog = {
   featureReadsColumn: 'feature `{feature}` reads this column',
   headerNames: 'the header names: {names}',
   runTrainedModel: '`{run}` trained model `{model}`',
+  setOnCommandLine: 'this value was set on the command line: `--set {set}`',
 } as const satisfies Record<string, string>;
 
 export type LabelKey = keyof typeof labelCatalog;

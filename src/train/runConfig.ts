@@ -22,4 +22,6 @@ export interface RunConfig {
   readonly created?: string;
   /** The data files as they were when the run was created (hashed) and its training rows. */
   readonly fingerprint?: DataFingerprint;
+  /** The `--set PATH=VALUE` the run was started with, in order; `settings` already holds their values. */
+  readonly overrides?: readonly string[];
 }

@@ -5,6 +5,7 @@ import { DataError } from '../../data/dataError.js';
 import { dataFingerprint } from '../../data/dataFingerprint.js';
 import { Dataset, dataSource } from '../../data/dataset.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { applyOverrides, noteOverrides } from '../../semantic/overrides.js';
 import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
 import { diagnosticToJson } from '../../diagnostics/diagnosticJson.js';
 import { compileModel } from '../../ir/compileModel.js';
@@ -48,6 +49,8 @@ export interface TrainArgs extends ReportOptions {
   /** Ranks per machine and machines, for `--engine torch`. */
   readonly nproc?: number;
   readonly nnodes?: number;
+  /** `--set PATH=VALUE`, in order (a later one of the same path wins). */
+  readonly set?: readonly string[];
 }
 
 /** Settings the PyTorch engine does not carry out yet: refused rather than ignored. */
@@ -97,8 +100,16 @@ function fixed(n: number, digits = 4): number {
  */
 export async function train(args: TrainArgs, io: Io): Promise<number> {
   if (args.out !== undefined) checkOut(args.out, 'folder');
-  const [source] = readSources([args.file]);
-  const checked = checkSource(source!);
+  const [read] = readSources([args.file]);
+  // `--set PATH=VALUE` is written into the file's text, which is then checked as the file would be.
+  const overridden = applyOverrides(read!, args.set ?? [], args.model);
+  if (overridden.diagnostics.length > 0) {
+    reportDiagnostics(io, overridden.diagnostics, args);
+    return ExitCode.diagnostics;
+  }
+  const source = overridden.source;
+  const checkedFile = checkSource(source);
+  const checked = { ...checkedFile, diagnostics: noteOverrides(checkedFile.diagnostics, overridden) };
   if (hasErrors(checked.diagnostics)) {
     reportDiagnostics(io, checked.diagnostics, args);
     return ExitCode.diagnostics;
@@ -138,6 +149,10 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
   }
   const previous = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, 'config.json'), 'utf8')) as RunConfig) : undefined;
+  const sets = overridden.applied.map((o) => o.set);
+  if (previous && JSON.stringify(previous.overrides ?? []) !== JSON.stringify(sets)) {
+    throw new UsageError(`\`--resume\` continues the run as it was set: its \`--set\` were ${(previous.overrides ?? []).map((o) => `\`${o}\``).join(' ') || 'none'}, not ${sets.map((o) => `\`${o}\``).join(' ') || 'none'}`);
+  }
   const source_ = previous?.data ?? dataSource(settings['data'], resolve(args.file), args.data);
   if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
   const epochs = args.epochs ?? previous?.epochs ?? Number(settings['epochs'] ?? 1);
@@ -185,6 +200,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       bird: birdVersion,
       created: previous?.created ?? new Date().toISOString(),
       ...(fingerprint ? { fingerprint } : {}),
+      ...(sets.length > 0 ? { overrides: sets } : {}),
     };
     run.writeJson('config.json', config);
     if (!resumeDir) run.writeJson('ir.json', fitted);

@@ -16,6 +16,7 @@ export const trainCommand: BirdCommand = (cli) => ({
       .option('batch', { type: 'number', describe: 'Override the batch size' })
       .option('backend', { choices: backendChoices, describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
       .option('engine', { choices: trainEngines, describe: 'Training engine (overrides `engine` in the train section; default tfjs): tfjs, onnxruntime (the IR\'s own gradients run by ONNX Runtime) or torch' })
+      .option('set', { type: 'string', array: true, requiresArg: true, describe: 'PATH=VALUE: write VALUE (Bird source) into the file before checking it: a train setting (`epochs=8`), a constructor argument (`optimizer.lr=3e-3`, `data.split.fraction=0.1`) or a model parameter (`model.widths=[64,32]`); repeatable, recorded in config.json' })
       .option('out', { type: 'string', describe: 'Run folder (default: runs/MODEL/TIMESTAMP)' })
       .option('bad-data', { choices: ['fail', 'skip'], describe: 'On a bad row: stop with its diagnostic (default), or skip and count it (overrides `bad_data` in the train section)' })
       .option('resume', { type: 'boolean', default: false, describe: 'Continue the run in --out (or the newest under runs/MODEL) from its last checkpoint' })
@@ -29,6 +30,7 @@ export const trainCommand: BirdCommand = (cli) => ({
       .check(checkWhole(['nproc', 'nnodes'], 1))
       .example('$0 train models/flights.bird', 'train on the bundled sample')
       .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file')
+      .example('$0 train models/flights.bird --set epochs=3 --set optimizer.lr=3e-3 --set model.widths=[64,32]', 'a sweep point without editing the file')
       .example('$0 train models/flights.bird --resume --out runs/DelayMlp/RUN', 'continue a stopped run from its last checkpoint'),
   handler: (a) =>
     cli.later(async () =>
@@ -42,6 +44,7 @@ export const trainCommand: BirdCommand = (cli) => ({
           ...(typeof a['backend'] === 'string' ? { backend: a['backend'] as BackendName } : {}),
           ...(typeof a['engine'] === 'string' ? { engine: a['engine'] as TrainEngineName } : {}),
           ...str(a, 'out', 'out'),
+          ...(Array.isArray(a['set']) ? { set: (a['set'] as unknown[]).map(String) } : {}),
           resume: a['resume'] === true,
           ...num(a, 'threads', 'threads'),
           ...num(a, 'checkpoint-every', 'checkpointEvery'),

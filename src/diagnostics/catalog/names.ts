@@ -114,4 +114,14 @@ export const namesCodes = {
     message: 'model `{model}` declares no signature, so there is nothing to {task}',
     help: 'add `signature serve @ 1.0.0 for {model} { ... }` to say what to export',
   },
+  badOverride: {
+    code: 'BIRD2025',
+    severity: 'error',
+    message: '`--set {set}` is not `PATH=VALUE`',
+  },
+  unknownOverride: {
+    code: 'BIRD2026',
+    severity: 'error',
+    message: '`--set` names `{path}`, which is not {what}',
+  },
 } as const satisfies Record<string, CatalogEntry>;
