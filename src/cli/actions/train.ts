@@ -116,7 +116,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   }
   // Warnings (an unused feature) are shown, then training goes on.
   if (!args.json && checked.diagnostics.length > 0) reportDiagnostics(io, checked.diagnostics, args);
-  const selected = selectModel(source!, checked.models, args.model, 'trainable');
+  const selected = selectModel(source, checked.models, args.model, 'trainable');
   const model = selected.value;
   const refused = model ? requireTrainSection(model, 'train') : selected.diagnostics[0];
   if (!model || refused) {
