@@ -14,9 +14,33 @@ import { PostfixRules } from './grammar/postfixRules.js';
  * (see `parserCore.ts`); this class ends the chain, so every rule is defined when it
  * analyses the grammar.
  */
+/**
+ * Nested in-repetition recoveries allowed at once. Chevrotain recovers from an error inside
+ * a repetition (`h = a, a, a, …` in a model body) by re-entering the repetition from within
+ * the recovery, one stack level per error: 4,000 such errors on one line overflowed the
+ * stack (BIRD9001 "the parser failed", found by `npm run fuzz`), and 1,000 took over a
+ * second. Past this depth the repetition ends instead and the rule's own recovery goes on.
+ */
+export const maxRepetitionRecoveries = 64;
+
+type RepetitionRecovery = (...args: unknown[]) => void;
+
 export class BirdParser extends PostfixRules {
   constructor(errorMessageProvider?: IParserErrorMessageProvider) {
     super(errorMessageProvider);
     this.performSelfAnalysis();
+    // Chevrotain installs its recovery as an instance property when recovery is enabled, so it is wrapped here rather than overridden.
+    const self = this as unknown as { attemptInRepetitionRecovery: RepetitionRecovery };
+    const recover = self.attemptInRepetitionRecovery;
+    let depth = 0;
+    self.attemptInRepetitionRecovery = function (this: unknown, ...args: unknown[]): void {
+      if (depth >= maxRepetitionRecoveries) return;
+      depth++;
+      try {
+        recover.apply(this, args);
+      } finally {
+        depth--;
+      }
+    };
   }
 }
