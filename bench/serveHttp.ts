@@ -8,15 +8,18 @@
  *
  * Configurations, each run `--repeats` times interleaved (medians reported):
  * - `single_row`: one-row TF Serving predict requests, `--connections` (64) connections,
- *   without and with dynamic batching (`--batch-delay-ms`, default 1; max batch 256);
- * - `rows_256`: 256-row requests, 4 connections, without batching: rows/s against the
+ *   without (`--no-batching`) and with dynamic batching (the server's default, max batch
+ *   256, `--batch-delay-ms`, default 0: one turn of the event loop);
+ * - `rows_256`: 256-row requests, 4 connections, the server's defaults: rows/s against the
  *   in-process rows/s on the same 256 rows.
- * Each run lasts `--duration` seconds (default 5). Goals (issue 15): single-row with
+ * Each run lasts `--duration` seconds (default 5). Beside each figure, the server's CPU time
+ * per request (user + system, all its threads, from /proc on Linux): the one figure the
+ * machine's other work barely moves, for comparing builds on a shared machine. Goals (issue 15): single-row with
  * batching at least 20,000 requests/s with p99 under 10 ms; 256-row at least 60% of
  * in-process ONNX Runtime.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -50,22 +53,44 @@ async function startServer(root: string, flags: readonly string[], threadFlags: 
   return { url, child };
 }
 
+/** The process's CPU time so far in seconds (user + system, every thread), or NaN off Linux. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // /proc/PID/stat: fields 14 and 15 (after the parenthesised command name) are utime and stime in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.on('exit', resolve));
   child.kill('SIGTERM');
   await exited;
 }
 
-async function load(url: string, body: string, connections: number, duration: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+interface Measured {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  /** The server's CPU milliseconds per answered request. */
+  readonly cpuMs: number;
+}
+
+async function load(url: string, body: string, connections: number, duration: number, pid?: number): Promise<Measured> {
+  const cpu0 = cpuSeconds(pid);
   const r = await autocannon({ url: `${url}/v1/models/DelayMlp:predict`, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections, duration });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+  const cpuMs = ((cpuSeconds(pid) - cpu0) * 1000) / Math.max(1, r.requests.total);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, cpuMs };
 }
 
 export async function run(args: readonly string[]): Promise<void> {
   const repeats = option(args, 'repeats', 3);
   const duration = option(args, 'duration', 5);
   const connections = option(args, 'connections', 64);
-  const delay = option(args, 'batch-delay-ms', 1);
+  const delay = option(args, 'batch-delay-ms', 0);
   // ONNX Runtime threads per model in the server (0: its default, every core).
   const threads = option(args, 'threads', 0);
   const root = mkdtempSync(join(tmpdir(), 'bird-bench-serve-'));
@@ -82,31 +107,36 @@ export async function run(args: readonly string[]): Promise<void> {
     const s = artifact.manifest.signatures[0]!;
     const session = await OnnxSession.load(artifact.models.get(s.name)!);
     const inProcess: number[] = [];
-    const results: Record<string, { rps: number[]; p50: number[]; p99: number[]; errors: number }> = {};
-    const note = (name: string, r: { rps: number; p50: number; p99: number; errors: number }): void => {
-      const e = (results[name] ??= { rps: [], p50: [], p99: [], errors: 0 });
+    const inProcessCpuMs: number[] = [];
+    const results: Record<string, { rps: number[]; p50: number[]; p99: number[]; cpuMs: number[]; errors: number }> = {};
+    const note = (name: string, r: Measured): void => {
+      const e = (results[name] ??= { rps: [], p50: [], p99: [], cpuMs: [], errors: 0 });
       e.rps.push(r.rps);
+      e.cpuMs.push(r.cpuMs);
       e.p50.push(r.p50);
       e.p99.push(r.p99);
       e.errors += r.errors;
     };
     for (let rep = 0; rep < repeats; rep++) {
       const started = performance.now();
+      const cpu0 = process.cpuUsage();
       let n = 0;
       while (performance.now() - started < duration * 1000) {
         await session.run(signatureFeeds(s.inputs, rows));
         n++;
       }
       inProcess.push((n * rows.length) / ((performance.now() - started) / 1000));
+      const cpu = process.cpuUsage(cpu0);
+      inProcessCpuMs.push((cpu.user + cpu.system) / 1000 / n);
       for (const [name, flags, body, conns] of [
-        ['single_row', [], single, connections],
-        ['single_row_batching', ['--batching', '--max-batch', '256', '--batch-delay-ms', String(delay)], single, connections],
+        ['single_row', ['--no-batching'], single, connections],
+        ['single_row_batching', ['--max-batch', '256', '--batch-delay-ms', String(delay)], single, connections],
         ['rows_256', [], batch, 4],
       ] as const) {
         const server = await startServer(root, flags, threads > 0 ? ['--threads', String(threads)] : []);
         try {
           await load(server.url, body, conns, 1); // warm-up
-          note(name, await load(server.url, body, conns, duration));
+          note(name, await load(server.url, body, conns, duration, server.child.pid));
         } finally {
           await stop(server.child);
         }
@@ -116,11 +146,15 @@ export async function run(args: readonly string[]): Promise<void> {
     const inProcessRows = median(inProcess);
     for (const [name, r] of Object.entries(results)) {
       const rowsPerRequest = name === 'rows_256' ? 256 : 1;
-      const line: Record<string, unknown> = { bench: 'serve-http', config: name, connections: name === 'rows_256' ? 4 : connections, requests_per_s: Math.round(median(r.rps)), rows_per_s: Math.round(median(r.rps) * rowsPerRequest), p50_ms: median(r.p50), p99_ms: median(r.p99), errors: r.errors, repeats, threads };
-      if (name === 'rows_256') line['fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
+      const line: Record<string, unknown> = { bench: 'serve-http', config: name, connections: name === 'rows_256' ? 4 : connections, requests_per_s: Math.round(median(r.rps)), rows_per_s: Math.round(median(r.rps) * rowsPerRequest), p50_ms: median(r.p50), p99_ms: median(r.p99), server_cpu_ms_per_request: Number(median(r.cpuMs).toFixed(4)), errors: r.errors, repeats, threads };
+      if (name === 'rows_256') {
+        line['fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
+        // The same fraction in CPU time (in-process CPU per 256 rows over the server's per 256-row request), which the machine's load barely moves.
+        line['cpu_fraction_of_in_process'] = Number((median(inProcessCpuMs) / median(r.cpuMs)).toFixed(3));
+      }
       process.stdout.write(JSON.stringify(line) + '\n');
     }
-    process.stdout.write(JSON.stringify({ bench: 'serve-http', config: 'in_process_onnxruntime_256_rows', rows_per_s: Math.round(inProcessRows), repeats }) + '\n');
+    process.stdout.write(JSON.stringify({ bench: 'serve-http', config: 'in_process_onnxruntime_256_rows', rows_per_s: Math.round(inProcessRows), cpu_ms_per_256_rows: Number(median(inProcessCpuMs).toFixed(4)), repeats }) + '\n');
     const batching = results['single_row_batching']!;
     process.stdout.write(
       JSON.stringify({

@@ -4,6 +4,8 @@ import { tokenize } from './applyTransform.js';
 import { hashBucket } from './hashBucket.js';
 import type { RawValue } from './readRows.js';
 
+const separators = /[\s|]/;
+
 /** A row as a serving client has it: the raw text of each field, `""` when missing. */
 export type ClientRow = Readonly<Record<string, string>>;
 
@@ -30,6 +32,13 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
     };
     const bits = Number(input.outOfGraph.find((s) => s.op === 'hash_bucket')?.args['bits'] ?? 0);
     const fixedWidth = typeof input.shape[1] === 'number' ? input.shape[1] : null;
+    // The common scalar inputs, in one loop each (a server encodes every request here).
+    if (input.encoding === 'string' && input.shape.length === 1) {
+      const data = new Array<string>(n);
+      for (let i = 0; i < n; i++) data[i] = rows[i]![input.feature] ?? '';
+      feeds[input.name] = { dtype: 'string', data, dims: [n] };
+      continue;
+    }
     if (input.encoding === 'string' || input.encoding === 'vocab_hash') {
       const width = fixedWidth ?? 1;
       const values = rows.flatMap((row) => {
@@ -59,6 +68,15 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
       feeds[input.name] = data instanceof Float32Array ? { dtype: 'float32', data, dims: [n, width] } : { dtype: 'int64', data, dims: [n, width] };
       continue;
     }
+    if (input.dtype === 'int64' && bits === 0) {
+      const data = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![input.feature] ?? '';
+        data[i] = BigInt(v.trim() === '' ? -1 : Number(v));
+      }
+      feeds[input.name] = { dtype: 'int64', data, dims: [n] };
+      continue;
+    }
     if (input.dtype === 'int64') {
       const ids = rows.map((row) => (bits > 0 ? hashBucket(withDefault(field(row)), bits) : field(row).trim() === '' ? -1 : Number(field(row))));
       feeds[input.name] = { dtype: 'int64', data: BigInt64Array.from(ids.map(BigInt)), dims: [n] };
@@ -66,6 +84,20 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
     }
     const width = input.shape.slice(1).reduce<number>((p, q) => p * Number(q), 1);
     const data = new Float32Array(n * width).fill(NaN);
+    if (width === 1) {
+      // One number a row: the text itself unless it holds separators (then its first part, as below).
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![input.feature] ?? '';
+        if (v === '') continue;
+        if (!separators.test(v)) data[i] = Number(v);
+        else {
+          const first = v.split(/[\s|]+/).find((x) => x !== '');
+          if (first !== undefined) data[i] = Number(first);
+        }
+      }
+      feeds[input.name] = { dtype: 'float32', data, dims: [n, ...input.shape.slice(1).map(Number)] };
+      continue;
+    }
     rows.forEach((row, i) => {
       const parts = field(row).split(/[\s|]+/).filter((s) => s !== '');
       parts.slice(0, width).forEach((p, j) => (data[i * width + j] = Number(p)));

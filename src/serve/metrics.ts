@@ -1,4 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** A labelled child of a metric, found once per label set: prom-client hashes the labels on every call otherwise. */
+function cachedChild<C>(cache: Map<string, C>, key: string, make: () => C): C {
+  let child = cache.get(key);
+  if (child === undefined) cache.set(key, (child = make()));
+  return child;
+}
 import type { ModelRepository } from './modelRepository.js';
 
 /**
@@ -12,6 +19,21 @@ export class ServeMetrics {
   readonly requests: Counter<'protocol' | 'model' | 'code'>;
   readonly latency: Histogram<'protocol'>;
   readonly batchRows: Histogram<'model' | 'signature'>;
+
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
+  private readonly batchChildren = new Map<string, { observe(v: number): void }>();
+
+  /** Counts one answered request and its latency in seconds. */
+  answered(protocol: string, model: string, code: string, seconds: number): void {
+    cachedChild(this.requestChildren, `${protocol}\0${model}\0${code}`, () => this.requests.labels({ protocol, model, code })).inc();
+    cachedChild(this.latencyChildren, protocol, () => this.latency.labels({ protocol })).observe(seconds);
+  }
+
+  /** Counts one ONNX Runtime run of `rows` rows. */
+  ran(model: string, signature: string, rows: number): void {
+    cachedChild(this.batchChildren, `${model}\0${signature}`, () => this.batchRows.labels({ model, signature })).observe(rows);
+  }
 
   constructor(repository: () => ModelRepository, inflight: () => number) {
     const registers = [this.registry];

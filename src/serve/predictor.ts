@@ -39,19 +39,25 @@ export class Predictor {
     try {
       const served = servable.signature(target.signature);
       const rows = read(served.rows);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ServeError('timeout', `the prediction took longer than the request time limit of ${this.timeoutMs} ms`)), this.timeoutMs);
+      running = served.runner.predict(rows);
+      const run = running;
+      // One promise and one timer a request (not a timeout promise and a race: this is the hot path).
+      return await new Promise<Prediction>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new ServeError('timeout', `the prediction took longer than the request time limit of ${this.timeoutMs} ms`)), this.timeoutMs);
+        run.then(
+          // The version stays in flight until the run ends, even when the answer was a timeout.
+          (outputs) => {
+            leave();
+            clearTimeout(timer);
+            resolve({ servable, served, rows: rows.length, outputs });
+          },
+          (error: unknown) => {
+            leave();
+            clearTimeout(timer);
+            reject(error);
+          },
+        );
       });
-      try {
-        running = served.runner.predict(rows);
-        // The version stays in flight until the run ends, even when the answer was a timeout.
-        running.then(leave, leave);
-        const outputs = await Promise.race([running, timeout]);
-        return { servable, served, rows: rows.length, outputs };
-      } finally {
-        clearTimeout(timer);
-      }
     } finally {
       if (!running) leave();
     }

@@ -10,7 +10,7 @@ import { SignatureRunner, type BatchingOptions } from './signatureRunner.js';
 
 export interface ServableOptions {
   readonly batching?: BatchingOptions;
-  /** ONNX Runtime's intra-op threads per session; its own default (every core) when undefined. */
+  /** ONNX Runtime's intra-op threads per session; its own default (every core) when undefined. Its pool threads sleep between runs rather than spin (they would take the event loop's core). */
   readonly threads?: number;
   readonly onRun?: (model: string, signature: string, rows: number) => void;
 }
@@ -59,7 +59,7 @@ export class Servable {
     const signatures = new Map<string, ServedSignature>();
     try {
       for (const s of manifest.signatures) {
-        const session = await OnnxSession.load(artifact.models.get(s.name)!, options.threads);
+        const session = await OnnxSession.load(artifact.models.get(s.name)!, options.threads, false);
         sessions.push(session);
         const needed = new Set(s.inputs.map((i) => i.feature));
         const specs = artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name));

@@ -54,7 +54,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const repository = new ModelRepository(options.root, {
     ...options,
     onRun: (model, signature, rows) => {
-      metrics.batchRows.observe({ model, signature }, rows);
+      metrics.ran(model, signature, rows);
       options.onRun?.(model, signature, rows);
     },
   });
@@ -79,7 +79,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
+    if (!/\S/.test(text)) return done(null, undefined);
     try {
       done(null, JSON.parse(text));
     } catch (error) {
@@ -95,14 +95,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}: see docs/serving.md for the endpoints` }));
-  app.addHook('onRequest', async (request) => void inflight.add(request));
-  app.addHook('onRequestAbort', async (request) => void inflight.delete(request));
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback hooks, not async ones: an async hook costs a promise per request on the hot path.
+  app.addHook('onRequest', (request, _reply, done) => {
+    inflight.add(request);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    inflight.delete(request);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
     inflight.delete(request);
     const protocol = protocolOf(request.url);
     const model = models.get(request) ?? '';
-    metrics.requests.inc({ protocol, model, code: String(reply.statusCode) });
-    metrics.latency.observe({ protocol }, reply.elapsedTime / 1000);
+    metrics.answered(protocol, model, String(reply.statusCode), reply.elapsedTime / 1000);
+    done();
     options.accessLog?.({ time: new Date().toISOString(), protocol, method: request.method, url: request.url, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(3)), model, remote: request.ip });
   });
 
@@ -125,8 +132,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         loadPredictionService().service,
         predictionServiceImplementation(repository, predictor, (method, model, error, ms) => {
           const code = error ? grpc.status[error.grpcCode]! : 'OK';
-          metrics.requests.inc({ protocol: 'tfserving_grpc', model, code });
-          metrics.latency.observe({ protocol: 'tfserving_grpc' }, ms / 1000);
+          metrics.answered('tfserving_grpc', model, code, ms / 1000);
           options.accessLog?.({ time: new Date().toISOString(), protocol: 'tfserving_grpc', method, status: code, ms: Number(ms.toFixed(3)), model });
         }),
       );

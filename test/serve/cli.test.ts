@@ -45,7 +45,7 @@ describe('bird serve, the command', () => {
   });
 
   test.each([
-    [['--max-batch', '8'], /`--max-batch` and `--batch-delay-ms` set dynamic batching, which is off: add `--batching`/],
+    [['--no-batching', '--max-batch', '8'], /`--max-batch` and `--batch-delay-ms` set dynamic batching, which `--no-batching` turns off/],
     [['--no-watch', '--poll-ms', '50'], /`--poll-ms` sets how often the folder is rescanned/],
     [['--versions', 'newest'], /`--versions newest`: `newest` is not `latest`, `latest:N`, `all` or a semantic version/],
     [['--label', 'DelayMlp:stable'], /`--label DelayMlp:stable` is not MODEL:LABEL=VERSION/],

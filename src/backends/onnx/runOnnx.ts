@@ -12,9 +12,15 @@ export type OnnxValue =
 export class OnnxSession {
   private constructor(private readonly session: ort.InferenceSession) {}
 
-  /** `threads`: ONNX Runtime's intra-op threads (its own default when absent). */
-  static async load(bytes: Uint8Array, threads?: number): Promise<OnnxSession> {
-    return new OnnxSession(await ort.InferenceSession.create(bytes, threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }));
+  /**
+   * `threads`: ONNX Runtime's intra-op threads (its own default when absent). `spinning:
+   * false` makes its pool threads sleep between runs instead of spin-waiting, which a
+   * server sharing the cores with its event loop wants.
+   */
+  static async load(bytes: Uint8Array, threads?: number, spinning = true): Promise<OnnxSession> {
+    const options: ort.InferenceSession.SessionOptions = threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 };
+    if (!spinning) options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+    return new OnnxSession(await ort.InferenceSession.create(bytes, options));
   }
 
   get inputNames(): readonly string[] {

@@ -22,7 +22,7 @@ export interface ServeArgs extends ReportOptions {
   readonly batching: boolean;
   /** With batching only (default 256). */
   readonly maxBatch?: number;
-  /** With batching only (default 1). */
+  /** With batching only (default 0: one turn of the event loop). */
   readonly batchDelayMs?: number;
   readonly threads?: number;
   readonly maxBodyBytes: number;
@@ -87,10 +87,10 @@ export async function serve(args: ServeArgs, io: Io, stop: Promise<unknown> = st
   const { all, byModel } = policies(args.versions);
   const labelMap = labels(args.labels);
   // A flag that would have no effect is refused rather than ignored.
-  if (!args.batching && (args.maxBatch !== undefined || args.batchDelayMs !== undefined)) throw new UsageError('`--max-batch` and `--batch-delay-ms` set dynamic batching, which is off: add `--batching`');
+  if (!args.batching && (args.maxBatch !== undefined || args.batchDelayMs !== undefined)) throw new UsageError('`--max-batch` and `--batch-delay-ms` set dynamic batching, which `--no-batching` turns off');
   if (!args.watch && args.pollMs !== undefined) throw new UsageError('`--poll-ms` sets how often the folder is rescanned, which `--no-watch` turns off');
   const maxBatch = Math.floor(positive(args.maxBatch ?? 256, '--max-batch', 1));
-  const delayMs = positive(args.batchDelayMs ?? 1, '--batch-delay-ms', 0);
+  const delayMs = positive(args.batchDelayMs ?? 0, '--batch-delay-ms', 0);
   const pollMs = positive(args.pollMs ?? 1000, '--poll-ms', 10);
   positive(args.maxBodyBytes, '--max-body-bytes', 1024);
   positive(args.timeoutMs, '--timeout-ms', 1);

@@ -14,9 +14,9 @@ export const serveCommand: BirdCommand = (cli) => ({
       .option('grpc', { type: 'boolean', default: true, describe: 'Serve gRPC (--no-grpc: REST only)' })
       .option('versions', { type: 'string', array: true, default: [], describe: 'Version policy: `latest`, `latest:N`, `all` or `1.0.0,1.1.0`, for every model or as MODEL=POLICY (default latest:1)' })
       .option('label', { type: 'string', array: true, default: [], describe: 'A version label, MODEL:LABEL=VERSION (for example DelayMlp:stable=1.0.0); repeatable' })
-      .option('batching', { type: 'boolean', default: false, describe: 'Merge concurrent requests for a signature into one ONNX Runtime run' })
+      .option('batching', { type: 'boolean', default: true, describe: 'Merge concurrent requests for a signature into one ONNX Runtime run (--no-batching: one run a request)' })
       .option('max-batch', { type: 'number', describe: 'With --batching: the most rows in one run (default 256)' })
-      .option('batch-delay-ms', { type: 'number', describe: 'With --batching: how long the first request waits for others (milliseconds, default 1; 0: one turn of the event loop)' })
+      .option('batch-delay-ms', { type: 'number', describe: 'With --batching: how long the first request waits for others (milliseconds, default 0: one turn of the event loop)' })
       .option('threads', { type: 'number', describe: "ONNX Runtime threads per model (default: ONNX Runtime's, every core)" })
       .option('max-body-bytes', { type: 'number', default: 16 * 1024 * 1024, describe: 'Largest request body or gRPC message; a larger one is refused (413)' })
       .option('timeout-ms', { type: 'number', default: 10_000, describe: 'Longest a request may take to arrive, and to run' })
@@ -25,7 +25,7 @@ export const serveCommand: BirdCommand = (cli) => ({
       .option('access-log', { type: 'boolean', default: true, describe: 'Write one JSON line per request on stdout' })
       .example('$0 serve artifacts', 'REST on 127.0.0.1:8501, gRPC on 127.0.0.1:8500')
       .example('$0 serve artifacts --versions latest:2 --label DelayMlp:stable=1.0.0 --label DelayMlp:canary=1.1.0', 'two versions, with labels')
-      .example('$0 serve artifacts --batching --max-batch 256 --batch-delay-ms 1', 'with dynamic batching'),
+      .example('$0 serve artifacts --max-batch 64 --batch-delay-ms 1', 'batches of up to 64 rows, waiting up to 1 ms'),
   handler: (a) =>
     cli.later(async () =>
       (await import('../actions/serve.js')).serve(
