@@ -43,24 +43,30 @@ const setSource = (text: string): SourceFile => new SourceFile('--set', text);
  * - `NAME.ARG` (and deeper, `data.split.fraction`): the named argument of the call the
  *   setting holds (added to the call when absent);
  * - `model.PARAM`: the default of the model's parameter `PARAM`.
- * A later `--set` of the same path wins. A path that names nothing, or a setting that
+ * Each applies to the text the ones before it left, so a later `--set` of the same path
+ * wins and `optimizer=adam()` then `optimizer.lr=3e-3` sets the new call's argument. A path that names nothing, or a setting that
  * holds no call, is a diagnostic located in the `--set` argument (`BIRD2025`, `BIRD2026`).
  */
 export function applyOverrides(file: SourceFile, sets: readonly string[], modelName?: string): OverrideResult {
   const diagnostics: Diagnostic[] = [];
   const none: OverrideResult = { source: file, applied: [], regions: [], diagnostics };
   if (sets.length === 0) return none;
-  const { module } = parse(file);
-  const trains = module.items.filter((i): i is A.TrainDecl => i.kind === 'TrainDecl');
-  const train = trains.find((t) => modelName === undefined || t.model.name === modelName);
-  const model = module.items.find((i): i is A.ModelDecl => i.kind === 'ModelDecl' && i.name.name === (train?.model.name ?? modelName));
-  const edits = new Map<string, Edit>();
-  for (const set of sets) {
+  let current = file;
+  const applied: AppliedOverride[] = [];
+  let regions: { span: Span; set: string }[] = [];
+  // Each --set applies to the text the ones before it left, so `optimizer=adam()` then `optimizer.lr=...` works and a later one of a path wins.
+  const plan = (set: string): Edit | undefined => {
+    const file = current;
+    const { module } = parse(file);
+    const trains = module.items.filter((i): i is A.TrainDecl => i.kind === 'TrainDecl');
+    const train = trains.find((t) => modelName === undefined || t.model.name === modelName);
+    const model = module.items.find((i): i is A.ModelDecl => i.kind === 'ModelDecl' && i.name.name === (train?.model.name ?? modelName));
+    let planned: Edit | undefined;
     const source = setSource(set);
     const m = /^(\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(\S[\s\S]*?)\s*$/.exec(set);
     if (!m) {
       diagnostics.push(diagnostic('badOverride', { set }, source, { start: 0, end: Math.max(1, set.length) }, { label: 'not `PATH=VALUE`', help: 'write `--set epochs=8`, `--set optimizer.lr=3e-3` or `--set model.widths=[64,32]`' }));
-      continue;
+      return planned;
     }
     const pathAt = m[1]!.length;
     const pathText = m[2]!;
@@ -80,38 +86,38 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
     if (names[0] === 'model' && !(train && settingOf(train, 'model'))) {
       if (!model) {
         fail(0, 'a file with a model', []);
-        continue;
+        return planned;
       }
       const params = model.params.slice(1);
       const param = names.length === 2 ? params.find((p) => p.name.name === names[1]) : undefined;
       if (!param) {
         fail(Math.min(1, names.length - 1), `a parameter of model \`${model.name.name}\``, params.map((p) => p.name.name));
-        continue;
+        return planned;
       }
       const at = param.type.span.end;
-      edits.set(pathText, param.default ? replace(param.default) : { start: at, end: at, text: ` = ${value}`, valueAt: 3, override: override(null) });
-      continue;
+      planned = (param.default ? replace(param.default) : { start: at, end: at, text: ` = ${value}`, valueAt: 3, override: override(null) });
+      return planned;
     }
     if (!train) {
       fail(0, 'a file with a `train` section', []);
-      continue;
+      return planned;
     }
     const setting = settingOf(train, names[0]!);
     if (names.length === 1) {
-      if (setting) edits.set(pathText, replace(setting.value));
+      if (setting) planned = (replace(setting.value));
       else if (!trainSettings.has(names[0]!)) fail(0, 'a train setting', [...trainSettings.keys(), 'model']);
       else {
         // A new setting goes on its own line before the section's closing brace.
         const close = train.body.span.end - 1;
         const lineStart = file.text.lastIndexOf('\n', close - 1) + 1;
         const text = `  ${names[0]} = ${value}\n`;
-        edits.set(pathText, { start: lineStart, end: lineStart, text, valueAt: text.indexOf(value), override: override(null) });
+        planned = ({ start: lineStart, end: lineStart, text, valueAt: text.indexOf(value), override: override(null) });
       }
-      continue;
+      return planned;
     }
     if (!setting) {
       fail(0, 'a train setting of the file (only a setting the section gives has arguments to set)', train.body.statements.flatMap((s) => (s.kind === 'AssignStmt' ? [s.target.name] : [])));
-      continue;
+      return planned;
     }
     let call: A.Expr = setting.value;
     let k = 1;
@@ -124,12 +130,12 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
       const arg = call.args.find((a) => a.name?.name === names[k]);
       const known = configConstructors.get(fn) ?? [];
       if (k === names.length - 1) {
-        if (arg) edits.set(pathText, replace(arg.value));
+        if (arg) planned = (replace(arg.value));
         else if (!known.includes(names[k]!)) fail(k, `an argument of \`${fn}\``, known);
         else {
           const at = call.span.end - 1;
           const text = `${call.args.length > 0 ? ', ' : ''}${names[k]}: ${value}`;
-          edits.set(pathText, { start: at, end: at, text, valueAt: text.length - value.length, override: override(null) });
+          planned = ({ start: at, end: at, text, valueAt: text.length - value.length, override: override(null) });
         }
         break;
       }
@@ -139,19 +145,22 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
       }
       call = arg.value;
     }
+    return planned;
+  };
+  for (const set of sets) {
+    const e = plan(set);
+    if (!e) continue;
+    const text = current.text.slice(0, e.start) + e.text + current.text.slice(e.end);
+    const delta = e.text.length - (e.end - e.start);
+    // Regions after the edit move with it; one it rewrote is gone (its value was replaced).
+    regions = regions.flatMap((r) => (r.span.start >= e.end ? [{ ...r, span: { start: r.span.start + delta, end: r.span.end + delta } }] : r.span.end <= e.start ? [r] : []));
+    const start = e.start + e.valueAt;
+    regions.push({ span: { start, end: start + e.override.value.length }, set });
+    applied.push(e.override);
+    current = new SourceFile(file.path, text, file.lineOffset);
   }
   if (diagnostics.length > 0) return none;
-  // Edits apply from the end of the text, so earlier offsets stay valid; regions are found in the new text after.
-  const ordered = [...edits.values()].sort((a, b) => a.start - b.start);
-  let text = file.text;
-  for (const e of [...ordered].reverse()) text = text.slice(0, e.start) + e.text + text.slice(e.end);
-  let shift = 0;
-  const regions = ordered.map((e) => {
-    const start = e.start + shift + e.valueAt;
-    shift += e.text.length - (e.end - e.start);
-    return { span: { start, end: start + e.override.value.length }, set: e.override.set };
-  });
-  return { source: new SourceFile(file.path, text, file.lineOffset), applied: ordered.map((e) => e.override), regions, diagnostics };
+  return { source: current, applied, regions, diagnostics };
 }
 
 function settingOf(train: A.TrainDecl, name: string): A.AssignStmt | undefined {

@@ -35,13 +35,25 @@ describe('--set PATH=VALUE', () => {
     const widths = graph.nodes.filter((n) => n.op === 'param' && String(n.attrs['name']).includes('mlp') && (n.attrs['shape'] as number[]).length === 1).map((n) => (n.attrs['shape'] as number[])[0]);
     expect(widths).toEqual([64, 32]);
     expect(overridden.applied.map((o) => [o.path, o.replaced])).toEqual([
-      ['model.widths', '[256, 128]'],
-      ['data.split.offset', '5'],
-      ['optimizer.lr', '1e-3'],
-      ['optimizer.beta1', null],
       ['epochs', '1'],
+      ['optimizer.lr', '1e-3'],
+      ['data.split.offset', '5'],
+      ['optimizer.beta1', null],
+      ['model.widths', '[256, 128]'],
       ['seed', null],
+      ['epochs', '3'],
     ]);
+    // Each value lies where its region says, in the text that is checked; the first `epochs` was rewritten by the second.
+    expect(overridden.regions.map((r) => [r.set, overridden.source.text.slice(r.span.start, r.span.end)]).sort()).toEqual(
+      [['optimizer.lr=3e-3', '3e-3'], ['data.split.offset=2', '2'], ['optimizer.beta1=0.8', '0.8'], ['model.widths=[64, 32]', '[64, 32]'], ['seed=7', '7'], ['epochs=4', '4']].sort(),
+    );
+  });
+
+  test('a setting set by an earlier --set takes arguments from a later one', () => {
+    const { diagnostics, checked } = checkWith(['optimizer=sgd(lr: 0.1)', 'optimizer.lr=0.05']);
+    expect(diagnostics).toEqual([]);
+    const optimizer = compileModel(checked!.models[0]!).graph.train!.settings['optimizer'] as { fn: string; args: Record<string, unknown> };
+    expect([optimizer.fn, optimizer.args['lr']]).toEqual(['sgd', 0.05]);
   });
 
   // Each case: input.bird, sets.txt (one --set per line), errors.txt (what is reported, with the note naming the --set).
