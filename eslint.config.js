@@ -70,6 +70,22 @@ const backendZones = backendFolders.map((backend) => ({
   message: `backend \`${backend}\` may not import another backend; share through \`ir/\` or an earlier stage.`,
 }));
 
+// cli/ parses arguments, calls the pipeline and prints: it may import only `pipeline/`,
+// `diagnostics/`, `source/` and its own files (issue 11). What the CLI needs from an
+// earlier stage, the pipeline exposes (`pipeline/choices.ts` for the flags' choices).
+const CLI_MAY_IMPORT = ['cli', 'pipeline', 'diagnostics', 'source'];
+const cliZones = STAGES.filter((s) => !CLI_MAY_IMPORT.includes(s) && !s.startsWith('backends/'))
+  .concat(['backends'])
+  .map((stage) => ({
+    target: './src/cli',
+    from: `./src/${stage}`,
+    message: `\`cli/\` may import only ${CLI_MAY_IMPORT.map((s) => `\`${s}/\``).join(', ')}; call \`${stage}/\` through a \`pipeline/\` entry point.`,
+  }));
+
+// Actions whose work has not moved into a pipeline entry point yet: they may still import
+// earlier stages. The list only shrinks.
+const CLI_NOT_YET_ON_PIPELINE = ['compile', 'encode', 'export', 'graph', 'predict', 'predictArtifact', 'train', 'verify'].map((a) => `src/cli/actions/${a}.ts`);
+
 const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
 
 export default defineConfig(
@@ -122,6 +138,17 @@ export default defineConfig(
         { basePath: ROOT, zones: [...layeringZones, ...backendZones] },
       ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+
+  {
+    files: ['src/cli/**/*.ts'],
+    ignores: CLI_NOT_YET_ON_PIPELINE,
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        { basePath: ROOT, zones: [...layeringZones, ...backendZones, ...cliZones] },
+      ],
     },
   },
 );

@@ -1,7 +1,4 @@
-import { diffManifests } from '../../artifact/diffManifests.js';
-import { formatDiff } from '../../artifact/formatDiff.js';
-import { loadArtifact, type LoadedArtifact } from '../../artifact/loadArtifact.js';
-import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
+import { diffArtifacts } from '../../pipeline/diffArtifacts.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
 
@@ -16,16 +13,11 @@ export interface DiffArgs extends ReportOptions {
  * artifacts are loaded with their hashes checked first.
  */
 export function diff(args: DiffArgs, io: Io): number {
-  const loaded: LoadedArtifact[] = [];
-  for (const dir of [args.old, args.new]) {
-    try {
-      loaded.push(loadArtifact(dir));
-    } catch (error) {
-      reportDiagnostics(io, [artifactDiagnostic(error, dir, '')], args);
-      return ExitCode.diagnostics;
-    }
+  const result = diffArtifacts(args.old, args.new);
+  if (!result.value) {
+    reportDiagnostics(io, result.diagnostics, args);
+    return ExitCode.diagnostics;
   }
-  const result = diffManifests(loaded[0]!.manifest, loaded[1]!.manifest);
-  io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : formatDiff(result));
+  io.stdout(args.json ? JSON.stringify(result.value.diff, null, 2) + '\n' : result.value.text);
   return ExitCode.ok;
 }

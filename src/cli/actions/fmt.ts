@@ -1,7 +1,6 @@
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { writeFileAtomic } from '../../source/writeFileAtomic.js';
-import { parse } from '../../syntax/parse.js';
-import { print } from '../../syntax/printer.js';
+import { formatSource } from '../../pipeline/formatSource.js';
 import { ExitCode } from '../exitCodes.js';
 import { readSources } from '../../pipeline/readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -19,13 +18,13 @@ export function fmt(args: FmtArgs, io: Io): number {
   const diagnostics: Diagnostic[] = [];
   const changed: string[] = [];
   for (const source of readSources(args.files)) {
-    const result = parse(source);
-    if (hasErrors(result.diagnostics)) {
+    const result = formatSource(source);
+    if (!result.value) {
       diagnostics.push(...result.diagnostics);
       continue;
     }
-    const formatted = print(result.module);
-    if (formatted === source.text) {
+    const formatted = result.value.text;
+    if (!result.value.changed) {
       if (source.path === '<stdin>' && !args.check) io.stdout(formatted);
       continue;
     }

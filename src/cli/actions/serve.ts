@@ -1,8 +1,7 @@
 import { parse } from 'semver';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { SourceFile } from '../../source/sourceFile.js';
-import { startServer, type RunningServer } from '../../serve/startServer.js';
-import { parsePolicy, type VersionPolicy } from '../../serve/versionPolicy.js';
+import { parsePolicy, serveArtifacts, type RunningServer, type VersionPolicy } from '../../pipeline/serveArtifacts.js';
 import { artifactDiagnostic } from '../../pipeline/artifactDiagnostic.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -110,7 +109,7 @@ export async function serve(args: ServeArgs, io: Io, stop: Promise<unknown> = st
   };
   let server: RunningServer;
   try {
-    server = await startServer({
+    server = await serveArtifacts({
       root: args.artifacts,
       host: args.host,
       port: args.port,

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { valid } from 'semver';
-import type { BackendName } from '../../backends/tfjs/loadTf.js';
+import type { BackendName } from '../../pipeline/choices.js';
 import { backendChoices, checkWhole, common, num, str, type Args, type BirdCommand } from '../command.js';
 
 /** `bird export FILE --checkpoint RUN`: the trained model as a versioned ONNX artifact. */

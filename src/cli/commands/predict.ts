@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import type { Argv } from 'yargs';
-import type { BackendName } from '../../backends/tfjs/loadTf.js';
+import type { BackendName } from '../../pipeline/choices.js';
 import { backendChoices, checkWhole, common, num, str, type Args, type BirdCommand } from '../command.js';
 
 /** `bird predict FILE|ARTIFACT`: predictions for the rows of a data file. */

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import type { BackendName } from '../../backends/tfjs/loadTf.js';
-import { trainEngines, type TrainEngineName } from '../../semantic/builtins.js';
+import type { BackendName } from '../../pipeline/choices.js';
+import { trainEngines, type TrainEngineName } from '../../pipeline/choices.js';
 import { backendChoices, checkWhole, common, num, str, type Args, type BirdCommand } from '../command.js';
 
 /** `bird train FILE`: fit the transforms, train, evaluate, write the run folder. */

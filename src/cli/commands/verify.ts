@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { BackendName } from '../../backends/tfjs/loadTf.js';
+import type { BackendName } from '../../pipeline/choices.js';
 import { backendChoices, checkWhole, common, num, str, type BirdCommand } from '../command.js';
 
 /** `bird verify ARTIFACT`: hashes, golden vectors, and optionally ONNX Runtime against TF.js. */
