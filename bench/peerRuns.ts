@@ -21,8 +21,10 @@ export function lastJson(text: string): Record<string, number> {
 export function birdTrain(model: string, args: readonly string[]): { record: Record<string, number>; epochs: Record<string, number>[]; backend: string; run: string } {
   const run = mkdtempSync(join(tmpdir(), 'bird-run-'));
   const bird = birdCli(['train', model, '--json', '--out', run, ...args]);
-  const epochs = bird.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number>);
-  return { record: lastJson(bird.stdout), epochs, backend: /on the (\w+) backend/.exec(bird.stderr)?.[1] ?? 'unknown', run };
+  // `--json` prints one document at the end, its `epochs` the epoch records.
+  const epochs = (lastJson(bird.stdout) as unknown as { epochs: Record<string, number>[] }).epochs;
+  if (epochs.length === 0) throw new Error(`bird train printed no epoch:\n${bird.stdout}`);
+  return { record: epochs.at(-1)!, epochs, backend: /on the (\w+) backend/.exec(bird.stderr)?.[1] ?? 'unknown', run };
 }
 
 /** One `bird` command from the sources, in the project root; throws with its stderr when it fails. */
