@@ -212,7 +212,14 @@ async function main(): Promise<number> {
       if (finished) return;
       finished = true;
       clearInterval(progress);
-      for (const s of slots) void s.worker?.terminate();
+      // Inputs still in flight (after Ctrl-C) are not counted: their timers and workers are dropped first, so neither records them.
+      for (const s of slots) {
+        if (s.current) clearTimeout(s.current.timer);
+        s.current = undefined;
+        const w = s.worker;
+        s.worker = undefined;
+        void w?.terminate();
+      }
       rmSync(docsDir, { recursive: true, force: true });
       const s = writeSummary(true);
       process.stderr.write(progressLine() + '\n');
@@ -249,7 +256,8 @@ async function main(): Promise<number> {
       const worker = slot.worker;
       const timer = setTimeout(() => {
         // Over the limit: end the worker (the check may never return); retry once in a fresh one, so a moment of load on a shared machine is not a finding.
-        const c = slot.current!;
+        const c = slot.current;
+        if (finished || !c) return;
         slot.current = undefined;
         void worker.terminate();
         slot.worker = undefined;
@@ -304,7 +312,7 @@ async function main(): Promise<number> {
       });
       // An out-of-memory or a crash of the thread: the input it held is recorded, and a fresh worker takes over.
       const lost = (kind: FindingKind, detail: string): void => {
-        if (slot.worker !== worker) return;
+        if (finished || slot.worker !== worker) return;
         slot.worker = undefined;
         const c = slot.current;
         slot.current = undefined;
