@@ -3,6 +3,7 @@ import { featureEntries } from '../../ir/featureEntries.js';
 import { neededNodes } from '../../tensor/neededNodes.js';
 import { opExpression, py, torchOps } from './pythonOps.js';
 import { pythonHelpers } from './pythonRuntime.js';
+import { pythonTraining } from './pythonTraining.js';
 
 /** What the script records about where it came from, and the settings it trains with. */
 export interface TorchScriptOptions {
@@ -130,6 +131,7 @@ import math
 import os
 import shutil
 import struct
+import sys
 import time
 
 import numpy as np
@@ -146,6 +148,10 @@ SETTINGS = {
     "batch": ${options.batch},
     "seed": ${options.seed},
     "shuffle": ${Number(settings['shuffle'] ?? 0)},
+    "clip_norm": ${Number(settings['clip_norm'] ?? 0)},
+    "weight_decay": ${Number(settings['weight_decay'] ?? 0)},
+    "checkpoint_every": ${Number(settings['checkpoint_every'] ?? 0)},
+    "keep_checkpoints": ${Number(settings['keep_checkpoints'] ?? 3)},
 }
 
 # Bird's parameter names and where each lives in the module.
@@ -154,6 +160,9 @@ ${params.join('\n')}
 }
 
 ${pythonHelpers.trim()}
+
+
+${pythonTraining.trim()}
 
 
 class ${className}(nn.Module):

@@ -1,10 +1,10 @@
 /**
  * The fixed part of every generated training script: the helpers the generated module
  * calls, the reader of Bird's encoded shards (Arrow IPC stream files, read with numpy
- * alone so the script needs nothing but PyTorch), Bird's checkpoint format, and the
- * training loop with its DDP setup. It runs on torch 1.13 and on current PyTorch: it
- * uses no API removed since (F.embedding_bag, DistributedDataParallel, SparseAdam,
- * init_process_group with env://).
+ * alone so the script needs nothing but PyTorch) and Bird's checkpoint format; the
+ * training part is pythonTraining.ts. It runs on torch 1.13 and on current PyTorch: it
+ * uses no API removed since (F.embedding_bag, DistributedDataParallel, init_process_group
+ * with env://).
  */
 export const pythonHelpers = String.raw`
 def one_hot(ids, depth):
@@ -231,118 +231,6 @@ def model_weights(model):
     return out
 
 
-# ---- training ----
-
-def make_optimizers(model, sparse):
-    """The train section's optimizer: embedding tables with sparse gradients get its lazy
-    form (SparseAdam for adam, Adagrad and SGD take sparse gradients as they are)."""
-    spec = SETTINGS["optimizer"]
-    name, args = spec["fn"], spec["args"]
-    tables = [m.weight for m in model.tables.values()]
-    dense = list(model.p.parameters())
-    lr = args.get("lr")
-
-    def build(params, is_sparse):
-        if not params:
-            return None
-        if name == "adam":
-            betas = (args.get("beta1", 0.9), args.get("beta2", 0.999))
-            eps = args.get("eps", 1e-7)
-            if is_sparse:
-                return torch.optim.SparseAdam(params, lr=lr if lr is not None else 1e-3, betas=betas, eps=eps)
-            return torch.optim.Adam(params, lr=lr if lr is not None else 1e-3, betas=betas, eps=eps)
-        if name == "adagrad":
-            return torch.optim.Adagrad(params, lr=lr if lr is not None else 0.01, initial_accumulator_value=args.get("initial_accumulator", 0.1))
-        if name == "momentum":
-            return torch.optim.SGD(params, lr=lr if lr is not None else 1e-3, momentum=args.get("momentum", 0.9), nesterov=bool(args.get("nesterov", False)))
-        return torch.optim.SGD(params, lr=lr if lr is not None else 0.01)
-    if sparse:
-        return [o for o in (build(dense, False), build(tables, True)) if o is not None]
-    return [o for o in (build(dense + tables, False),) if o is not None]
-
-
-def rank_part(shard_dir, spec, rank, world):
-    """The rows one rank trains on: the shards i with i % world == rank, joined in order."""
-    mine = [s for i, s in enumerate(spec["shards"]) if i % world == rank]
-    return concat_parts([read_shard(os.path.join(shard_dir, s["file"]), spec["columns"]) for s in mine], spec["columns"])
-
-
-def train(args):
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    rank = int(os.environ.get("RANK", "0"))
-    local_rank = int(os.environ.get("LOCAL_RANK", str(rank)))
-    cuda = torch.cuda.is_available() and not args.cpu
-    device = torch.device("cuda", local_rank % max(1, torch.cuda.device_count())) if cuda else torch.device("cpu")
-    if cuda:
-        torch.cuda.set_device(device)
-    distributed = world > 1
-    if distributed:
-        torch.distributed.init_process_group("nccl" if cuda else "gloo", init_method="env://")
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    torch.manual_seed(SETTINGS["seed"] + rank)
-    # NCCL has no sparse all-reduce: on GPUs the tables take dense gradients.
-    sparse = not (distributed and cuda)
-    spec = json.load(open(os.path.join(args.shards, "encoded.json")))
-    columns = spec["columns"]
-    # With --emulate-world W, one process reads every rank's rows and steps on their union:
-    # the single-process run a W-rank DDP run must agree with.
-    streams = list(range(args.emulate_world)) if args.emulate_world else [rank]
-    span = args.emulate_world or world
-    parts = [rank_part(args.shards, spec, r, span) for r in streams]
-    counts = [sum(s["rows"] for i, s in enumerate(spec["shards"]) if i % span == r) for r in range(span)]
-    local = args.batch // span
-    # Every rank takes the same number of steps (DDP steps in lockstep): the rows past the
-    # last full local batch of the smallest rank are left out of the epoch.
-    steps = min(counts) // local
-    if steps == 0:
-        raise SystemExit(f"too few rows for a local batch of {local} on each of {span} ranks: {counts}")
-    if args.max_steps:
-        steps = min(steps, args.max_steps)
-    model = MODEL_CLASS(sparse).to(device)
-    tensors, _ = read_checkpoint(args.init)
-    load_weights(model, tensors)
-    net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if cuda else None) if distributed else model
-    optimizers = make_optimizers(model, sparse)
-    rng = [np.random.RandomState(SETTINGS["seed"] * 1000 + r) for r in streams]
-    global_step = args.start_step
-    for epoch in range(args.start_epoch, args.epochs + 1):
-        orders = [np.arange(rows_of(p)) for p in parts]
-        if SETTINGS["shuffle"] > 0:
-            orders = [g.permutation(rows_of(p)) for g, p in zip(rng, parts)]
-        started, loss_sum, examples, log = time.time(), 0.0, 0, []
-        net.train()
-        for step in range(steps):
-            chunk = [take_rows(p, columns, o[step * local:(step + 1) * local], device) for p, o in zip(parts, orders)]
-            batch = chunk[0] if len(chunk) == 1 else merge_batches(chunk, columns)
-            for o in optimizers:
-                o.zero_grad()
-            _, loss = net(batch, True)
-            loss.backward()
-            for o in optimizers:
-                o.step()
-            global_step += 1
-            value = float(loss.detach())
-            if distributed:
-                t = torch.tensor([value], device=device)
-                torch.distributed.all_reduce(t)
-                value = float(t) / world
-            loss_sum += value * args.batch
-            examples += args.batch
-            log.append({"step": global_step, "epoch": epoch, "loss": round(value, 4)})
-        seconds = time.time() - started
-        if rank == 0:
-            write_checkpoint(os.path.join(args.out, "checkpoints", "epoch-%d" % epoch), model_weights(model),
-                             {"epoch": epoch, "step": global_step, "steps": steps, "model": MODEL_NAME, "engine": "torch"})
-            with open(os.path.join(args.out, "steps.jsonl"), "a") as f:
-                f.write("".join(json.dumps(r) + "\n" for r in log))
-            print(json.dumps({"epoch": epoch, "steps": steps, "examples": examples, "train_s": round(seconds, 2),
-                              "examples_per_s": round(examples / max(seconds, 1e-9)), "loss": round(loss_sum / max(examples, 1), 4),
-                              "world_size": world, "device": str(device)}), flush=True)
-    if distributed:
-        torch.distributed.destroy_process_group()
-
-
 def merge_batches(chunks, columns):
     out = {}
     for c in columns:
@@ -357,45 +245,4 @@ def merge_batches(chunks, columns):
             weights = [w for _, _, w in values if w is not None]
             out[c["name"]] = (torch.cat([v[0] for v in values]), torch.cat(offsets), torch.cat(weights) if weights else None)
     return out
-
-
-def predict(args):
-    """The model's outputs for every row of one shard, on the CPU, as JSON: {output: [[...], ...]}."""
-    spec = json.load(open(os.path.join(args.shards, "encoded.json")))
-    model = MODEL_CLASS(False)
-    tensors, _ = read_checkpoint(args.checkpoint)
-    load_weights(model, tensors)
-    model.eval()
-    part = read_shard(os.path.join(args.shards, args.shard), spec["columns"])
-    with torch.no_grad():
-        outputs = model(take_rows(part, spec["columns"], np.arange(rows_of(part)), torch.device("cpu")))
-    json.dump({k: v.double().tolist() for k, v in outputs.items()}, open(args.out, "w"))
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train on encoded shards (one process per rank; RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT from the environment)")
-    t.add_argument("--shards", required=True, help="folder of encoded shards with encoded.json")
-    t.add_argument("--init", required=True, help="Bird checkpoint folder to start from")
-    t.add_argument("--out", required=True, help="run folder: checkpoints/epoch-N and steps.jsonl are written there")
-    t.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
-    t.add_argument("--batch", type=int, default=SETTINGS["batch"], help="global batch (split evenly over the ranks)")
-    t.add_argument("--start-epoch", type=int, default=1)
-    t.add_argument("--start-step", type=int, default=0)
-    t.add_argument("--max-steps", type=int, default=0, help="at most this many steps per epoch (0: all)")
-    t.add_argument("--threads", type=int, default=0)
-    t.add_argument("--cpu", action="store_true", help="train on the CPU even where CUDA is available")
-    t.add_argument("--emulate-world", type=int, default=0, help="one process stepping on the union of W ranks' batches")
-    p = sub.add_parser("predict", help="outputs for one shard's rows, as JSON")
-    p.add_argument("--shards", required=True)
-    p.add_argument("--shard", required=True)
-    p.add_argument("--checkpoint", required=True)
-    p.add_argument("--out", required=True)
-    args = parser.parse_args()
-    if args.command == "train":
-        train(args)
-    else:
-        predict(args)
-
 `;

@@ -19,6 +19,8 @@ import { Trainer, type EpochProgress, type EpochReport } from '../../train/train
 import { torchPython } from '../../train/engine.js';
 import { TorchFailed, trainTorch } from '../../train/torch/trainTorch.js';
 import { unsupportedOps } from '../../backends/torch/generateTorchScript.js';
+import { earlyStopAcrossNodes } from '../../train/torch/earlyStopAcrossNodes.js';
+import type { CheckedModel } from '../../semantic/checkedModel.js';
 import type { RunConfig } from '../../train/runConfig.js';
 import { readJsonLines, type StepRecord } from '../../train/report/runRecords.js';
 import { writeReport } from '../../train/report/writeReport.js';
@@ -53,32 +55,37 @@ export interface TrainArgs extends ReportOptions {
   readonly set?: readonly string[];
 }
 
-/** Settings the PyTorch engine does not carry out yet: refused rather than ignored. */
-const torchRefusedSettings = ['clip_norm', 'weight_decay', 'early_stop', 'checkpoint_every'];
-
 /**
  * What `--engine torch` needs before any data is read: whole `--nproc`/`--nnodes`, a
- * global batch that splits evenly over the ranks, ops and settings the generated
- * module carries out, and no `--resume` (not yet supported with this engine).
+ * global batch that splits evenly over the ranks, ops the generated module carries out,
+ * and no `early_stop` across machines (BIRD7035: Bird scores each epoch to stop early,
+ * and the nodes of a torchrun job run without it).
  */
-async function torchPreflight(model: { name: string }, graph: IrGraph, args: TrainArgs, io: Io): Promise<{ nproc: number; nnodes: number } | 'refused'> {
-  void io;
+async function torchPreflight(model: CheckedModel, graph: IrGraph, args: TrainArgs, io: Io): Promise<{ nproc: number; nnodes: number } | 'refused'> {
   const nproc = args.nproc ?? 1;
   const nnodes = args.nnodes ?? 1;
   if (!(Number.isInteger(nproc) && nproc >= 1)) throw new UsageError('`--nproc` must be a whole number, 1 or more');
   if (!(Number.isInteger(nnodes) && nnodes >= 1)) throw new UsageError('`--nnodes` must be a whole number, 1 or more');
-  if (args.resume) throw new UsageError('`--resume` does not work with `--engine torch` yet: start a new run');
   const settings = graph.train?.settings ?? {};
   const batch = args.batch ?? Number(settings['batch'] ?? 1024);
   if (batch % (nproc * nnodes) !== 0) throw new UsageError(`the batch (${batch}) must split evenly over the ${nproc * nnodes} ranks; give \`--batch\` a multiple of ${nproc * nnodes}`);
   const ops = unsupportedOps(graph);
   if (ops.length > 0) throw new UsageError(`\`--engine torch\` cannot train model \`${model.name}\` yet: the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')}`);
-  const refused = torchRefusedSettings.filter((k) => settings[k] !== undefined && settings[k] !== null && !(k === 'checkpoint_every' && Number(settings[k]) === 0));
-  const schedule = (settings['optimizer'] as { args?: Record<string, unknown> } | undefined)?.args?.['schedule'];
-  if (schedule !== undefined && schedule !== null && (schedule as { fn?: string }).fn !== 'constant') refused.push('optimizer schedule');
-  if (args.checkpointEvery) refused.push('--checkpoint-every');
-  if (refused.length > 0) throw new UsageError(`\`--engine torch\` does not carry out ${refused.map((r) => `\`${r}\``).join(', ')} yet; train with \`--engine tfjs\`, or leave ${refused.length === 1 ? 'it' : 'them'} out`);
+  const refusal = earlyStopAcrossNodes(model, nnodes);
+  if (refusal) {
+    reportDiagnostics(io, [refusal], args);
+    return 'refused';
+  }
   return { nproc, nnodes };
+}
+
+/**
+ * A torch run resumed inside an epoch goes on with the ranks it had: each rank's order of
+ * its rows depends on how many there are, so other ranks would see some rows twice.
+ */
+function checkTorchWorld(checkpoint: string, world: number): void {
+  const saved = (JSON.parse(readFileSync(join(checkpoint, 'index.json'), 'utf8')) as { world?: number }).world;
+  if (saved !== undefined && saved !== world) throw new UsageError(`the run stopped inside an epoch while training on ${saved} rank${saved === 1 ? '' : 's'}; resume it with ${saved} (\`--nproc\` times \`--nnodes\`), not ${world}`);
 }
 
 /** The newest run folder of a model under `runs/`. */
@@ -237,9 +244,11 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     if (threads > 1 && !ort) await trainer.startWorker(backend);
     let start: number | EpochProgress = 1;
     let history: Record<string, number>[] = [];
+    let resumedStep: number | undefined;
     const checkpoint = resumeDir ? latestCheckpoint(resumeDir) : undefined;
     if (checkpoint) {
       const saved = readCheckpoint(checkpoint);
+      resumedStep = saved.step;
       trainer.restore(saved.tensors, saved.step);
       start = saved.progress ?? saved.epoch + 1;
       const first = typeof start === 'number' ? start : start.epoch;
@@ -279,7 +288,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       if (!args.json) log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
     };
     if (torch) {
-      const outcome = await trainTorch(fitted, dataset, trainer, run, { nproc: torch.nproc, nnodes: torch.nnodes, epochs, batch, seed, source: args.file, birdVersion, python: torchPython(), log }, onEpoch);
+      if (checkpoint && typeof start !== 'number') checkTorchWorld(checkpoint, torch.nproc * torch.nnodes);
+      const resume = resumedStep === undefined ? undefined : { start, step: resumedStep };
+      const outcome = await trainTorch(fitted, dataset, trainer, run, { nproc: torch.nproc, nnodes: torch.nnodes, epochs, batch, seed, source: args.file, birdVersion, python: torchPython(), log, ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}), ...(resume ? { resume } : {}) }, onEpoch, history);
       if (outcome === 'prepared') log(`multi-node: ${join(run.path, 'torch', 'torchrun.sh')} holds the torchrun command`);
     } else await trainer.fit(dataset, onEpoch, start, history);
     // Early stopping keeps the weights of the epoch its metric was best at, not the last

@@ -44,6 +44,11 @@ export const dataCodes = {
     severity: 'error',
     message: 'the `{engine}` training engine cannot run here: {reason}',
   },
+  earlyStopAcrossNodes: {
+    code: 'BIRD7035',
+    severity: 'error',
+    message: '`early_stop` cannot stop a PyTorch run on {nnodes} machines',
+  },
   duplicateColumn: {
     code: 'BIRD7015',
     severity: 'error',

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { createServer } from 'node:net';
 
 /** A free TCP port on the loopback interface for the ranks' rendezvous. */
@@ -24,9 +25,10 @@ export interface RankResult {
  * would give it (RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT):
  * the env:// rendezvous, which works where this torch's torchrun does not. Rank 0's
  * standard output lines go to `onLine`; every rank's standard error is kept (and its
- * last lines shown if it fails). If one rank fails, the others are stopped.
+ * last lines shown if it fails). If one rank fails, the others are stopped. With
+ * `onStdin`, rank 0's standard input is a pipe handed to it (the script's `--gate`).
  */
-export async function launchRanks(python: string, script: string, args: readonly string[], nproc: number, onLine: (line: string) => void, extraEnv: Readonly<Record<string, string>> = {}): Promise<RankResult[]> {
+export async function launchRanks(python: string, script: string, args: readonly string[], nproc: number, onLine: (line: string) => void, extraEnv: Readonly<Record<string, string>> = {}, onStdin?: (stdin: Writable) => void): Promise<RankResult[]> {
   const port = await freePort();
   const children = Array.from({ length: nproc }, (_, rank) =>
     spawn(python, [script, ...args], {
@@ -41,23 +43,29 @@ export async function launchRanks(python: string, script: string, args: readonly
         MASTER_PORT: String(port),
         PYTHONUNBUFFERED: '1',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [rank === 0 && onStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     }),
   );
+  if (onStdin) {
+    const stdin = children[0]!.stdin!;
+    // A rank that has exited closes its end: what is written after that is dropped.
+    stdin.on('error', () => undefined);
+    onStdin(stdin);
+  }
   return Promise.all(
     children.map(
       (child, rank) =>
         new Promise<RankResult>((resolve) => {
           let stderr = '';
           let pending = '';
-          child.stdout.on('data', (chunk: Buffer) => {
+          child.stdout!.on('data', (chunk: Buffer) => {
             if (rank !== 0) return;
             pending += chunk.toString('utf8');
             const lines = pending.split('\n');
             pending = lines.pop()!;
             lines.forEach(onLine);
           });
-          child.stderr.on('data', (chunk: Buffer) => {
+          child.stderr!.on('data', (chunk: Buffer) => {
             stderr = (stderr + chunk.toString('utf8')).slice(-20000);
           });
           child.on('error', (error) => {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Writable } from 'node:stream';
 import { generateTorchScript } from '../../backends/torch/generateTorchScript.js';
 import { shardColumns, writeEncodedShard, writeEncodedSpec, type EncodedSpec } from '../../data/encodedShards.js';
 import type { Dataset } from '../../data/dataset.js';
@@ -8,7 +9,8 @@ import type { IrGraph } from '../../ir/ir.js';
 import { writeFileAtomic } from '../../source/writeFileAtomic.js';
 import { checkpointFiles, readCheckpoint } from '../checkpoint.js';
 import type { RunDirectory } from '../runDirectory.js';
-import type { EpochReport, Trainer } from '../trainer.js';
+import { earlyStopper } from '../earlyStopper.js';
+import type { EpochProgress, EpochReport, Trainer } from '../trainer.js';
 import { launchRanks } from './launchRanks.js';
 
 export interface TorchRunOptions {
@@ -23,6 +25,18 @@ export interface TorchRunOptions {
   /** The Python with PyTorch: `BIRD_PYTHON`, or `python3`. */
   readonly python: string;
   readonly log: (line: string) => void;
+  /** `--checkpoint-every`, which overrides the train section's `checkpoint_every`. */
+  readonly checkpointEvery?: number;
+  /** A resumed run: where its checkpoint left it (the trainer holds that checkpoint's weights and optimizer state). */
+  readonly resume?: { readonly start: number | EpochProgress; readonly step: number };
+}
+
+/** The script's arguments that continue a run from a checkpoint: the epoch, the global step and, inside an epoch, what it had done. */
+function resumeArgs(resume: TorchRunOptions['resume']): string[] {
+  if (!resume) return [];
+  const { start, step } = resume;
+  if (typeof start === 'number') return ['--start-epoch', String(start), '--start-step', String(step)];
+  return ['--start-epoch', String(start.epoch), '--start-step', String(step), '--skip-batches', String(start.batches), '--start-examples', String(start.examples), '--start-loss-sum', String(start.lossSum), '--start-seconds', String(start.seconds)];
 }
 
 /** The `torchrun` command that runs the same script on `nnodes` machines of `nproc` ranks each, with a current PyTorch. */
@@ -83,7 +97,11 @@ export async function prepareTorchRun(graph: IrGraph, dataset: Dataset, trainer:
   for (const [file, data] of Object.entries(checkpointFiles(trainer, { epoch: 0, model: graph.model, engine: 'torch' }))) writeFileSync(join(dir, 'init', file), data);
   const script = join(dir, 'train.py');
   writeFileAtomic(script, generateTorchScript(graph, { source: options.source, birdVersion: options.birdVersion, epochs: options.epochs, batch: options.batch, seed: options.seed }));
-  const args = ['train', '--shards', shards, '--init', join(dir, 'init'), '--out', runPath, '--epochs', String(options.epochs), '--batch', String(options.batch)];
+  const args = [
+    'train', '--shards', shards, '--init', join(dir, 'init'), '--out', runPath, '--epochs', String(options.epochs), '--batch', String(options.batch),
+    ...(options.checkpointEvery !== undefined ? ['--checkpoint-every', String(options.checkpointEvery)] : []),
+    ...resumeArgs(options.resume),
+  ];
   const relativeArgs = args.map((a) => (a.startsWith(runPath) ? relative(runPath, a) || '.' : a));
   writeFileAtomic(join(dir, 'torchrun.sh'), torchrunCommand('torch/train.py', options.nproc, options.nnodes, relativeArgs));
   return { script, args };
@@ -91,36 +109,59 @@ export async function prepareTorchRun(graph: IrGraph, dataset: Dataset, trainer:
 
 /**
  * Trains a fitted model with PyTorch: prepares `RUN/torch/` (`prepareTorchRun`), starts
- * the ranks, then reads each epoch's checkpoint back into Bird's trainer to measure the
- * train section's metrics on the evaluation part, the same code measuring both engines.
+ * the ranks, and reads each epoch's checkpoint back into Bird's trainer as rank 0 reports
+ * it, to measure the train section's metrics on the evaluation part, the same code
+ * measuring both engines. The ranks wait at each epoch's end (the script's `--gate`)
+ * until Bird has scored it and says go on, or stop when `early_stop` says so, as Bird's
+ * own trainer stops. `history` holds the metrics of epochs a resumed run already has.
  * With `nnodes > 1` it stops after preparing: `torchrun.sh` is run on each node.
  */
-export async function trainTorch(graph: IrGraph, dataset: Dataset, trainer: Trainer, run: RunDirectory, options: TorchRunOptions, report: (r: EpochReport) => void): Promise<'trained' | 'prepared'> {
+export async function trainTorch(graph: IrGraph, dataset: Dataset, trainer: Trainer, run: RunDirectory, options: TorchRunOptions, report: (r: EpochReport) => void, history: readonly Readonly<Record<string, number>>[] = []): Promise<'trained' | 'prepared' | 'stopped'> {
+  const stopper = earlyStopper(graph.train?.settings['early_stop']);
+  // A resumed run replays its recorded epochs so early stopping counts them.
+  for (const metrics of history) if (stopper?.(metrics)) return 'stopped';
   const { script, args } = await prepareTorchRun(graph, dataset, trainer, run.path, options);
   const dir = join(run.path, 'torch');
   if (options.nnodes > 1) {
     options.log(`prepared ${relative(process.cwd(), dir)}/: run torch/torchrun.sh from ${run.path} on each of the ${options.nnodes} nodes`);
     return 'prepared';
   }
-  const epochLines: Record<string, number>[] = [];
-  options.log(`training with PyTorch on ${options.nproc} rank${options.nproc === 1 ? '' : 's'} (env:// rendezvous on 127.0.0.1)`);
-  const results = await launchRanks(options.python, script, args, options.nproc, (line) => {
-    if (line.startsWith('{')) epochLines.push(JSON.parse(line) as Record<string, number>);
-  });
-  const failed = results.find((r) => r.code !== 0);
-  if (failed) throw new TorchFailed(failed.rank, failed.code, failed.stderr);
-  const device = (epochLines[0] as Record<string, unknown> | undefined)?.['device'];
-  if (typeof device === 'string') options.log(`PyTorch trained on ${device} (rank 0 of ${options.nproc})`);
-  // Each epoch's weights back in Bird's trainer: the metrics Bird's engine would report.
   // The part Bird's own trainer watches each epoch: the validation part when there is one.
   const testPart = await dataset.encode(dataset.hasValidation ? 'validation' : 'test');
-  for (const line of epochLines) {
+  let stdin: Writable | undefined;
+  let scored: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  let device: unknown;
+  const score = async (line: Record<string, number>): Promise<void> => {
     const epoch = line['epoch']!;
-    const saved = readCheckpoint(join(run.path, 'checkpoints', `epoch-${epoch}`));
-    trainer.restore(saved.tensors, saved.step);
-    const { metrics, calibration } = await trainer.evaluate(testPart.batches(4096));
-    report({ epoch, steps: line['steps']!, examples: line['examples']!, trainSeconds: line['train_s']!, examplesPerSecond: line['examples_per_s']!, loss: line['loss']!, metrics, calibration });
-  }
+    let stop = true;
+    try {
+      const saved = readCheckpoint(join(run.path, 'checkpoints', `epoch-${epoch}`));
+      trainer.restore(saved.tensors, saved.step);
+      const { metrics, calibration } = await trainer.evaluate(testPart.batches(4096));
+      report({ epoch, steps: line['steps']!, examples: line['examples']!, trainSeconds: line['train_s']!, examplesPerSecond: line['examples_per_s']!, loss: line['loss']!, metrics, calibration });
+      stop = stopper?.(metrics) ?? false;
+    } catch (error) {
+      failure ??= error;
+    }
+    if (epoch < options.epochs) stdin?.write(stop ? 'stop\n' : 'go\n');
+  };
+  options.log(`training with PyTorch on ${options.nproc} rank${options.nproc === 1 ? '' : 's'} (env:// rendezvous on 127.0.0.1)`);
+  const onLine = (text: string): void => {
+    if (!text.startsWith('{')) return;
+    const line = JSON.parse(text) as Record<string, number>;
+    if (device === undefined) {
+      device = (line as Record<string, unknown>)['device'];
+      if (typeof device === 'string') options.log(`PyTorch trains on ${device} (rank 0 of ${options.nproc})`);
+    }
+    // Epochs are scored one after another, in order, while the ranks wait at the gate.
+    scored = scored.then(() => score(line));
+  };
+  const results = await launchRanks(options.python, script, [...args, '--gate'], options.nproc, onLine, {}, (s) => (stdin = s));
+  await scored;
+  const failed = results.find((r) => r.code !== 0);
+  if (failed) throw new TorchFailed(failed.rank, failed.code, failed.stderr);
+  if (failure !== undefined) throw failure;
   return 'trained';
 }
 
