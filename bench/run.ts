@@ -33,6 +33,10 @@ const benches: Readonly<Record<string, Bench>> = {
     description: 'holdout AUC and RCE of models/timelines.bird and models/cortex.bird on the full derived tweets file beside a logistic-regression peer (--data=PATH, --models=timelines,cortex)',
     load: () => import('./tweets.js'),
   },
+  'torch-flights': {
+    description: 'models/flights.bird on the full flights file from Parquet parts, trained by TF.js and by --engine torch --nproc 2, AUC of each and their difference, then export and verify of the torch run (--rows=N, --parts=N, --nproc=N) (goal: AUC within 0.002)',
+    load: () => import('./torchFlights.js'),
+  },
   data: {
     description: 'read rows/s of the flights file as CSV, Parquet (one file, a 3-part glob, a quarter for memory) and Arrow IPC beside pyarrow and pandas in the same run (--rows=N)',
     load: () => import('./data.js'),

@@ -1,0 +1,69 @@
+/**
+ * The PyTorch engine's done-when of issue 16: `models/flights.bird` on the full flights
+ * file, read from Parquet parts (a glob), trained once by TF.js and once by `--engine
+ * torch --nproc 2`, each scored by Bird on the same holdout; one JSON line per engine,
+ * then the AUC difference (goal: within 0.002), then `bird export` and `bird verify` of
+ * the torch run. Both train with the model's own settings (one epoch, batch 1,024).
+ *
+ * Options: --rows=N (the file's first N rows; default all 3,000,000), --parts=N (Parquet
+ * parts; default 4), --nproc=N (default 2).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { birdCli, fullData, root } from './peerRuns.js';
+
+const auc = 'auc(p_delayed, labels.label_delayed15)';
+
+/** The file's first `rows` rows as `parts` Parquet files, written by pyarrow (the project's .venv). */
+function parquetParts(rows: number | undefined, parts: number, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const script = `
+import pyarrow.csv as csv, pyarrow.parquet as pq
+t = csv.read_csv(${JSON.stringify(fullData)})
+t = t.slice(0, ${rows ?? 'None'} or t.num_rows)
+size = (t.num_rows + ${parts} - 1) // ${parts}
+for k in range(${parts}): pq.write_table(t.slice(k * size, size), ${JSON.stringify(dir)} + '/part-%05d.parquet' % k, row_group_size=131072)
+print(t.num_rows)
+`;
+  const run = spawnSync(join(root, '.venv', 'bin', 'python'), ['-c', script], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`writing the Parquet parts failed (needs .venv with pyarrow: sh .ci/python-venv.sh):\n${run.stderr}`);
+  return run.stdout.trim();
+}
+
+export async function run(args: readonly string[]): Promise<void> {
+  const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  if (!existsSync(fullData)) throw new Error(`no data file at ${fullData}`);
+  const rows = option('rows') === undefined ? undefined : Number(option('rows'));
+  const parts = Number(option('parts') ?? 4);
+  const nproc = Number(option('nproc') ?? 2);
+  const dir = mkdtempSync(join(tmpdir(), 'bird-torch-flights-'));
+  const started = performance.now();
+  const total = parquetParts(rows, parts, join(dir, 'lake'));
+  process.stdout.write(JSON.stringify({ data: `${parts} Parquet parts`, rows: Number(total), prepare_s: Number(((performance.now() - started) / 1000).toFixed(1)) }) + '\n');
+  const data = join(dir, 'lake', 'part-*.parquet');
+  const model = join(root, 'models', 'flights.bird');
+  const lines: Record<string, number | string>[] = [];
+  for (const engine of ['tfjs', 'torch']) {
+    const out = join(dir, engine);
+    const t0 = performance.now();
+    birdCli(['train', model, '--data', data, '--engine', engine, '--out', out, ...(engine === 'torch' ? ['--nproc', String(nproc)] : [])]);
+    const record = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').pop()!) as Record<string, number>;
+    const line = { engine, ...(engine === 'torch' ? { nproc } : {}), train_rows: record['examples']!, steps: record['steps']!, train_s: record['train_s']!, examples_per_s: record['examples_per_s']!, auc: record[auc]!, logloss: record['logloss(p_delayed, labels.label_delayed15)']!, wall_s: Number(((performance.now() - t0) / 1000).toFixed(1)) };
+    process.stdout.write(JSON.stringify(line) + '\n');
+    lines.push(line);
+  }
+  const difference = Math.abs(Number(lines[1]!['auc']) - Number(lines[0]!['auc']));
+  process.stdout.write(JSON.stringify({ auc_torch_minus_tfjs: Number((Number(lines[1]!['auc']) - Number(lines[0]!['auc'])).toFixed(4)), within_0_002: difference <= 0.002 }) + '\n');
+  // bird export reads golden rows from the run's data; report a failure instead of stopping.
+  try {
+    birdCli(['export', model, '--checkpoint', join(dir, 'torch'), '--out', join(dir, 'artifacts')]);
+    const verified = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'verify', join(dir, 'artifacts', 'DelayMlp', '1.0.0')], { encoding: 'utf8', cwd: root });
+    process.stdout.write(JSON.stringify({ torch_run_exported: true, verified: verified.status === 0 }) + '\n');
+    if (verified.status !== 0) process.stderr.write(verified.stdout + verified.stderr);
+  } catch (error) {
+    process.stdout.write(JSON.stringify({ torch_run_exported: false, error: String((error as Error).message).split('\n').slice(0, 2).join(' ') }) + '\n');
+  }
+  process.stdout.write(`(files under ${dir})\n`);
+}
