@@ -28,7 +28,8 @@ for k in range(${parts}): pq.write_table(t.slice(k * size, size), ${JSON.stringi
 print(t.num_rows)
 `;
   const run = spawnSync(join(root, '.venv', 'bin', 'python'), ['-c', script], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`writing the Parquet parts failed (needs .venv with pyarrow: sh .ci/python-venv.sh):\n${run.stderr}`);
+  if (run.status !== 0)
+    throw new Error(`writing the Parquet parts failed (needs .venv with pyarrow: sh .ci/python-venv.sh):\n${run.stderr}`);
   return run.stdout.trim();
 }
 
@@ -41,7 +42,13 @@ export async function run(args: readonly string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bird-torch-flights-'));
   const started = performance.now();
   const total = parquetParts(rows, parts, join(dir, 'lake'));
-  process.stdout.write(JSON.stringify({ data: `${parts} Parquet parts`, rows: Number(total), prepare_s: Number(((performance.now() - started) / 1000).toFixed(1)) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      data: `${parts} Parquet parts`,
+      rows: Number(total),
+      prepare_s: Number(((performance.now() - started) / 1000).toFixed(1)),
+    }) + '\n',
+  );
   const data = join(dir, 'lake', 'part-*.parquet');
   const model = join(root, 'models', 'flights.bird');
   const lines: Record<string, number | string>[] = [];
@@ -50,20 +57,47 @@ export async function run(args: readonly string[]): Promise<void> {
     const t0 = performance.now();
     birdCli(['train', model, '--data', data, '--engine', engine, '--out', out, ...(engine === 'torch' ? ['--nproc', String(nproc)] : [])]);
     const record = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').pop()!) as Record<string, number>;
-    const line = { engine, ...(engine === 'torch' ? { nproc } : {}), train_rows: record['examples']!, steps: record['steps']!, train_s: record['train_s']!, examples_per_s: record['examples_per_s']!, auc: record[auc]!, logloss: record['logloss(p_delayed, labels.label_delayed15)']!, wall_s: Number(((performance.now() - t0) / 1000).toFixed(1)) };
+    const line = {
+      engine,
+      ...(engine === 'torch' ? { nproc } : {}),
+      train_rows: record['examples']!,
+      steps: record['steps']!,
+      train_s: record['train_s']!,
+      examples_per_s: record['examples_per_s']!,
+      auc: record[auc]!,
+      logloss: record['logloss(p_delayed, labels.label_delayed15)']!,
+      wall_s: Number(((performance.now() - t0) / 1000).toFixed(1)),
+    };
     process.stdout.write(JSON.stringify(line) + '\n');
     lines.push(line);
   }
   const difference = Math.abs(Number(lines[1]!['auc']) - Number(lines[0]!['auc']));
-  process.stdout.write(JSON.stringify({ auc_torch_minus_tfjs: Number((Number(lines[1]!['auc']) - Number(lines[0]!['auc'])).toFixed(4)), within_0_002: difference <= 0.002 }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      auc_torch_minus_tfjs: Number((Number(lines[1]!['auc']) - Number(lines[0]!['auc'])).toFixed(4)),
+      within_0_002: difference <= 0.002,
+    }) + '\n',
+  );
   // bird export reads golden rows from the run's data; report a failure instead of stopping.
   try {
     birdCli(['export', model, '--checkpoint', join(dir, 'torch'), '--out', join(dir, 'artifacts')]);
-    const verified = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'verify', join(dir, 'artifacts', 'DelayMlp', '1.0.0')], { encoding: 'utf8', cwd: root });
+    const verified = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'verify', join(dir, 'artifacts', 'DelayMlp', '1.0.0')],
+      { encoding: 'utf8', cwd: root },
+    );
     process.stdout.write(JSON.stringify({ torch_run_exported: true, verified: verified.status === 0 }) + '\n');
     if (verified.status !== 0) process.stderr.write(verified.stdout + verified.stderr);
   } catch (error) {
-    process.stdout.write(JSON.stringify({ torch_run_exported: false, error: String((error as Error).message).split('\n').slice(0, 2).join(' ') }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        torch_run_exported: false,
+        error: String((error as Error).message)
+          .split('\n')
+          .slice(0, 2)
+          .join(' '),
+      }) + '\n',
+    );
   }
   process.stdout.write(`(files under ${dir})\n`);
 }

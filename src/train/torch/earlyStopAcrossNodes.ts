@@ -10,7 +10,8 @@ function earlyStopStatement(model: CheckedModel): A.AssignStmt | A.ExprStmt | un
     if (item.kind !== 'TrainDecl' || item.span.start !== origin.span.start) continue;
     for (const s of item.body.statements) {
       if (s.kind === 'AssignStmt' && s.target.name === 'early_stop') return s;
-      if (s.kind === 'ExprStmt' && s.expr.kind === 'CallExpr' && s.expr.callee.kind === 'NameExpr' && s.expr.callee.name === 'early_stop') return s;
+      if (s.kind === 'ExprStmt' && s.expr.kind === 'CallExpr' && s.expr.callee.kind === 'NameExpr' && s.expr.callee.name === 'early_stop')
+        return s;
     }
   }
   return undefined;
