@@ -53,16 +53,35 @@ function ranking(features: number): string {
     (i: number) => `  d${i} : discrete(${10 + (i % 50)})`,
     (i: number) => `  w${i} : sparse_binary |> hash(bits: 14)`,
   ];
-  const uses = [(i: number) => `f.c${i}`, (i: number) => `embedding_bag(f.s${i}, dim: 8)`, (i: number) => `one_hot(f.d${i})`, (i: number) => `sparse_linear(f.w${i}, units: 8)`];
-  const lines = ['bird 1', '', 'import std.nn { mlp, dense, embedding_bag, sparse_linear, dcn }', 'import std.loss { bce }', 'import std.metric { auc, rce }', '', 'features Wide {'];
+  const uses = [
+    (i: number) => `f.c${i}`,
+    (i: number) => `embedding_bag(f.s${i}, dim: 8)`,
+    (i: number) => `one_hot(f.d${i})`,
+    (i: number) => `sparse_linear(f.w${i}, units: 8)`,
+  ];
+  const lines = [
+    'bird 1',
+    '',
+    'import std.nn { mlp, dense, embedding_bag, sparse_linear, dcn }',
+    'import std.loss { bce }',
+    'import std.metric { auc, rce }',
+    '',
+    'features Wide {',
+  ];
   for (let i = 0; i < features; i++) lines.push(kinds[i % 4]!(i));
   lines.push('}', '', 'labels Wide {', '  y : binary', '}', '', 'model Ranker(f: Wide) {', '  x = concat([');
   for (let i = 0; i < features; i++) lines.push(`    ${uses[i % 4]!(i)},`);
   lines.push('  ])', '  h = mlp(dcn(dense(x, 256), layers: 3), [512, 256, 128])', '  out p = sigmoid(dense(h, 1))', '}', '');
-  lines.push('train Ranker {', '  data = csv("wide.csv")', '  loss = bce(p, labels.y)', '  metrics = [auc(p, labels.y), rce(p, labels.y)]', '}', '');
+  lines.push(
+    'train Ranker {',
+    '  data = csv("wide.csv")',
+    '  loss = bce(p, labels.y)',
+    '  metrics = [auc(p, labels.y), rce(p, labels.y)]',
+    '}',
+    '',
+  );
   return lines.join('\n');
 }
-
 
 function measure(name: string, text: string, runs: number): void {
   const dir = mkdtempSync(join(tmpdir(), 'bird-bench-'));

@@ -42,11 +42,20 @@ open(d + '/done', 'w').write('ok')
 }
 
 function json(text: string): Record<string, number> {
-  return JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop()!) as Record<string, number>;
+  return JSON.parse(
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop()!,
+  ) as Record<string, number>;
 }
 
 function bird(format: string, path: string): Record<string, number> {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'dataRead.ts'), format, path, columns.join(',')], { encoding: 'utf8', cwd: root });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'dataRead.ts'), format, path, columns.join(',')], {
+    encoding: 'utf8',
+    cwd: root,
+  });
   if (run.status !== 0) throw new Error(`bird read of ${path} failed:\n${run.stderr}`);
   return json(run.stdout);
 }

@@ -20,4 +20,11 @@ for (const file of await dataFiles(path)) {
 }
 const seconds = (performance.now() - started) / 1000;
 if (touched !== rows * columns.length) throw new Error(`only ${touched} of ${rows * columns.length} values were read`);
-process.stdout.write(JSON.stringify({ rows, seconds: Number(seconds.toFixed(2)), rows_per_s: Math.round(rows / seconds), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    rows,
+    seconds: Number(seconds.toFixed(2)),
+    rows_per_s: Math.round(rows / seconds),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }) + '\n',
+);

@@ -49,7 +49,15 @@ export async function run(args: readonly string[]): Promise<void> {
   const ratios = new Map<string, number[]>(engines.map((e) => [e, []]));
   for (let i = 0; i < repeat; i++) {
     const birdLines = engines.map((engine) => {
-      const { record: b, backend: backendUsed } = birdTrain(join(root, 'models', 'flights.bird'), ['--data', data, '--epochs', '1', '--engine', engine, ...(backend ? ['--backend', backend] : [])]);
+      const { record: b, backend: backendUsed } = birdTrain(join(root, 'models', 'flights.bird'), [
+        '--data',
+        data,
+        '--epochs',
+        '1',
+        '--engine',
+        engine,
+        ...(backend ? ['--backend', backend] : []),
+      ]);
       const birdLine = {
         impl: 'bird',
         engine,
@@ -68,15 +76,46 @@ export async function run(args: readonly string[]): Promise<void> {
     });
     const { lines, peakRssMb } = runPeers(['torch'], full, rows);
     const t = lines[0]! as Record<string, number>;
-    const torchLine = { impl: 'torch', train_rows: t['train_rows']!, train_s: t['train_s']!, examples_per_s: t['examples_per_s']!, auc: t['auc']!, logloss: t['logloss']!, rce: t['rce']!, peak_rss_mb: peakRssMb };
+    const torchLine = {
+      impl: 'torch',
+      train_rows: t['train_rows']!,
+      train_s: t['train_s']!,
+      examples_per_s: t['examples_per_s']!,
+      auc: t['auc']!,
+      logloss: t['logloss']!,
+      rce: t['rce']!,
+      peak_rss_mb: peakRssMb,
+    };
     process.stdout.write(JSON.stringify(torchLine) + '\n');
     for (const birdLine of birdLines) {
       const r = ratios.get(birdLine.engine)!;
       r.push(birdLine.examples_per_s / torchLine.examples_per_s);
-      process.stdout.write(JSON.stringify({ engine: birdLine.engine, ratio_vs_torch: Number(r.at(-1)!.toFixed(3)), auc_minus_torch: Number((birdLine.auc - torchLine.auc).toFixed(4)), rss_minus_torch_mb: birdLine.peak_rss_mb - torchLine.peak_rss_mb }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          engine: birdLine.engine,
+          ratio_vs_torch: Number(r.at(-1)!.toFixed(3)),
+          auc_minus_torch: Number((birdLine.auc - torchLine.auc).toFixed(4)),
+          rss_minus_torch_mb: birdLine.peak_rss_mb - torchLine.peak_rss_mb,
+        }) + '\n',
+      );
     }
   }
-  for (const [engine, r] of ratios) if (repeat > 1) process.stdout.write(JSON.stringify({ engine, runs: repeat, median_ratio_vs_torch: Number(median(r).toFixed(3)), ratios: r.map((x) => Number(x.toFixed(3))) }) + '\n');
+  for (const [engine, r] of ratios)
+    if (repeat > 1)
+      process.stdout.write(
+        JSON.stringify({
+          engine,
+          runs: repeat,
+          median_ratio_vs_torch: Number(median(r).toFixed(3)),
+          ratios: r.map((x) => Number(x.toFixed(3))),
+        }) + '\n',
+      );
   const steps = Number(option('breakdown-steps') ?? 200);
-  if (steps > 0) for (const line of await stepBreakdown(data, engines.filter((e) => e !== 'torch'), steps)) process.stdout.write(JSON.stringify(line) + '\n');
+  if (steps > 0)
+    for (const line of await stepBreakdown(
+      data,
+      engines.filter((e) => e !== 'torch'),
+      steps,
+    ))
+      process.stdout.write(JSON.stringify(line) + '\n');
 }

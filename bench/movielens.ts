@@ -27,19 +27,41 @@ export async function run(args: readonly string[]): Promise<void> {
   const { record: b, epochs, run: runDir } = birdTrain(model, ['--data', data]);
   const metric = (name: string): number => b[Object.keys(b).find((k) => k.startsWith(`${name}(`))!]!;
   const trainSeconds = Number(epochs.reduce((s, e) => s + e['train_s']!, 0).toFixed(2));
-  process.stdout.write(JSON.stringify({ impl: 'bird', model: model.replace(`${root}/`, ''), epochs: b['epoch'], train_rows: b['examples'], train_s: trainSeconds, auc: round(metric('auc'), 4), logloss: round(metric('logloss'), 4), rce: round(metric('rce'), 3) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      impl: 'bird',
+      model: model.replace(`${root}/`, ''),
+      epochs: b['epoch'],
+      train_rows: b['examples'],
+      train_s: trainSeconds,
+      auc: round(metric('auc'), 4),
+      logloss: round(metric('logloss'), 4),
+      rce: round(metric('rce'), 3),
+    }) + '\n',
+  );
 
   const out = mkdtempSync(join(tmpdir(), 'bird-movielens-'));
-  const exported = JSON.parse(birdCli(['export', model, '--checkpoint', runDir, '--out', out, '--json']).stdout) as { artifact: string; comparisons: { signature: string; maxAbs: number }[] };
+  const exported = JSON.parse(birdCli(['export', model, '--checkpoint', runDir, '--out', out, '--json']).stdout) as {
+    artifact: string;
+    comparisons: { signature: string; maxAbs: number }[];
+  };
   const artifact = exported.artifact;
-  process.stdout.write(JSON.stringify({ onnx_vs_tfjs: exported.comparisons.map((c) => ({ signature: c.signature, max_abs_diff: c.maxAbs })) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ onnx_vs_tfjs: exported.comparisons.map((c) => ({ signature: c.signature, max_abs_diff: c.maxAbs })) }) + '\n',
+  );
   // The same holdout rows (every fifth, from row 4) for the three signatures.
   const rowsPath = join(out, 'holdout.csv');
-  writeFileSync(rowsPath, csvText(await clientRows({ kind: 'file', path: data, split: { kind: 'stride', every: 5, offset: 4 } }, rowCount, 'test')));
+  writeFileSync(
+    rowsPath,
+    csvText(await clientRows({ kind: 'file', path: data, split: { kind: 'stride', every: 5, offset: 4 } }, rowCount, 'test')),
+  );
   const predict = (signature: string): number[][] => {
     const path = join(out, `${signature}.jsonl`);
     birdCli(['predict', artifact, '--data', rowsPath, '--out', path, '--signature', signature]);
-    return readFileSync(path, 'utf8').trim().split('\n').map((l) => [Object.values(JSON.parse(l) as Record<string, number | number[]>)[0]!].flat());
+    return readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => [Object.values(JSON.parse(l) as Record<string, number | number[]>)[0]!].flat());
   };
   const score = predict('score');
   const users = predict('user_embedding');

@@ -53,7 +53,36 @@ class Gen {
 }
 
 const SUBJECTS = ['Flight', 'User', 'Item', 'Query', 'Session', 'Ad', 'Video', 'Song', 'Order', 'Listing', 'Trip', 'Post'];
-const WORDS = ['hour', 'day', 'origin', 'route', 'carrier', 'distance', 'price', 'age', 'country', 'device', 'words', 'topic', 'category', 'brand', 'clicks', 'views', 'dwell', 'rating', 'score', 'title', 'tags', 'lang', 'os', 'hub', 'seat', 'gate', 'fare', 'zone'];
+const WORDS = [
+  'hour',
+  'day',
+  'origin',
+  'route',
+  'carrier',
+  'distance',
+  'price',
+  'age',
+  'country',
+  'device',
+  'words',
+  'topic',
+  'category',
+  'brand',
+  'clicks',
+  'views',
+  'dwell',
+  'rating',
+  'score',
+  'title',
+  'tags',
+  'lang',
+  'os',
+  'hub',
+  'seat',
+  'gate',
+  'fare',
+  'zone',
+];
 const SUFFIXES = ['', '_id', '_bucket', '_count', '_7d', '_30d', '_ratio', '_norm', '_text', '_hash'];
 
 function fieldLine(g: Gen, name: string, pad: number): string {
@@ -111,7 +140,10 @@ function featuresDecl(g: Gen, i: number): { text: string[]; unit: Unit } {
 }
 
 function labelsDecl(g: Gen, unit: Unit): string[] {
-  const out = [`labels ${unit.features} {`, `  target : binary${g.chance(0.4) ? `(downsample_neg: ${g.pick(['0.5', '0.25', '0.1'])})` : ''} // corrected at inference`];
+  const out = [
+    `labels ${unit.features} {`,
+    `  target : binary${g.chance(0.4) ? `(downsample_neg: ${g.pick(['0.5', '0.25', '0.1'])})` : ''} // corrected at inference`,
+  ];
   if (g.chance(0.7)) out.push('  weight : sample_weight');
   if (g.chance(0.4)) out.push(`  value  : continuous = 0 |> clip(min: 0, max: ${g.int(10, 500)})`);
   out.push('}');
@@ -119,7 +151,12 @@ function labelsDecl(g: Gen, unit: Unit): string[] {
 }
 
 function towerBlock(g: Gen, i: number): string[] {
-  const out = [`block Tower${i}(x: f32[B, D], widths: int[], dropout: float = ${g.pick(['0.0', '0.1', '0.25'])}) -> f32[B, 1] {`, '  h = x', '  for w in widths {', '    h = dense(h, w) |> relu'];
+  const out = [
+    `block Tower${i}(x: f32[B, D], widths: int[], dropout: float = ${g.pick(['0.0', '0.1', '0.25'])}) -> f32[B, 1] {`,
+    '  h = x',
+    '  for w in widths {',
+    '    h = dense(h, w) |> relu',
+  ];
   if (g.chance(0.6)) out.push('    if dropout > 0 {', '      h = drop(h, rate: dropout)', '    }');
   if (g.chance(0.4)) out.push('    h = layer_norm(h)');
   out.push('  }', '  return dense(h, 1)', '}');
@@ -149,10 +186,18 @@ function residualBlock(g: Gen, i: number): string[] {
 function modelDecl(g: Gen, i: number, unit: Unit): string[] {
   const v = unit.fields.slice(0, g.int(3, Math.min(10, unit.fields.length)));
   const dim = g.pick([8, 16, 32]);
-  const out = [`model Model${i}(f: ${unit.features}, depth: int = ${g.int(1, 4)}, widths: int[] = [${g.pick([128, 256, 512])}, ${g.pick([64, 128])}]) {`, '  e = concat(['];
+  const out = [
+    `model Model${i}(f: ${unit.features}, depth: int = ${g.int(1, 4)}, widths: int[] = [${g.pick([128, 256, 512])}, ${g.pick([64, 128])}]) {`,
+    '  e = concat([',
+  ];
   for (const f of v) {
     out.push(
-      g.pick([`    embedding_bag(f.${f}, dim: ${dim}),`, `    one_hot(f.${f}),`, `    f.${f},`, `    sparse_linear(f.${f}, units: ${g.pick([16, 32, 64])}),`]),
+      g.pick([
+        `    embedding_bag(f.${f}, dim: ${dim}),`,
+        `    one_hot(f.${f}),`,
+        `    f.${f},`,
+        `    sparse_linear(f.${f}, units: ${g.pick([16, 32, 64])}),`,
+      ]),
     );
   }
   out.push('  ])');
@@ -203,9 +248,21 @@ export function generateBird(targetLines: number, seed = 1): string {
   ];
   for (let i = 0; lines.length < targetLines; i++) {
     const sections: string[][] = [];
-    if (g.chance(0.3)) sections.push([`const DEPTH${i}: int = ${g.int(1, 6)}`, `const WIDTHS${i}: int[] = [${g.pick([128, 256])}, ${g.pick([64, 128])}] * 2`]);
+    if (g.chance(0.3))
+      sections.push([
+        `const DEPTH${i}: int = ${g.int(1, 6)}`,
+        `const WIDTHS${i}: int[] = [${g.pick([128, 256])}, ${g.pick([64, 128])}] * 2`,
+      ]);
     const f = featuresDecl(g, i);
-    sections.push(f.text, labelsDecl(g, f.unit), towerBlock(g, i), residualBlock(g, i), modelDecl(g, i, f.unit), trainDecl(g, i), signatureDecl(g, i));
+    sections.push(
+      f.text,
+      labelsDecl(g, f.unit),
+      towerBlock(g, i),
+      residualBlock(g, i),
+      modelDecl(g, i, f.unit),
+      trainDecl(g, i),
+      signatureDecl(g, i),
+    );
     if (g.chance(0.2)) sections.push(['/* An experiment kept for reference:', '   the same model, wider. */']);
     for (const s of sections) lines.push('', ...s);
   }

@@ -21,10 +21,26 @@ export function run(args: readonly string[]): void {
   const metric = (name: string): number => b[Object.keys(b).find((k) => k.startsWith(`${name}(`))!]!;
   // Training seconds of every epoch the run went through.
   const trainSeconds = Number(epochs.reduce((s, e) => s + e['train_s']!, 0).toFixed(2));
-  const bird = { impl: 'bird', model: model.replace(`${root}/`, ''), epochs: b['epoch']!, train_rows: b['examples']!, train_s: trainSeconds, auc: Number(metric('auc').toFixed(4)), rce: Number(metric('rce').toFixed(3)) };
+  const bird = {
+    impl: 'bird',
+    model: model.replace(`${root}/`, ''),
+    epochs: b['epoch']!,
+    train_rows: b['examples']!,
+    train_s: trainSeconds,
+    auc: Number(metric('auc').toFixed(4)),
+    rce: Number(metric('rce').toFixed(3)),
+  };
   process.stdout.write(JSON.stringify(bird) + '\n');
   const { lines } = runPeers(['gbdt', 'lr'], data);
-  for (const l of lines) process.stdout.write(JSON.stringify({ impl: l['peer'], train_rows: l['train_rows'], train_s: l['train_s'], auc: l['auc'], rce: l['rce'] }) + '\n');
+  for (const l of lines)
+    process.stdout.write(
+      JSON.stringify({ impl: l['peer'], train_rows: l['train_rows'], train_s: l['train_s'], auc: l['auc'], rce: l['rce'] }) + '\n',
+    );
   const gbdt = lines.find((l) => l['peer'] === 'gbdt')! as Record<string, number>;
-  process.stdout.write(JSON.stringify({ auc_minus_gbdt: Number((bird.auc - gbdt['auc']!).toFixed(4)), train_s_ratio_vs_gbdt: Number((bird.train_s / gbdt['train_s']!).toFixed(3)) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      auc_minus_gbdt: Number((bird.auc - gbdt['auc']!).toFixed(4)),
+      train_s_ratio_vs_gbdt: Number((bird.train_s / gbdt['train_s']!).toFixed(3)),
+    }) + '\n',
+  );
 }

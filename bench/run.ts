@@ -14,7 +14,8 @@ const benches: Readonly<Record<string, Bench>> = {
     load: () => import('./parse.js'),
   },
   flights: {
-    description: 'bird train on the flights task beside the PyTorch peer in the same run, on each engine (--rows=N, --backend=B, --repeat=N, --engine=tfjs,onnxruntime, --breakdown-steps=N), then where a step\'s time goes; goal ratio_vs_torch >= 1.5',
+    description:
+      "bird train on the flights task beside the PyTorch peer in the same run, on each engine (--rows=N, --backend=B, --repeat=N, --engine=tfjs,onnxruntime, --breakdown-steps=N), then where a step's time goes; goal ratio_vs_torch >= 1.5",
     load: () => import('./flights.js'),
   },
   check: {
@@ -22,31 +23,38 @@ const benches: Readonly<Record<string, Bench>> = {
     load: () => import('./check.js'),
   },
   quality: {
-    description: 'models/flights_best.bird on the full flights file beside the GBDT and logistic-regression peers in the same run (goal: AUC above GBDT in no more training time)',
+    description:
+      'models/flights_best.bird on the full flights file beside the GBDT and logistic-regression peers in the same run (goal: AUC above GBDT in no more training time)',
     load: () => import('./quality.js'),
   },
   movielens: {
-    description: 'models/movielens.bird (two towers) on the full MovieLens ratings beside logistic regression and matrix factorization in the same run (--peers=lr,mf, --rows=N); the exported towers\' dot product against the exported score',
+    description:
+      "models/movielens.bird (two towers) on the full MovieLens ratings beside logistic regression and matrix factorization in the same run (--peers=lr,mf, --rows=N); the exported towers' dot product against the exported score",
     load: () => import('./movielens.js'),
   },
   tweets: {
-    description: 'holdout AUC and RCE of models/timelines.bird and models/cortex.bird on the full derived tweets file beside a logistic-regression peer (--data=PATH, --models=timelines,cortex)',
+    description:
+      'holdout AUC and RCE of models/timelines.bird and models/cortex.bird on the full derived tweets file beside a logistic-regression peer (--data=PATH, --models=timelines,cortex)',
     load: () => import('./tweets.js'),
   },
   'torch-flights': {
-    description: 'models/flights.bird on the full flights file from Parquet parts, trained by TF.js and by --engine torch --nproc 2, AUC of each and their difference, then export and verify of the torch run (--rows=N, --parts=N, --nproc=N) (goal: AUC within 0.002)',
+    description:
+      'models/flights.bird on the full flights file from Parquet parts, trained by TF.js and by --engine torch --nproc 2, AUC of each and their difference, then export and verify of the torch run (--rows=N, --parts=N, --nproc=N) (goal: AUC within 0.002)',
     load: () => import('./torchFlights.js'),
   },
   data: {
-    description: 'read rows/s of the flights file as CSV, Parquet (one file, a 3-part glob, a quarter for memory) and Arrow IPC beside pyarrow and pandas in the same run (--rows=N)',
+    description:
+      'read rows/s of the flights file as CSV, Parquet (one file, a 3-part glob, a quarter for memory) and Arrow IPC beside pyarrow and pandas in the same run (--rows=N)',
     load: () => import('./data.js'),
   },
   'serve-http': {
-    description: 'bird serve under autocannon on 127.0.0.1: single-row requests at 64 connections without and with dynamic batching (requests/s, p50/p99), 256-row requests as a fraction of in-process ONNX Runtime, and server CPU time per request (--duration=S, --repeats=N, --connections=N, --batch-delay-ms=MS, --threads=N) (goals: >= 20,000 req/s at p99 < 10 ms with batching; >= 60%)',
+    description:
+      'bird serve under autocannon on 127.0.0.1: single-row requests at 64 connections without and with dynamic batching (requests/s, p50/p99), 256-row requests as a fraction of in-process ONNX Runtime, and server CPU time per request (--duration=S, --repeats=N, --connections=N, --batch-delay-ms=MS, --threads=N) (goals: >= 20,000 req/s at p99 < 10 ms with batching; >= 60%)',
     load: () => import('./serveHttp.js'),
   },
   serve: {
-    description: 'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run, with --sweep (session options) and --profile (per-node times) (goal: p50 < 0.2 ms, >= 10x TF.js)',
+    description:
+      'ONNX Runtime batch-1 p50/p99 and batch-1024 examples/s of the flights model beside TF.js predict (wasm) in the same run, with --sweep (session options) and --profile (per-node times) (goal: p50 < 0.2 ms, >= 10x TF.js)',
     load: () => import('./serve.js'),
   },
 };

@@ -62,7 +62,8 @@ const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+const percentile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 const round = (x: number, digits: number): number => Number(x.toPrecision(digits));
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(since);
@@ -147,17 +148,33 @@ function macsPerExample(bytes: Uint8Array): number {
  * fastest and the median kernel time (microseconds), slowest first. The fastest is what
  * the node costs when nothing else on the machine interrupts it.
  */
-async function profileNodes(bytes: Uint8Array, feeds: Record<string, ort.Tensor>, runs: number): Promise<{ node: string; op: string; fastest_us: number; median_us: number }[]> {
+async function profileNodes(
+  bytes: Uint8Array,
+  feeds: Record<string, ort.Tensor>,
+  runs: number,
+): Promise<{ node: string; op: string; fastest_us: number; median_us: number }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bird-serve-profile-'));
   try {
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: join(dir, 'profile') });
+    const session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'profile'),
+    });
     for (let i = 0; i < runs; i++) await session.run(feeds);
     session.endProfiling();
     await session.release();
     const file = readdirSync(dir).find((f) => f.endsWith('.json'));
     if (!file) throw new Error('ONNX Runtime wrote no profile');
     // The Chrome trace format: one event per node run, `dur` in microseconds.
-    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cat: string; name: string; dur: number; args?: { op_name?: string } }[];
+    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      cat: string;
+      name: string;
+      dur: number;
+      args?: { op_name?: string };
+    }[];
     const times = new Map<string, { op: string; durations: number[] }>();
     for (const e of events) {
       if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
@@ -166,7 +183,9 @@ async function profileNodes(bytes: Uint8Array, feeds: Record<string, ort.Tensor>
       entry.durations.push(e.dur);
       times.set(node, entry);
     }
-    return [...times].map(([node, t]) => ({ node, op: t.op, fastest_us: Math.min(...t.durations), median_us: median(t.durations) })).sort((a, b) => b.fastest_us - a.fastest_us);
+    return [...times]
+      .map(([node, t]) => ({ node, op: t.op, fastest_us: Math.min(...t.durations), median_us: median(t.durations) }))
+      .sort((a, b) => b.fastest_us - a.fastest_us);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -177,11 +196,20 @@ function gemmModel(k: number, n: number): Uint8Array {
   const b = new OnnxGraphBuilder();
   b.addInput('x', 'float32', ['m', k]);
   b.startNode('gemm');
-  const w = b.floatInitializer('w', [k, n], Float32Array.from({ length: k * n }, (_, i) => ((i * 7919) % 1000) / 1e4 - 0.05));
+  const w = b.floatInitializer(
+    'w',
+    [k, n],
+    Float32Array.from({ length: k * n }, (_, i) => ((i * 7919) % 1000) / 1e4 - 0.05),
+  );
   const c = b.floatInitializer('c', [n], new Float32Array(n));
   b.opTo('Gemm', ['x', w, c], 'y');
   b.addOutput('y', 'float32', ['m', n]);
-  return onnx.ModelProto.encode({ irVersion: onnxIrVersion, opsetImport: [{ domain: '', version: onnxOpset }], producerName: 'bird-bench', graph: b.build('gemm') }).finish();
+  return onnx.ModelProto.encode({
+    irVersion: onnxIrVersion,
+    opsetImport: [{ domain: '', version: onnxOpset }],
+    producerName: 'bird-bench',
+    graph: b.build('gemm'),
+  }).finish();
 }
 
 export async function run(args: readonly string[]): Promise<void> {
@@ -189,7 +217,12 @@ export async function run(args: readonly string[]): Promise<void> {
     const v = args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
     return v === undefined ? fallback : Number(v);
   };
-  const o = { warmup: option('warmup', 300), runs1: option('runs1', 2000), runs1024: option('runs1024', 50), repeats: option('repeats', 5) };
+  const o = {
+    warmup: option('warmup', 300),
+    runs1: option('runs1', 2000),
+    runs1024: option('runs1024', 50),
+    repeats: option('repeats', 5),
+  };
   const threads = option('threads', availableParallelism());
   const log = (line: string): void => void process.stderr.write(line + '\n');
   const loadBefore = loadavg().map((x) => round(x, 3));
@@ -205,7 +238,9 @@ export async function run(args: readonly string[]): Promise<void> {
   const { tf, backend } = await loadTf('wasm');
   const trainer = new Trainer(tf, graph, { epochs: 1, batch: 1024, seed: 1, shuffle: 0 });
   const sample = join(root, 'models', 'data', 'flights_sample.csv.gz');
-  await trainer.fit(new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!), (r) => log(`trained 1 epoch on the sample: loss ${r.loss.toFixed(4)}`));
+  await trainer.fit(new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!), (r) =>
+    log(`trained 1 epoch on the sample: loss ${r.loss.toFixed(4)}`),
+  );
   const weights = new Map(trainer.parameters().map((p) => [p.name, p.values]));
   const [signature] = exportSignatures(graph, weights);
   const [opForOp] = exportSignatures(graph, weights, { fuse: false });
@@ -232,7 +267,12 @@ export async function run(args: readonly string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const tensors = (n: number): Record<string, ort.Tensor> =>
-    Object.fromEntries(Object.entries(clientFeeds(signature!.inputs, rows.slice(0, n))).map(([name, v]) => [name, new ort.Tensor(v.dtype, v.data as never, [...v.dims])]));
+    Object.fromEntries(
+      Object.entries(clientFeeds(signature!.inputs, rows.slice(0, n))).map(([name, v]) => [
+        name,
+        new ort.Tensor(v.dtype, v.data as never, [...v.dims]),
+      ]),
+    );
   const ortBig = tensors(BIG);
   const ortOne = tensors(1);
   // The encoded batch TF.js gets, as ONNX Runtime tensors for the graph fed at the entries (integers as int64).
@@ -240,11 +280,24 @@ export async function run(args: readonly string[]): Promise<void> {
   for (const input of encoded.inputs) {
     const column = tfBig!.columns.get(input.name);
     if (column?.kind !== 'dense') throw new Error(`no dense column for entry ${input.name}`);
-    encodedFeeds[input.name] = column.dtype === 'f32' ? new ort.Tensor('float32', column.data as Float32Array, [...column.shape]) : new ort.Tensor('int64', BigInt64Array.from(column.data, (v) => BigInt(v)), [...column.shape]);
+    encodedFeeds[input.name] =
+      column.dtype === 'f32'
+        ? new ort.Tensor('float32', column.data as Float32Array, [...column.shape])
+        : new ort.Tensor(
+            'int64',
+            BigInt64Array.from(column.data, (v) => BigInt(v)),
+            [...column.shape],
+          );
   }
 
-  const sessionOptions = (intra: number): ort.InferenceSession.SessionOptions => ({ intraOpNumThreads: intra, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-  const session = (bytes: Uint8Array, intra: number): Promise<ort.InferenceSession> => ort.InferenceSession.create(bytes, sessionOptions(intra));
+  const sessionOptions = (intra: number): ort.InferenceSession.SessionOptions => ({
+    intraOpNumThreads: intra,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const session = (bytes: Uint8Array, intra: number): Promise<ort.InferenceSession> =>
+    ort.InferenceSession.create(bytes, sessionOptions(intra));
   const s1 = await session(signature!.onnx, 1);
   const sN = await session(signature!.onnx, threads);
   const sOpForOp = await session(opForOp!.onnx, 1);
@@ -270,10 +323,18 @@ export async function run(args: readonly string[]): Promise<void> {
     encoded: diff((await sEncoded.run(encodedFeeds))['out']!.data as Float32Array),
   };
   const maxAbsDiff = Math.max(...Object.values(diffs));
-  log(`ONNX Runtime ${ort.env.versions.common} and TF.js ${tf.version.tfjs} (${backend}) agree on ${BIG} rows within ${maxAbsDiff.toExponential(2)}`);
+  log(
+    `ONNX Runtime ${ort.env.versions.common} and TF.js ${tf.version.tfjs} (${backend}) agree on ${BIG} rows within ${maxAbsDiff.toExponential(2)}`,
+  );
   if (maxAbsDiff > 1e-4) throw new Error(`ONNX Runtime and TF.js disagree: ${JSON.stringify(diffs)}`);
 
-  const gemmInputs = gemmShapes.map(([k]) => ({ x: new ort.Tensor('float32', Float32Array.from({ length: BIG * k }, (_, i) => ((i * 31) % 97) / 97), [BIG, k]) }));
+  const gemmInputs = gemmShapes.map(([k]) => ({
+    x: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: BIG * k }, (_, i) => ((i * 31) % 97) / 97),
+      [BIG, k],
+    ),
+  }));
   // `--sweep`: the export under other session options, one thread, beside the default (every optimization, sequential, arena and memory pattern on).
   const sweep: Record<string, ort.InferenceSession.SessionOptions> = args.includes('--sweep')
     ? {
@@ -284,14 +345,30 @@ export async function run(args: readonly string[]): Promise<void> {
         execution_mode_parallel: { executionMode: 'parallel', interOpNumThreads: threads },
       }
     : {};
-  const swept = await Promise.all(Object.values(sweep).map((options) => ort.InferenceSession.create(signature!.onnx, { ...sessionOptions(1), ...options })));
-  const sweptTimed = Object.keys(sweep).map((name, i) => [`onnxruntime_${name}`, new Timed(null, () => swept[i]!.run(ortBig), BIG)] as const);
+  const swept = await Promise.all(
+    Object.values(sweep).map((options) => ort.InferenceSession.create(signature!.onnx, { ...sessionOptions(1), ...options })),
+  );
+  const sweptTimed = Object.keys(sweep).map(
+    (name, i) => [`onnxruntime_${name}`, new Timed(null, () => swept[i]!.run(ortBig), BIG)] as const,
+  );
   const configs = {
-    onnxruntime: new Timed(() => s1.run(ortOne), () => s1.run(ortBig), BIG),
+    onnxruntime: new Timed(
+      () => s1.run(ortOne),
+      () => s1.run(ortBig),
+      BIG,
+    ),
     [`onnxruntime_${threads}_threads`]: new Timed(null, () => sN.run(ortBig), BIG),
-    onnxruntime_op_for_op: new Timed(() => sOpForOp.run(ortOne), () => sOpForOp.run(ortBig), BIG),
+    onnxruntime_op_for_op: new Timed(
+      () => sOpForOp.run(ortOne),
+      () => sOpForOp.run(ortBig),
+      BIG,
+    ),
     onnxruntime_encoded: new Timed(null, () => sEncoded.run(encodedFeeds), BIG),
-    tfjs: new Timed(() => predict(tfOne!), () => predict(tfBig!), BIG),
+    tfjs: new Timed(
+      () => predict(tfOne!),
+      () => predict(tfBig!),
+      BIG,
+    ),
     // Each "example" of a Gemm is one row of x.
     gemm_256x128: new Timed(null, () => gemms[0]!.run(gemmInputs[0]!), BIG),
     gemm_1024x1024: new Timed(null, () => gemms[1]!.run(gemmInputs[1]!), BIG),
@@ -311,31 +388,76 @@ export async function run(args: readonly string[]): Promise<void> {
     ] as const) {
       const nodes = await profileNodes(bytes, ortBig, o.runs1024 * o.repeats);
       const total = nodes.reduce((sum, n) => sum + n.fastest_us, 0);
-      process.stdout.write(JSON.stringify({ profile: impl, batch: BIG, nodes_fastest_us_total: total, nodes: nodes.map((n) => ({ ...n, share: round(n.fastest_us / total, 2) })) }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          profile: impl,
+          batch: BIG,
+          nodes_fastest_us_total: total,
+          nodes: nodes.map((n) => ({ ...n, share: round(n.fastest_us / total, 2) })),
+        }) + '\n',
+      );
     }
   }
   const loadAfter = loadavg().map((x) => round(x, 3));
 
   const macs = { onnxruntime: macsPerExample(signature!.onnx), op_for_op: macsPerExample(opForOp!.onnx) };
   const gflops = (rate: number, k: number, n: number): number => round((rate * 2 * k * n) / 1e9, 3);
-  const line = (impl: string, t: Timed, extra: Record<string, unknown>): void => void process.stdout.write(JSON.stringify({ impl, ...t.summary, ...extra }) + '\n');
+  const line = (impl: string, t: Timed, extra: Record<string, unknown>): void =>
+    void process.stdout.write(JSON.stringify({ impl, ...t.summary, ...extra }) + '\n');
   const ortLine = { version: ort.env.versions.common, execution_mode: 'sequential', graph_optimization: 'all' };
-  line('onnxruntime', configs.onnxruntime, { ...ortLine, threads: 1, macs_per_example: macs.onnxruntime, model_bytes: signature!.onnx.length, goal_p50_ms: GOAL_P50_MS });
+  line('onnxruntime', configs.onnxruntime, {
+    ...ortLine,
+    threads: 1,
+    macs_per_example: macs.onnxruntime,
+    model_bytes: signature!.onnx.length,
+    goal_p50_ms: GOAL_P50_MS,
+  });
   line(`onnxruntime_${threads}_threads`, configs[`onnxruntime_${threads}_threads`]!, { ...ortLine, threads });
-  line('onnxruntime_op_for_op', configs.onnxruntime_op_for_op, { ...ortLine, threads: 1, macs_per_example: macs.op_for_op, model_bytes: opForOp!.onnx.length });
-  line('onnxruntime_encoded', configs.onnxruntime_encoded, { ...ortLine, threads: 1, inputs: 'the encoded batch TF.js gets (ids, not strings)' });
+  line('onnxruntime_op_for_op', configs.onnxruntime_op_for_op, {
+    ...ortLine,
+    threads: 1,
+    macs_per_example: macs.op_for_op,
+    model_bytes: opForOp!.onnx.length,
+  });
+  line('onnxruntime_encoded', configs.onnxruntime_encoded, {
+    ...ortLine,
+    threads: 1,
+    inputs: 'the encoded batch TF.js gets (ids, not strings)',
+  });
   const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   Object.values(sweep).forEach((options, i) => {
     const { graphOptimizationLevel, executionMode, ...others } = { ...sessionOptions(1), ...options };
-    line(sweptTimed[i]![0], sweptTimed[i]![1], { ...ortLine, execution_mode: executionMode, graph_optimization: graphOptimizationLevel, threads: 1, ...others });
+    line(sweptTimed[i]![0], sweptTimed[i]![1], {
+      ...ortLine,
+      execution_mode: executionMode,
+      graph_optimization: graphOptimizationLevel,
+      threads: 1,
+      ...others,
+    });
   });
-  line('tfjs', configs.tfjs, { version: tf.version.tfjs, backend, threads: getThreadsCount(), wasm_multithread: multithread, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), path: 'Trainer.predict (embedding gathers in JS, forward, dataSync)' });
+  line('tfjs', configs.tfjs, {
+    version: tf.version.tfjs,
+    backend,
+    threads: getThreadsCount(),
+    wasm_multithread: multithread,
+    simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    path: 'Trainer.predict (embedding gathers in JS, forward, dataSync)',
+  });
   for (const [name, [k, n]] of [
     ['gemm_256x128', gemmShapes[0]],
     ['gemm_1024x1024', gemmShapes[1]],
   ] as const) {
     const c = configs[name];
-    process.stdout.write(JSON.stringify({ impl: name, shape: [BIG, k, n], threads: 1, gflops: gflops(median(c.wall), k, n), gflops_per_cpu_s: gflops(median(c.cpu), k, n), gflops_fastest_run: gflops(c.fastestRate, k, n) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        impl: name,
+        shape: [BIG, k, n],
+        threads: 1,
+        gflops: gflops(median(c.wall), k, n),
+        gflops_per_cpu_s: gflops(median(c.cpu), k, n),
+        gflops_fastest_run: gflops(c.fastestRate, k, n),
+      }) + '\n',
+    );
   }
   const ort1 = configs.onnxruntime;
   const tfjs = configs.tfjs;

@@ -39,8 +39,27 @@ function option(args: readonly string[], name: string, fallback: number): number
   return a === undefined ? fallback : Number(a.slice(name.length + 3));
 }
 
-async function startServer(root: string, flags: readonly string[], threadFlags: readonly string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'src', 'cli', 'main.js'), 'serve', root, '--port', '0', '--no-grpc', '--no-access-log', '--no-watch', ...threadFlags, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function startServer(
+  root: string,
+  flags: readonly string[],
+  threadFlags: readonly string[],
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(packageRoot(), 'dist', 'src', 'cli', 'main.js'),
+      'serve',
+      root,
+      '--port',
+      '0',
+      '--no-grpc',
+      '--no-access-log',
+      '--no-watch',
+      ...threadFlags,
+      ...flags,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
@@ -81,7 +100,14 @@ interface Measured {
 
 async function load(url: string, body: string, connections: number, duration: number, pid?: number): Promise<Measured> {
   const cpu0 = cpuSeconds(pid);
-  const r = await autocannon({ url: `${url}/v1/models/DelayMlp:predict`, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections, duration });
+  const r = await autocannon({
+    url: `${url}/v1/models/DelayMlp:predict`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration,
+  });
   const cpuMs = ((cpuSeconds(pid) - cpu0) * 1000) / Math.max(1, r.requests.total);
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, cpuMs };
 }
@@ -98,7 +124,13 @@ export async function run(args: readonly string[]): Promise<void> {
     const dir = await writeFlightsVersion(root, '1.0.0', 7);
     const rows = await sampleRows(256);
     const numeric = ['hour', 'dayofweek', 'month', 'distance'];
-    const instances = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '').map(([k, v]) => [k, numeric.includes(k) ? Number(v) : v])));
+    const instances = rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([, v]) => v !== '')
+          .map(([k, v]) => [k, numeric.includes(k) ? Number(v) : v]),
+      ),
+    );
     const single = JSON.stringify({ instances: [instances[0]] });
     const batch = JSON.stringify({ instances });
 
@@ -146,7 +178,19 @@ export async function run(args: readonly string[]): Promise<void> {
     const inProcessRows = median(inProcess);
     for (const [name, r] of Object.entries(results)) {
       const rowsPerRequest = name === 'rows_256' ? 256 : 1;
-      const line: Record<string, unknown> = { bench: 'serve-http', config: name, connections: name === 'rows_256' ? 4 : connections, requests_per_s: Math.round(median(r.rps)), rows_per_s: Math.round(median(r.rps) * rowsPerRequest), p50_ms: median(r.p50), p99_ms: median(r.p99), server_cpu_ms_per_request: Number(median(r.cpuMs).toFixed(4)), errors: r.errors, repeats, threads };
+      const line: Record<string, unknown> = {
+        bench: 'serve-http',
+        config: name,
+        connections: name === 'rows_256' ? 4 : connections,
+        requests_per_s: Math.round(median(r.rps)),
+        rows_per_s: Math.round(median(r.rps) * rowsPerRequest),
+        p50_ms: median(r.p50),
+        p99_ms: median(r.p99),
+        server_cpu_ms_per_request: Number(median(r.cpuMs).toFixed(4)),
+        errors: r.errors,
+        repeats,
+        threads,
+      };
       if (name === 'rows_256') {
         line['fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
         // The same fraction in CPU time (in-process CPU per 256 rows over the server's per 256-row request), which the machine's load barely moves.
@@ -154,7 +198,15 @@ export async function run(args: readonly string[]): Promise<void> {
       }
       process.stdout.write(JSON.stringify(line) + '\n');
     }
-    process.stdout.write(JSON.stringify({ bench: 'serve-http', config: 'in_process_onnxruntime_256_rows', rows_per_s: Math.round(inProcessRows), cpu_ms_per_256_rows: Number(median(inProcessCpuMs).toFixed(4)), repeats }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'serve-http',
+        config: 'in_process_onnxruntime_256_rows',
+        rows_per_s: Math.round(inProcessRows),
+        cpu_ms_per_256_rows: Number(median(inProcessCpuMs).toFixed(4)),
+        repeats,
+      }) + '\n',
+    );
     const batching = results['single_row_batching']!;
     process.stdout.write(
       JSON.stringify({

@@ -40,7 +40,18 @@ export async function stepBreakdown(data: string, engines: readonly string[], st
     const total = performance.now() - started;
     const per = (ms: number): number => Number((ms / n).toFixed(2));
     const tm = trainer.timings;
-    out.push({ impl: 'bird', engine, backend: engine === 'tfjs' ? backend : 'onnxruntime', steps: n, step_ms: per(total), data_ms: per(dataMs), gather_ms: per(tm.gather), engine_ms: per(tm.gradients), sparse_ms: per(tm.sparse), dense_optimizer_ms: per(tm.dense) });
+    out.push({
+      impl: 'bird',
+      engine,
+      backend: engine === 'tfjs' ? backend : 'onnxruntime',
+      steps: n,
+      step_ms: per(total),
+      data_ms: per(dataMs),
+      gather_ms: per(tm.gather),
+      engine_ms: per(tm.gradients),
+      sparse_ms: per(tm.sparse),
+      dense_optimizer_ms: per(tm.dense),
+    });
     trainer.program.dispose();
     await step?.release();
   }

@@ -2,7 +2,15 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../source/sourceFile.js';
 import type { ArtifactError, ArtifactErrorCode } from './artifactError.js';
 
-type Key = 'artifactRefused' | 'artifactInvalid' | 'artifactLink' | 'artifactDigestMismatch' | 'artifactBadIr' | 'artifactNotOnnx' | 'artifactContractMismatch' | 'artifactInconsistent';
+type Key =
+  | 'artifactRefused'
+  | 'artifactInvalid'
+  | 'artifactLink'
+  | 'artifactDigestMismatch'
+  | 'artifactBadIr'
+  | 'artifactNotOnnx'
+  | 'artifactContractMismatch'
+  | 'artifactInconsistent';
 
 /** The catalog entry of each refusal; `artifact-vectors-mismatch` is BIRD6005, built with its output below. */
 const keys: Readonly<Record<Exclude<ArtifactErrorCode, 'artifact-vectors-mismatch'>, Key>> = {

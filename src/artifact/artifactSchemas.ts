@@ -30,6 +30,11 @@ export function schemaProblem(name: SchemaName, value: unknown): string | undefi
   const e = validate.errors?.[0];
   if (!e) return 'it does not match its schema';
   const where = e.instancePath === '' ? 'the document' : `\`${e.instancePath}\``;
-  const params = e.keyword === 'additionalProperties' ? ` (\`${String((e.params as { additionalProperty?: string }).additionalProperty)}\`)` : e.keyword === 'enum' || e.keyword === 'const' ? ` (${JSON.stringify(e.params)})` : '';
+  const params =
+    e.keyword === 'additionalProperties'
+      ? ` (\`${String((e.params as { additionalProperty?: string }).additionalProperty)}\`)`
+      : e.keyword === 'enum' || e.keyword === 'const'
+        ? ` (${JSON.stringify(e.params)})`
+        : '';
   return `${where} ${e.message ?? 'is invalid'}${params}`;
 }

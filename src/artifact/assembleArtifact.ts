@@ -5,7 +5,19 @@ import type { IrFeature, IrGraph } from '../ir/ir.js';
 import { ArtifactError } from './artifactError.js';
 import { formatJson } from './formatJson.js';
 import type { HashFunctionSpec } from './hashFunctionSpec.js';
-import { firstModelFile, irFile, manifestFile, manifestFormat, vectorsFile, weightsFile, type ArtifactManifest, type DataFingerprint, type ManifestFeature, type ManifestFileEntry, type ManifestSignature } from './manifest.js';
+import {
+  firstModelFile,
+  irFile,
+  manifestFile,
+  manifestFormat,
+  vectorsFile,
+  weightsFile,
+  type ArtifactManifest,
+  type DataFingerprint,
+  type ManifestFeature,
+  type ManifestFileEntry,
+  type ManifestSignature,
+} from './manifest.js';
 import { encodeSafetensors, float32Tensor, type SafeTensor } from './safetensors.js';
 import { decodeVectorTensor, encodeVectorTensor, type GoldenVectors, type VectorTensor } from './vectors.js';
 
@@ -56,7 +68,13 @@ function jsonCopy<T>(value: T): T {
 }
 
 export function manifestFeature(f: IrFeature): ManifestFeature {
-  return jsonCopy({ name: f.name, kind: f.kind, args: f.args, default: f.default, transforms: f.transforms.map((t) => ({ name: t.name, op: t.op, args: t.args })) });
+  return jsonCopy({
+    name: f.name,
+    kind: f.kind,
+    args: f.args,
+    default: f.default,
+    transforms: f.transforms.map((t) => ({ name: t.name, op: t.op, args: t.args })),
+  });
 }
 
 /** Which file holds each signature: `model.onnx` for the first, `<name>.onnx` after it. */
@@ -64,7 +82,8 @@ export function signatureFiles(names: readonly string[]): string[] {
   const taken = new Set([manifestFile, irFile, weightsFile, vectorsFile, firstModelFile]);
   return names.map((name, i) => {
     if (i === 0) return firstModelFile;
-    if (!identifier.test(name)) throw badInput(`signature name ${JSON.stringify(name)} cannot name a file`, 'signature names are identifiers');
+    if (!identifier.test(name))
+      throw badInput(`signature name ${JSON.stringify(name)} cannot name a file`, 'signature names are identifiers');
     let file = `${name}.onnx`;
     if (taken.has(file)) file = `${name}.signature.onnx`;
     taken.add(file);
@@ -72,23 +91,54 @@ export function signatureFiles(names: readonly string[]): string[] {
   });
 }
 
-function checkVectorTensors(signature: string, side: 'inputs' | 'outputs', tensors: Readonly<Record<string, VectorTensor>>, declared: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[]): void {
+function checkVectorTensors(
+  signature: string,
+  side: 'inputs' | 'outputs',
+  tensors: Readonly<Record<string, VectorTensor>>,
+  declared: readonly { name: string; dtype: string; shape: readonly (number | string)[] }[],
+): void {
   const names = new Set(declared.map((d) => d.name));
-  for (const name of Object.keys(tensors)) if (!names.has(name)) throw badInput(`the golden vectors of signature \`${signature}\` have ${side} \`${name}\`, which the signature lacks`, `the signature's ${side} are ${[...names].map((n) => `\`${n}\``).join(', ')}`);
+  for (const name of Object.keys(tensors))
+    if (!names.has(name))
+      throw badInput(
+        `the golden vectors of signature \`${signature}\` have ${side} \`${name}\`, which the signature lacks`,
+        `the signature's ${side} are ${[...names].map((n) => `\`${n}\``).join(', ')}`,
+      );
   for (const d of declared) {
     const t = tensors[d.name];
-    if (!t) throw badInput(`the golden vectors of signature \`${signature}\` lack ${side} \`${d.name}\``, `give every ${side === 'inputs' ? 'input' : 'output'} of the signature a golden value`);
+    if (!t)
+      throw badInput(
+        `the golden vectors of signature \`${signature}\` lack ${side} \`${d.name}\``,
+        `give every ${side === 'inputs' ? 'input' : 'output'} of the signature a golden value`,
+      );
     const shapeFits = t.shape.length === d.shape.length && d.shape.every((dim, i) => typeof dim === 'string' || dim === t.shape[i]);
-    if (t.dtype !== d.dtype || !shapeFits) throw badInput(`golden ${side} \`${d.name}\` of signature \`${signature}\` is ${t.dtype}[${t.shape.join(', ')}], but the signature says ${d.dtype}[${d.shape.join(', ')}]`, 'make the golden vectors with the exported model');
-    if (t.data.length !== t.shape.reduce((n, x) => n * x, 1)) throw badInput(`golden ${side} \`${d.name}\` of signature \`${signature}\` has ${t.data.length} elements for shape [${t.shape.join(', ')}]`, 'data holds the shape\'s product of elements, row-major');
+    if (t.dtype !== d.dtype || !shapeFits)
+      throw badInput(
+        `golden ${side} \`${d.name}\` of signature \`${signature}\` is ${t.dtype}[${t.shape.join(', ')}], but the signature says ${d.dtype}[${d.shape.join(', ')}]`,
+        'make the golden vectors with the exported model',
+      );
+    if (t.data.length !== t.shape.reduce((n, x) => n * x, 1))
+      throw badInput(
+        `golden ${side} \`${d.name}\` of signature \`${signature}\` has ${t.data.length} elements for shape [${t.shape.join(', ')}]`,
+        "data holds the shape's product of elements, row-major",
+      );
   }
 }
 
 /** Refuses golden vectors that do not fit the signatures: every signature and tensor, dtypes, shapes, element counts. */
 export function checkVectors(vectors: GoldenVectors, signatures: readonly Pick<ExportedSignature, 'name' | 'inputs' | 'outputs'>[]): void {
   const { abs, rel } = vectors.tolerance;
-  if (!(Number.isFinite(abs) && abs >= 0 && Number.isFinite(rel) && rel >= 0)) throw badInput(`the golden vectors' tolerance {abs: ${abs}, rel: ${rel}} is not two finite numbers >= 0`, 'for example `{ abs: 1e-5, rel: 1e-4 }`');
-  for (const name of Object.keys(vectors.signatures)) if (!signatures.some((s) => s.name === name)) throw badInput(`the golden vectors name signature \`${name}\`, which is not exported`, 'give vectors for the exported signatures only');
+  if (!(Number.isFinite(abs) && abs >= 0 && Number.isFinite(rel) && rel >= 0))
+    throw badInput(
+      `the golden vectors' tolerance {abs: ${abs}, rel: ${rel}} is not two finite numbers >= 0`,
+      'for example `{ abs: 1e-5, rel: 1e-4 }`',
+    );
+  for (const name of Object.keys(vectors.signatures))
+    if (!signatures.some((s) => s.name === name))
+      throw badInput(
+        `the golden vectors name signature \`${name}\`, which is not exported`,
+        'give vectors for the exported signatures only',
+      );
   for (const s of signatures) {
     const v = vectors.signatures[s.name];
     if (!v) throw badInput(`signature \`${s.name}\` has no golden vectors`, 'every exported signature needs golden inputs and outputs');
@@ -105,13 +155,21 @@ function canonicalVectors(vectors: GoldenVectors): GoldenVectors {
         try {
           return [name, encodeVectorTensor(t.dtype, t.shape, decodeVectorTensor(t).values)];
         } catch (error) {
-          throw badInput(`golden tensor \`${name}\` of signature \`${signature}\` is invalid: ${(error as Error).message}`, 'make golden tensors with `encodeVectorTensor`');
+          throw badInput(
+            `golden tensor \`${name}\` of signature \`${signature}\` is invalid: ${(error as Error).message}`,
+            'make golden tensors with `encodeVectorTensor`',
+          );
         }
       }),
     );
   return {
     tolerance: { abs: vectors.tolerance.abs, rel: vectors.tolerance.rel },
-    signatures: Object.fromEntries(Object.entries(vectors.signatures).map(([name, v]) => [name, { inputs: canonical(v.inputs, name), outputs: canonical(v.outputs, name) }])),
+    signatures: Object.fromEntries(
+      Object.entries(vectors.signatures).map(([name, v]) => [
+        name,
+        { inputs: canonical(v.inputs, name), outputs: canonical(v.outputs, name) },
+      ]),
+    ),
     ...(vectors.rows ? { rows: vectors.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]))) } : {}),
   };
 }
@@ -130,15 +188,30 @@ function weightsBytes(input: ArtifactInput): Uint8Array {
 export function assembleArtifact(input: ArtifactInput): AssembledArtifact {
   const model = input.graph.model;
   if (!identifier.test(model)) throw badInput(`model name ${JSON.stringify(model)} cannot name a folder`, 'model names are identifiers');
-  if (valid(input.version) !== input.version) throw new ArtifactError('artifact-bad-version', `version ${JSON.stringify(input.version)} is not a semantic version`, 'write MAJOR.MINOR.PATCH, for example `1.0.0` or `2.1.0-rc.1`, without a leading `v`');
-  if (input.signatures.length === 0) throw badInput(`model \`${model}\` exports no signature`, 'declare one: `signature serve @ 1.0.0 { inputs f outputs ... }`');
+  if (valid(input.version) !== input.version)
+    throw new ArtifactError(
+      'artifact-bad-version',
+      `version ${JSON.stringify(input.version)} is not a semantic version`,
+      'write MAJOR.MINOR.PATCH, for example `1.0.0` or `2.1.0-rc.1`, without a leading `v`',
+    );
+  if (input.signatures.length === 0)
+    throw badInput(`model \`${model}\` exports no signature`, 'declare one: `signature serve @ 1.0.0 { inputs f outputs ... }`');
   const seen = new Set<string>();
   for (const s of input.signatures) {
     if (seen.has(s.name)) throw badInput(`signature \`${s.name}\` is exported twice`, 'export each signature once');
     seen.add(s.name);
-    if (valid(s.version) !== s.version) throw new ArtifactError('artifact-bad-version', `signature \`${s.name}\` has version ${JSON.stringify(s.version)}, which is not a semantic version`, 'write MAJOR.MINOR.PATCH');
+    if (valid(s.version) !== s.version)
+      throw new ArtifactError(
+        'artifact-bad-version',
+        `signature \`${s.name}\` has version ${JSON.stringify(s.version)}, which is not a semantic version`,
+        'write MAJOR.MINOR.PATCH',
+      );
     const declared = input.graph.signatures.find((d) => d.name === s.name);
-    if (declared && declared.version !== s.version) throw badInput(`signature \`${s.name}\` is exported as ${s.version} but the IR declares ${declared.version}`, 'export from the same IR');
+    if (declared && declared.version !== s.version)
+      throw badInput(
+        `signature \`${s.name}\` is exported as ${s.version} but the IR declares ${declared.version}`,
+        'export from the same IR',
+      );
   }
   checkVectors(input.vectors, input.signatures);
 
@@ -156,7 +229,16 @@ export function assembleArtifact(input: ArtifactInput): AssembledArtifact {
       version: s.version,
       file: onnxFiles[i]!,
       onnx: { opset: s.opset, irVersion: s.irVersion },
-      inputs: s.inputs.map((x) => ({ name: x.name, dtype: x.dtype, shape: x.shape, feature: x.feature, kind: x.kind, encoding: x.encoding, default: x.default, outOfGraph: x.outOfGraph })),
+      inputs: s.inputs.map((x) => ({
+        name: x.name,
+        dtype: x.dtype,
+        shape: x.shape,
+        feature: x.feature,
+        kind: x.kind,
+        encoding: x.encoding,
+        default: x.default,
+        outOfGraph: x.outOfGraph,
+      })),
       outputs: s.outputs.map((x) => ({ name: x.name, dtype: x.dtype, shape: x.shape, output: x.output })),
     }),
   );

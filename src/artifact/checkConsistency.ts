@@ -12,7 +12,12 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -24,14 +29,24 @@ function sorted(v: unknown): unknown {
  * with `hash` the feature hash's seed and vectors. Returns the first difference found.
  * What nothing else holds (training metrics, data fingerprint) only the digest covers.
  */
-export function consistencyProblem(manifest: ArtifactManifest, ir: IrGraph, vectors: GoldenVectors, hash?: HashFunctions): string | undefined {
+export function consistencyProblem(
+  manifest: ArtifactManifest,
+  ir: IrGraph,
+  vectors: GoldenVectors,
+  hash?: HashFunctions,
+): string | undefined {
   if (manifest.name !== ir.model) return `it names model \`${manifest.name}\`, ir.json model \`${ir.model}\``;
   if (manifest.irVersion !== ir.version) return `it says IR version ${manifest.irVersion}, ir.json is version ${ir.version}`;
-  for (const [field, role] of [['features', 'feature'], ['labels', 'label']] as const) {
+  for (const [field, role] of [
+    ['features', 'feature'],
+    ['labels', 'label'],
+  ] as const) {
     const expected = ir.features.filter((f) => f.role === role).map(manifestFeature);
     const actual = manifest[field];
     if (actual.length !== expected.length) return `\`${field}\` lists ${actual.length}, ir.json ${expected.length}`;
-    for (let i = 0; i < expected.length; i++) if (!sameJson(actual[i], expected[i])) return `\`${field}[${i}]\` (\`${actual[i]!.name}\`) differs from ir.json's ${role} \`${expected[i]!.name}\``;
+    for (let i = 0; i < expected.length; i++)
+      if (!sameJson(actual[i], expected[i]))
+        return `\`${field}[${i}]\` (\`${actual[i]!.name}\`) differs from ir.json's ${role} \`${expected[i]!.name}\``;
   }
   const files = signatureFiles(manifest.signatures.map((s) => s.name));
   for (const [k, s] of manifest.signatures.entries()) {
@@ -52,9 +67,16 @@ export function consistencyProblem(manifest: ArtifactManifest, ir: IrGraph, vect
       return `signature \`${s.name}\`: ${which} differs from what ir.json gives (${at >= 0 && expected[at] ? JSON.stringify(expected[at]) : `${expected.length} inputs`})`;
     }
     const outputs = declared.outputs.map((o) => ({ name: o.alias, output: o.name }));
-    if (!sameJson(s.outputs.map((o) => ({ name: o.name, output: o.output })), outputs)) return `signature \`${s.name}\`'s outputs differ from ir.json's (${outputs.map((o) => `\`${o.name}\``).join(', ')})`;
+    if (
+      !sameJson(
+        s.outputs.map((o) => ({ name: o.name, output: o.output })),
+        outputs,
+      )
+    )
+      return `signature \`${s.name}\`'s outputs differ from ir.json's (${outputs.map((o) => `\`${o.name}\``).join(', ')})`;
   }
-  if (hash && !sameJson(manifest.hash, describeHashFunction(hash))) return `\`hash\` is not the feature hash this version of bird computes (seed ${hash.seed}, murmur3_x86_32 of UTF-8)`;
+  if (hash && !sameJson(manifest.hash, describeHashFunction(hash)))
+    return `\`hash\` is not the feature hash this version of bird computes (seed ${hash.seed}, murmur3_x86_32 of UTF-8)`;
   try {
     checkVectors(vectors, manifest.signatures);
   } catch (error) {

@@ -13,12 +13,17 @@ export function checkVersionBump(latest: ArtifactManifest, next: ArtifactManifes
   const diff = diffManifests(latest, next);
   const worst = diff.changes.find((c) => c.kind === 'breaking') ?? diff.changes.find((c) => c.kind === 'compatible') ?? diff.changes[0];
   const count = diff.changes.filter((c) => c.kind === (worst?.kind ?? 'patch')).length;
-  const reason = worst ? `${worst.message}${count > 1 ? ` (and ${count - 1} more ${worst.kind} change${count > 2 ? 's' : ''})` : ''}` : 'nothing changed';
+  const reason = worst
+    ? `${worst.message}${count > 1 ? ` (and ${count - 1} more ${worst.kind} change${count > 2 ? 's' : ''})` : ''}`
+    : 'nothing changed';
   checkBump(latest.version, next.version, diff.bump, reason);
   for (const s of diff.signatures) {
     if (!s.understated) continue;
-    const first = diff.changes.find((c) => c.kind !== 'patch' && (c.signature === s.name || c.path.startsWith('features.') || c.path.startsWith('hash.')));
-    const declared = s.oldVersion === s.newVersion ? `stays at ${s.newVersion}` : `goes from ${s.oldVersion} to ${s.newVersion}, a ${s.declaredBump} bump`;
+    const first = diff.changes.find(
+      (c) => c.kind !== 'patch' && (c.signature === s.name || c.path.startsWith('features.') || c.path.startsWith('hash.')),
+    );
+    const declared =
+      s.oldVersion === s.newVersion ? `stays at ${s.newVersion}` : `goes from ${s.oldVersion} to ${s.newVersion}, a ${s.declaredBump} bump`;
     throw new ArtifactError(
       'artifact-version-understated',
       `signature \`${s.name}\` ${declared}, but its contract changed${s.contractBump === 'major' ? ' incompatibly' : ''}: ${first?.message ?? 'see `bird diff`'}`,

@@ -38,7 +38,11 @@ export const hashVectorKeys: readonly string[] = ['', 'a', 'LAS', 'PHL', 'LAS-PH
 /** Bit widths the vectors show: the small, the common and the largest allowed. */
 export const hashVectorBits: readonly number[] = [1, 12, 18, 30];
 
-export function describeHashFunction(functions: HashFunctions, keys: readonly string[] = hashVectorKeys, bits: readonly number[] = hashVectorBits): HashFunctionSpec {
+export function describeHashFunction(
+  functions: HashFunctions,
+  keys: readonly string[] = hashVectorKeys,
+  bits: readonly number[] = hashVectorBits,
+): HashFunctionSpec {
   const encoder = new TextEncoder();
   return {
     name: 'murmur3_x86_32',

@@ -37,7 +37,12 @@ export interface LoadOptions {
 }
 
 function badManifest(dir: string, problem: string): ArtifactError {
-  return new ArtifactError('artifact-bad-manifest', `${join(dir, manifestFile)} is not a valid manifest: ${problem}`, 'the manifest was edited or damaged; restore the artifact from where it was published', join(dir, manifestFile));
+  return new ArtifactError(
+    'artifact-bad-manifest',
+    `${join(dir, manifestFile)} is not a valid manifest: ${problem}`,
+    'the manifest was edited or damaged; restore the artifact from where it was published',
+    join(dir, manifestFile),
+  );
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -45,18 +50,28 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** The little of the manifest's shape that loading and diffing rely on (docs/manifest.schema.json has all of it). */
 function shapeProblem(m: unknown): string | undefined {
   if (!isObject(m)) return 'it is not a JSON object';
-  if (m['format'] !== manifestFormat) return `its format is ${JSON.stringify(m['format'])}, and this version of bird reads ${JSON.stringify(manifestFormat)}`;
+  if (m['format'] !== manifestFormat)
+    return `its format is ${JSON.stringify(m['format'])}, and this version of bird reads ${JSON.stringify(manifestFormat)}`;
   if (typeof m['name'] !== 'string') return '`name` is not a string';
   if (typeof m['version'] !== 'string' || valid(m['version']) !== m['version']) return '`version` is not a semantic version';
   if (!isObject(m['files'])) return '`files` is not an object';
   for (const [name, entry] of Object.entries(m['files'])) {
     // A file name that leaves the folder would let a manifest make the loader read anything.
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) || name.includes('..')) return `file name ${JSON.stringify(name)} is not a plain file name`;
-    if (!isObject(entry) || typeof entry['sha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(entry['sha256'])) return `file \`${name}\` has no sha256`;
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) || name.includes('..'))
+      return `file name ${JSON.stringify(name)} is not a plain file name`;
+    if (!isObject(entry) || typeof entry['sha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(entry['sha256']))
+      return `file \`${name}\` has no sha256`;
   }
   if (!Array.isArray(m['signatures']) || m['signatures'].length === 0) return '`signatures` is not a non-empty list';
   for (const s of m['signatures'] as unknown[]) {
-    if (!isObject(s) || typeof s['name'] !== 'string' || typeof s['file'] !== 'string' || !Array.isArray(s['inputs']) || !Array.isArray(s['outputs'])) return 'a signature lacks its name, file, inputs or outputs';
+    if (
+      !isObject(s) ||
+      typeof s['name'] !== 'string' ||
+      typeof s['file'] !== 'string' ||
+      !Array.isArray(s['inputs']) ||
+      !Array.isArray(s['outputs'])
+    )
+      return 'a signature lacks its name, file, inputs or outputs';
   }
   if (!Array.isArray(m['features']) || !Array.isArray(m['labels'])) return '`features` or `labels` is not a list';
   if (!isObject(m['hash']) || !isObject(m['training'])) return '`hash` or `training` is not an object';
@@ -73,7 +88,13 @@ function statOf(path: string): Stats | undefined {
 }
 
 function refuseLink(path: string, name: string, dir: string): void {
-  if (statOf(path)?.isSymbolicLink()) throw new ArtifactError('artifact-link', `\`${name}\` of ${dir} is a symbolic link`, 'an artifact holds its files itself: copy it with `cp -rL` (or export again) rather than linking its files', path);
+  if (statOf(path)?.isSymbolicLink())
+    throw new ArtifactError(
+      'artifact-link',
+      `\`${name}\` of ${dir} is a symbolic link`,
+      'an artifact holds its files itself: copy it with `cp -rL` (or export again) rather than linking its files',
+      path,
+    );
 }
 
 function manifestBytes(dir: string): Uint8Array {
@@ -82,7 +103,12 @@ function manifestBytes(dir: string): Uint8Array {
   const info = statOf(path);
   if (!info?.isFile()) {
     const what = existsSync(dir) ? `${dir} has no ${manifestFile}` : `${dir} does not exist`;
-    throw new ArtifactError('artifact-missing-file', `${what}, so it is not an artifact`, 'an artifact folder is `artifacts/<model>/<version>/`, written by `bird export`', path);
+    throw new ArtifactError(
+      'artifact-missing-file',
+      `${what}, so it is not an artifact`,
+      'an artifact folder is `artifacts/<model>/<version>/`, written by `bird export`',
+      path,
+    );
   }
   return new Uint8Array(readFileSync(path));
 }
@@ -108,25 +134,54 @@ function checkDigest(dir: string, actual: string, pinned: string | undefined): v
   const path = join(dir, manifestFile);
   if (pinned !== undefined) {
     const want = parseDigest(pinned);
-    if (!want) throw new ArtifactError('artifact-digest-mismatch', `${JSON.stringify(pinned)} is not a digest`, 'a digest is `sha256:` and 64 hex digits, as `bird export` and `bird verify` print it', path);
-    if (want !== actual) throw new ArtifactError('artifact-digest-mismatch', `the manifest of ${dir} is not the pinned one: its digest is ${actual}, the pinned digest is ${want}`, 'the artifact changed after export (or this is another version); restore it from where it was published', path);
+    if (!want)
+      throw new ArtifactError(
+        'artifact-digest-mismatch',
+        `${JSON.stringify(pinned)} is not a digest`,
+        'a digest is `sha256:` and 64 hex digits, as `bird export` and `bird verify` print it',
+        path,
+      );
+    if (want !== actual)
+      throw new ArtifactError(
+        'artifact-digest-mismatch',
+        `the manifest of ${dir} is not the pinned one: its digest is ${actual}, the pinned digest is ${want}`,
+        'the artifact changed after export (or this is another version); restore it from where it was published',
+        path,
+      );
     return;
   }
   const recorded = recordedDigest(dir);
-  if (recorded && recorded.digest !== actual) throw new ArtifactError('artifact-digest-mismatch', `the manifest of ${dir} is not the one exported: its digest is ${actual}, ${recorded.file} says ${recorded.digest}`, 'the manifest changed after export; restore the artifact from where it was published', path);
+  if (recorded && recorded.digest !== actual)
+    throw new ArtifactError(
+      'artifact-digest-mismatch',
+      `the manifest of ${dir} is not the one exported: its digest is ${actual}, ${recorded.file} says ${recorded.digest}`,
+      'the manifest changed after export; restore the artifact from where it was published',
+      path,
+    );
 }
 
 function parseJsonFile<T>(dir: string, name: string, bytes: Uint8Array): T {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as T;
   } catch (error) {
-    throw new ArtifactError('artifact-bad-file', `${name} of ${dir} is not valid JSON: ${(error as Error).message}`, 'the file matches its hash, so it was exported this way; re-export the version', join(dir, name));
+    throw new ArtifactError(
+      'artifact-bad-file',
+      `${name} of ${dir} is not valid JSON: ${(error as Error).message}`,
+      'the file matches its hash, so it was exported this way; re-export the version',
+      join(dir, name),
+    );
   }
 }
 
 function parseIr(dir: string, bytes: Uint8Array): IrGraph {
   const value = parseJsonFile<unknown>(dir, irFile, bytes);
-  const bad = (problem: string): ArtifactError => new ArtifactError('artifact-bad-ir', `${irFile} of ${dir} is not a valid Bird IR: ${problem}`, 'an artifact\'s ir.json is written by `bird export`; restore the artifact from where it was published', join(dir, irFile));
+  const bad = (problem: string): ArtifactError =>
+    new ArtifactError(
+      'artifact-bad-ir',
+      `${irFile} of ${dir} is not a valid Bird IR: ${problem}`,
+      "an artifact's ir.json is written by `bird export`; restore the artifact from where it was published",
+      join(dir, irFile),
+    );
   const problem = schemaProblem('ir', value);
   if (problem) throw bad(`${problem} (docs/ir.schema.json)`);
   let problems: string[];
@@ -156,7 +211,8 @@ export function loadArtifact(dir: string, options: LoadOptions = {}): LoadedArti
   checkDigest(dir, digest, options.digest);
   const manifest = parseManifest(dir, raw);
   const folder = basename(resolve(dir));
-  if (valid(folder) === folder && folder !== manifest.version) throw badManifest(dir, `it says version ${manifest.version}, but the folder is ${folder}`);
+  if (valid(folder) === folder && folder !== manifest.version)
+    throw badManifest(dir, `it says version ${manifest.version}, but the folder is ${folder}`);
   const label = `artifact ${manifest.name} ${manifest.version}`;
   const needed = [irFile, weightsFile, vectorsFile, ...manifest.signatures.map((s) => s.file)];
   for (const name of needed) if (!Object.hasOwn(manifest.files, name)) throw badManifest(dir, `it lists no sha256 for \`${name}\``);
@@ -165,12 +221,26 @@ export function loadArtifact(dir: string, options: LoadOptions = {}): LoadedArti
   for (const [name, entry] of Object.entries(manifest.files)) {
     const path = join(dir, name);
     refuseLink(path, name, dir);
-    if (!statOf(path)?.isFile()) throw new ArtifactError('artifact-missing-file', `${label} is incomplete: \`${name}\` is missing from ${dir}`, 'copy the whole artifact folder, or export the version again', path);
+    if (!statOf(path)?.isFile())
+      throw new ArtifactError(
+        'artifact-missing-file',
+        `${label} is incomplete: \`${name}\` is missing from ${dir}`,
+        'copy the whole artifact folder, or export the version again',
+        path,
+      );
     const data = new Uint8Array(readFileSync(path));
     const actual = sha256Hex(data);
     if (actual !== entry.sha256 || data.byteLength !== entry.bytes) {
-      const detail = actual !== entry.sha256 ? `its sha256 is ${actual}, the manifest says ${entry.sha256}` : `it has ${data.byteLength} bytes, the manifest says ${entry.bytes}`;
-      throw new ArtifactError('artifact-hash-mismatch', `\`${name}\` of ${label} does not match its manifest: ${detail}`, 'the file changed after export (edited, damaged or partly copied); restore it from the published artifact', path);
+      const detail =
+        actual !== entry.sha256
+          ? `its sha256 is ${actual}, the manifest says ${entry.sha256}`
+          : `it has ${data.byteLength} bytes, the manifest says ${entry.bytes}`;
+      throw new ArtifactError(
+        'artifact-hash-mismatch',
+        `\`${name}\` of ${label} does not match its manifest: ${detail}`,
+        'the file changed after export (edited, damaged or partly copied); restore it from the published artifact',
+        path,
+      );
     }
     bytes.set(name, data);
   }
@@ -179,19 +249,42 @@ export function loadArtifact(dir: string, options: LoadOptions = {}): LoadedArti
   try {
     weights = decodeSafetensors(bytes.get(weightsFile)!);
   } catch (error) {
-    throw new ArtifactError('artifact-bad-file', `${weightsFile} of ${label} is not a valid safetensors file: ${(error as Error).message}`, 'the file matches its hash, so it was exported this way; re-export the version', join(dir, weightsFile));
+    throw new ArtifactError(
+      'artifact-bad-file',
+      `${weightsFile} of ${label} is not a valid safetensors file: ${(error as Error).message}`,
+      'the file matches its hash, so it was exported this way; re-export the version',
+      join(dir, weightsFile),
+    );
   }
   const ir = parseIr(dir, bytes.get(irFile)!);
   const vectors = parseJsonFile<GoldenVectors>(dir, vectorsFile, bytes.get(vectorsFile)!);
   for (const s of manifest.signatures) {
     const path = join(dir, s.file);
     const model = decodeOnnx(bytes.get(s.file)!);
-    if (typeof model === 'string') throw new ArtifactError('artifact-bad-onnx', `\`${s.file}\` of ${label} (signature \`${s.name}\`) is not an ONNX model: ${model}`, 'the file was replaced or damaged; restore the artifact from where it was published', path);
+    if (typeof model === 'string')
+      throw new ArtifactError(
+        'artifact-bad-onnx',
+        `\`${s.file}\` of ${label} (signature \`${s.name}\`) is not an ONNX model: ${model}`,
+        'the file was replaced or damaged; restore the artifact from where it was published',
+        path,
+      );
     const problem = contractProblem(model, s);
-    if (problem) throw new ArtifactError('artifact-contract-mismatch', `signature \`${s.name}\` of ${label} is not what \`${s.file}\` computes: ${problem}`, 'a client codes against the manifest, so it must state the model\'s own inputs and outputs; restore the artifact from where it was published', join(dir, manifestFile));
+    if (problem)
+      throw new ArtifactError(
+        'artifact-contract-mismatch',
+        `signature \`${s.name}\` of ${label} is not what \`${s.file}\` computes: ${problem}`,
+        "a client codes against the manifest, so it must state the model's own inputs and outputs; restore the artifact from where it was published",
+        join(dir, manifestFile),
+      );
   }
   const inconsistent = consistencyProblem(manifest, ir, vectors, options.hash);
-  if (inconsistent) throw new ArtifactError('artifact-inconsistent', `the manifest of ${label} disagrees with its files: ${inconsistent}`, 'the manifest was edited after export; restore the artifact from where it was published', join(dir, manifestFile));
+  if (inconsistent)
+    throw new ArtifactError(
+      'artifact-inconsistent',
+      `the manifest of ${label} disagrees with its files: ${inconsistent}`,
+      'the manifest was edited after export; restore the artifact from where it was published',
+      join(dir, manifestFile),
+    );
   return {
     dir,
     manifest,

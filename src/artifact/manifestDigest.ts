@@ -40,8 +40,20 @@ export function parseDigest(text: string): string | undefined {
 export function recordedDigest(dir: string): { digest: string; file: string } | undefined {
   const file = digestFileOf(dir);
   if (!existsSync(file)) return undefined;
-  if (lstatSync(file).isSymbolicLink()) throw new ArtifactError('artifact-link', `${file}, the artifact's recorded digest, is a symbolic link`, 'keep the digest file as export wrote it, not a link to a copy', file);
+  if (lstatSync(file).isSymbolicLink())
+    throw new ArtifactError(
+      'artifact-link',
+      `${file}, the artifact's recorded digest, is a symbolic link`,
+      'keep the digest file as export wrote it, not a link to a copy',
+      file,
+    );
   const digest = parseDigest(readFileSync(file, 'utf8').split(/\s/)[0] ?? '');
-  if (!digest) throw new ArtifactError('artifact-digest-mismatch', `${file} does not hold a sha256 digest`, 'restore it from where the artifact was published, or delete it and pin the digest yourself with `--digest`', file);
+  if (!digest)
+    throw new ArtifactError(
+      'artifact-digest-mismatch',
+      `${file} does not hold a sha256 digest`,
+      'restore it from where the artifact was published, or delete it and pin the digest yourself with `--digest`',
+      file,
+    );
   return { digest, file };
 }

@@ -10,7 +10,8 @@ const elemTypes: Readonly<Record<OnnxDtype, number>> = {
   bool: onnx.TensorProto.DataType.BOOL,
 };
 
-const dtypeName = (elemType: number): string => Object.entries(elemTypes).find(([, n]) => n === elemType)?.[0] ?? `ONNX element type ${elemType}`;
+const dtypeName = (elemType: number): string =>
+  Object.entries(elemTypes).find(([, n]) => n === elemType)?.[0] ?? `ONNX element type ${elemType}`;
 
 /** A graph input or output as the model itself declares it. */
 interface Declared {
@@ -22,7 +23,13 @@ interface Declared {
 
 function declared(v: OnnxTypes.IValueInfoProto): Declared {
   const t = v.type?.tensorType;
-  return { name: v.name ?? '', elemType: t?.elemType ?? undefined, dims: t?.shape?.dim?.map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : undefined)) };
+  return {
+    name: v.name ?? '',
+    elemType: t?.elemType ?? undefined,
+    dims: t?.shape?.dim?.map((d) =>
+      d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : undefined,
+    ),
+  };
 }
 
 /** Parses an ONNX model, or says why the bytes are not one. */
@@ -36,16 +43,24 @@ export function decodeOnnx(bytes: Uint8Array): OnnxTypes.ModelProto | string {
   }
 }
 
-function compare(side: 'input' | 'output', expected: ManifestSignature['inputs'] | ManifestSignature['outputs'], actual: readonly Declared[]): string | undefined {
+function compare(
+  side: 'input' | 'output',
+  expected: ManifestSignature['inputs'] | ManifestSignature['outputs'],
+  actual: readonly Declared[],
+): string | undefined {
   const byName = new Map(actual.map((d) => [d.name, d]));
   const expectedNames = new Set(expected.map((e) => e.name));
   for (const e of expected) {
     const a = byName.get(e.name);
-    if (!a) return `the manifest's ${side} \`${e.name}\` is not an ${side} of the model (it has ${actual.map((d) => `\`${d.name}\``).join(', ') || 'none'})`;
-    if (a.elemType !== elemTypes[e.dtype]) return `${side} \`${e.name}\` is ${e.dtype} in the manifest but ${a.elemType === undefined ? 'not a tensor' : dtypeName(a.elemType)} in the model`;
-    if (a.dims?.length !== e.shape.length) return `${side} \`${e.name}\` has rank ${e.shape.length} in the manifest but ${a.dims?.length ?? 'no shape'} in the model`;
+    if (!a)
+      return `the manifest's ${side} \`${e.name}\` is not an ${side} of the model (it has ${actual.map((d) => `\`${d.name}\``).join(', ') || 'none'})`;
+    if (a.elemType !== elemTypes[e.dtype])
+      return `${side} \`${e.name}\` is ${e.dtype} in the manifest but ${a.elemType === undefined ? 'not a tensor' : dtypeName(a.elemType)} in the model`;
+    if (a.dims?.length !== e.shape.length)
+      return `${side} \`${e.name}\` has rank ${e.shape.length} in the manifest but ${a.dims?.length ?? 'no shape'} in the model`;
     const at = e.shape.findIndex((d, i) => d !== a.dims![i]);
-    if (at >= 0) return `${side} \`${e.name}\` has dimension ${at} ${JSON.stringify(e.shape[at])} in the manifest but ${JSON.stringify(a.dims[at] ?? null)} in the model`;
+    if (at >= 0)
+      return `${side} \`${e.name}\` has dimension ${at} ${JSON.stringify(e.shape[at])} in the manifest but ${JSON.stringify(a.dims[at] ?? null)} in the model`;
   }
   for (const a of actual) if (!expectedNames.has(a.name)) return `the model's ${side} \`${a.name}\` is not in the manifest`;
   return undefined;
@@ -65,7 +80,9 @@ export function contractProblem(model: OnnxTypes.ModelProto, signature: Manifest
   const problem = compare('input', signature.inputs, inputs) ?? compare('output', signature.outputs, outputs);
   if (problem) return problem;
   const opset = (model.opsetImport ?? []).find((o) => (o.domain ?? '') === '')?.version;
-  if (Number(opset) !== signature.onnx.opset) return `the manifest says opset ${signature.onnx.opset}, the model imports ${opset === undefined ? 'no default opset' : `opset ${String(opset)}`}`;
-  if (Number(model.irVersion) !== signature.onnx.irVersion) return `the manifest says ONNX IR version ${signature.onnx.irVersion}, the model has ${String(model.irVersion)}`;
+  if (Number(opset) !== signature.onnx.opset)
+    return `the manifest says opset ${signature.onnx.opset}, the model imports ${opset === undefined ? 'no default opset' : `opset ${String(opset)}`}`;
+  if (Number(model.irVersion) !== signature.onnx.irVersion)
+    return `the manifest says ONNX IR version ${signature.onnx.irVersion}, the model has ${String(model.irVersion)}`;
   return undefined;
 }

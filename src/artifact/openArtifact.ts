@@ -26,9 +26,19 @@ function asVector(v: OnnxValue, golden: VectorTensor | undefined): DecodedTensor
   const values = (v.dtype === 'bool' ? Array.from(v.data, String) : v.data) as DecodedTensor['values'];
   const [rows, width] = v.dims;
   const want = golden?.shape[1];
-  if (v.dims.length !== 2 || golden?.shape.length !== 2 || want === undefined || width === undefined || rows === undefined || width >= want || dtype === 'string') return { dtype, shape: [...v.dims], values };
+  if (
+    v.dims.length !== 2 ||
+    golden?.shape.length !== 2 ||
+    want === undefined ||
+    width === undefined ||
+    rows === undefined ||
+    width >= want ||
+    dtype === 'string'
+  )
+    return { dtype, shape: [...v.dims], values };
   const padded = dtype === 'int64' ? new BigInt64Array(rows * want) : new Float32Array(rows * want);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) padded[r * want + c] = (values as Float32Array | BigInt64Array)[r * width + c]!;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < width; c++) padded[r * want + c] = (values as Float32Array | BigInt64Array)[r * width + c]!;
   return { dtype, shape: [rows, want], values: padded };
 }
 
@@ -43,9 +53,22 @@ export async function openArtifact(dir: string, options: OpenOptions = {}): Prom
   const label = `artifact ${artifact.manifest.name} ${artifact.manifest.version}`;
   const at = join(dir, vectorsFile);
   for (const r of await replayVectors(artifact)) {
-    if (r.error !== undefined) throw new ArtifactError('artifact-bad-onnx', `ONNX Runtime cannot run signature \`${r.signature}\` of ${label} on its golden inputs: ${r.error}`, 'the model file was replaced or damaged; restore the artifact from where it was published', join(dir, artifact.manifest.signatures.find((s) => s.name === r.signature)!.file));
+    if (r.error !== undefined)
+      throw new ArtifactError(
+        'artifact-bad-onnx',
+        `ONNX Runtime cannot run signature \`${r.signature}\` of ${label} on its golden inputs: ${r.error}`,
+        'the model file was replaced or damaged; restore the artifact from where it was published',
+        join(dir, artifact.manifest.signatures.find((s) => s.name === r.signature)!.file),
+      );
     const m = r.mismatches[0];
-    if (m) throw new ArtifactError('artifact-vectors-mismatch', `output \`${m.output}\` of signature \`${r.signature}\` of ${label} no longer matches its golden vectors: ${m.message}`, 'the artifact\'s model computes something other than when it was exported; export it again rather than editing it', at, { signature: r.signature, output: m.output, detail: m.message });
+    if (m)
+      throw new ArtifactError(
+        'artifact-vectors-mismatch',
+        `output \`${m.output}\` of signature \`${r.signature}\` of ${label} no longer matches its golden vectors: ${m.message}`,
+        "the artifact's model computes something other than when it was exported; export it again rather than editing it",
+        at,
+        { signature: r.signature, output: m.output, detail: m.message },
+      );
   }
   if (options.encode) checkGoldenRows(artifact, options.encode);
   return artifact;
@@ -67,11 +90,26 @@ export function checkGoldenRows(artifact: LoadedArtifact, encode: NonNullable<Op
     try {
       encoded = encode(s.inputs, rows);
     } catch (error) {
-      throw new ArtifactError('artifact-inconsistent', `the golden rows of ${label} cannot be encoded for signature \`${s.name}\`: ${(error as Error).message}`, 'the manifest or vectors.json was edited after export; restore the artifact from where it was published', at);
+      throw new ArtifactError(
+        'artifact-inconsistent',
+        `the golden rows of ${label} cannot be encoded for signature \`${s.name}\`: ${(error as Error).message}`,
+        'the manifest or vectors.json was edited after export; restore the artifact from where it was published',
+        at,
+      );
     }
     // Exact: encoding is hashing and copying, with no arithmetic to allow for.
     const exact = { abs: 0, rel: 0 };
-    const mismatch = compareOutputs(golden, Object.fromEntries(Object.entries(encoded).map(([k, v]) => [k, asVector(v, golden[k])])), exact)[0];
-    if (mismatch) throw new ArtifactError('artifact-inconsistent', `the golden rows of ${label}, encoded as the manifest says for signature \`${s.name}\`, are not its golden inputs: ${mismatch.message.replace(/^output/, 'input')}`, 'the manifest (a default, a hash width, an out-of-graph step) or vectors.json was edited after export; restore the artifact from where it was published', at);
+    const mismatch = compareOutputs(
+      golden,
+      Object.fromEntries(Object.entries(encoded).map(([k, v]) => [k, asVector(v, golden[k])])),
+      exact,
+    )[0];
+    if (mismatch)
+      throw new ArtifactError(
+        'artifact-inconsistent',
+        `the golden rows of ${label}, encoded as the manifest says for signature \`${s.name}\`, are not its golden inputs: ${mismatch.message.replace(/^output/, 'input')}`,
+        'the manifest (a default, a hash width, an out-of-graph step) or vectors.json was edited after export; restore the artifact from where it was published',
+        at,
+      );
   }
 }

@@ -13,7 +13,16 @@ export async function runGoldenInputs(artifact: LoadedArtifact, signature: strin
   const session = await OnnxSession.load(artifact.models.get(signature)!);
   try {
     const out = await session.run(feeds);
-    return Object.fromEntries(Object.entries(out).map(([name, v]) => [name, { dtype: v.dtype as DecodedTensor['dtype'], shape: v.dims, values: (v.dtype === 'bool' ? Array.from(v.data, Number) : v.data) as DecodedTensor['values'] }]));
+    return Object.fromEntries(
+      Object.entries(out).map(([name, v]) => [
+        name,
+        {
+          dtype: v.dtype as DecodedTensor['dtype'],
+          shape: v.dims,
+          values: (v.dtype === 'bool' ? Array.from(v.data, Number) : v.data) as DecodedTensor['values'],
+        },
+      ]),
+    );
   } finally {
     await session.release();
   }

@@ -9,7 +9,21 @@
 
 export type SafetensorsDtype = 'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'F64' | 'I64' | 'U64';
 
-const dtypeSizes: Readonly<Record<SafetensorsDtype, number>> = { BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8 };
+const dtypeSizes: Readonly<Record<SafetensorsDtype, number>> = {
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
+};
 
 /** One tensor: its element type, dimensions and raw little-endian bytes. */
 export interface SafeTensor {
@@ -36,7 +50,8 @@ function elementCount(shape: readonly number[]): number {
 
 /** A float32 tensor from values, as little-endian bytes whatever the host's byte order. */
 export function float32Tensor(shape: readonly number[], values: Float32Array | readonly number[]): SafeTensor {
-  if (elementCount(shape) !== values.length) throw new SafetensorsError(`shape [${shape.join(', ')}] holds ${elementCount(shape)} values, but ${values.length} were given`);
+  if (elementCount(shape) !== values.length)
+    throw new SafetensorsError(`shape [${shape.join(', ')}] holds ${elementCount(shape)} values, but ${values.length} were given`);
   const data = new Uint8Array(values.length * 4);
   const view = new DataView(data.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
@@ -88,10 +103,15 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, SafeTensor>, meta
 }
 
 function checkTensor(name: string, dtype: unknown, shape: unknown, byteLength: number): asserts dtype is SafetensorsDtype {
-  if (typeof dtype !== 'string' || !Object.hasOwn(dtypeSizes, dtype)) throw new SafetensorsError(`tensor \`${name}\` has an unknown dtype ${JSON.stringify(dtype)}`);
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) throw new SafetensorsError(`tensor \`${name}\` has an invalid shape ${JSON.stringify(shape)}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(dtypeSizes, dtype))
+    throw new SafetensorsError(`tensor \`${name}\` has an unknown dtype ${JSON.stringify(dtype)}`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+    throw new SafetensorsError(`tensor \`${name}\` has an invalid shape ${JSON.stringify(shape)}`);
   const expected = elementCount(shape as number[]) * dtypeSizes[dtype as SafetensorsDtype];
-  if (expected !== byteLength) throw new SafetensorsError(`tensor \`${name}\` (${dtype} [${(shape as number[]).join(', ')}]) needs ${expected} bytes, but has ${byteLength}`);
+  if (expected !== byteLength)
+    throw new SafetensorsError(
+      `tensor \`${name}\` (${dtype} [${(shape as number[]).join(', ')}]) needs ${expected} bytes, but has ${byteLength}`,
+    );
 }
 
 /**
@@ -102,7 +122,8 @@ function checkTensor(name: string, dtype: unknown, shape: unknown, byteLength: n
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   if (bytes.byteLength < 8) throw new SafetensorsError(`the file has ${bytes.byteLength} bytes, fewer than the 8 of the header length`);
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
-  if (headerLength > BigInt(Math.min(maxHeaderBytes, bytes.byteLength - 8))) throw new SafetensorsError(`the header length ${headerLength} does not fit in the file of ${bytes.byteLength} bytes`);
+  if (headerLength > BigInt(Math.min(maxHeaderBytes, bytes.byteLength - 8)))
+    throw new SafetensorsError(`the header length ${headerLength} does not fit in the file of ${bytes.byteLength} bytes`);
   const headerEnd = 8 + Number(headerLength);
   let header: unknown;
   try {
@@ -118,7 +139,8 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   const metadata: Record<string, string> = {};
   const raw = entries['__metadata__'];
   if (raw !== undefined) {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'string')) throw new SafetensorsError('`__metadata__` is not an object of strings');
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'string'))
+      throw new SafetensorsError('`__metadata__` is not an object of strings');
     Object.assign(metadata, raw);
   }
   const dataLength = bytes.byteLength - headerEnd;
@@ -128,9 +150,11 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
     if (name === '__metadata__') continue;
     if (entry === null || typeof entry !== 'object') throw new SafetensorsError(`tensor \`${name}\` is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) throw new SafetensorsError(`tensor \`${name}\` has invalid data_offsets ${JSON.stringify(offsets)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0))
+      throw new SafetensorsError(`tensor \`${name}\` has invalid data_offsets ${JSON.stringify(offsets)}`);
     const [begin, end] = offsets as [number, number];
-    if (begin > end || end > dataLength) throw new SafetensorsError(`tensor \`${name}\` has data_offsets [${begin}, ${end}] outside the ${dataLength} data bytes`);
+    if (begin > end || end > dataLength)
+      throw new SafetensorsError(`tensor \`${name}\` has data_offsets [${begin}, ${end}] outside the ${dataLength} data bytes`);
     checkTensor(name, dtype, shape, end - begin);
     spans.push({ name, begin, end });
     tensors.set(name, { dtype, shape: [...(shape as number[])], data: bytes.slice(headerEnd + begin, headerEnd + end) });
@@ -138,7 +162,12 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (const s of spans) {
-    if (s.begin !== covered) throw new SafetensorsError(s.begin < covered ? `tensor \`${s.name}\` overlaps the tensor before it` : `the data has a hole of ${s.begin - covered} bytes before tensor \`${s.name}\``);
+    if (s.begin !== covered)
+      throw new SafetensorsError(
+        s.begin < covered
+          ? `tensor \`${s.name}\` overlaps the tensor before it`
+          : `the data has a hole of ${s.begin - covered} bytes before tensor \`${s.name}\``,
+      );
     covered = s.end;
   }
   if (covered !== dataLength) throw new SafetensorsError(`the data has ${dataLength - covered} bytes after the last tensor`);

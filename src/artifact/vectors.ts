@@ -68,9 +68,15 @@ function elementCount(shape: readonly number[]): number {
 }
 
 /** A tensor in its JSON form, from the values ONNX Runtime takes or returns. */
-export function encodeVectorTensor(dtype: OnnxDtype, shape: readonly number[], values: Float32Array | BigInt64Array | readonly (number | bigint | string)[]): VectorTensor {
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new RangeError(`a golden vector needs a concrete shape, found [${shape.join(', ')}]`);
-  if (values.length !== elementCount(shape)) throw new RangeError(`shape [${shape.join(', ')}] holds ${elementCount(shape)} values, but ${values.length} were given`);
+export function encodeVectorTensor(
+  dtype: OnnxDtype,
+  shape: readonly number[],
+  values: Float32Array | BigInt64Array | readonly (number | bigint | string)[],
+): VectorTensor {
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new RangeError(`a golden vector needs a concrete shape, found [${shape.join(', ')}]`);
+  if (values.length !== elementCount(shape))
+    throw new RangeError(`shape [${shape.join(', ')}] holds ${elementCount(shape)} values, but ${values.length} were given`);
   const all = Array.from(values as ArrayLike<number | bigint | string>);
   let data: (number | string)[];
   if (dtype === 'string') {
@@ -81,7 +87,8 @@ export function encodeVectorTensor(dtype: OnnxDtype, shape: readonly number[], v
   } else if (dtype === 'int64') {
     data = all.map((v) => {
       const n = typeof v === 'bigint' ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new RangeError(`an int64 golden value must be an integer within ±2^53, found ${String(v)}`);
+      if (typeof n !== 'number' || !Number.isSafeInteger(n))
+        throw new RangeError(`an int64 golden value must be an integer within ±2^53, found ${String(v)}`);
       return n;
     });
   } else {
@@ -96,7 +103,8 @@ export function encodeVectorTensor(dtype: OnnxDtype, shape: readonly number[], v
 /** A tensor's values from its JSON form, ready to feed ONNX Runtime or compare with its outputs. */
 export function decodeVectorTensor(tensor: VectorTensor): DecodedTensor {
   const { dtype, shape, data } = tensor;
-  if (data.length !== elementCount(shape)) throw new RangeError(`shape [${shape.join(', ')}] holds ${elementCount(shape)} values, but data has ${data.length}`);
+  if (data.length !== elementCount(shape))
+    throw new RangeError(`shape [${shape.join(', ')}] holds ${elementCount(shape)} values, but data has ${data.length}`);
   if (dtype === 'string') {
     if (!data.every((v) => typeof v === 'string')) throw new TypeError('a string tensor holds a non-string element');
     return { dtype, shape, values: data as string[] };
@@ -152,7 +160,11 @@ function close(expected: number, actual: number, tolerance: Tolerance): boolean 
  * int64 exactly, float32 within the tolerance (NaN matches only NaN). Reports the first
  * differing element of each output, so `bird verify` can name it.
  */
-export function compareOutputs(expected: Readonly<Record<string, VectorTensor>>, actual: Readonly<Record<string, DecodedTensor>>, tolerance: Tolerance): VectorMismatch[] {
+export function compareOutputs(
+  expected: Readonly<Record<string, VectorTensor>>,
+  actual: Readonly<Record<string, DecodedTensor>>,
+  tolerance: Tolerance,
+): VectorMismatch[] {
   const mismatches: VectorMismatch[] = [];
   for (const [name, want] of Object.entries(expected)) {
     const got = actual[name];
@@ -161,7 +173,13 @@ export function compareOutputs(expected: Readonly<Record<string, VectorTensor>>,
       continue;
     }
     if (got.dtype !== want.dtype || got.shape.join(',') !== want.shape.join(',')) {
-      mismatches.push({ output: name, index: null, expected: null, actual: null, message: `output \`${name}\` is ${got.dtype}[${got.shape.join(', ')}], expected ${want.dtype}[${want.shape.join(', ')}]` });
+      mismatches.push({
+        output: name,
+        index: null,
+        expected: null,
+        actual: null,
+        message: `output \`${name}\` is ${got.dtype}[${got.shape.join(', ')}], expected ${want.dtype}[${want.shape.join(', ')}]`,
+      });
       continue;
     }
     const wantValues = decodeVectorTensor(want).values;
@@ -171,7 +189,13 @@ export function compareOutputs(expected: Readonly<Record<string, VectorTensor>>,
       const same = typeof e === 'number' && typeof a === 'number' ? close(e, a, tolerance) : e === a;
       if (!same) {
         const show = (v: number | bigint | string): number | string => (typeof v === 'bigint' ? Number(v) : v);
-        mismatches.push({ output: name, index: i, expected: show(e), actual: show(a), message: `output \`${name}\` ${where(want.shape, i)}is ${String(a)}, expected ${String(e)} (tolerance abs ${tolerance.abs}, rel ${tolerance.rel})` });
+        mismatches.push({
+          output: name,
+          index: i,
+          expected: show(e),
+          actual: show(a),
+          message: `output \`${name}\` ${where(want.shape, i)}is ${String(a)}, expected ${String(e)} (tolerance abs ${tolerance.abs}, rel ${tolerance.rel})`,
+        });
         break;
       }
     }

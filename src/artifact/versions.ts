@@ -49,12 +49,25 @@ export function nextVersion(latest: string, bump: Bump): string {
  * needs: major for a breaking change, minor for a compatible one, patch otherwise.
  */
 export function checkBump(latest: string, next: string, required: Bump, reason: string): void {
-  if (valid(next) !== next) throw new ArtifactError('artifact-bad-version', `version ${JSON.stringify(next)} is not a semantic version`, 'write MAJOR.MINOR.PATCH, for example `1.0.0`');
+  if (valid(next) !== next)
+    throw new ArtifactError(
+      'artifact-bad-version',
+      `version ${JSON.stringify(next)} is not a semantic version`,
+      'write MAJOR.MINOR.PATCH, for example `1.0.0`',
+    );
   if (!gt(next, latest)) {
-    throw new ArtifactError('artifact-version-understated', `version ${next} is not above the latest version ${latest}`, `export ${nextVersion(latest, required)} or higher`);
+    throw new ArtifactError(
+      'artifact-version-understated',
+      `version ${next} is not above the latest version ${latest}`,
+      `export ${nextVersion(latest, required)} or higher`,
+    );
   }
   const actual = bumpBetween(latest, next);
   if (bumpRank(actual) < bumpRank(required)) {
-    throw new ArtifactError('artifact-version-understated', `version ${next} is a ${actual} bump from ${latest}, but the change needs a ${required} bump: ${reason}`, `export ${nextVersion(latest, required)}; \`bird diff\` lists every change`);
+    throw new ArtifactError(
+      'artifact-version-understated',
+      `version ${next} is a ${actual} bump from ${latest}, but the change needs a ${required} bump: ${reason}`,
+      `export ${nextVersion(latest, required)}; \`bird diff\` lists every change`,
+    );
   }
 }

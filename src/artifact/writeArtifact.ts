@@ -8,7 +8,12 @@ import { manifestFile } from './manifest.js';
 import { digestFileOf, digestFileText, manifestDigest } from './manifestDigest.js';
 
 function exists(path: string, model: string, version: string): ArtifactError {
-  return new ArtifactError('artifact-exists', `artifact ${model} ${version} already exists at ${path}`, 'a published version never changes: export a higher version (`bird diff` says which bump the change needs)', path);
+  return new ArtifactError(
+    'artifact-exists',
+    `artifact ${model} ${version} already exists at ${path}`,
+    'a published version never changes: export a higher version (`bird diff` says which bump the change needs)',
+    path,
+  );
 }
 
 /**
@@ -34,7 +39,8 @@ export function writeArtifact(outRoot: string, artifact: ArtifactInput | Assembl
     } catch (error) {
       // Another export won the race between the check and the rename.
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') throw exists(final, manifest.name, manifest.version);
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR')
+        throw exists(final, manifest.name, manifest.version);
       throw error;
     }
   } finally {

@@ -19,7 +19,12 @@ export const processIo: Io = {
 };
 
 /** Human output goes to stderr as code frames; `--json` prints one JSON document on stdout. */
-export function reportDiagnostics(io: Io, diagnostics: readonly Diagnostic[], options: ReportOptions, extra: Record<string, unknown> = {}): void {
+export function reportDiagnostics(
+  io: Io,
+  diagnostics: readonly Diagnostic[],
+  options: ReportOptions,
+  extra: Record<string, unknown> = {},
+): void {
   if (options.json) {
     io.stdout(JSON.stringify({ ...extra, diagnostics: diagnostics.map(diagnosticToJson) }, null, 2) + '\n');
     return;

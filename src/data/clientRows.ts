@@ -12,7 +12,12 @@ import { partOf, type Part } from './split.js';
  * With `check`, each row is decoded as the data stage decodes those features first: a bad
  * row is a `DataError` pointing into the file (`bad: 'fail'`) or is left out (`'skip'`).
  */
-export async function clientRows(source: DataSource | string, limit: number, part?: Part, check?: { readonly features: readonly IrFeature[]; readonly bad: 'fail' | 'skip' }): Promise<ClientRow[]> {
+export async function clientRows(
+  source: DataSource | string,
+  limit: number,
+  part?: Part,
+  check?: { readonly features: readonly IrFeature[]; readonly bad: 'fail' | 'skip' },
+): Promise<ClientRow[]> {
   const path = typeof source === 'string' ? source : sourcePath(source, part ?? 'test');
   if (path === undefined) return [];
   const split = typeof source !== 'string' && source.kind === 'file' && part !== undefined ? source.split : undefined;

@@ -15,7 +15,9 @@ export async function dataFiles(path: string): Promise<string[]> {
   // An absolute pattern gives absolute paths, a relative one paths relative to the working folder, as written.
   const matched = await glob(path, { onlyFiles: true, absolute: isAbsolute(path), expandDirectories: false, dot: false });
   if (matched.length === 0) {
-    throw new DataError(diagnostic('dataUnreadable', { path, reason: 'no file matches the pattern' }, new SourceFile(path, ''), { start: 0, end: 0 }));
+    throw new DataError(
+      diagnostic('dataUnreadable', { path, reason: 'no file matches the pattern' }, new SourceFile(path, ''), { start: 0, end: 0 }),
+    );
   }
   return matched.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -17,6 +17,7 @@ export async function dataFingerprint(source: DataSource | undefined, trainRows:
   // A glob is recorded as the files it matched, each hashed.
   const paths = (await Promise.all(named.map((p) => (existsSync(p) ? [p] : dataFiles(p).catch(() => []))))).flat();
   const files = [];
-  for (const path of paths.filter((p) => existsSync(p))) files.push({ path: relative(process.cwd(), path).split('\\').join('/'), bytes: statSync(path).size, sha256: await sha256File(path) });
+  for (const path of paths.filter((p) => existsSync(p)))
+    files.push({ path: relative(process.cwd(), path).split('\\').join('/'), bytes: statSync(path).size, sha256: await sha256File(path) });
   return { files, rows: { train: trainRows } };
 }

@@ -40,7 +40,12 @@ export function dataSource(setting: AttrValue | undefined, modelPath: string, ov
   if (!record) return undefined;
   if (record.fn === 'files') {
     const validation = record.args?.['validation'];
-    return { kind: 'files', train: resolve(String(record.args?.['train'])), test: resolve(String(record.args?.['test'])), ...(validation !== undefined ? { validation: resolve(String(validation)) } : {}) };
+    return {
+      kind: 'files',
+      train: resolve(String(record.args?.['train'])),
+      test: resolve(String(record.args?.['test'])),
+      ...(validation !== undefined ? { validation: resolve(String(validation)) } : {}),
+    };
   }
   const path = record.positional?.[0] ?? record.args?.['path'];
   if (typeof path !== 'string') return undefined;
@@ -85,7 +90,8 @@ export class Dataset {
     read: 'all' | 'features' = 'all',
   ) {
     const setting = (policy ?? graph.train?.settings['bad_data']) as { fn?: string; args?: Record<string, AttrValue> } | undefined;
-    this.policy = setting?.fn === 'skip' ? { kind: 'skip', max: Number(setting.args?.['max'] ?? Number.MAX_SAFE_INTEGER) } : { kind: 'fail' };
+    this.policy =
+      setting?.fn === 'skip' ? { kind: 'skip', max: Number(setting.args?.['max'] ?? Number.MAX_SAFE_INTEGER) } : { kind: 'fail' };
     this.columns = graph.features.flatMap((f) => {
       if (read === 'features' && f.role === 'label') return [];
       const type = finalType(graph, f);
@@ -107,7 +113,11 @@ export class Dataset {
   readonly downsampled = { dropped: 0, negatives: 0 };
 
   /** Rows skipped as bad under `bad_data = skip(...)`, by part, with the first one's diagnostic. */
-  readonly skipped: Record<Part, { count: number; first: DataError | null }> = { train: { count: 0, first: null }, validation: { count: 0, first: null }, test: { count: 0, first: null } };
+  readonly skipped: Record<Part, { count: number; first: DataError | null }> = {
+    train: { count: 0, first: null },
+    validation: { count: 0, first: null },
+    test: { count: 0, first: null },
+  };
 
   /** Whether the source sets rows aside for validation (a third part, evaluated after every epoch while `test` waits for the end). */
   get hasValidation(): boolean {
@@ -120,7 +130,14 @@ export class Dataset {
     const named = this.source.kind === 'file' ? this.source.format : undefined;
     const skipped = { count: 0, first: null as DataError | null };
     // The labels whose negatives the training part keeps only a fraction of (one shared rate).
-    const downsampled = part === 'train' ? this.columns.flatMap((c, i) => (c.feature.role === 'label' && typeof c.feature.args['downsample_neg'] === 'number' && c.feature.args['downsample_neg'] < 1 ? [i] : [])) : [];
+    const downsampled =
+      part === 'train'
+        ? this.columns.flatMap((c, i) =>
+            c.feature.role === 'label' && typeof c.feature.args['downsample_neg'] === 'number' && c.feature.args['downsample_neg'] < 1
+              ? [i]
+              : [],
+          )
+        : [];
     const rate = downsampled.length > 0 ? Number(this.columns[downsampled[0]!]!.feature.args['downsample_neg']) : 1;
     if (part === 'train') {
       this.downsampled.dropped = 0;
@@ -147,7 +164,10 @@ export class Dataset {
         skipped.count++;
         skipped.first ??= error;
         if (skipped.count > this.policy.max) {
-          throw new DataError({ ...error.diagnostic, notes: [...error.diagnostic.notes, note('badRowLimit', { max: String(this.policy.max) })] });
+          throw new DataError({
+            ...error.diagnostic,
+            notes: [...error.diagnostic.notes, note('badRowLimit', { max: String(this.policy.max) })],
+          });
         }
       }
     }
@@ -165,7 +185,11 @@ export class Dataset {
   private async *rows(path: string, named: DataFormat | undefined): AsyncGenerator<{ row: RawRow; decoder: RowDecoder }> {
     for (const file of await dataFiles(path)) {
       const format = named ?? formatOf(file);
-      const decoder = new RowDecoder(file, this.columns.map((c) => c.feature), format ?? 'csv');
+      const decoder = new RowDecoder(
+        file,
+        this.columns.map((c) => c.feature),
+        format ?? 'csv',
+      );
       for await (const row of readRows(file, format, this.projected)) yield { row, decoder };
     }
   }
@@ -184,7 +208,10 @@ export class Dataset {
         yield row;
       }
     };
-    const fitted = await fitTransforms(this.columns.map((c) => c.steps), counting);
+    const fitted = await fitTransforms(
+      this.columns.map((c) => c.steps),
+      counting,
+    );
     if (counted === 0) for await (const row of counting()) void row;
     this.trainRows = counted;
     this.columns = this.columns.map((c, i) => ({ ...c, steps: fitted[i]! }));
@@ -196,7 +223,9 @@ export class Dataset {
     // The same statistics go into the transform nodes, which the ONNX export reads.
     const nodes = [...this.graph.nodes];
     for (const f of features) {
-      transformChain(nodes, f).forEach((id, k) => (nodes[id] = { ...nodes[id]!, attrs: { ...nodes[id]!.attrs, ...f.transforms[k]!.args } }));
+      transformChain(nodes, f).forEach(
+        (id, k) => (nodes[id] = { ...nodes[id]!, attrs: { ...nodes[id]!.attrs, ...f.transforms[k]!.args } }),
+      );
     }
     this.graph = { ...this.graph, features, nodes };
     return this.graph;
@@ -207,7 +236,10 @@ export class Dataset {
    * should not spend their time parsing text. Needs `fit` first.
    */
   async encode(part: Part): Promise<EncodedPart> {
-    const encoded = new EncodedPart(this.names, this.columns.map((c) => c.type));
+    const encoded = new EncodedPart(
+      this.names,
+      this.columns.map((c) => c.type),
+    );
     let chunk: FieldValue[][] = [];
     for await (const values of this.decoded(part)) {
       chunk.push(values.map((v, i) => this.columns[i]!.steps.reduce((acc, s) => applyTransform(s, acc), v)));

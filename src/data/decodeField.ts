@@ -74,7 +74,8 @@ export function decodeField(spec: FieldSpec, raw: RawValue | undefined): Decoded
     case 'continuous':
     case 'sample_weight': {
       const n = number(v);
-      if (n === undefined || (spec.kind === 'sample_weight' && n < 0)) return { ok: false, expected: spec.kind === 'sample_weight' ? 'a non-negative number' : 'a number' };
+      if (n === undefined || (spec.kind === 'sample_weight' && n < 0))
+        return { ok: false, expected: spec.kind === 'sample_weight' ? 'a non-negative number' : 'a number' };
       return { ok: true, value: { kind: 'number', value: n } };
     }
     case 'binary': {

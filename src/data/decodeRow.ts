@@ -71,11 +71,17 @@ export class RowDecoder {
         const source = new SourceFile(this.path, columns.join(','), 0);
         const help = didYouMean(spec.name, columns);
         throw new DataError(
-          diagnostic('missingColumn', { path: this.path, column: spec.name }, source, { start: 0, end: source.text.length }, {
-            label: 'the header',
-            notes: [note('featureReadsColumn', { feature: spec.name })],
-            ...(help ? { help } : { help: `the columns are ${columns.map((c) => `\`${c}\``).join(', ')}` }),
-          }),
+          diagnostic(
+            'missingColumn',
+            { path: this.path, column: spec.name },
+            source,
+            { start: 0, end: source.text.length },
+            {
+              label: 'the header',
+              notes: [note('featureReadsColumn', { feature: spec.name })],
+              ...(help ? { help } : { help: `the columns are ${columns.map((c) => `\`${c}\``).join(', ')}` }),
+            },
+          ),
         );
       }
       this.checked = true;

@@ -52,7 +52,12 @@ export class EncodedPart {
       if (t.kind === 'sparse') {
         const offsets = new Growable(new Int32Array(1024));
         offsets.push([0]);
-        return { kind: 'sparse', ids: new Growable(new Int32Array(1024)), values: t.weighted ? new Growable(new Float32Array(1024)) : null, offsets };
+        return {
+          kind: 'sparse',
+          ids: new Growable(new Int32Array(1024)),
+          values: t.weighted ? new Growable(new Float32Array(1024)) : null,
+          offsets,
+        };
       }
       const inner = t.shape.slice(1).map(Number);
       const width = inner.reduce((p, q) => p * q, 1);

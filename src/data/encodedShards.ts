@@ -41,7 +41,11 @@ export function shardColumns(names: readonly string[], types: readonly IrType[])
  * ids as List<Int32> with offsets, their weights as a second List<Float32> column named
  * `NAME.values`. Streamed to a temporary name and renamed. Returns the rows written.
  */
-export async function writeEncodedShard(path: string, columns: readonly ShardColumn[], batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<number> {
+export async function writeEncodedShard(
+  path: string,
+  columns: readonly ShardColumn[],
+  batches: AsyncIterable<Batch> | Iterable<Batch>,
+): Promise<number> {
   const arrow = await import('apache-arrow');
   const { Field, Float32, Int32, List, FixedSizeList, Schema, Struct, makeData, RecordBatch, RecordBatchStreamWriter } = arrow;
   const fields: InstanceType<typeof Field>[] = [];
@@ -51,7 +55,18 @@ export async function writeEncodedShard(path: string, columns: readonly ShardCol
       fields.push(new Field(c.name, new List(new Field('item', new Int32(), false)), false));
       if (c.weighted) fields.push(new Field(`${c.name}.values`, new List(new Field('item', new Float32(), false)), false));
     } else if (c.inner.length === 0) fields.push(new Field(c.name, scalar, false));
-    else fields.push(new Field(c.name, new FixedSizeList(c.inner.reduce((p, q) => p * q, 1), new Field('item', scalar, false)), false, new Map([['bird.shape', JSON.stringify(c.inner)]])));
+    else
+      fields.push(
+        new Field(
+          c.name,
+          new FixedSizeList(
+            c.inner.reduce((p, q) => p * q, 1),
+            new Field('item', scalar, false),
+          ),
+          false,
+          new Map([['bird.shape', JSON.stringify(c.inner)]]),
+        ),
+      );
   }
   const schema = new Schema(fields, new Map([['bird.columns', JSON.stringify(columns)]]));
   const writer = new RecordBatchStreamWriter();
@@ -71,19 +86,45 @@ export async function writeEncodedShard(path: string, columns: readonly ShardCol
       const column = batch.columns.get(c.name);
       if (!column) throw new Error(`batch has no column \`${c.name}\``);
       if (column.kind === 'sparse') {
-        children.push(makeData({ type: new List(new Field('item', new Int32(), false)), length: batch.size, nullCount: 0, valueOffsets: column.offsets, child: makeData({ type: new Int32(), length: column.ids.length, nullCount: 0, data: column.ids }) }));
+        children.push(
+          makeData({
+            type: new List(new Field('item', new Int32(), false)),
+            length: batch.size,
+            nullCount: 0,
+            valueOffsets: column.offsets,
+            child: makeData({ type: new Int32(), length: column.ids.length, nullCount: 0, data: column.ids }),
+          }),
+        );
         if (c.weighted) {
           const values = column.values ?? new Float32Array(column.ids.length).fill(1);
-          children.push(makeData({ type: new List(new Field('item', new Float32(), false)), length: batch.size, nullCount: 0, valueOffsets: column.offsets, child: makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values }) }));
+          children.push(
+            makeData({
+              type: new List(new Field('item', new Float32(), false)),
+              length: batch.size,
+              nullCount: 0,
+              valueOffsets: column.offsets,
+              child: makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values }),
+            }),
+          );
         }
         continue;
       }
       const values = column.data;
-      const child = values instanceof Float32Array ? makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values }) : makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
+      const child =
+        values instanceof Float32Array
+          ? makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values })
+          : makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
       if (c.inner.length === 0) children.push(child);
       else {
         const width = c.inner.reduce((p, q) => p * q, 1);
-        children.push(makeData({ type: new FixedSizeList(width, new Field('item', values instanceof Float32Array ? new Float32() : new Int32(), false)), length: batch.size, nullCount: 0, child }));
+        children.push(
+          makeData({
+            type: new FixedSizeList(width, new Field('item', values instanceof Float32Array ? new Float32() : new Int32(), false)),
+            length: batch.size,
+            nullCount: 0,
+            child,
+          }),
+        );
       }
     }
     const data = makeData({ type: new Struct(schema.fields), length: batch.size, nullCount: 0, children });

@@ -18,7 +18,8 @@ function plain(value: unknown, time?: 'date' | 'timestamp'): RawValue {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
   if (value instanceof Date) return value.toISOString();
-  if (typeof (value as { toArray?: unknown }).toArray === 'function') return Array.from((value as { toArray(): ArrayLike<unknown> }).toArray(), (v) => plain(v));
+  if (typeof (value as { toArray?: unknown }).toArray === 'function')
+    return Array.from((value as { toArray(): ArrayLike<unknown> }).toArray(), (v) => plain(v));
   return String(value);
 }
 
@@ -37,7 +38,9 @@ export async function* readArrowRows(path: string, columns?: readonly string[]):
       await reader.open();
     } catch (error) {
       const source = new SourceFile(path, '');
-      throw new DataError(diagnostic('dataUnreadable', { path, reason: `not an Arrow IPC file (${(error as Error).message})` }, source, { start: 0, end: 0 }));
+      throw new DataError(
+        diagnostic('dataUnreadable', { path, reason: `not an Arrow IPC file (${(error as Error).message})` }, source, { start: 0, end: 0 }),
+      );
     }
     const all = reader.schema.fields.map((f) => f.name);
     const names = columns ?? all;
@@ -49,7 +52,12 @@ export async function* readArrowRows(path: string, columns?: readonly string[]):
     let line = 0;
     for await (const batch of reader) {
       const vectors = names.map((n) => batch.getChild(n)!);
-      for (let i = 0; i < batch.numRows; i++) yield columnarRow(++line, names, vectors.map((v, k) => plain(v.get(i), times[k])));
+      for (let i = 0; i < batch.numRows; i++)
+        yield columnarRow(
+          ++line,
+          names,
+          vectors.map((v, k) => plain(v.get(i), times[k])),
+        );
     }
   } finally {
     await handle.close();

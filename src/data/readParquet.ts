@@ -30,7 +30,8 @@ const quoteString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
  */
 function projection(name: string, type: string): string {
   const column = quoteIdent(name);
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/.test(type)) return `CAST(${column} AS DOUBLE)`;
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/.test(type))
+    return `CAST(${column} AS DOUBLE)`;
   if (/^(VARCHAR|BOOLEAN)$/.test(type) || type.endsWith('[]')) return column;
   return `CAST(${column} AS VARCHAR)`;
 }
@@ -39,10 +40,16 @@ function projection(name: string, type: string): string {
 export function missingColumnError(path: string, column: string, columns: readonly string[]): DataError {
   const source = new SourceFile(path, columns.join(','), 0);
   return new DataError(
-    diagnostic('missingColumn', { path, column }, source, { start: 0, end: source.text.length }, {
-      label: 'the columns of the file',
-      help: `the columns are ${columns.map((c) => `\`${c}\``).join(', ')}`,
-    }),
+    diagnostic(
+      'missingColumn',
+      { path, column },
+      source,
+      { start: 0, end: source.text.length },
+      {
+        label: 'the columns of the file',
+        help: `the columns are ${columns.map((c) => `\`${c}\``).join(', ')}`,
+      },
+    ),
   );
 }
 
@@ -78,11 +85,22 @@ export async function* readParquetRows(path: string, columns?: readonly string[]
     schema = described.getRowObjectsJS().map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
   } catch (error) {
     const source = new SourceFile(path, '');
-    throw new DataError(diagnostic('dataUnreadable', { path, reason: `not a Parquet file DuckDB can read (${firstLine(error)})` }, source, { start: 0, end: 0 }));
+    throw new DataError(
+      diagnostic('dataUnreadable', { path, reason: `not a Parquet file DuckDB can read (${firstLine(error)})` }, source, {
+        start: 0,
+        end: 0,
+      }),
+    );
   }
   const types = new Map(schema.map((c) => [c.name, c.type]));
   const names = columns ?? schema.map((c) => c.name);
-  for (const name of names) if (!types.has(name)) throw missingColumnError(path, name, schema.map((c) => c.name));
+  for (const name of names)
+    if (!types.has(name))
+      throw missingColumnError(
+        path,
+        name,
+        schema.map((c) => c.name),
+      );
   const result = await con.stream(`SELECT ${names.map((n) => projection(n, types.get(n)!)).join(', ')} FROM ${scan}`);
   let line = 0;
   // Values are taken from the chunk's column vectors: DuckDB's row converters were 3.4 times slower (659,209 against 196,651 rows/s on 300,000 flights rows).
@@ -93,7 +111,12 @@ export async function* readParquetRows(path: string, columns?: readonly string[]
     if (!chunk || chunk.rowCount === 0) break;
     next = result.fetchChunk();
     const vectors = names.map((_, j) => chunk.getColumnVector(j));
-    for (let i = 0; i < chunk.rowCount; i++) yield columnarRow(++line, names, vectors.map((v) => plain(v.getItem(i))));
+    for (let i = 0; i < chunk.rowCount; i++)
+      yield columnarRow(
+        ++line,
+        names,
+        vectors.map((v) => plain(v.getItem(i))),
+      );
   }
 }
 

@@ -103,7 +103,8 @@ interface CsvParseError {
   readonly lines?: number;
 }
 
-const isCsvError = (e: unknown): e is CsvParseError => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('CSV_');
+const isCsvError = (e: unknown): e is CsvParseError =>
+  typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('CSV_');
 
 /**
  * Turns stream errors into data diagnostics, each with the file and the line: bytes that
@@ -116,9 +117,15 @@ async function streamError(error: unknown, path: string, progress?: TextProgress
   if (error instanceof NotText) {
     // The line as far as it reads, control and undecodable bytes shown as `·`, so the frame stays one printable line.
     const [row] = await linesFrom(path, error.line, 1);
-    const shown = Array.from(row?.text ?? '', (c) => (c < ' ' || c === '\u007f' || c === '\ufffd' ? '·' : c)).slice(0, 60).join('');
+    const shown = Array.from(row?.text ?? '', (c) => (c < ' ' || c === '\u007f' || c === '\ufffd' ? '·' : c))
+      .slice(0, 60)
+      .join('');
     const reason = `line ${error.line} ${error.reason.replace(/^it /, '')}`;
-    return shown === '' ? atLine(path, error.line, (source) => diagnostic('notText', { path, reason }, source, { start: 0, end: 0 })) : new DataError(diagnostic('notText', { path, reason }, new SourceFile(path, shown, error.line - 1), { start: 0, end: shown.length }));
+    return shown === ''
+      ? atLine(path, error.line, (source) => diagnostic('notText', { path, reason }, source, { start: 0, end: 0 }))
+      : new DataError(
+          diagnostic('notText', { path, reason }, new SourceFile(path, shown, error.line - 1), { start: 0, end: shown.length }),
+        );
   }
   if (isCsvError(error)) {
     if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
@@ -126,18 +133,36 @@ async function streamError(error: unknown, path: string, progress?: TextProgress
       const open = (await linesFrom(path, afterLine + 1, 1000)).find((l) => l.text.includes('"'));
       if (open) {
         const at = open.text.indexOf('"');
-        return new DataError(diagnostic('unterminatedQuote', {}, new SourceFile(path, open.text, open.line - 1), { start: at, end: at + 1 }, { label: 'this quote opens a field that runs to the end of the file' }));
+        return new DataError(
+          diagnostic(
+            'unterminatedQuote',
+            {},
+            new SourceFile(path, open.text, open.line - 1),
+            { start: at, end: at + 1 },
+            { label: 'this quote opens a field that runs to the end of the file' },
+          ),
+        );
       }
       return atLine(path, afterLine + 1, (source) => diagnostic('unterminatedQuote', {}, source, { start: 0, end: 0 }));
     }
     const line = error.lines ?? afterLine + 1;
     const [row] = await linesFrom(path, line, 1);
     const text = row?.text ?? '';
-    return new DataError(diagnostic('invalidRecord', { expected: 'a CSV record', reason: error.message.replace(/^[^:]*: /, '').replace(/, value is .*$/s, '') }, new SourceFile(path, text, line - 1), { start: 0, end: text.length }));
+    return new DataError(
+      diagnostic(
+        'invalidRecord',
+        { expected: 'a CSV record', reason: error.message.replace(/^[^:]*: /, '').replace(/, value is .*$/s, '') },
+        new SourceFile(path, text, line - 1),
+        { start: 0, end: text.length },
+      ),
+    );
   }
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header check|invalid/i.test(e.message)) {
-    if (progress && progress.lines > 0) return atLine(path, progress.lines + 1, (source) => diagnostic('truncatedData', { path, reason: `${e.message}, after line ${progress.lines}` }, source, { start: 0, end: 0 }));
+    if (progress && progress.lines > 0)
+      return atLine(path, progress.lines + 1, (source) =>
+        diagnostic('truncatedData', { path, reason: `${e.message}, after line ${progress.lines}` }, source, { start: 0, end: 0 }),
+      );
     return fileError('truncatedData', path, e.message);
   }
   if (e.code === 'ENOENT') return fileError('dataUnreadable', path, 'no such file');
@@ -164,7 +189,11 @@ function checkHeader(path: string, header: readonly string[], raw: string, line:
       from = at + name.length;
     }
     const span = at < 0 ? { start: 0, end: raw.length } : { start: at, end: at + name.length };
-    throw new DataError(diagnostic('duplicateColumn', { column: name }, new SourceFile(path, raw, line - 1), span, { label: `column ${i + 1} repeats column ${first + 1}` }));
+    throw new DataError(
+      diagnostic('duplicateColumn', { column: name }, new SourceFile(path, raw, line - 1), span, {
+        label: `column ${i + 1} repeats column ${first + 1}`,
+      }),
+    );
   }
 }
 
@@ -176,8 +205,13 @@ function checkHeader(path: string, header: readonly string[], raw: string, line:
  * columnar file (only those columns are decoded, and each must exist); text formats are
  * read whole and ignore it.
  */
-export async function* readRows(path: string, format: DataFormat | undefined = formatOf(path), columns?: readonly string[]): AsyncGenerator<RawRow> {
-  if (format === undefined) throw fileError('dataUnreadable', path, 'unknown format; name the file `.csv`, `.jsonl` (either with `.gz`), `.parquet` or `.arrow`');
+export async function* readRows(
+  path: string,
+  format: DataFormat | undefined = formatOf(path),
+  columns?: readonly string[],
+): AsyncGenerator<RawRow> {
+  if (format === undefined)
+    throw fileError('dataUnreadable', path, 'unknown format; name the file `.csv`, `.jsonl` (either with `.gz`), `.parquet` or `.arrow`');
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw fileError('dataUnreadable', path, 'it is a directory');
@@ -189,14 +223,21 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
   let afterLine = 0;
   try {
     if (format === 'parquet' || format === 'arrow') {
-      const rows = format === 'parquet' ? (await import('./readParquet.js')).readParquetRows(path, columns) : (await import('./readArrow.js')).readArrowRows(path, columns);
+      const rows =
+        format === 'parquet'
+          ? (await import('./readParquet.js')).readParquetRows(path, columns)
+          : (await import('./readArrow.js')).readArrowRows(path, columns);
       for await (const row of rows) {
         count++;
         yield row;
       }
     } else if (format === 'csv') {
       const delimiter = /\.tsv(\.gz)?$/i.test(path) ? '\t' : ',';
-      const parser = open(path, csvParse({ delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true, bom: true }), progress);
+      const parser = open(
+        path,
+        csvParse({ delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true, bom: true }),
+        progress,
+      );
       let header: string[] | undefined;
       for await (const chunk of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
         const raw = chunk.raw.replace(/\r?\n$/, '');
@@ -214,10 +255,16 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
             line,
             raw,
             values: new Map(),
-            problem: diagnostic('raggedRow', { count: String(chunk.record.length), expected: String(header.length) }, source, { start: 0, end: raw.length }, {
-              label: `${chunk.record.length} fields`,
-              notes: [note('headerNames', { names: header.join(', ') })],
-            }),
+            problem: diagnostic(
+              'raggedRow',
+              { count: String(chunk.record.length), expected: String(header.length) },
+              source,
+              { start: 0, end: raw.length },
+              {
+                label: `${chunk.record.length} fields`,
+                notes: [note('headerNames', { names: header.join(', ') })],
+              },
+            ),
           };
           continue;
         }
@@ -234,11 +281,23 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
           value = JSON.parse(text);
         } catch (error) {
           const source = new SourceFile(path, text, line - 1);
-          throw new DataError(diagnostic('invalidRecord', { expected: 'a JSON object', reason: (error as Error).message }, source, { start: 0, end: text.length }));
+          throw new DataError(
+            diagnostic('invalidRecord', { expected: 'a JSON object', reason: (error as Error).message }, source, {
+              start: 0,
+              end: text.length,
+            }),
+          );
         }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
           const source = new SourceFile(path, text, line - 1);
-          throw new DataError(diagnostic('invalidRecord', { expected: 'a JSON object', reason: `found ${Array.isArray(value) ? 'an array' : typeof value}` }, source, { start: 0, end: text.length }));
+          throw new DataError(
+            diagnostic(
+              'invalidRecord',
+              { expected: 'a JSON object', reason: `found ${Array.isArray(value) ? 'an array' : typeof value}` },
+              source,
+              { start: 0, end: text.length },
+            ),
+          );
         }
         count++;
         yield { line, raw: text, values: new Map(Object.entries(value as Record<string, RawValue>)) };
@@ -249,4 +308,3 @@ export async function* readRows(path: string, format: DataFormat | undefined = f
   }
   if (count === 0) throw fileError('emptyData', path);
 }
-

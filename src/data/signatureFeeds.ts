@@ -26,8 +26,15 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
       for (const step of input.outOfGraph) {
         if (step.op === 'tokenize') keys = tokenize(keys[0]!, Number(step.args['max']), step.args['lower'] !== false);
       }
-      if (input.kind === 'sequence') keys = field(row).split('|').filter((s) => s !== '');
-      if (input.kind === 'sparse_binary' || input.kind === 'sparse_continuous') keys = field(row).split('|').filter((s) => s !== '').map((k) => (input.kind === 'sparse_continuous' ? k.slice(0, k.lastIndexOf(':')) : k));
+      if (input.kind === 'sequence')
+        keys = field(row)
+          .split('|')
+          .filter((s) => s !== '');
+      if (input.kind === 'sparse_binary' || input.kind === 'sparse_continuous')
+        keys = field(row)
+          .split('|')
+          .filter((s) => s !== '')
+          .map((k) => (input.kind === 'sparse_continuous' ? k.slice(0, k.lastIndexOf(':')) : k));
       return keys;
     };
     const bits = Number(input.outOfGraph.find((s) => s.op === 'hash_bucket')?.args['bits'] ?? 0);
@@ -45,16 +52,26 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
         const keys = input.shape.length === 1 ? [field(row)] : keysOf(row).slice(0, width);
         return Array.from({ length: width }, (_, j) => keys[j] ?? '');
       });
-      feeds[input.name] = input.encoding === 'string'
-        ? { dtype: 'string', data: values, dims: [...input.shape.map((d, i) => (i === 0 ? n : (d as number)))] }
-        : { dtype: 'int64', data: BigInt64Array.from(values.map((v) => BigInt(hashBucket(withDefault(v), 30)))), dims: [...input.shape.map((d, i) => (i === 0 ? n : (d as number)))] };
+      feeds[input.name] =
+        input.encoding === 'string'
+          ? { dtype: 'string', data: values, dims: [...input.shape.map((d, i) => (i === 0 ? n : (d as number)))] }
+          : {
+              dtype: 'int64',
+              data: BigInt64Array.from(values.map((v) => BigInt(hashBucket(withDefault(v), 30)))),
+              dims: [...input.shape.map((d, i) => (i === 0 ? n : (d as number)))],
+            };
       continue;
     }
     if (input.encoding === 'padded_ids') {
       const lists = rows.map((row) => {
-        const raw = field(row).split('|').filter((s) => s !== '');
+        const raw = field(row)
+          .split('|')
+          .filter((s) => s !== '');
         const keys = keysOf(row);
-        return { ids: keys.map((k) => hashBucket(k, bits)), weights: input.kind === 'sparse_continuous' ? raw.map((k) => Number(k.slice(k.lastIndexOf(':') + 1))) : keys.map(() => 1) };
+        return {
+          ids: keys.map((k) => hashBucket(k, bits)),
+          weights: input.kind === 'sparse_continuous' ? raw.map((k) => Number(k.slice(k.lastIndexOf(':') + 1))) : keys.map(() => 1),
+        };
       });
       const width = fixedWidth ?? Math.max(1, ...lists.map((l) => l.ids.length));
       const weights = input.name.endsWith('.weights');
@@ -65,7 +82,8 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
           else data[i * width + j] = BigInt(id);
         }),
       );
-      feeds[input.name] = data instanceof Float32Array ? { dtype: 'float32', data, dims: [n, width] } : { dtype: 'int64', data, dims: [n, width] };
+      feeds[input.name] =
+        data instanceof Float32Array ? { dtype: 'float32', data, dims: [n, width] } : { dtype: 'int64', data, dims: [n, width] };
       continue;
     }
     if (input.dtype === 'int64' && bits === 0) {
@@ -78,7 +96,9 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
       continue;
     }
     if (input.dtype === 'int64') {
-      const ids = rows.map((row) => (bits > 0 ? hashBucket(withDefault(field(row)), bits) : field(row).trim() === '' ? -1 : Number(field(row))));
+      const ids = rows.map((row) =>
+        bits > 0 ? hashBucket(withDefault(field(row)), bits) : field(row).trim() === '' ? -1 : Number(field(row)),
+      );
       feeds[input.name] = { dtype: 'int64', data: BigInt64Array.from(ids.map(BigInt)), dims: [n] };
       continue;
     }
@@ -99,7 +119,9 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
       continue;
     }
     rows.forEach((row, i) => {
-      const parts = field(row).split(/[\s|]+/).filter((s) => s !== '');
+      const parts = field(row)
+        .split(/[\s|]+/)
+        .filter((s) => s !== '');
       parts.slice(0, width).forEach((p, j) => (data[i * width + j] = Number(p)));
     });
     feeds[input.name] = { dtype: 'float32', data, dims: [n, ...input.shape.slice(1).map(Number)] };
@@ -115,6 +137,9 @@ export function clientText(v: RawValue | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (Array.isArray(v)) return (v as readonly RawValue[]).map((x) => clientText(x)).join('|');
-  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}:${clientText(x)}`).join('|');
+  if (typeof v === 'object')
+    return Object.entries(v)
+      .map(([k, x]) => `${k}:${clientText(x)}`)
+      .join('|');
   return String(v);
 }

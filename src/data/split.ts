@@ -35,7 +35,12 @@ export function splitRule(split: AttrValue | undefined): SplitRule {
   const record = split as { fn?: string; args?: Record<string, AttrValue> };
   const args = record.args ?? {};
   if (record.fn === 'by_date') {
-    return { kind: 'date', column: String(args['column']), testFrom: String(args['test_from']), ...(args['validation_from'] !== undefined ? { validationFrom: String(args['validation_from']) } : {}) };
+    return {
+      kind: 'date',
+      column: String(args['column']),
+      testFrom: String(args['test_from']),
+      ...(args['validation_from'] !== undefined ? { validationFrom: String(args['validation_from']) } : {}),
+    };
   }
   if (record.fn === 'holdout' && (args['key'] !== undefined || args['fraction'] !== undefined || args['validation'] !== undefined)) {
     return {
@@ -47,14 +52,23 @@ export function splitRule(split: AttrValue | undefined): SplitRule {
   }
   if (record.fn === 'holdout') {
     const every = Number(args['every'] ?? 5);
-    return { kind: 'stride', every, offset: Number(args['offset'] ?? every - 1), ...(args['validation_offset'] !== undefined ? { validationOffset: Number(args['validation_offset']) } : {}) };
+    return {
+      kind: 'stride',
+      every,
+      offset: Number(args['offset'] ?? every - 1),
+      ...(args['validation_offset'] !== undefined ? { validationOffset: Number(args['validation_offset']) } : {}),
+    };
   }
   return { kind: 'none' };
 }
 
 /** Whether a split rule sets rows aside for validation. */
 export function hasValidation(rule: SplitRule): boolean {
-  return (rule.kind === 'stride' && rule.validationOffset !== undefined) || (rule.kind === 'hash' && rule.validation !== undefined) || (rule.kind === 'date' && rule.validationFrom !== undefined);
+  return (
+    (rule.kind === 'stride' && rule.validationOffset !== undefined) ||
+    (rule.kind === 'hash' && rule.validation !== undefined) ||
+    (rule.kind === 'date' && rule.validationFrom !== undefined)
+  );
 }
 
 /** Where a row falls in [0, 1) for a hash split: its key's hash, or its number's (`split:INDEX`, not the downsampling's `row:INDEX`, so the two draws are independent). */

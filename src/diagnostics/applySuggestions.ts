@@ -9,7 +9,8 @@ export interface AppliedSuggestions {
   readonly refused: readonly Suggestion[];
 }
 
-const same = (a: Suggestion, b: Suggestion): boolean => a.span.start === b.span.start && a.span.end === b.span.end && a.replacement === b.replacement;
+const same = (a: Suggestion, b: Suggestion): boolean =>
+  a.span.start === b.span.start && a.span.end === b.span.end && a.replacement === b.replacement;
 
 /**
  * Two fixes touch the same text: their spans overlap, or they insert at the same point, or

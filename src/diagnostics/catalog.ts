@@ -73,19 +73,23 @@ export type LabelKey = keyof typeof labelCatalog;
 export type NoteKey = keyof typeof noteCatalog;
 
 // A placeholder is `{name}` with a lowercase first letter, so `\u{1F426}` in a help is text.
-type IsName<P extends string> = P extends `${infer F}${string}` ? (F extends Lowercase<F> ? (F extends Uppercase<F> ? never : P) : never) : never;
-type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
-  ? IsName<P> | Placeholders<Rest>
+type IsName<P extends string> = P extends `${infer F}${string}`
+  ? F extends Lowercase<F>
+    ? F extends Uppercase<F>
+      ? never
+      : P
+    : never
   : never;
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? IsName<P> | Placeholders<Rest> : never;
 
 /** The arguments a template needs, by name. */
 export type TemplateArgs<S extends string> = { [P in Placeholders<S>]: string };
 
 /** The arguments a catalog entry's message and help need, by name. */
 export type MessageArgs<K extends CatalogKey> = {
-  [P in
-    | Placeholders<(typeof catalog)[K]['message']>
-    | Placeholders<(typeof catalog)[K] extends { help: infer H extends string } ? H : ''>]: string;
+  [
+    P in Placeholders<(typeof catalog)[K]['message']> | Placeholders<(typeof catalog)[K] extends { help: infer H extends string } ? H : ''>
+  ]: string;
 };
 
 export function formatTemplate(template: string, args: Readonly<Record<string, string>>): string {

@@ -89,7 +89,12 @@ export function diagnostic<K extends CatalogKey>(
 }
 
 /** A secondary label from `labelCatalog`, its arguments checked against the template. */
-export function secondaryLabel<K extends LabelKey>(key: K, args: TemplateArgs<(typeof labelCatalog)[K]>, source: SourceFile, span: Span): SecondaryLabel {
+export function secondaryLabel<K extends LabelKey>(
+  key: K,
+  args: TemplateArgs<(typeof labelCatalog)[K]>,
+  source: SourceFile,
+  span: Span,
+): SecondaryLabel {
   return { source, span, message: formatTemplate(labelCatalog[key], args as Readonly<Record<string, string>>) as CatalogText };
 }
 

@@ -62,7 +62,9 @@ export function renderDiagnostic(d: Diagnostic, options: RenderOptions = {}): st
   let previous = 0;
   for (const line of lines) {
     if (previous !== 0 && line - previous === 2) {
-      out.push(`${paint(ansi.blue, String(previous + 1).padStart(gutterWidth))} ${bar} ${expandTabs(source.lineText(previous + 1))}`.trimEnd());
+      out.push(
+        `${paint(ansi.blue, String(previous + 1).padStart(gutterWidth))} ${bar} ${expandTabs(source.lineText(previous + 1))}`.trimEnd(),
+      );
     } else if (previous !== 0 && line - previous > 2) {
       out.push(paint(ansi.blue, '...'));
     }
@@ -96,9 +98,7 @@ export function summarize(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : '']
-    .filter((s) => s !== '')
-    .join(', ');
+  return [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter((s) => s !== '').join(', ');
 }
 
 // Tabs are drawn as four spaces so carets line up with the text above them; other

@@ -50,7 +50,12 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
  * "did you mean" for a name written at `span`: the help, and the fix that writes the
  * close name there. Undefined when no candidate is close.
  */
-export function nameFix(name: string, candidates: Iterable<string>, source: SourceFile, span: Span): { help: string; suggestions: Suggestion[] } | undefined {
+export function nameFix(
+  name: string,
+  candidates: Iterable<string>,
+  source: SourceFile,
+  span: Span,
+): { help: string; suggestions: Suggestion[] } | undefined {
   const best = closestName(name, candidates);
   if (best === undefined) return undefined;
   return {

@@ -58,7 +58,15 @@ function withDropoutMasks(graph: IrGraph): { graph: IrGraph; masks: StepMask[]; 
       const inferred = schema.infer(inferInput(schema.params, [graph.nodes[n.inputs[0]!]!.type, n.type], {}));
       if (!inferred.ok) throw new Error(`dropout %${n.id}: ${inferred.message}`);
       newId.set(n.id, nodes.length);
-      nodes.push({ id: nodes.length, op: 'mul', type: inferred.type, inputs: [inputs[0]!, nodes.length - 1], attrs: inferred.attrs ?? {}, loc: n.loc, scope: n.scope });
+      nodes.push({
+        id: nodes.length,
+        op: 'mul',
+        type: inferred.type,
+        inputs: [inputs[0]!, nodes.length - 1],
+        attrs: inferred.attrs ?? {},
+        loc: n.loc,
+        scope: n.scope,
+      });
       continue;
     }
     newId.set(n.id, nodes.length);
@@ -119,10 +127,27 @@ class StepBuilder implements VjpBuilder {
       if (p.kind === 'tensors') full[`${p.name}_count`] = inputs.length;
       else if (p.kind !== 'tensor' && p.kind !== 'ids' && p.kind !== 'sparse') full[p.name] = attrs[p.name] ?? p.default ?? null;
     }
-    const inferred = schema.infer(inferInput(schema.params, inputs.map((i) => this.nodes[i]?.type), full));
-    if (!inferred.ok) throw new Error(`a VJP built an ill-typed \`${op}\`(${inputs.map((i) => printType(this.nodes[i]!.type)).join(', ')}): ${inferred.message}`);
+    const inferred = schema.infer(
+      inferInput(
+        schema.params,
+        inputs.map((i) => this.nodes[i]?.type),
+        full,
+      ),
+    );
+    if (!inferred.ok)
+      throw new Error(
+        `a VJP built an ill-typed \`${op}\`(${inputs.map((i) => printType(this.nodes[i]!.type)).join(', ')}): ${inferred.message}`,
+      );
     const id = this.nodes.length;
-    this.nodes.push({ id, op, type: inferred.type, inputs: [...inputs], attrs: { ...full, ...(inferred.attrs ?? {}) }, loc: this.loc, scope: this.scope });
+    this.nodes.push({
+      id,
+      op,
+      type: inferred.type,
+      inputs: [...inputs],
+      attrs: { ...full, ...(inferred.attrs ?? {}) },
+      loc: this.loc,
+      scope: this.scope,
+    });
     return id;
   }
 
@@ -161,7 +186,8 @@ export function buildTrainStep(source: IrGraph): TrainStep {
   const wrt: { kind: StepGradient['kind']; name: string; node: number }[] = [];
   for (const n of graph.nodes) {
     if (n.op === 'param' && !tables.has(n.id)) wrt.push({ kind: 'param', name: String(n.attrs['name']), node: n.id });
-    if (n.op === 'embedding_lookup' && tables.has(n.inputs[1]!)) wrt.push({ kind: 'embedded', name: `${String(graph.nodes[n.inputs[1]!]!.attrs['name'])}@${origin(n.id)}`, node: n.id });
+    if (n.op === 'embedding_lookup' && tables.has(n.inputs[1]!))
+      wrt.push({ kind: 'embedded', name: `${String(graph.nodes[n.inputs[1]!]!.attrs['name'])}@${origin(n.id)}`, node: n.id });
   }
   // Nodes on a path from a gradient target to the loss: the only ones a gradient flows through.
   const fromWrt = new Set(wrt.map((w) => w.node));
@@ -181,7 +207,11 @@ export function buildTrainStep(source: IrGraph): TrainStep {
     if (g === undefined || !n.inputs.some((i) => fromWrt.has(i) && isFloat(graph.nodes[i]!))) continue;
     const rule = opRegistry.get(n.op)?.grad;
     if (rule === 'none') continue;
-    if (rule === 'sparse' || rule === undefined) throw new AutodiffError(`\`${n.op}\` gives its table row-sparse gradients, which only the training stage's kernels compute; this table is read by other ops too`, n);
+    if (rule === 'sparse' || rule === undefined)
+      throw new AutodiffError(
+        `\`${n.op}\` gives its table row-sparse gradients, which only the training stage's kernels compute; this table is read by other ops too`,
+        n,
+      );
     b.at(n);
     let inputGrads: readonly (GradValue | null)[];
     try {
@@ -195,7 +225,10 @@ export function buildTrainStep(source: IrGraph): TrainStep {
       if (gi === null || gi === undefined || !fromWrt.has(input) || !isFloat(graph.nodes[input]!)) return;
       const want = graph.nodes[input]!.type;
       const got = b.nodes[gi]!.type;
-      if (printType(want) !== printType(got)) throw new Error(`the VJP of \`${n.op}\` (%${id}) gives input ${k} a \`${printType(got)}\` gradient for a \`${printType(want)}\` value`);
+      if (printType(want) !== printType(got))
+        throw new Error(
+          `the VJP of \`${n.op}\` (%${id}) gives input ${k} a \`${printType(got)}\` gradient for a \`${printType(want)}\` value`,
+        );
       accumulate(input, gi);
     });
   }
@@ -221,11 +254,23 @@ export function buildTrainStep(source: IrGraph): TrainStep {
 /** CSE, then DCE keeping the features, the loss and the gradients, with the ids mapped through. */
 function renumbered(graph: IrGraph, gradients: readonly StepGradient[], masks: readonly StepMask[]): TrainStep {
   // The gradient targets and masks ride along as outputs so the passes map their ids too.
-  const tagged: IrGraph = { ...graph, outputs: [...graph.outputs, ...gradients.map((g) => ({ name: `wrt:${g.name}`, node: g.wrt })), ...masks.map((m) => ({ name: `mask:${m.name}`, node: m.node }))] };
+  const tagged: IrGraph = {
+    ...graph,
+    outputs: [
+      ...graph.outputs,
+      ...gradients.map((g) => ({ name: `wrt:${g.name}`, node: g.wrt })),
+      ...masks.map((m) => ({ name: `mask:${m.name}`, node: m.node })),
+    ],
+  };
   const merged = csePass.run(tagged, {});
   // DCE as the pipeline's pass does it (rootNodes: features, outputs, loss), metrics being gone.
   const pruned = deadCodePass.run(merged, {});
   const at = (name: string): number => pruned.outputs.find((o) => o.name === name)!.node;
   const result: IrGraph = { ...pruned, outputs: pruned.outputs.filter((o) => !o.name.startsWith('wrt:') && !o.name.startsWith('mask:')) };
-  return { graph: result, loss: at('loss'), gradients: gradients.map((g) => ({ ...g, wrt: at(`wrt:${g.name}`), node: at(`grad:${g.name}`) })), masks: masks.map((m) => ({ ...m, node: at(`mask:${m.name}`) })) };
+  return {
+    graph: result,
+    loss: at('loss'),
+    gradients: gradients.map((g) => ({ ...g, wrt: at(`wrt:${g.name}`), node: at(`grad:${g.name}`) })),
+    masks: masks.map((m) => ({ ...m, node: at(`mask:${m.name}`) })),
+  };
 }

@@ -46,7 +46,10 @@ export function shortValue(v: AttrValue): string {
   if (typeof v === 'number') return String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
   if (typeof v === 'string') return v;
   if (v === null || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.length <= 4 && v.every((e) => e === null || typeof e !== 'object') ? `[${v.map(shortValue).join(', ')}]` : `${v.length} values`;
+  if (Array.isArray(v))
+    return v.length <= 4 && v.every((e) => e === null || typeof e !== 'object')
+      ? `[${v.map(shortValue).join(', ')}]`
+      : `${v.length} values`;
   const json = stableJson(v);
   return json.length <= 40 ? json : `${Object.keys(v).length} fields`;
 }
@@ -117,14 +120,34 @@ export function graphDot(graph: IrGraph, options: GraphDotOptions = {}): string 
   const sig = options.signature;
   const outputNode = (name: string): number => graph.outputs.find((o) => o.name === name)?.node ?? -1;
   const sinks: Sink[] = sig
-    ? sig.outputs.map((o, i) => ({ id: `out_${i}`, label: o.alias === o.name ? o.alias : `${o.alias} (${o.name})`, node: outputNode(o.name), style: `fillcolor="${colors.output}", penwidth=2` }))
+    ? sig.outputs.map((o, i) => ({
+        id: `out_${i}`,
+        label: o.alias === o.name ? o.alias : `${o.alias} (${o.name})`,
+        node: outputNode(o.name),
+        style: `fillcolor="${colors.output}", penwidth=2`,
+      }))
     : [
-        ...graph.outputs.map((o, i) => ({ id: `out_${i}`, label: `out ${o.name}`, node: o.node, style: `fillcolor="${colors.output}", penwidth=2` })),
-        ...(graph.train?.loss !== null && graph.train?.loss !== undefined ? [{ id: 'loss', label: 'loss', node: graph.train.loss, style: `fillcolor="${colors.loss}"` }] : []),
-        ...(graph.train?.metrics ?? []).map((m, i) => ({ id: `metric_${i}`, label: `metric ${m.name}`, node: m.node, style: `fillcolor="${colors.metric}"` })),
+        ...graph.outputs.map((o, i) => ({
+          id: `out_${i}`,
+          label: `out ${o.name}`,
+          node: o.node,
+          style: `fillcolor="${colors.output}", penwidth=2`,
+        })),
+        ...(graph.train?.loss !== null && graph.train?.loss !== undefined
+          ? [{ id: 'loss', label: 'loss', node: graph.train.loss, style: `fillcolor="${colors.loss}"` }]
+          : []),
+        ...(graph.train?.metrics ?? []).map((m, i) => ({
+          id: `metric_${i}`,
+          label: `metric ${m.name}`,
+          node: m.node,
+          style: `fillcolor="${colors.metric}"`,
+        })),
       ];
   const roots = sig ? sinks.map((s) => s.node) : [...rootNodes(graph), ...sinks.map((s) => s.node)];
-  const needed = neededNodes(nodes, roots.filter((r) => r >= 0));
+  const needed = neededNodes(
+    nodes,
+    roots.filter((r) => r >= 0),
+  );
   const rootSet = new Set(roots);
   // Parameters and constants fold into the label of the node that uses them.
   const folded = (id: number): boolean => (nodes[id]!.op === 'param' || nodes[id]!.op === 'const') && !rootSet.has(id);
@@ -147,7 +170,9 @@ export function graphDot(graph: IrGraph, options: GraphDotOptions = {}): string 
     const head = inline.some((p) => p?.op === 'const')
       ? `${n.op}(${inline.map((p) => (p === undefined ? '·' : p.op === 'const' ? shortValue(p.attrs['value'] ?? null) : paramName(p, n))).join(', ')})`
       : n.op;
-    const params = inline.filter((p): p is IrNode => p?.op === 'param').map((p) => `${paramName(p, n)} ${p.type.kind === 'tensor' ? `[${p.type.shape.join(', ')}]` : printType(p.type)}`);
+    const params = inline
+      .filter((p): p is IrNode => p?.op === 'param')
+      .map((p) => `${paramName(p, n)} ${p.type.kind === 'tensor' ? `[${p.type.shape.join(', ')}]` : printType(p.type)}`);
     return [head, ...params, ...attrLines(n.op, n.attrs)].join('\n');
   };
   const style = (id: number): string => {
@@ -170,7 +195,10 @@ export function graphDot(graph: IrGraph, options: GraphDotOptions = {}): string 
     const ids = drawn.filter((id) => (inputOf.get(id) ?? transformOf.get(id)?.feature)?.role === role);
     if (ids.length === 0) continue;
     const setName = options.setNames?.[role];
-    lines.push(`  subgraph cluster_${role}s {`, `    label=${quote(`${role}s${setName === undefined ? '' : ` ${setName}`}`)}; style="rounded,filled"; fillcolor="#f6f9fe"; color="#9fb8d9"; fontname="Helvetica"; fontsize=11`);
+    lines.push(
+      `  subgraph cluster_${role}s {`,
+      `    label=${quote(`${role}s${setName === undefined ? '' : ` ${setName}`}`)}; style="rounded,filled"; fillcolor="#f6f9fe"; color="#9fb8d9"; fontname="Helvetica"; fontsize=11`,
+    );
     for (const id of ids) lines.push(nodeLine(id, '    '));
     lines.push('  }');
   }
@@ -179,7 +207,10 @@ export function graphDot(graph: IrGraph, options: GraphDotOptions = {}): string 
     const indent = '  '.repeat(depth + 1);
     for (const id of scope.nodes) lines.push(nodeLine(id, indent));
     for (const [name, child] of scope.children) {
-      lines.push(`${indent}subgraph ${quote(`cluster_${child.path}`)} {`, `${indent}  label=${quote(name)}; style="rounded"; color="#8a8a8a"; fontname="Helvetica"; fontsize=10`);
+      lines.push(
+        `${indent}subgraph ${quote(`cluster_${child.path}`)} {`,
+        `${indent}  label=${quote(name)}; style="rounded"; color="#8a8a8a"; fontname="Helvetica"; fontsize=10`,
+      );
       emitScope(child, depth + 1);
       lines.push(`${indent}}`);
     }

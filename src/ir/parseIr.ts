@@ -4,7 +4,10 @@ import type { IrFeature, IrFunction, IrGraph, IrNode, IrSignature, IrTrain, IrTy
 
 export class IrSyntaxError extends Error {
   override readonly name = 'IrSyntaxError';
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`line ${line}: ${message}`);
   }
 }
@@ -39,7 +42,9 @@ export function parseType(text: string, line: number): IrType {
   const m = /^(f32|i32|i64|bool|string)\[([^\]]*)\](?:\/(\d+))?$/.exec(text);
   if (!m) throw new IrSyntaxError(`bad type \`${text}\``, line);
   const shape: Dim[] = m[2] === '' ? [] : m[2]!.split(', ').map((d) => (/^-?\d+$/.test(d) ? Number(d) : d));
-  return m[3] === undefined ? { kind: 'tensor', dtype: m[1] as DType, shape } : { kind: 'tensor', dtype: m[1] as DType, shape, vocab: Number(m[3]) };
+  return m[3] === undefined
+    ? { kind: 'tensor', dtype: m[1] as DType, shape }
+    : { kind: 'tensor', dtype: m[1] as DType, shape, vocab: Number(m[3]) };
 }
 
 function parseNode(text: string, line: number): IrNode {
@@ -61,10 +66,13 @@ function parseNode(text: string, line: number): IrNode {
     if (m[1] !== undefined) loc = JSON.parse(m[1]) as string;
     if (m[2] !== undefined) scope = JSON.parse(m[2]) as string;
   }
-  const inputs = head[4] === '' ? [] : head[4]!.split(', ').map((s) => {
-    if (!/^%\d+$/.test(s)) throw new IrSyntaxError(`bad input \`${s}\``, line);
-    return Number(s.slice(1));
-  });
+  const inputs =
+    head[4] === ''
+      ? []
+      : head[4]!.split(', ').map((s) => {
+          if (!/^%\d+$/.test(s)) throw new IrSyntaxError(`bad input \`${s}\``, line);
+          return Number(s.slice(1));
+        });
   return { id: Number(head[1]), op: head[3]!, type: parseType(head[2]!, line), inputs, attrs, loc, scope };
 }
 
@@ -79,7 +87,8 @@ export function parseIr(text: string): IrGraph {
   const outputs: { name: string; node: number }[] = [];
   let train: IrTrain | null = null;
   const signatures: IrSignature[] = [];
-  let open: { kind: 'func'; name: string; block: string; result: number; nodes: IrNode[] } | { kind: 'main'; nodes: IrNode[] } | null = null;
+  let open: { kind: 'func'; name: string; block: string; result: number; nodes: IrNode[] } | { kind: 'main'; nodes: IrNode[] } | null =
+    null;
   for (let i = 1; i < lines.length; i++) {
     const text = lines[i]!;
     const n = i + 1;

@@ -4,7 +4,9 @@ import { irVersion, type IrGraph, type IrNode, type IrType } from './ir.js';
 /** Attributes as JSON with sorted keys, so the text is stable. */
 export function stableJson(value: AttrValue | object): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -15,7 +17,10 @@ export function printType(t: IrType): string {
 
 function printNode(n: IrNode): string {
   const attrs = Object.keys(n.attrs).length > 0 ? ` ${stableJson(n.attrs)}` : '';
-  const where = n.loc !== null || n.scope !== '' ? ` #${n.loc !== null ? ` ${JSON.stringify(n.loc)}` : ''}${n.scope !== '' ? ` in ${JSON.stringify(n.scope)}` : ''}` : '';
+  const where =
+    n.loc !== null || n.scope !== ''
+      ? ` #${n.loc !== null ? ` ${JSON.stringify(n.loc)}` : ''}${n.scope !== '' ? ` in ${JSON.stringify(n.scope)}` : ''}`
+      : '';
   return `  %${n.id}: ${printType(n.type)} = ${n.op}(${n.inputs.map((i) => `%${i}`).join(', ')})${attrs}${where}`;
 }
 

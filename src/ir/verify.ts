@@ -39,7 +39,8 @@ export function verifyIr(graph: IrGraph, options: VerifyOptions = {}): string[] 
   }
   for (const f of graph.features) {
     const n = graph.nodes[f.node];
-    if (n && (n.op !== 'input' || n.attrs['name'] !== f.name)) problems.push(`feature \`${f.name}\` points at %${f.node}, which is not its input`);
+    if (n && (n.op !== 'input' || n.attrs['name'] !== f.name))
+      problems.push(`feature \`${f.name}\` points at %${f.node}, which is not its input`);
   }
   const loss = graph.train?.loss;
   if (loss !== null && loss !== undefined) {
@@ -49,7 +50,14 @@ export function verifyIr(graph: IrGraph, options: VerifyOptions = {}): string[] 
   return problems;
 }
 
-function checkNodes(nodes: readonly IrNode[], where: string, functions: ReadonlyMap<string, IrFunction>, problems: string[], options: VerifyOptions, inFunction: boolean): void {
+function checkNodes(
+  nodes: readonly IrNode[],
+  where: string,
+  functions: ReadonlyMap<string, IrFunction>,
+  problems: string[],
+  options: VerifyOptions,
+  inFunction: boolean,
+): void {
   let args = 0;
   nodes.forEach((n, index) => {
     const at = `${where} %${n.id} (${n.op})`;
@@ -79,24 +87,37 @@ function checkNodes(nodes: readonly IrNode[], where: string, functions: Readonly
           return;
         }
         const params = fn.nodes.filter((m) => m.op === 'arg');
-        if (params.length !== n.inputs.length) problems.push(`${at}: passes ${n.inputs.length} inputs to \`${fn.name}\`, which takes ${params.length}`);
+        if (params.length !== n.inputs.length)
+          problems.push(`${at}: passes ${n.inputs.length} inputs to \`${fn.name}\`, which takes ${params.length}`);
         params.forEach((p, i) => {
           const t = inputTypes[i];
           if (t && !sameType(t, p.type)) problems.push(`${at}: input ${i} is ${printType(t)}, \`${fn.name}\` expects ${printType(p.type)}`);
         });
         const result = fn.nodes[fn.result];
-        if (result && !sameType(result.type, n.type)) problems.push(`${at}: typed ${printType(n.type)} but \`${fn.name}\` returns ${printType(result.type)}`);
+        if (result && !sameType(result.type, n.type))
+          problems.push(`${at}: typed ${printType(n.type)} but \`${fn.name}\` returns ${printType(result.type)}`);
         return;
       }
     }
-    const inferred = schema.infer(inferInput(schema.params, n.inputs.map((i) => nodes[i]?.type), n.attrs));
+    const inferred = schema.infer(
+      inferInput(
+        schema.params,
+        n.inputs.map((i) => nodes[i]?.type),
+        n.attrs,
+      ),
+    );
     if (!inferred.ok) problems.push(`${at}: ${inferred.message}`);
-    else if (!sameType(inferred.type, n.type)) problems.push(`${at}: typed ${printType(n.type)} but the op gives ${printType(inferred.type)}`);
+    else if (!sameType(inferred.type, n.type))
+      problems.push(`${at}: typed ${printType(n.type)} but the op gives ${printType(inferred.type)}`);
   });
 }
 
 /** Rebuilds an op's inference input from a node: tensor operands in parameter order, the rest attributes. */
-export function inferInput(params: readonly { name: string; kind: string }[], types: readonly (IrType | undefined)[], attrs: Readonly<Record<string, AttrValue>>): InferInput {
+export function inferInput(
+  params: readonly { name: string; kind: string }[],
+  types: readonly (IrType | undefined)[],
+  attrs: Readonly<Record<string, AttrValue>>,
+): InferInput {
   const operands: Record<string, OperandType | OperandType[]> = {};
   let next = 0;
   for (const p of params) {

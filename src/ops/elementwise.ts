@@ -54,7 +54,8 @@ function binary(name: string, doc: string, result: 'same' | 'bool', accepts: rea
       const a = dense(input, 'a');
       const b = dense(input, 'b');
       if (!a || !b) return typeError('takes dense tensors', [a ? 'b' : 'a']);
-      if (a.dtype !== b.dtype) return typeError(`operands have different dtypes, \`${a.dtype}\` and \`${b.dtype}\`; convert one with \`cast\``, ['a', 'b']);
+      if (a.dtype !== b.dtype)
+        return typeError(`operands have different dtypes, \`${a.dtype}\` and \`${b.dtype}\`; convert one with \`cast\``, ['a', 'b']);
       if (!accepts.includes(a.dtype)) return typeError(`does not take \`${a.dtype}\` tensors`, ['a']);
       const shape = broadcastShapes(a.shape, b.shape);
       if (!shape.ok) return shapeError(shape.reason, ['a', 'b']);
@@ -68,39 +69,126 @@ const comparable: readonly DType[] = ['f32', 'i32', 'i64', 'bool'];
 
 export const elementwiseOps: readonly OpDefinition[] = [
   unaryFloat('neg', 'negation, `-x`', (b, _n, g) => [b.op('neg', [g])]),
-  unaryFloat('abs', 'absolute value', scaled((b, x) => b.op('sub', [asFloat(b, positive(b, x)), asFloat(b, b.op('less', [x, b.scalar(0)]))]))),
-  unaryFloat('exp', 'e to the power x', scaled((_b, _x, y) => y)),
+  unaryFloat(
+    'abs',
+    'absolute value',
+    scaled((b, x) => b.op('sub', [asFloat(b, positive(b, x)), asFloat(b, b.op('less', [x, b.scalar(0)]))])),
+  ),
+  unaryFloat(
+    'exp',
+    'e to the power x',
+    scaled((_b, _x, y) => y),
+  ),
   unaryFloat('log', 'natural logarithm', (b, n, g) => [b.op('div', [g, n.inputs[0]!])]),
-  unaryFloat('log1p', 'log(1 + x), exact near 0; also a feature transform', (b, n, g) => [b.op('div', [g, b.op('add', [n.inputs[0]!, b.scalar(1)])])]),
-  unaryFloat('sqrt', 'square root', (b, n, g) => [b.op('div', [b.op('mul', [g, b.scalar(0.5)]), n.output])]),
-  unaryFloat('square', 'x * x', scaled((b, x) => b.op('mul', [x, b.scalar(2)]))),
-  unaryFloat('relu', 'max(x, 0)', (b, n, g) => [masked(b, positive(b, n.inputs[0]!), g)]),
-  unaryFloat('leaky_relu', 'x when positive, alpha * x otherwise', (b, n, g) => [b.op('where', [positive(b, n.inputs[0]!), g, b.op('mul', [g, b.scalar(Number(n.attrs['alpha']))])])], [{ name: 'alpha', kind: 'float', default: 0.2 }]),
-  unaryFloat('elu', 'x when positive, exp(x) - 1 otherwise', (b, n, g) => [b.op('where', [positive(b, n.inputs[0]!), g, b.op('mul', [g, b.op('add', [n.output, b.scalar(1)])])])]),
-  unaryFloat('gelu', 'x * Phi(x), with the tanh approximation', scaled((b, x) => geluSlope(b, x))),
-  unaryFloat('sigmoid', '1 / (1 + exp(-x))', scaled((b, _x, y) => b.op('mul', [y, b.op('sub', [b.scalar(1), y])]))),
-  unaryFloat('tanh', 'hyperbolic tangent', scaled((b, _x, y) => b.op('sub', [b.scalar(1), b.op('square', [y])]))),
-  unaryFloat('softplus', 'log(1 + exp(x))', scaled((b, x) => b.op('sigmoid', [x]))),
-  unaryFloat('clip', 'x limited to [min, max]; also a feature transform', (b, n, g) => {
-    const x = n.inputs[0]!;
-    const inside = b.op('logical_and', [b.op('greater_equal', [x, b.scalar(Number(n.attrs['min']))]), b.op('less_equal', [x, b.scalar(Number(n.attrs['max']))])]);
-    return [masked(b, inside, g)];
-  }, [
-    { name: 'min', kind: 'float', default: -3.4e38 },
-    { name: 'max', kind: 'float', default: 3.4e38 },
+  unaryFloat('log1p', 'log(1 + x), exact near 0; also a feature transform', (b, n, g) => [
+    b.op('div', [g, b.op('add', [n.inputs[0]!, b.scalar(1)])]),
   ]),
-  binary('add', 'a + b, broadcasting', 'same', numeric, binaryVjp((_b, _a, _c, _y, g) => [g, g])),
-  binary('sub', 'a - b, broadcasting', 'same', numeric, binaryVjp((b, _a, _c, _y, g) => [g, b.op('neg', [g])])),
-  binary('mul', 'a * b, broadcasting', 'same', numeric, binaryVjp((b, a, c, _y, g) => [b.op('mul', [g, c]), b.op('mul', [g, a])])),
-  binary('div', 'a / b, broadcasting', 'same', numeric, binaryVjp((b, _a, c, y, g) => [b.op('div', [g, c]), b.op('neg', [b.op('div', [b.op('mul', [g, y]), c])])])),
-  binary('pow', 'a ^ b, broadcasting', 'same', ['f32'], binaryVjp((b, a, c, y, g) => [
-    b.op('mul', [g, b.op('mul', [c, b.op('pow', [a, b.op('sub', [c, b.scalar(1)])])])]),
-    // d/db a^b = a^b log a, taken as 0 where a <= 0 (as TensorFlow does).
-    masked(b, positive(b, a), b.op('mul', [g, b.op('mul', [y, b.op('log', [b.op('maximum', [a, b.scalar(1e-30)])])])])),
-  ])),
+  unaryFloat('sqrt', 'square root', (b, n, g) => [b.op('div', [b.op('mul', [g, b.scalar(0.5)]), n.output])]),
+  unaryFloat(
+    'square',
+    'x * x',
+    scaled((b, x) => b.op('mul', [x, b.scalar(2)])),
+  ),
+  unaryFloat('relu', 'max(x, 0)', (b, n, g) => [masked(b, positive(b, n.inputs[0]!), g)]),
+  unaryFloat(
+    'leaky_relu',
+    'x when positive, alpha * x otherwise',
+    (b, n, g) => [b.op('where', [positive(b, n.inputs[0]!), g, b.op('mul', [g, b.scalar(Number(n.attrs['alpha']))])])],
+    [{ name: 'alpha', kind: 'float', default: 0.2 }],
+  ),
+  unaryFloat('elu', 'x when positive, exp(x) - 1 otherwise', (b, n, g) => [
+    b.op('where', [positive(b, n.inputs[0]!), g, b.op('mul', [g, b.op('add', [n.output, b.scalar(1)])])]),
+  ]),
+  unaryFloat(
+    'gelu',
+    'x * Phi(x), with the tanh approximation',
+    scaled((b, x) => geluSlope(b, x)),
+  ),
+  unaryFloat(
+    'sigmoid',
+    '1 / (1 + exp(-x))',
+    scaled((b, _x, y) => b.op('mul', [y, b.op('sub', [b.scalar(1), y])])),
+  ),
+  unaryFloat(
+    'tanh',
+    'hyperbolic tangent',
+    scaled((b, _x, y) => b.op('sub', [b.scalar(1), b.op('square', [y])])),
+  ),
+  unaryFloat(
+    'softplus',
+    'log(1 + exp(x))',
+    scaled((b, x) => b.op('sigmoid', [x])),
+  ),
+  unaryFloat(
+    'clip',
+    'x limited to [min, max]; also a feature transform',
+    (b, n, g) => {
+      const x = n.inputs[0]!;
+      const inside = b.op('logical_and', [
+        b.op('greater_equal', [x, b.scalar(Number(n.attrs['min']))]),
+        b.op('less_equal', [x, b.scalar(Number(n.attrs['max']))]),
+      ]);
+      return [masked(b, inside, g)];
+    },
+    [
+      { name: 'min', kind: 'float', default: -3.4e38 },
+      { name: 'max', kind: 'float', default: 3.4e38 },
+    ],
+  ),
+  binary(
+    'add',
+    'a + b, broadcasting',
+    'same',
+    numeric,
+    binaryVjp((_b, _a, _c, _y, g) => [g, g]),
+  ),
+  binary(
+    'sub',
+    'a - b, broadcasting',
+    'same',
+    numeric,
+    binaryVjp((b, _a, _c, _y, g) => [g, b.op('neg', [g])]),
+  ),
+  binary(
+    'mul',
+    'a * b, broadcasting',
+    'same',
+    numeric,
+    binaryVjp((b, a, c, _y, g) => [b.op('mul', [g, c]), b.op('mul', [g, a])]),
+  ),
+  binary(
+    'div',
+    'a / b, broadcasting',
+    'same',
+    numeric,
+    binaryVjp((b, _a, c, y, g) => [b.op('div', [g, c]), b.op('neg', [b.op('div', [b.op('mul', [g, y]), c])])]),
+  ),
+  binary(
+    'pow',
+    'a ^ b, broadcasting',
+    'same',
+    ['f32'],
+    binaryVjp((b, a, c, y, g) => [
+      b.op('mul', [g, b.op('mul', [c, b.op('pow', [a, b.op('sub', [c, b.scalar(1)])])])]),
+      // d/db a^b = a^b log a, taken as 0 where a <= 0 (as TensorFlow does).
+      masked(b, positive(b, a), b.op('mul', [g, b.op('mul', [y, b.op('log', [b.op('maximum', [a, b.scalar(1e-30)])])])])),
+    ]),
+  ),
   binary('mod', 'a % b, broadcasting, with the sign of b', 'same', numeric, 'none'),
-  binary('minimum', 'the smaller of a and b, broadcasting', 'same', numeric, binaryVjp((b, a, c, _y, g) => [masked(b, b.op('less_equal', [a, c]), g), masked(b, b.op('greater', [a, c]), g)])),
-  binary('maximum', 'the larger of a and b, broadcasting', 'same', numeric, binaryVjp((b, a, c, _y, g) => [masked(b, b.op('greater_equal', [a, c]), g), masked(b, b.op('less', [a, c]), g)])),
+  binary(
+    'minimum',
+    'the smaller of a and b, broadcasting',
+    'same',
+    numeric,
+    binaryVjp((b, a, c, _y, g) => [masked(b, b.op('less_equal', [a, c]), g), masked(b, b.op('greater', [a, c]), g)]),
+  ),
+  binary(
+    'maximum',
+    'the larger of a and b, broadcasting',
+    'same',
+    numeric,
+    binaryVjp((b, a, c, _y, g) => [masked(b, b.op('greater_equal', [a, c]), g), masked(b, b.op('less', [a, c]), g)]),
+  ),
   binary('equal', 'a == b, broadcasting', 'bool', comparable, 'none'),
   binary('not_equal', 'a != b, broadcasting', 'bool', comparable, 'none'),
   binary('less', 'a < b, broadcasting', 'bool', numeric, 'none'),

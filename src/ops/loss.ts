@@ -47,7 +47,8 @@ export const lossOps: readonly OpDefinition[] = [
       const logits = dense(input, 'logits');
       const labels = dense(input, 'labels');
       if (!logits || logits.dtype !== 'f32' || logits.shape.length !== 2) return typeError('`logits` must be `f32[B, C]`', ['logits']);
-      if (!labels || (labels.dtype !== 'i32' && labels.dtype !== 'i64') || labels.shape.length !== 1) return typeError('`labels` must be integer ids `i32[B]`', ['labels']);
+      if (!labels || (labels.dtype !== 'i32' && labels.dtype !== 'i64') || labels.shape.length !== 1)
+        return typeError('`labels` must be integer ids `i32[B]`', ['labels']);
       if (labels.shape[0] !== logits.shape[0]) return shapeError('batch dimensions differ', ['logits', 'labels']);
       return ok(tensor('f32', [logits.shape[0]!]));
     },

@@ -40,8 +40,14 @@ export const nnOps: readonly OpDefinition[] = [
     ],
     infer(input) {
       const shape = input.attrs['shape'] as number[];
-      if (shape.some((d) => !Number.isInteger(d) || d <= 0)) return shapeError(`every dimension must be a positive integer, not [${shape.join(', ')}]`);
-      if (!initializers.includes(input.attrs['init'] as string)) return typeError(`unknown initializer \`${String(input.attrs['init'])}\`; use one of ${initializers.map((i) => `\`${i}\``).join(', ')}`, [], 'init');
+      if (shape.some((d) => !Number.isInteger(d) || d <= 0))
+        return shapeError(`every dimension must be a positive integer, not [${shape.join(', ')}]`);
+      if (!initializers.includes(input.attrs['init'] as string))
+        return typeError(
+          `unknown initializer \`${String(input.attrs['init'])}\`; use one of ${initializers.map((i) => `\`${i}\``).join(', ')}`,
+          [],
+          'init',
+        );
       return ok(tensor('f32', shape));
     },
   },
@@ -60,13 +66,15 @@ export const nnOps: readonly OpDefinition[] = [
     name: 'one_hot',
     family: 'nn',
     grad: 'none',
-    doc: 'ids to one-hot float vectors; `depth` defaults to the ids\' vocabulary size',
+    doc: "ids to one-hot float vectors; `depth` defaults to the ids' vocabulary size",
     params: [tensorParam('ids'), { name: 'depth', kind: 'int', default: null }],
     infer(input) {
       const ids = dense(input, 'ids');
-      if (!ids || (ids.dtype !== 'i32' && ids.dtype !== 'i64')) return typeError(`takes integer ids, not \`${ids ? formatType(ids) : 'sparse ids'}\``, ['ids']);
+      if (!ids || (ids.dtype !== 'i32' && ids.dtype !== 'i64'))
+        return typeError(`takes integer ids, not \`${ids ? formatType(ids) : 'sparse ids'}\``, ['ids']);
       const depth = (input.attrs['depth'] as number | null) ?? ids.vocab;
-      if (depth === undefined || depth === null) return typeError('needs `depth`: these ids have no known vocabulary size', ['ids'], 'depth');
+      if (depth === undefined || depth === null)
+        return typeError('needs `depth`: these ids have no known vocabulary size', ['ids'], 'depth');
       return ok(tensor('f32', [...ids.shape, depth]), { depth });
     },
   },
@@ -78,7 +86,11 @@ export const nnOps: readonly OpDefinition[] = [
     grad: (b, n, g) => {
       const x = n.inputs[0]!;
       const nonzero = b.op('not_equal', [x, b.scalar(0)]);
-      const scale = b.op('where', [nonzero, b.op('div', [n.output, b.op('where', [nonzero, x, b.scalar(1)])]), b.scalar(1 / (1 - Number(n.attrs['rate'])))]);
+      const scale = b.op('where', [
+        nonzero,
+        b.op('div', [n.output, b.op('where', [nonzero, x, b.scalar(1)])]),
+        b.scalar(1 / (1 - Number(n.attrs['rate']))),
+      ]);
       return [b.op('mul', [g, scale])];
     },
     stateful: true,

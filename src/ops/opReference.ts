@@ -31,9 +31,13 @@ export function opReference(): string {
     if (ops.length === 0) continue;
     lines.push(`## ${title}`, '', '| op | parameters | gradient | what it does |', '| --- | --- | --- | --- |');
     for (const op of ops) {
-      const params = op.params.map((p) => `\`${p.name}\`: ${p.kind}${p.default === undefined ? '' : ` = ${JSON.stringify(p.default)}`}`).join(', ');
+      const params = op.params
+        .map((p) => `\`${p.name}\`: ${p.kind}${p.default === undefined ? '' : ` = ${JSON.stringify(p.default)}`}`)
+        .join(', ');
       const flags = [op.stateful ? 'stateful' : '', op.phase ? `${op.phase} only` : ''].filter((f) => f !== '').join(', ');
-      lines.push(`| \`${op.name}\`${flags ? ` (${flags})` : ''} | ${params || '-'} | ${gradientKind(op)} | ${op.doc.replace(/\|/g, '\\|')} |`);
+      lines.push(
+        `| \`${op.name}\`${flags ? ` (${flags})` : ''} | ${params || '-'} | ${gradientKind(op)} | ${op.doc.replace(/\|/g, '\\|')} |`,
+      );
     }
     lines.push('');
   }

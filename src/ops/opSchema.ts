@@ -3,7 +3,8 @@ import type { TensorType } from '../tensor/types.js';
 import type { OpGradient } from './vjp.js';
 import type { AttrValue } from '../tensor/attrValue.js';
 
-export type OpFamily = 'elementwise' | 'linalg' | 'reduce' | 'shape' | 'nn' | 'sparse' | 'sequence' | 'loss' | 'metric' | 'preprocess' | 'graph';
+export type OpFamily =
+  'elementwise' | 'linalg' | 'reduce' | 'shape' | 'nn' | 'sparse' | 'sequence' | 'loss' | 'metric' | 'preprocess' | 'graph';
 
 /**
  * One primitive op, declared once: parameters (tensor operands and attributes), type and
@@ -25,7 +26,12 @@ export type OpDefinition = Omit<OpSchema, 'infer'> & { infer(input: InferInput):
 export const ok = (type: OperandType, attrs?: Readonly<Record<string, AttrValue>>): InferResult =>
   attrs === undefined ? { ok: true, type } : { ok: true, type, attrs };
 
-export const shapeError = (message: string, operands?: readonly string[]): InferResult => ({ ok: false, category: 'shape', message, ...(operands ? { operands } : {}) });
+export const shapeError = (message: string, operands?: readonly string[]): InferResult => ({
+  ok: false,
+  category: 'shape',
+  message,
+  ...(operands ? { operands } : {}),
+});
 
 export const typeError = (message: string, operands?: readonly string[], attr?: string): InferResult => ({
   ok: false,

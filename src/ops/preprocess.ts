@@ -28,13 +28,25 @@ export const preprocessOps: readonly OpDefinition[] = [
     family: 'preprocess',
     grad: 'none',
     doc: 'a missing value (NaN) replaced by `value`: the `mean`, `median` or `mode` of the training split, or a given `constant`; with `indicator: true` a second column is 1 where the value was missing',
-    params: [tensorParam('x'), { name: 'strategy', kind: 'string', default: 'mean' }, { name: 'value', kind: 'float', default: null }, { name: 'indicator', kind: 'bool', default: false }],
+    params: [
+      tensorParam('x'),
+      { name: 'strategy', kind: 'string', default: 'mean' },
+      { name: 'value', kind: 'float', default: null },
+      { name: 'indicator', kind: 'bool', default: false },
+    ],
     infer(input) {
       const x = dense(input, 'x');
-      if (!x || x.dtype !== 'f32' || x.shape.length !== 2 || x.shape[1] !== 1) return typeError(`fills missing values of a scalar feature \`f32[B, 1]\`, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
+      if (!x || x.dtype !== 'f32' || x.shape.length !== 2 || x.shape[1] !== 1)
+        return typeError(`fills missing values of a scalar feature \`f32[B, 1]\`, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
       const strategy = input.attrs['strategy'];
-      if (typeof strategy !== 'string' || !imputeStrategies.includes(strategy)) return typeError(`\`strategy\` is ${imputeStrategies.map((s) => `\`"${s}"\``).join(', ')}, not \`${JSON.stringify(strategy)}\``, [], 'strategy');
-      if (strategy === 'constant' && typeof input.attrs['value'] !== 'number') return typeError('`strategy: "constant"` needs the `value` it fills in', [], 'strategy');
+      if (typeof strategy !== 'string' || !imputeStrategies.includes(strategy))
+        return typeError(
+          `\`strategy\` is ${imputeStrategies.map((s) => `\`"${s}"\``).join(', ')}, not \`${JSON.stringify(strategy)}\``,
+          [],
+          'strategy',
+        );
+      if (strategy === 'constant' && typeof input.attrs['value'] !== 'number')
+        return typeError('`strategy: "constant"` needs the `value` it fills in', [], 'strategy');
       return ok(tensor('f32', [x.shape[0]!, input.attrs['indicator'] === true ? 2 : 1]));
     },
   },
@@ -61,7 +73,10 @@ export const preprocessOps: readonly OpDefinition[] = [
     family: 'preprocess',
     grad: 'none',
     doc: 'string keys to ids in [0, 2^bits) by the documented hash; the empty string (padding) maps to 0',
-    params: [{ name: 'x', kind: 'sparse' }, { name: 'bits', kind: 'int' }],
+    params: [
+      { name: 'x', kind: 'sparse' },
+      { name: 'bits', kind: 'int' },
+    ],
     infer(input) {
       const x = operand(input, 'x');
       const bits = input.attrs['bits'] as number;
@@ -80,7 +95,13 @@ export const preprocessOps: readonly OpDefinition[] = [
     family: 'preprocess',
     grad: 'none',
     doc: 'strings to ids by a vocabulary of the `max` most frequent training values (seen at least `min_count` times): 0 for a missing value, 1..oov for the rest (hashed), then the vocabulary in order',
-    params: [tensorParam('x'), { name: 'max', kind: 'int', default: 100000 }, { name: 'oov', kind: 'int', default: 1 }, { name: 'min_count', kind: 'int', default: 1 }, { name: 'vocabulary', kind: 'any', default: null }],
+    params: [
+      tensorParam('x'),
+      { name: 'max', kind: 'int', default: 100000 },
+      { name: 'oov', kind: 'int', default: 1 },
+      { name: 'min_count', kind: 'int', default: 1 },
+      { name: 'vocabulary', kind: 'any', default: null },
+    ],
     infer(input) {
       const x = dense(input, 'x');
       if (!x || x.dtype !== 'string') return typeError(`looks up strings, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);

@@ -43,7 +43,9 @@ const extremumVjp: Vjp = (b, n, g) => {
 };
 
 export const reduceOps: readonly OpDefinition[] = [
-  reduction('sum', 'sum over `axes` (all by default)', (b, n, g) => [unreduce(b, g, n.inputs[0]!, axesOf(n), n.attrs['keepdims'] === true)]),
+  reduction('sum', 'sum over `axes` (all by default)', (b, n, g) => [
+    unreduce(b, g, n.inputs[0]!, axesOf(n), n.attrs['keepdims'] === true),
+  ]),
   reduction('mean', 'mean over `axes` (all by default)', (b, n, g) => {
     // The count comes from the graph, as the batch axis has no size before it runs.
     const x = n.inputs[0]!;

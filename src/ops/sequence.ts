@@ -10,7 +10,8 @@ export const sequenceOps: readonly OpDefinition[] = [
     params: [tensorParam('ids')],
     infer(input) {
       const ids = dense(input, 'ids');
-      if (!ids || (ids.dtype !== 'i32' && ids.dtype !== 'i64') || ids.shape.length !== 2) return typeError('takes token ids `i32[B, L]`', ['ids']);
+      if (!ids || (ids.dtype !== 'i32' && ids.dtype !== 'i64') || ids.shape.length !== 2)
+        return typeError('takes token ids `i32[B, L]`', ['ids']);
       return ok(tensor('f32', ids.shape));
     },
   },

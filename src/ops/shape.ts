@@ -25,7 +25,9 @@ function sliceDim(d: Dim, [start, stop, step]: SliceSpec): { dim: Dim } | { erro
 const sliceVjp: Vjp = (b, n, g) => {
   const x = n.inputs[0]!;
   const shape = b.type(x).shape;
-  const spec = (n.attrs['spec'] as readonly AttrValue[]).map((e): SliceSpec => (typeof e === 'number' ? [e, e + 1 === 0 ? null : e + 1, 1] : (e as unknown as SliceSpec)));
+  const spec = (n.attrs['spec'] as readonly AttrValue[]).map((e): SliceSpec =>
+    typeof e === 'number' ? [e, e + 1 === 0 ? null : e + 1, 1] : (e as unknown as SliceSpec),
+  );
   let cur = g;
   (n.attrs['spec'] as readonly AttrValue[]).forEach((e, axis) => {
     if (typeof e === 'number') cur = b.op('expand_dims', [cur], { axis });
@@ -40,14 +42,16 @@ const sliceVjp: Vjp = (b, n, g) => {
     if (step > 1) {
       // Each taken element followed by step - 1 zeros, then cut to the span the slice read.
       const kept = b.type(cur).shape;
-      if (kept.slice(axis + 1).some((k) => typeof k !== 'number')) throw new NoGradient('a strided slice before a symbolic dimension has no gradient');
+      if (kept.slice(axis + 1).some((k) => typeof k !== 'number'))
+        throw new NoGradient('a strided slice before a symbolic dimension has no gradient');
       const count = kept[axis] as number;
       const one = b.op('expand_dims', [cur], { axis: axis + 1 });
       const zero = b.op('broadcast_like', [b.scalar(0), one]);
       const spread = b.op('concat', [one, ...Array.from({ length: step - 1 }, () => zero)], { axis: axis + 1 });
       cur = b.op('reshape', [spread], { shape: reshapeTarget([...kept.slice(0, axis), count * step, ...kept.slice(axis + 1)]) });
       to = Math.min(d, from + count * step);
-      if (count * step > to - from) cur = b.op('slice', [cur], { spec: [...range(axis).map(() => [null, null, 1]), [0, to - from, 1]] as AttrValue[] });
+      if (count * step > to - from)
+        cur = b.op('slice', [cur], { spec: [...range(axis).map(() => [null, null, 1]), [0, to - from, 1]] as AttrValue[] });
     }
     const zeros = (a: number, z: number): GradValue => {
       const part: AttrValue[] = spec.map((s, i) => (i < axis ? whole : i === axis ? [a, z, 1] : s) as unknown as AttrValue);
@@ -72,7 +76,8 @@ export const shapeOps: readonly OpDefinition[] = [
       const like = dense(input, 'like');
       if (!x || !like) return typeError('takes dense tensors', ['x', 'like']);
       const shape = broadcastShapes(x.shape, like.shape);
-      if (!shape.ok || shape.shape.join() !== like.shape.join()) return shapeError(`${formatShape(x.shape)} does not broadcast to ${formatShape(like.shape)}`, ['x', 'like']);
+      if (!shape.ok || shape.shape.join() !== like.shape.join())
+        return shapeError(`${formatShape(x.shape)} does not broadcast to ${formatShape(like.shape)}`, ['x', 'like']);
       return ok(tensor(x.dtype, like.shape));
     },
   },
@@ -87,19 +92,30 @@ export const shapeOps: readonly OpDefinition[] = [
       if (!x) return typeError('takes a dense tensor', ['x']);
       const want = input.attrs['shape'] as number[];
       // `0` copies the input's dimension at that position (how the symbolic batch passes through).
-      const shape: Dim[] = want.map((d, i) => (d === 0 ? x.shape[i] ?? 0 : d));
+      const shape: Dim[] = want.map((d, i) => (d === 0 ? (x.shape[i] ?? 0) : d));
       const known = elementCount(x.shape.filter((d) => typeof d === 'number'));
       const fixed = shape.filter((d): d is number => typeof d === 'number' && d !== -1).reduce((p, q) => p * q, 1);
       const symbolicIn = x.shape.filter((d) => typeof d !== 'number');
       const symbolicOut = shape.filter((d) => typeof d !== 'number');
       if (shape.filter((d) => d === -1).length > 1) return shapeError('at most one dimension may be -1', ['x']);
-      if (symbolicIn.join() !== symbolicOut.join()) return shapeError(`symbolic dimensions must pass through unchanged (use 0 to keep one): ${formatShape(x.shape)} to ${formatShape(want)}`, ['x']);
+      if (symbolicIn.join() !== symbolicOut.join())
+        return shapeError(
+          `symbolic dimensions must pass through unchanged (use 0 to keep one): ${formatShape(x.shape)} to ${formatShape(want)}`,
+          ['x'],
+        );
       if (known === null) return shapeError('unknown size', ['x']);
       if (shape.includes(-1)) {
         if (known % fixed !== 0) return shapeError(`cannot reshape ${formatShape(x.shape)} to ${formatShape(want)}`, ['x']);
-        return ok(tensor(x.dtype, shape.map((d) => (d === -1 ? known / fixed : d))), { shape: shape.map((d) => (typeof d === 'number' ? d : 0)) });
+        return ok(
+          tensor(
+            x.dtype,
+            shape.map((d) => (d === -1 ? known / fixed : d)),
+          ),
+          { shape: shape.map((d) => (typeof d === 'number' ? d : 0)) },
+        );
       }
-      if (known !== fixed) return shapeError(`cannot reshape ${formatShape(x.shape)} (${known} elements per example) to ${formatShape(want)}`, ['x']);
+      if (known !== fixed)
+        return shapeError(`cannot reshape ${formatShape(x.shape)} (${known} elements per example) to ${formatShape(want)}`, ['x']);
       return ok(tensor(x.dtype, shape), { shape: want });
     },
   },
@@ -117,7 +133,10 @@ export const shapeOps: readonly OpDefinition[] = [
       });
     },
     doc: 'joins tensors along `axis` (the last by default); other dimensions must agree',
-    params: [{ name: 'xs', kind: 'tensors' }, { name: 'axis', kind: 'int', default: -1 }],
+    params: [
+      { name: 'xs', kind: 'tensors' },
+      { name: 'axis', kind: 'int', default: -1 },
+    ],
     infer(input) {
       const xs = (input.operands['xs'] ?? []) as readonly TensorType[];
       if (xs.length === 0) return typeError('needs at least one tensor', ['xs']);
@@ -127,7 +146,8 @@ export const shapeOps: readonly OpDefinition[] = [
       if (axis === null) return shapeError(`axis ${String(input.attrs['axis'])} is out of range for rank ${first.shape.length}`, ['xs']);
       let total = 0;
       for (const x of xs) {
-        if (x.dtype !== first.dtype) return typeError(`all tensors must have one dtype; found \`${first.dtype}\` and \`${x.dtype}\``, ['xs']);
+        if (x.dtype !== first.dtype)
+          return typeError(`all tensors must have one dtype; found \`${first.dtype}\` and \`${x.dtype}\``, ['xs']);
         if (x.shape.length !== first.shape.length || x.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
           return shapeError(`shapes ${xs.map((t) => formatShape(t.shape)).join(', ')} differ outside axis ${axis}`, ['xs']);
         }
@@ -135,7 +155,13 @@ export const shapeOps: readonly OpDefinition[] = [
         if (typeof d !== 'number') return shapeError('cannot concatenate along a symbolic dimension', ['xs']);
         total += d;
       }
-      return ok(tensor(first.dtype, first.shape.map((d, i) => (i === axis ? total : d))), { axis });
+      return ok(
+        tensor(
+          first.dtype,
+          first.shape.map((d, i) => (i === axis ? total : d)),
+        ),
+        { axis },
+      );
     },
   },
   {
@@ -155,7 +181,8 @@ export const shapeOps: readonly OpDefinition[] = [
         const d = x.shape[i]!;
         if (s === undefined) shape.push(d);
         else if (typeof s === 'number') {
-          if (typeof d === 'number' && (s >= d || s < -d)) return shapeError(`index ${s} is out of range for axis ${i} of size ${d}`, ['x']);
+          if (typeof d === 'number' && (s >= d || s < -d))
+            return shapeError(`index ${s} is out of range for axis ${i} of size ${d}`, ['x']);
           if (typeof d !== 'number') return shapeError('cannot index the symbolic dimension', ['x']);
         } else {
           const r = sliceDim(d, s as unknown as SliceSpec);
@@ -180,8 +207,15 @@ export const shapeOps: readonly OpDefinition[] = [
       const x = dense(input, 'x');
       if (!x) return typeError('takes a dense tensor', ['x']);
       const perm = (input.attrs['perm'] as number[] | null) ?? x.shape.map((_, i) => x.shape.length - 1 - i);
-      if ([...perm].sort().join() !== x.shape.map((_, i) => i).join()) return shapeError(`\`perm\` ${formatShape(perm)} is not a permutation of the ${x.shape.length} axes`, ['x']);
-      return ok(tensor(x.dtype, perm.map((p) => x.shape[p]!)), { perm });
+      if ([...perm].sort().join() !== x.shape.map((_, i) => i).join())
+        return shapeError(`\`perm\` ${formatShape(perm)} is not a permutation of the ${x.shape.length} axes`, ['x']);
+      return ok(
+        tensor(
+          x.dtype,
+          perm.map((p) => x.shape[p]!),
+        ),
+        { perm },
+      );
     },
   },
   {
@@ -212,7 +246,14 @@ export const shapeOps: readonly OpDefinition[] = [
       const axis = normalizeAxis(input.attrs['axis'] as number, x.shape.length);
       if (axis === null) return shapeError(`axis ${String(input.attrs['axis'])} is out of range`, ['x']);
       if (x.shape[axis] !== 1) return shapeError(`axis ${axis} has size ${String(x.shape[axis])}, not 1`, ['x']);
-      return ok(tensor(x.dtype, x.shape.filter((_, i) => i !== axis), x.vocab), { axis });
+      return ok(
+        tensor(
+          x.dtype,
+          x.shape.filter((_, i) => i !== axis),
+          x.vocab,
+        ),
+        { axis },
+      );
     },
   },
 ];

@@ -28,7 +28,9 @@ export function artifactDiagnostic(error: unknown, where: string, model: string,
     const at = spanOf(error.loc, source);
     const reason = at ? error.message.replace(/ \(at [^)]*\)$/, '') : error.message;
     return at
-      ? diagnostic('exportUnsupported', { model, reason }, source!, at, { label: `\`${error.op ?? 'this'}\` is reached by an exported output` })
+      ? diagnostic('exportUnsupported', { model, reason }, source!, at, {
+          label: `\`${error.op ?? 'this'}\` is reached by an exported output`,
+        })
       : diagnostic('exportUnsupported', { model, reason }, new SourceFile(where, ''), { start: 0, end: 0 });
   }
   throw error;

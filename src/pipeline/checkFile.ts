@@ -18,5 +18,8 @@ export interface CheckedFile {
 export function checkFile(path: string): Result<CheckedFile> {
   const [source] = readSources([path]);
   const checked = checkSource(source!);
-  return { value: hasErrors(checked.diagnostics) ? undefined : { source: source!, models: checked.models }, diagnostics: checked.diagnostics };
+  return {
+    value: hasErrors(checked.diagnostics) ? undefined : { source: source!, models: checked.models },
+    diagnostics: checked.diagnostics,
+  };
 }

@@ -27,7 +27,12 @@ export interface OutputComparison {
 }
 
 /** The model's outputs on raw rows through the data stage and the TF.js program, by output name. */
-export async function tfjsOutputs(tf: Tf, graph: IrGraph, weights: ReadonlyMap<string, Float32Array>, rows: readonly ClientRow[]): Promise<Map<string, Float32Array>> {
+export async function tfjsOutputs(
+  tf: Tf,
+  graph: IrGraph,
+  weights: ReadonlyMap<string, Float32Array>,
+  rows: readonly ClientRow[],
+): Promise<Map<string, Float32Array>> {
   const dir = rowsTempDir();
   const trainer = new Trainer(tf, graph, { epochs: 1, batch: 256, seed: 1, shuffle: 0 });
   try {
@@ -36,7 +41,11 @@ export async function tfjsOutputs(tf: Tf, graph: IrGraph, weights: ReadonlyMap<s
     trainer.restore(weights, 0);
     const dataset = new Dataset(graph, { kind: 'file', path, split: { kind: 'none' } }, undefined, 'features');
     const parts = graph.outputs.map(() => [] as Float32Array[]);
-    for await (const r of trainer.predict(dataset.batches('train', 256), graph.outputs.map((o) => o.node))) r.values.forEach((v, i) => parts[i]!.push(v.data));
+    for await (const r of trainer.predict(
+      dataset.batches('train', 256),
+      graph.outputs.map((o) => o.node),
+    ))
+      r.values.forEach((v, i) => parts[i]!.push(v.data));
     return new Map(graph.outputs.map((o, i) => [o.name, concatFloats(parts[i]!)]));
   } finally {
     trainer.program.dispose();
@@ -55,7 +64,10 @@ function concatFloats(parts: readonly Float32Array[]): Float32Array {
 }
 
 /** A signature's model run by ONNX Runtime on raw rows, encoded as a client encodes them. */
-export async function onnxOutputs(signature: ExportedSignature, rows: readonly ClientRow[]): Promise<{ feeds: Record<string, OnnxValue>; outputs: Record<string, OnnxValue> }> {
+export async function onnxOutputs(
+  signature: ExportedSignature,
+  rows: readonly ClientRow[],
+): Promise<{ feeds: Record<string, OnnxValue>; outputs: Record<string, OnnxValue> }> {
   const feeds = signatureFeeds(signature.inputs, rows);
   const session = await OnnxSession.load(signature.onnx);
   try {
@@ -66,7 +78,12 @@ export async function onnxOutputs(signature: ExportedSignature, rows: readonly C
 }
 
 /** Each output of a signature, ONNX Runtime's values against TF.js's on the same rows. */
-export function compareOutputsOf(signature: ExportedSignature, onnx: Readonly<Record<string, OnnxValue>>, tfjs: ReadonlyMap<string, Float32Array>, rowCount: number): OutputComparison[] {
+export function compareOutputsOf(
+  signature: ExportedSignature,
+  onnx: Readonly<Record<string, OnnxValue>>,
+  tfjs: ReadonlyMap<string, Float32Array>,
+  rowCount: number,
+): OutputComparison[] {
   return signature.outputs.map((o) => {
     const a = Array.from(onnx[o.name]?.data ?? [], Number);
     const b = tfjs.get(o.output) ?? new Float32Array();
@@ -75,10 +92,20 @@ export function compareOutputsOf(signature: ExportedSignature, onnx: Readonly<Re
       const diff = Math.abs(a[i]! - b[i]!);
       const rel = diff / Math.max(Math.abs(b[i]!), 1e-12);
       const within = diff <= backendTolerance.abs + backendTolerance.rel * Math.abs(b[i]!) || (Number.isNaN(a[i]!) && Number.isNaN(b[i]!));
-      if (diff > worst.maxAbs || Number.isNaN(diff)) worst = { maxAbs: diff, maxRel: Math.max(worst.maxRel, rel), at: i, ok: worst.ok && within };
+      if (diff > worst.maxAbs || Number.isNaN(diff))
+        worst = { maxAbs: diff, maxRel: Math.max(worst.maxRel, rel), at: i, ok: worst.ok && within };
       else worst = { ...worst, maxRel: Math.max(worst.maxRel, rel), ok: worst.ok && within };
     }
     const width = Math.max(1, b.length / Math.max(1, rowCount));
-    return { signature: signature.name, output: o.name, maxAbs: worst.maxAbs, maxRel: worst.maxRel, row: Math.floor(worst.at / width), ok: worst.ok, onnx: a[worst.at] ?? NaN, tfjs: b[worst.at] ?? NaN };
+    return {
+      signature: signature.name,
+      output: o.name,
+      maxAbs: worst.maxAbs,
+      maxRel: worst.maxRel,
+      row: Math.floor(worst.at / width),
+      ok: worst.ok,
+      onnx: a[worst.at] ?? NaN,
+      tfjs: b[worst.at] ?? NaN,
+    };
   });
 }

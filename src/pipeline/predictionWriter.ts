@@ -23,13 +23,18 @@ export class PredictionWriter {
   async write(size: number, values: readonly ArrayLike<number | string>[]): Promise<void> {
     const widths = values.map((v) => v.length / size);
     if (!this.headerWritten && this.format === 'csv') {
-      await this.out.write(this.names.flatMap((n, k) => (widths[k] === 1 ? [n] : Array.from({ length: widths[k]! }, (_, j) => `${n}.${j}`))).join(',') + '\n');
+      await this.out.write(
+        this.names.flatMap((n, k) => (widths[k] === 1 ? [n] : Array.from({ length: widths[k]! }, (_, j) => `${n}.${j}`))).join(',') + '\n',
+      );
     }
     this.headerWritten = true;
     let chunk = '';
     for (let i = 0; i < size; i++) {
       const row = values.map((v, k) => Array.from({ length: widths[k]! }, (_, j) => v[i * widths[k]! + j]!));
-      chunk += this.format === 'csv' ? row.flat().join(',') + '\n' : JSON.stringify(Object.fromEntries(this.names.map((n, k) => [n, widths[k] === 1 ? row[k]![0] : row[k]]))) + '\n';
+      chunk +=
+        this.format === 'csv'
+          ? row.flat().join(',') + '\n'
+          : JSON.stringify(Object.fromEntries(this.names.map((n, k) => [n, widths[k] === 1 ? row[k]![0] : row[k]]))) + '\n';
     }
     this.rows += size;
     await this.out.write(chunk);

@@ -10,6 +10,7 @@ let viz: ReturnType<typeof instance> | undefined;
 export async function renderSvg(dot: string): Promise<string> {
   viz ??= instance();
   const result = (await viz).render(dot, { format: 'svg' });
-  if (result.status !== 'success') throw new Error(`Graphviz could not lay out the graph: ${result.errors.map((e) => e.message).join('; ')}`);
+  if (result.status !== 'success')
+    throw new Error(`Graphviz could not lay out the graph: ${result.errors.map((e) => e.message).join('; ')}`);
   return result.output;
 }

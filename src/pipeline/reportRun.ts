@@ -11,7 +11,8 @@ import { UsageError } from './usageError.js';
  * file that is not as training writes it, is a `UsageError`.
  */
 export function reportRun(run: string): Result<{ readonly report: string }> {
-  if (!existsSync(join(run, 'config.json'))) throw new UsageError(`\`${run}\` has no \`config.json\`: not a run folder written by \`bird train\``);
+  if (!existsSync(join(run, 'config.json')))
+    throw new UsageError(`\`${run}\` has no \`config.json\`: not a run folder written by \`bird train\``);
   try {
     return { value: { report: writeReport(run) }, diagnostics: [] };
   } catch (error) {

@@ -37,7 +37,9 @@ export function readRun(path: string): TrainedRun {
   const { run, checkpoint } = resolveCheckpoint(path);
   if (!existsSync(join(run, 'ir.json'))) throw new UsageError(`\`${run}\` has no \`ir.json\`: not a run folder written by \`bird train\``);
   const graph = JSON.parse(readFileSync(join(run, 'ir.json'), 'utf8')) as IrGraph;
-  const config = existsSync(join(run, 'config.json')) ? (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as TrainedRun['config']) : {};
+  const config = existsSync(join(run, 'config.json'))
+    ? (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as TrainedRun['config'])
+    : {};
   const saved = readCheckpoint(checkpoint);
   const weights = new Map([...saved.tensors].filter(([name]) => !name.includes(':')));
   const records = readJsonLines<Record<string, unknown>>(join(run, 'metrics.jsonl'));

@@ -24,7 +24,13 @@ export interface TrainedBy {
  * the run that trained it), BIRD2022 (several, at the second, the first as a secondary
  * label).
  */
-export function selectModel(source: SourceFile, models: readonly CheckedModel[], name: string | undefined, choice: ModelChoice, by?: TrainedBy): Result<CheckedModel> {
+export function selectModel(
+  source: SourceFile,
+  models: readonly CheckedModel[],
+  name: string | undefined,
+  choice: ModelChoice,
+  by?: TrainedBy,
+): Result<CheckedModel> {
   const fail = (d: Diagnostic): Result<CheckedModel> => ({ value: undefined, diagnostics: [d] });
   const first = models[0];
   if (!first) return fail(diagnostic('noModel', { file: source.path }, source, { start: 0, end: 0 }));
@@ -33,24 +39,38 @@ export function selectModel(source: SourceFile, models: readonly CheckedModel[],
     const model = models.find((m) => m.name === name);
     if (model) return { value: model, diagnostics: [] };
     const notes = by ? [note('runTrainedModel', { run: by.run, model: name })] : [];
-    return fail(diagnostic('noSuchModel', { name, file: source.path, models: names(models) }, first.module.source, at(first), { label: models.length === 1 ? 'the model it declares' : 'the first of the models it declares', notes }));
+    return fail(
+      diagnostic('noSuchModel', { name, file: source.path, models: names(models) }, first.module.source, at(first), {
+        label: models.length === 1 ? 'the model it declares' : 'the first of the models it declares',
+        notes,
+      }),
+    );
   }
   if (choice === 'trainable') return { value: models.find((m) => m.train !== null) ?? first, diagnostics: [] };
   const second = models[1];
   if (second) {
-    return fail(diagnostic('severalModels', { file: source.path, models: names(models) }, second.module.source, at(second), { label: 'a second model', secondary: [secondaryLabel('theFirstModel', {}, first.module.source, at(first))] }));
+    return fail(
+      diagnostic('severalModels', { file: source.path, models: names(models) }, second.module.source, at(second), {
+        label: 'a second model',
+        secondary: [secondaryLabel('theFirstModel', {}, first.module.source, at(first))],
+      }),
+    );
   }
   return { value: first, diagnostics: [] };
 }
 
 /** BIRD2023 at the model's name when it has no train section; `task` says what needed one. */
 export function requireTrainSection(model: CheckedModel, task: string): Diagnostic | undefined {
-  return model.train?.loss ? undefined : diagnostic('noTrainSection', { model: model.name, task }, model.module.source, model.decl.name.span, { label: 'this model' });
+  return model.train?.loss
+    ? undefined
+    : diagnostic('noTrainSection', { model: model.name, task }, model.module.source, model.decl.name.span, { label: 'this model' });
 }
 
 /** BIRD2024 at the model's name when it declares no signature; `task` says what needed one. */
 export function requireSignature(model: CheckedModel, task: string): Diagnostic | undefined {
-  return model.signatures.length > 0 ? undefined : diagnostic('noSignature', { model: model.name, task }, model.module.source, model.decl.name.span, { label: 'this model' });
+  return model.signatures.length > 0
+    ? undefined
+    : diagnostic('noSignature', { model: model.name, task }, model.module.source, model.decl.name.span, { label: 'this model' });
 }
 
 /**
@@ -61,5 +81,16 @@ export function selectSignatures(model: CheckedModel, name: string | undefined):
   if (name === undefined) return { value: model.signatures, diagnostics: [] };
   const found = model.signatures.filter((s) => s.name === name);
   if (found.length > 0) return { value: found, diagnostics: [] };
-  return { value: undefined, diagnostics: [diagnostic('noSuchSignature', { model: model.name, name, signatures: names(model.signatures) || 'none' }, model.module.source, model.decl.name.span, { label: 'this model' })] };
+  return {
+    value: undefined,
+    diagnostics: [
+      diagnostic(
+        'noSuchSignature',
+        { model: model.name, name, signatures: names(model.signatures) || 'none' },
+        model.module.source,
+        model.decl.name.span,
+        { label: 'this model' },
+      ),
+    ],
+  };
 }

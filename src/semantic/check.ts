@@ -37,7 +37,9 @@ export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: Pr
   const context = {
     program,
     models,
-    report: ((key, args, module, at, extras) => diagnostics.push(diagnostic(key, args, module.source, at, extras))) as Parameters<typeof specifiedRules[number]['check']>[0]['report'],
+    report: ((key, args, module, at, extras) => diagnostics.push(diagnostic(key, args, module.source, at, extras))) as Parameters<
+      (typeof specifiedRules)[number]['check']
+    >[0]['report'],
   };
   for (const rule of specifiedRules) rule.check(context);
   return { program, models, diagnostics: dedupe(sortDiagnostics(diagnostics)) };

@@ -11,7 +11,12 @@ export interface FeatureField {
   readonly kind: FeatureKind;
   readonly args: Readonly<Record<string, AttrValue>>;
   readonly default: AttrValue;
-  readonly transforms: readonly { readonly name: string; readonly op: string; readonly args: Readonly<Record<string, AttrValue>>; readonly decl: A.Application }[];
+  readonly transforms: readonly {
+    readonly name: string;
+    readonly op: string;
+    readonly args: Readonly<Record<string, AttrValue>>;
+    readonly decl: A.Application;
+  }[];
 }
 
 export interface FeatureSet {

@@ -33,7 +33,12 @@ export function labelsNamed(module: ModuleInfo, name: string): { decl: A.LabelsD
  * runs its body with its other parameters at their defaults, then its `train` section
  * (loss and metrics join the same function) and collects its signatures.
  */
-export function elaborateModel(decl: A.ModelDecl, module: ModuleInfo, primitives: PrimitiveTable, budget: WorkBudget = new WorkBudget()): { model: CheckedModel | null; diagnostics: Diagnostic[] } {
+export function elaborateModel(
+  decl: A.ModelDecl,
+  module: ModuleInfo,
+  primitives: PrimitiveTable,
+  budget: WorkBudget = new WorkBudget(),
+): { model: CheckedModel | null; diagnostics: Diagnostic[] } {
   const main: ElabFunction = { name: decl.name.name, block: decl.name.name, nodes: [], result: -1 };
   const elab = new Elaborator(primitives, main, budget);
   const env = new Env(module);
@@ -45,7 +50,9 @@ export function elaborateModel(decl: A.ModelDecl, module: ModuleInfo, primitives
       const set = featuresNamed(module, p.type.name.name);
       if (set && p.type.dims.length === 0) {
         if (features) {
-          elab.report('typeMismatch', { expected: 'one features parameter', found: 'a second one' }, module, p.span, { help: 'a model reads one `features` set; merge them' });
+          elab.report('typeMismatch', { expected: 'one features parameter', found: 'a second one' }, module, p.span, {
+            help: 'a model reads one `features` set; merge them',
+          });
           continue;
         }
         features = elab.featureSet(set.decl, set.module);
@@ -98,7 +105,7 @@ export function elaborateModel(decl: A.ModelDecl, module: ModuleInfo, primitives
     let labels: FeatureSet | null = null;
     let train: TrainSpec | null = null;
     if (trainDecl) {
-      const labelDecl = features ? labelsNamed(features.module, features.name) ?? labelsNamed(module, features.name) : undefined;
+      const labelDecl = features ? (labelsNamed(features.module, features.name) ?? labelsNamed(module, features.name)) : undefined;
       if (labelDecl) {
         labels = elab.featureSet(labelDecl.decl, labelDecl.module);
         const fields = elab.inputs(labels);
@@ -147,14 +154,26 @@ export function soleModel(module: ModuleInfo): string | undefined {
 }
 
 /** The `train` section, in a scope of its own inside `outputs` (the model's outputs and `labels`) where the train constructors are names. */
-function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator, outputs: Env, setName: string, hasLabels: boolean): TrainSpec {
+function elaborateTrain(
+  decl: A.TrainDecl,
+  module: ModuleInfo,
+  elab: Elaborator,
+  outputs: Env,
+  setName: string,
+  hasLabels: boolean,
+): TrainSpec {
   const env = new Env(module, outputs, 'train');
   const settings: Record<string, AttrValue> = {};
   let loss: NamedNode | null = null;
   const metrics: NamedNode[] = [];
   const usesLabels = (e: A.Expr): boolean => /\blabels\b/.test(printExpr(e));
   for (const stmt of decl.body.statements) {
-    if (stmt.kind === 'ExprStmt' && stmt.expr.kind === 'CallExpr' && stmt.expr.callee.kind === 'NameExpr' && stmt.expr.callee.name === 'early_stop') {
+    if (
+      stmt.kind === 'ExprStmt' &&
+      stmt.expr.kind === 'CallExpr' &&
+      stmt.expr.callee.kind === 'NameExpr' &&
+      stmt.expr.callee.name === 'early_stop'
+    ) {
       const v = elab.eval(stmt.expr, env);
       const a = toAttr(v);
       if (a !== undefined) settings['early_stop'] = a;
@@ -183,7 +202,12 @@ function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator,
         const v = elab.evalNamed(printExpr(e), e, env);
         if (v.kind === 'error') continue;
         if (!isScalar(v)) {
-          elab.report('invalidTrainSetting', { name: 'metrics', expected: 'scalar metric tensors such as `auc(p, labels.y)`', found: describeTrain(v) }, module, e.span);
+          elab.report(
+            'invalidTrainSetting',
+            { name: 'metrics', expected: 'scalar metric tensors such as `auc(p, labels.y)`', found: describeTrain(v) },
+            module,
+            e.span,
+          );
           continue;
         }
         metrics.push({ name: printExpr(e), node: (v as TensorValue).node, origin: { source: module.source, span: e.span } });
@@ -206,7 +230,18 @@ function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator,
       const best = typeof a === 'string' && stmt.value.kind === 'StringLiteral' ? closestName(a, trainEngines) : undefined;
       elab.report('invalidTrainSetting', { name, expected: trainSettings.get(name)!, found: describeTrain(v) }, module, stmt.value.span, {
         help: hint ?? `engines are ${trainEngines.map((e) => `\`"${e}"\``).join(', ')}`,
-        ...(best === undefined ? {} : { suggestions: [{ source: module.source, span: stmt.value.span, replacement: `"${best}"`, message: `replace \`"${String(a)}"\` with \`"${best}"\`` }] }),
+        ...(best === undefined
+          ? {}
+          : {
+              suggestions: [
+                {
+                  source: module.source,
+                  span: stmt.value.span,
+                  replacement: `"${best}"`,
+                  message: `replace \`"${String(a)}"\` with \`"${best}"\``,
+                },
+              ],
+            }),
       });
       continue;
     }
@@ -220,7 +255,10 @@ function elaborateTrain(decl: A.TrainDecl, module: ModuleInfo, elab: Elaborator,
   for (const required of ['data', 'loss']) {
     if (required === 'loss' ? loss === null : settings[required] === undefined) {
       const present = decl.body.statements.some((s) => s.kind === 'AssignStmt' && s.target.name === required);
-      if (!present) elab.report('missingTrainSetting', { model: decl.model.name, name: required }, module, decl.model.span, { help: `add \`${required} = ...\`: ${trainSettings.get(required)!}` });
+      if (!present)
+        elab.report('missingTrainSetting', { model: decl.model.name, name: required }, module, decl.model.span, {
+          help: `add \`${required} = ...\`: ${trainSettings.get(required)!}`,
+        });
     }
   }
   return { settings, loss, metrics, origin: { source: module.source, span: decl.span } };
@@ -236,7 +274,12 @@ function describeTrain(v: Value): string {
   return v.kind === 'list' ? 'a list' : v.kind === 'int' || v.kind === 'float' ? `\`${v.value}\`` : v.kind;
 }
 
-function signatureSpec(s: A.SignatureDecl, features: FeatureSet | null, featureParam: string | null, outputs: readonly NamedNode[]): SignatureSpec {
+function signatureSpec(
+  s: A.SignatureDecl,
+  features: FeatureSet | null,
+  featureParam: string | null,
+  outputs: readonly NamedNode[],
+): SignatureSpec {
   const inputs: { name: string; alias: string }[] = [];
   const outs: { name: string; alias: string }[] = [];
   for (const entry of s.entries) {

@@ -48,7 +48,9 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
     if (target === undefined) return;
     const key = resolve(target.path);
     if (stack.includes(key)) {
-      const cycle = [...stack.slice(stack.indexOf(key)), key].map((p) => `\`${byPath.get(p)?.source.path ?? displayPath(p, host)}\``).join(' -> ');
+      const cycle = [...stack.slice(stack.indexOf(key)), key]
+        .map((p) => `\`${byPath.get(p)?.source.path ?? displayPath(p, host)}\``)
+        .join(' -> ');
       diagnostics.push(diagnostic('importCycle', { cycle }, importer.source, decl.span));
       return;
     }
@@ -56,11 +58,23 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
     if (module === undefined) {
       const text = host.readFile(target.path);
       if (text === undefined) {
-        const suggestion = decl.path ? didYouMean(decl.path.map((p) => p.name).slice(1).join('.'), stdModules) : undefined;
+        const suggestion = decl.path
+          ? didYouMean(
+              decl.path
+                .map((p) => p.name)
+                .slice(1)
+                .join('.'),
+              stdModules,
+            )
+          : undefined;
         diagnostics.push(
           diagnostic('unknownModule', { module: `\`${target.name}\`` }, importer.source, importSpan(decl), {
             label: `no file at \`${decl.path ? `stdlib/${decl.path[1]!.name}.bird` : displayPath(target.path, host)}\``,
-            ...(suggestion ? { help: suggestion.replace('`', '`std.') } : decl.path ? { help: `the standard modules are ${stdModules.map((m) => `\`std.${m}\``).join(', ')}` } : {}),
+            ...(suggestion
+              ? { help: suggestion.replace('`', '`std.') }
+              : decl.path
+                ? { help: `the standard modules are ${stdModules.map((m) => `\`std.${m}\``).join(', ')}` }
+                : {}),
           }),
         );
         return;
@@ -91,7 +105,9 @@ export function loadModules(entry: SourceFile, host: ModuleHost): LoadedProgram 
     const fromRoot = relative(resolve(host.projectRoot), resolve(path));
     const inStdlib = !relative(resolve(host.stdlibDir), resolve(path)).startsWith('..');
     if ((fromRoot.startsWith('..') || isAbsolute(fromRoot)) && !inStdlib) {
-      diagnostics.push(diagnostic('importOutsideRoot', { path: `\`${rel}\``, root: `\`${host.projectRoot}\`` }, importer.source, decl.relativePath!.span));
+      diagnostics.push(
+        diagnostic('importOutsideRoot', { path: `\`${rel}\``, root: `\`${host.projectRoot}\`` }, importer.source, decl.relativePath!.span),
+      );
       return undefined;
     }
     return { path, name: rel };
@@ -114,7 +130,13 @@ function displayPath(path: string, host: ModuleHost): string {
 }
 
 /** Binds `import m { a as b }` names (or `m` itself) into the importer's namespaces. */
-function bindImport(importer: ModuleInfo, decl: A.ImportDecl, target: ModuleInfo, diagnostics: Diagnostic[], isPrimitive: (name: string) => boolean): void {
+function bindImport(
+  importer: ModuleInfo,
+  decl: A.ImportDecl,
+  target: ModuleInfo,
+  diagnostics: Diagnostic[],
+  isPrimitive: (name: string) => boolean,
+): void {
   if (decl.names === null) {
     const local = decl.path ? decl.path[decl.path.length - 1]!.name : target.name.replace(/^.*\//, '').replace(/\.bird$/, '');
     importer.values.set(local, { kind: 'module', target, decl, module: importer });
@@ -131,8 +153,12 @@ function bindImport(importer: ModuleInfo, decl: A.ImportDecl, target: ModuleInfo
     else if (labels) importer.imported.set(local, { symbol: { kind: 'labels', decl: labels, module: target }, name });
     else {
       const candidates = [...target.values.keys(), ...target.features.keys(), ...target.labels.keys()];
-      const extras = isPrimitive(wanted) ? { help: `\`${wanted}\` is a built-in op, always in scope: remove it from the import` } : nameFix(wanted, candidates, importer.source, name.name.span);
-      diagnostics.push(diagnostic('unknownImport', { module: `\`${target.name}\``, name: wanted }, importer.source, name.name.span, extras ?? {}));
+      const extras = isPrimitive(wanted)
+        ? { help: `\`${wanted}\` is a built-in op, always in scope: remove it from the import` }
+        : nameFix(wanted, candidates, importer.source, name.name.span);
+      diagnostics.push(
+        diagnostic('unknownImport', { module: `\`${target.name}\``, name: wanted }, importer.source, name.name.span, extras ?? {}),
+      );
     }
   }
 }

@@ -23,7 +23,16 @@ export interface ModuleInfo {
   readonly features: Map<string, A.FeaturesDecl>;
   readonly labels: Map<string, A.LabelsDecl>;
   /** Names brought in by `import m { a as b }`: local name to the symbol and the import's span. */
-  readonly imported: Map<string, { readonly symbol: ModuleSymbol | { readonly kind: 'features'; readonly decl: A.FeaturesDecl; readonly module: ModuleInfo } | { readonly kind: 'labels'; readonly decl: A.LabelsDecl; readonly module: ModuleInfo }; readonly name: A.ImportName }>;
+  readonly imported: Map<
+    string,
+    {
+      readonly symbol:
+        | ModuleSymbol
+        | { readonly kind: 'features'; readonly decl: A.FeaturesDecl; readonly module: ModuleInfo }
+        | { readonly kind: 'labels'; readonly decl: A.LabelsDecl; readonly module: ModuleInfo };
+      readonly name: A.ImportName;
+    }
+  >;
 }
 
 export interface ModuleHost {

@@ -65,7 +65,15 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
     const source = setSource(set);
     const m = /^(\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(\S[\s\S]*?)\s*$/.exec(set);
     if (!m) {
-      diagnostics.push(diagnostic('badOverride', { set }, source, { start: 0, end: Math.max(1, set.length) }, { label: 'not `PATH=VALUE`', help: 'write `--set epochs=8`, `--set optimizer.lr=3e-3` or `--set model.widths=[64,32]`' }));
+      diagnostics.push(
+        diagnostic(
+          'badOverride',
+          { set },
+          source,
+          { start: 0, end: Math.max(1, set.length) },
+          { label: 'not `PATH=VALUE`', help: 'write `--set epochs=8`, `--set optimizer.lr=3e-3` or `--set model.widths=[64,32]`' },
+        ),
+      );
       return planned;
     }
     const pathAt = m[1]!.length;
@@ -78,11 +86,26 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
       return { start, end: start + names[k]!.length };
     };
     const fail = (k: number, what: string, candidates: readonly string[]): void => {
-      const help = didYouMean(names[k]!, candidates) ?? (candidates.length > 0 ? `it has ${candidates.map((c) => `\`${c}\``).join(', ')}` : undefined);
-      diagnostics.push(diagnostic('unknownOverride', { path: names.slice(0, k + 1).join('.'), what }, source, segment(k), help === undefined ? {} : { help }));
+      const help =
+        didYouMean(names[k]!, candidates) ?? (candidates.length > 0 ? `it has ${candidates.map((c) => `\`${c}\``).join(', ')}` : undefined);
+      diagnostics.push(
+        diagnostic(
+          'unknownOverride',
+          { path: names.slice(0, k + 1).join('.'), what },
+          source,
+          segment(k),
+          help === undefined ? {} : { help },
+        ),
+      );
     };
     const override = (replaced: string | null): AppliedOverride => ({ set, path: pathText, value, replaced });
-    const replace = (node: A.Expr): Edit => ({ start: node.span.start, end: node.span.end, text: value, valueAt: 0, override: override(file.text.slice(node.span.start, node.span.end)) });
+    const replace = (node: A.Expr): Edit => ({
+      start: node.span.start,
+      end: node.span.end,
+      text: value,
+      valueAt: 0,
+      override: override(file.text.slice(node.span.start, node.span.end)),
+    });
     if (names[0] === 'model' && !(train && settingOf(train, 'model'))) {
       if (!model) {
         fail(0, 'a file with a model', []);
@@ -91,11 +114,15 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
       const params = model.params.slice(1);
       const param = names.length === 2 ? params.find((p) => p.name.name === names[1]) : undefined;
       if (!param) {
-        fail(Math.min(1, names.length - 1), `a parameter of model \`${model.name.name}\``, params.map((p) => p.name.name));
+        fail(
+          Math.min(1, names.length - 1),
+          `a parameter of model \`${model.name.name}\``,
+          params.map((p) => p.name.name),
+        );
         return planned;
       }
       const at = param.type.span.end;
-      planned = (param.default ? replace(param.default) : { start: at, end: at, text: ` = ${value}`, valueAt: 3, override: override(null) });
+      planned = param.default ? replace(param.default) : { start: at, end: at, text: ` = ${value}`, valueAt: 3, override: override(null) };
       return planned;
     }
     if (!train) {
@@ -104,19 +131,23 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
     }
     const setting = settingOf(train, names[0]!);
     if (names.length === 1) {
-      if (setting) planned = (replace(setting.value));
+      if (setting) planned = replace(setting.value);
       else if (!trainSettings.has(names[0]!)) fail(0, 'a train setting', [...trainSettings.keys(), 'model']);
       else {
         // A new setting goes on its own line before the section's closing brace.
         const close = train.body.span.end - 1;
         const lineStart = file.text.lastIndexOf('\n', close - 1) + 1;
         const text = `  ${names[0]} = ${value}\n`;
-        planned = ({ start: lineStart, end: lineStart, text, valueAt: text.indexOf(value), override: override(null) });
+        planned = { start: lineStart, end: lineStart, text, valueAt: text.indexOf(value), override: override(null) };
       }
       return planned;
     }
     if (!setting) {
-      fail(0, 'a train setting of the file (only a setting the section gives has arguments to set)', train.body.statements.flatMap((s) => (s.kind === 'AssignStmt' ? [s.target.name] : [])));
+      fail(
+        0,
+        'a train setting of the file (only a setting the section gives has arguments to set)',
+        train.body.statements.flatMap((s) => (s.kind === 'AssignStmt' ? [s.target.name] : [])),
+      );
       return planned;
     }
     let call: A.Expr = setting.value;
@@ -130,17 +161,21 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
       const arg = call.args.find((a) => a.name?.name === names[k]);
       const known = configConstructors.get(fn) ?? [];
       if (k === names.length - 1) {
-        if (arg) planned = (replace(arg.value));
+        if (arg) planned = replace(arg.value);
         else if (!known.includes(names[k]!)) fail(k, `an argument of \`${fn}\``, known);
         else {
           const at = call.span.end - 1;
           const text = `${call.args.length > 0 ? ', ' : ''}${names[k]}: ${value}`;
-          planned = ({ start: at, end: at, text, valueAt: text.length - value.length, override: override(null) });
+          planned = { start: at, end: at, text, valueAt: text.length - value.length, override: override(null) };
         }
         break;
       }
       if (!arg) {
-        fail(k, `an argument given to \`${fn}\``, call.args.flatMap((a) => (a.name ? [a.name.name] : [])));
+        fail(
+          k,
+          `an argument given to \`${fn}\``,
+          call.args.flatMap((a) => (a.name ? [a.name.name] : [])),
+        );
         break;
       }
       call = arg.value;
@@ -153,7 +188,9 @@ export function applyOverrides(file: SourceFile, sets: readonly string[], modelN
     const text = current.text.slice(0, e.start) + e.text + current.text.slice(e.end);
     const delta = e.text.length - (e.end - e.start);
     // Regions after the edit move with it; one it rewrote is gone (its value was replaced).
-    regions = regions.flatMap((r) => (r.span.start >= e.end ? [{ ...r, span: { start: r.span.start + delta, end: r.span.end + delta } }] : r.span.end <= e.start ? [r] : []));
+    regions = regions.flatMap((r) =>
+      r.span.start >= e.end ? [{ ...r, span: { start: r.span.start + delta, end: r.span.end + delta } }] : r.span.end <= e.start ? [r] : [],
+    );
     const start = e.start + e.valueAt;
     regions.push({ span: { start, end: start + e.override.value.length }, set });
     applied.push(e.override);

@@ -6,7 +6,8 @@ import type { SparseType, TensorType } from '../tensor/types.js';
  * its result. The op registry (src/ops) implements this; the checker receives it from its
  * caller, so this stage does not depend on a later one.
  */
-export type PrimitiveParamKind = 'tensor' | 'sparse' | 'ids' | 'tensors' | 'int' | 'float' | 'bool' | 'string' | 'ints' | 'floats' | 'dtype' | 'any';
+export type PrimitiveParamKind =
+  'tensor' | 'sparse' | 'ids' | 'tensors' | 'int' | 'float' | 'bool' | 'string' | 'ints' | 'floats' | 'dtype' | 'any';
 
 export interface PrimitiveParam {
   readonly name: string;

@@ -24,7 +24,12 @@ export type Value =
   | { readonly kind: 'model'; readonly decl: A.ModelDecl; readonly module: ModuleInfo }
   | { readonly kind: 'primitive'; readonly schema: PrimitiveSchema }
   | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'config'; readonly name: string; readonly args: Readonly<Record<string, AttrValue>>; readonly positional: readonly AttrValue[] }
+  | {
+      readonly kind: 'config';
+      readonly name: string;
+      readonly args: Readonly<Record<string, AttrValue>>;
+      readonly positional: readonly AttrValue[];
+    }
   | { readonly kind: 'metric'; readonly name: string; readonly node: number }
   | { readonly kind: 'module'; readonly module: ModuleInfo }
   | { readonly kind: 'error' };

@@ -19,7 +19,11 @@ const scalarKinds = new Set(['continuous', 'discrete', 'binary', 'string', 'text
  * as float, discrete and binary ids as int64, strings, keys and tokens as strings
  * (`key:value` for weighted keys); lists are `[batch, -1]`, a vector `[batch, d]`.
  */
-export function featureTensorType(spec: FieldSpec): { readonly tf: 'DT_FLOAT' | 'DT_INT64' | 'DT_STRING'; readonly kserve: 'FP32' | 'INT64' | 'BYTES'; readonly shape: readonly number[] } {
+export function featureTensorType(spec: FieldSpec): {
+  readonly tf: 'DT_FLOAT' | 'DT_INT64' | 'DT_STRING';
+  readonly kserve: 'FP32' | 'INT64' | 'BYTES';
+  readonly shape: readonly number[];
+} {
   switch (spec.kind) {
     case 'continuous':
       return { tf: 'DT_FLOAT', kserve: 'FP32', shape: [-1] };
@@ -49,19 +53,35 @@ export function columnsFromTensors(specs: readonly FieldSpec[], tensors: readonl
   const columns: Record<string, unknown[]> = {};
   for (const t of tensors) {
     const spec = byName.get(t.name);
-    if (t.shape.length === 0 || t.shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ServeError('invalid', `${t.field} has shape [${t.shape.join(', ')}]; the first dimension is the rows, and every dimension a size of 0 or more`, t.field);
+    if (t.shape.length === 0 || t.shape.some((d) => !Number.isInteger(d) || d < 0))
+      throw new ServeError(
+        'invalid',
+        `${t.field} has shape [${t.shape.join(', ')}]; the first dimension is the rows, and every dimension a size of 0 or more`,
+        t.field,
+      );
     const n = t.shape[0]!;
     const count = t.shape.reduce((p, q) => p * q, 1);
-    if (t.values.length !== count) throw new ServeError('invalid', `${t.field} has shape [${t.shape.join(', ')}], which holds ${count} values, but it has ${t.values.length}`, t.field);
+    if (t.values.length !== count)
+      throw new ServeError(
+        'invalid',
+        `${t.field} has shape [${t.shape.join(', ')}], which holds ${count} values, but it has ${t.values.length}`,
+        t.field,
+      );
     const perRow = n === 0 ? 0 : count / n;
     const scalar = spec === undefined || scalarKinds.has(spec.kind);
-    if (scalar && perRow !== 1) throw new ServeError('invalid', `${t.field} has shape [${t.shape.join(', ')}], but feature \`${t.name}\` is \`${spec?.kind}\`, one value a row: send shape [${n}]`, t.field);
+    if (scalar && perRow !== 1)
+      throw new ServeError(
+        'invalid',
+        `${t.field} has shape [${t.shape.join(', ')}], but feature \`${t.name}\` is \`${spec?.kind}\`, one value a row: send shape [${n}]`,
+        t.field,
+      );
     columns[t.name] = Array.from({ length: n }, (_, i) => (scalar ? t.values[i] : t.values.slice(i * perRow, (i + 1) * perRow)));
   }
   return columns;
 }
 
-const plain = (v: number | bigint | string | boolean, dtype: RowsOutput['dtype']): number | string | boolean => (typeof v === 'bigint' ? Number(v) : dtype === 'bool' ? Boolean(v) : v);
+const plain = (v: number | bigint | string | boolean, dtype: RowsOutput['dtype']): number | string | boolean =>
+  typeof v === 'bigint' ? Number(v) : dtype === 'bool' ? Boolean(v) : v;
 
 /** An output's values as a flat list of JSON values (int64 as numbers, bool as booleans). */
 export function flatValues(o: RowsOutput): (number | string | boolean)[] {

@@ -15,11 +15,20 @@ import type { RowsOutput } from './signatureRunner.js';
 export const protoRoot = join(packageRoot(), 'protos');
 
 /** How the server and the tests load the protos: field names as written, int64 as strings, enums by name. */
-export const protoLoaderOptions: Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [protoRoot] };
+export const protoLoaderOptions: Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [protoRoot],
+};
 
 export function loadPredictionService(): grpc.ServiceClientConstructor {
   const definition = grpc.loadPackageDefinition(loadSync('tensorflow_serving/apis/prediction_service.proto', protoLoaderOptions));
-  return ((definition['tensorflow'] as grpc.GrpcObject)['serving'] as grpc.GrpcObject)['PredictionService'] as grpc.ServiceClientConstructor;
+  return ((definition['tensorflow'] as grpc.GrpcObject)['serving'] as grpc.GrpcObject)[
+    'PredictionService'
+  ] as grpc.ServiceClientConstructor;
 }
 
 interface ModelSpecMessage {
@@ -53,8 +62,14 @@ function contentValues(dtype: string, content: Buffer, field: string): unknown[]
     DT_BOOL: [1, (at) => view.getUint8(at) !== 0],
   };
   const r = read[dtype];
-  if (!r) throw new ServeError('invalid', `${field} has dtype ${dtype} in tensor_content; Bird reads DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL there, and DT_STRING from string_val`, field);
-  if (content.byteLength % r[0] !== 0) throw new ServeError('invalid', `${field}.tensor_content is ${content.byteLength} bytes, not a whole number of ${dtype} values`, field);
+  if (!r)
+    throw new ServeError(
+      'invalid',
+      `${field} has dtype ${dtype} in tensor_content; Bird reads DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL there, and DT_STRING from string_val`,
+      field,
+    );
+  if (content.byteLength % r[0] !== 0)
+    throw new ServeError('invalid', `${field}.tensor_content is ${content.byteLength} bytes, not a whole number of ${dtype} values`, field);
   return Array.from({ length: content.byteLength / r[0] }, (_, i) => r[1](i * r[0]));
 }
 
@@ -72,7 +87,12 @@ export function tensorFromProto(name: string, t: TensorMessage): RequestTensor {
   else if (dtype === 'DT_INT64') values = (t.int64_val ?? []).map(Number);
   else if (dtype === 'DT_STRING') values = (t.string_val ?? []).map((b) => Buffer.from(b).toString('utf8'));
   else if (dtype === 'DT_BOOL') values = [...(t.bool_val ?? [])];
-  else throw new ServeError('invalid', `${field} has dtype ${dtype}; Bird's features take DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_STRING or DT_BOOL`, field);
+  else
+    throw new ServeError(
+      'invalid',
+      `${field} has dtype ${dtype}; Bird's features take DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_STRING or DT_BOOL`,
+      field,
+    );
   const count = shape.reduce((p, q) => p * q, 1);
   if (values.length === 1 && count > 1) values = new Array<unknown>(count).fill(values[0]);
   return { name, shape, values, field };
@@ -98,7 +118,11 @@ function versionOf(spec: ModelSpecMessage): { version?: string; label?: string }
 }
 
 /** TF Serving answers with the version number; Bird's is the major version (the exact one is in the metadata). */
-const specOf = (s: Servable, signature: string): Record<string, unknown> => ({ name: s.model, version: { value: parse(s.version)!.major }, signature_name: signature });
+const specOf = (s: Servable, signature: string): Record<string, unknown> => ({
+  name: s.model,
+  version: { value: parse(s.version)!.major },
+  signature_name: signature,
+});
 
 function modelSpec(request: { model_spec?: ModelSpecMessage | null }): ModelSpecMessage {
   const spec = request.model_spec;
@@ -111,50 +135,82 @@ function modelSpec(request: { model_spec?: ModelSpecMessage | null }): ModelSpec
  * protos (the same packages, messages and field numbers, so TF Serving clients work
  * unchanged). Inputs are the signature's raw features by name.
  */
-export function predictionServiceImplementation(repository: ModelRepository, predictor: Predictor, observe: (method: string, model: string, error: ServeError | undefined, ms: number) => void): grpc.UntypedServiceImplementation {
-  const handle = <Req, Res>(method: string, run: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> => (call, callback) => {
-    const started = performance.now();
-    const model = String((call.request as { model_spec?: ModelSpecMessage | null }).model_spec?.name ?? '');
-    run(call.request).then(
-      (response) => {
-        observe(method, model, undefined, performance.now() - started);
-        callback(null, response);
-      },
-      (error: unknown) => {
-        const e = error instanceof ServeError ? error : undefined;
-        observe(method, model, e ?? new ServeError('unavailable', 'internal error'), performance.now() - started);
-        if (e) callback({ code: e.grpcCode, details: e.message });
-        else callback({ code: grpc.status.INTERNAL, details: `internal error: ${(error as Error).message}` });
-      },
-    );
-  };
+export function predictionServiceImplementation(
+  repository: ModelRepository,
+  predictor: Predictor,
+  observe: (method: string, model: string, error: ServeError | undefined, ms: number) => void,
+): grpc.UntypedServiceImplementation {
+  const handle =
+    <Req, Res>(method: string, run: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    (call, callback) => {
+      const started = performance.now();
+      const model = String((call.request as { model_spec?: ModelSpecMessage | null }).model_spec?.name ?? '');
+      run(call.request).then(
+        (response) => {
+          observe(method, model, undefined, performance.now() - started);
+          callback(null, response);
+        },
+        (error: unknown) => {
+          const e = error instanceof ServeError ? error : undefined;
+          observe(method, model, e ?? new ServeError('unavailable', 'internal error'), performance.now() - started);
+          if (e) callback({ code: e.grpcCode, details: e.message });
+          else callback({ code: grpc.status.INTERNAL, details: `internal error: ${(error as Error).message}` });
+        },
+      );
+    };
   return {
-    Predict: handle('Predict', async (request: { model_spec?: ModelSpecMessage | null; inputs?: Record<string, TensorMessage>; output_filter?: string[] }) => {
-      const spec = modelSpec(request);
-      const tensors = Object.entries(request.inputs ?? {}).map(([name, t]) => tensorFromProto(name, t));
-      if (tensors.length === 0) throw new ServeError('invalid', '`inputs` is empty: send the features as tensors by name', 'inputs');
-      const p = await predictor.predict({ model: spec.name!, ...versionOf(spec), signature: spec.signature_name || undefined }, (rows) => rows.columns(columnsFromTensors(rows.specs, tensors)));
-      const filter = request.output_filter ?? [];
-      for (const f of filter) {
-        if (!p.outputs.some((o) => o.name === f)) throw new ServeError('invalid', `output_filter names \`${f}\`, which signature \`${p.served.signature.name}\` does not have; it has ${p.outputs.map((o) => `\`${o.name}\``).join(', ')}`, 'output_filter');
-      }
-      const outputs = Object.fromEntries(p.outputs.filter((o) => filter.length === 0 || filter.includes(o.name)).map((o) => [o.name, tensorToProto(o)]));
-      return { model_spec: specOf(p.servable, p.served.signature.name), outputs };
-    }),
+    Predict: handle(
+      'Predict',
+      async (request: { model_spec?: ModelSpecMessage | null; inputs?: Record<string, TensorMessage>; output_filter?: string[] }) => {
+        const spec = modelSpec(request);
+        const tensors = Object.entries(request.inputs ?? {}).map(([name, t]) => tensorFromProto(name, t));
+        if (tensors.length === 0) throw new ServeError('invalid', '`inputs` is empty: send the features as tensors by name', 'inputs');
+        const p = await predictor.predict({ model: spec.name!, ...versionOf(spec), signature: spec.signature_name || undefined }, (rows) =>
+          rows.columns(columnsFromTensors(rows.specs, tensors)),
+        );
+        const filter = request.output_filter ?? [];
+        for (const f of filter) {
+          if (!p.outputs.some((o) => o.name === f))
+            throw new ServeError(
+              'invalid',
+              `output_filter names \`${f}\`, which signature \`${p.served.signature.name}\` does not have; it has ${p.outputs.map((o) => `\`${o.name}\``).join(', ')}`,
+              'output_filter',
+            );
+        }
+        const outputs = Object.fromEntries(
+          p.outputs.filter((o) => filter.length === 0 || filter.includes(o.name)).map((o) => [o.name, tensorToProto(o)]),
+        );
+        return { model_spec: specOf(p.servable, p.served.signature.name), outputs };
+      },
+    ),
     GetModelMetadata: handle('GetModelMetadata', async (request: { model_spec?: ModelSpecMessage | null; metadata_field?: string[] }) => {
       const spec = modelSpec(request);
       const fields = request.metadata_field ?? [];
       const unknown = fields.find((f) => f !== 'signature_def');
-      if (unknown !== undefined) throw new ServeError('invalid', `metadata_field \`${unknown}\` is not served: the one metadata field is \`signature_def\``, 'metadata_field');
+      if (unknown !== undefined)
+        throw new ServeError(
+          'invalid',
+          `metadata_field \`${unknown}\` is not served: the one metadata field is \`signature_def\``,
+          'metadata_field',
+        );
       const servable = repository.resolve(spec.name!, versionOf(spec));
       const signatureDef = Object.fromEntries(
         [...servable.signatures.values()].map((served) => {
           const meta = signatureMetadata(served);
-          const info = (ts: typeof meta.inputs): Record<string, unknown> => Object.fromEntries(ts.map((t) => [t.name, { name: t.name, dtype: t.tf, tensor_shape: { dim: t.shape.map((size) => ({ size })) } }]));
-          return [served.signature.name, { inputs: info(meta.inputs), outputs: info(meta.outputs), method_name: 'tensorflow/serving/predict' }];
+          const info = (ts: typeof meta.inputs): Record<string, unknown> =>
+            Object.fromEntries(
+              ts.map((t) => [t.name, { name: t.name, dtype: t.tf, tensor_shape: { dim: t.shape.map((size) => ({ size })) } }]),
+            );
+          return [
+            served.signature.name,
+            { inputs: info(meta.inputs), outputs: info(meta.outputs), method_name: 'tensorflow/serving/predict' },
+          ];
         }),
       );
-      return { model_spec: specOf(servable, ''), metadata: { signature_def: { '@type': 'type.googleapis.com/tensorflow.serving.SignatureDefMap', signature_def: signatureDef } } };
+      return {
+        model_spec: specOf(servable, ''),
+        metadata: { signature_def: { '@type': 'type.googleapis.com/tensorflow.serving.SignatureDefMap', signature_def: signatureDef } },
+      };
     }),
   };
 }

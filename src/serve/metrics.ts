@@ -37,7 +37,12 @@ export class ServeMetrics {
 
   constructor(repository: () => ModelRepository, inflight: () => number) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'bird_serve_requests_total', help: 'Requests answered, by protocol, model and status code (HTTP status, or gRPC status name)', labelNames: ['protocol', 'model', 'code'], registers });
+    this.requests = new Counter({
+      name: 'bird_serve_requests_total',
+      help: 'Requests answered, by protocol, model and status code (HTTP status, or gRPC status name)',
+      labelNames: ['protocol', 'model', 'code'],
+      registers,
+    });
     this.latency = new Histogram({
       name: 'bird_serve_request_duration_seconds',
       help: 'Time from a request arriving to its answer, by protocol',
@@ -45,7 +50,13 @@ export class ServeMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    this.batchRows = new Histogram({ name: 'bird_serve_batch_rows', help: 'Rows per ONNX Runtime run (several requests when dynamic batching merges them)', labelNames: ['model', 'signature'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096], registers });
+    this.batchRows = new Histogram({
+      name: 'bird_serve_batch_rows',
+      help: 'Rows per ONNX Runtime run (several requests when dynamic batching merges them)',
+      labelNames: ['model', 'signature'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096],
+      registers,
+    });
     new Gauge({
       name: 'bird_serve_model_versions_loaded',
       help: 'Versions of each model loaded and serving',

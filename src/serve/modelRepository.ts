@@ -30,7 +30,9 @@ export interface VersionStatus {
 
 const dirs = (path: string): string[] => {
   try {
-    return readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+    return readdirSync(path, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name);
   } catch {
     return [];
   }
@@ -97,7 +99,9 @@ export class ModelRepository {
     const onDisk = new Set(dirs(this.root));
     for (const model of new Set([...onDisk, ...this.models.keys()])) {
       const modelDir = join(this.root, model);
-      const versions = (onDisk.has(model) ? dirs(modelDir) : []).filter((v) => valid(v) === v && existsSync(join(modelDir, v, manifestFile))).sort(rcompare);
+      const versions = (onDisk.has(model) ? dirs(modelDir) : [])
+        .filter((v) => valid(v) === v && existsSync(join(modelDir, v, manifestFile)))
+        .sort(rcompare);
       const loaded = this.models.get(model) ?? new Map<string, Servable>();
       const policy = this.policy(model);
       const wanted = policy.kind === 'specific' ? versions.filter((v) => policy.versions.includes(v)) : versions;
@@ -116,7 +120,12 @@ export class ModelRepository {
           const servable = await Servable.load(dir, this.options);
           if (servable.model !== model) {
             await servable.unload();
-            throw new ArtifactError('artifact-bad-manifest', `${dir} holds model ${servable.model}, but its folder is named ${model}`, 'an artifact folder is `artifacts/<model>/<version>/`, as `bird export` writes it', join(dir, manifestFile));
+            throw new ArtifactError(
+              'artifact-bad-manifest',
+              `${dir} holds model ${servable.model}, but its folder is named ${model}`,
+              'an artifact folder is `artifacts/<model>/<version>/`, as `bird export` writes it',
+              join(dir, manifestFile),
+            );
           }
           this.refused.delete(dir);
           loaded.set(version, servable);
@@ -177,7 +186,9 @@ export class ModelRepository {
   /** TF Serving's version status: the loaded versions and those refused, newest first. */
   status(model: string): VersionStatus[] {
     const modelDir = join(this.root, model);
-    const refused = [...this.refused].filter(([dir]) => dir.startsWith(modelDir + '/')).map(([dir, r]) => ({ version: dir.slice(modelDir.length + 1), state: 'END' as const, error: r.message }));
+    const refused = [...this.refused]
+      .filter(([dir]) => dir.startsWith(modelDir + '/'))
+      .map(([dir, r]) => ({ version: dir.slice(modelDir.length + 1), state: 'END' as const, error: r.message }));
     const loaded = this.versions(model).map((s) => ({ version: s.version, state: 'AVAILABLE' as const, error: '' }));
     return [...loaded, ...refused].sort((a, b) => rcompare(a.version, b.version));
   }
@@ -194,24 +205,44 @@ export class ModelRepository {
   resolve(model: string, by: { readonly version?: string; readonly label?: string } = {}): Servable {
     const versions = this.versions(model);
     if (versions.length === 0) {
-      throw new ServeError('not-found', this.modelNames().length === 0 ? `model \`${model}\` is not served: no model is loaded` : `model \`${model}\` is not served; the models are ${this.modelNames().map((m) => `\`${m}\``).join(', ')}`, 'model');
+      throw new ServeError(
+        'not-found',
+        this.modelNames().length === 0
+          ? `model \`${model}\` is not served: no model is loaded`
+          : `model \`${model}\` is not served; the models are ${this.modelNames()
+              .map((m) => `\`${m}\``)
+              .join(', ')}`,
+        'model',
+      );
     }
     const loadedList = versions.map((s) => s.version).join(', ');
     if (by.label !== undefined) {
       const target = this.labels(model).get(by.label);
-      if (target === undefined) throw new ServeError('not-found', `model \`${model}\` has no label \`${by.label}\`${this.labels(model).size > 0 ? `; its labels are ${[...this.labels(model).keys()].map((l) => `\`${l}\``).join(', ')}` : ''}`, 'label');
+      if (target === undefined)
+        throw new ServeError(
+          'not-found',
+          `model \`${model}\` has no label \`${by.label}\`${this.labels(model).size > 0 ? `; its labels are ${[...this.labels(model).keys()].map((l) => `\`${l}\``).join(', ')}` : ''}`,
+          'label',
+        );
       const s = versions.find((v) => v.version === target);
-      if (!s) throw new ServeError('not-found', `label \`${by.label}\` of model \`${model}\` names version ${target}, which is not loaded (loaded: ${loadedList})`, 'label');
+      if (!s)
+        throw new ServeError(
+          'not-found',
+          `label \`${by.label}\` of model \`${model}\` names version ${target}, which is not loaded (loaded: ${loadedList})`,
+          'label',
+        );
       return s;
     }
     if (by.version === undefined || by.version === '') return versions[0]!;
     const v = by.version;
     if (/^(0|[1-9]\d*)$/.test(v)) {
       const s = versions.find((x) => x.version.split('.')[0] === v && !x.version.includes('-'));
-      if (!s) throw new ServeError('not-found', `model \`${model}\` has no loaded version of major ${v} (loaded: ${loadedList})`, 'version');
+      if (!s)
+        throw new ServeError('not-found', `model \`${model}\` has no loaded version of major ${v} (loaded: ${loadedList})`, 'version');
       return s;
     }
-    if (valid(v) !== v) throw new ServeError('invalid', `version \`${v}\` is not a major version (\`1\`) or a semantic version (\`1.2.0\`)`, 'version');
+    if (valid(v) !== v)
+      throw new ServeError('invalid', `version \`${v}\` is not a major version (\`1\`) or a semantic version (\`1.2.0\`)`, 'version');
     const s = versions.find((x) => x.version === v);
     if (!s) throw new ServeError('not-found', `model \`${model}\` version ${v} is not loaded (loaded: ${loadedList})`, 'version');
     return s;
@@ -232,6 +263,12 @@ export class ModelRepository {
 
   /** One line per model for the startup message: `flights 1.0.0, 1.1.0 (latest:2)`. */
   describe(): string[] {
-    return this.modelNames().map((m) => `${m} ${this.versions(m).map((s) => s.version).sort(compare).join(', ')} (${describePolicy(this.policy(m))})`);
+    return this.modelNames().map(
+      (m) =>
+        `${m} ${this.versions(m)
+          .map((s) => s.version)
+          .sort(compare)
+          .join(', ')} (${describePolicy(this.policy(m))})`,
+    );
   }
 }

@@ -43,7 +43,10 @@ export class Predictor {
       const run = running;
       // One promise and one timer a request (not a timeout promise and a race: this is the hot path).
       return await new Promise<Prediction>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new ServeError('timeout', `the prediction took longer than the request time limit of ${this.timeoutMs} ms`)), this.timeoutMs);
+        const timer = setTimeout(
+          () => reject(new ServeError('timeout', `the prediction took longer than the request time limit of ${this.timeoutMs} ms`)),
+          this.timeoutMs,
+        );
         run.then(
           // The version stays in flight until the run ends, even when the answer was a timeout.
           (outputs) => {

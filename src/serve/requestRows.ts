@@ -35,7 +35,11 @@ export class RequestRows {
     const spec = this.byName.get(name);
     if (spec) return spec;
     const hint = didYouMean(name, this.byName.keys());
-    throw new ServeError('invalid', `unknown feature \`${name}\` in ${field}: ${this.what} reads ${[...this.byName.keys()].map((k) => `\`${k}\``).join(', ')}${hint ? `; ${hint}` : ''}`, field);
+    throw new ServeError(
+      'invalid',
+      `unknown feature \`${name}\` in ${field}: ${this.what} reads ${[...this.byName.keys()].map((k) => `\`${k}\``).join(', ')}${hint ? `; ${hint}` : ''}`,
+      field,
+    );
   }
 
   private value(spec: FieldSpec, given: unknown, field: string): string {
@@ -49,7 +53,12 @@ export class RequestRows {
     // NaN is how float tensors (gRPC, KServe) carry a missing value, as the ONNX inputs do.
     const raw = typeof given === 'number' && Number.isNaN(given) ? null : given;
     const result = decodeField(spec, raw as RawValue);
-    if (!result.ok) throw new ServeError('invalid', `${field} is ${shown(raw)}, but feature \`${spec.name}\` is \`${spec.kind}\` and takes ${result.expected}`, field);
+    if (!result.ok)
+      throw new ServeError(
+        'invalid',
+        `${field} is ${shown(raw)}, but feature \`${spec.name}\` is \`${spec.kind}\` and takes ${result.expected}`,
+        field,
+      );
     return clientText(raw as RawValue);
   }
 
@@ -58,7 +67,11 @@ export class RequestRows {
     if (!isObject(instance)) {
       // A bare value is an instance of a signature with one input (TF Serving's short form).
       if (this.specs.length === 1) return { [this.specs[0]!.name]: this.value(this.specs[0]!, instance, field) };
-      throw new ServeError('invalid', `${field} is ${shown(instance)}, not an object of feature values (${this.what} reads ${this.specs.length} features)`, field);
+      throw new ServeError(
+        'invalid',
+        `${field} is ${shown(instance)}, not an object of feature values (${this.what} reads ${this.specs.length} features)`,
+        field,
+      );
     }
     const row: Record<string, string> = {};
     for (const name in instance) {
@@ -70,7 +83,8 @@ export class RequestRows {
 
   /** TF Serving's row form: a list of instances. */
   instances(instances: unknown, field = 'instances'): ClientRow[] {
-    if (!Array.isArray(instances)) throw new ServeError('invalid', `\`${field}\` must be a list of instances, got ${shown(instances)}`, field);
+    if (!Array.isArray(instances))
+      throw new ServeError('invalid', `\`${field}\` must be a list of instances, got ${shown(instances)}`, field);
     if (instances.length === 0) throw new ServeError('invalid', `\`${field}\` is empty: send at least one instance`, field);
     return instances.map((x, i) => this.row(x, `${field}[${i}]`));
   }
@@ -92,7 +106,11 @@ export class RequestRows {
     });
     const counts = new Set(lists.map((l) => l?.length ?? 1));
     if (counts.size > 1 || (lists.some((l) => l === undefined) && !lists.every((l) => l === undefined))) {
-      throw new ServeError('invalid', `the features of \`${field}\` have different numbers of rows (${names.map((n, i) => `${n}: ${lists[i]?.length ?? 'a scalar'}`).join(', ')})`, field);
+      throw new ServeError(
+        'invalid',
+        `the features of \`${field}\` have different numbers of rows (${names.map((n, i) => `${n}: ${lists[i]?.length ?? 'a scalar'}`).join(', ')})`,
+        field,
+      );
     }
     const n = [...counts][0]!;
     if (n === 0) throw new ServeError('invalid', `\`${field}\` has no rows`, field);

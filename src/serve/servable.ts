@@ -64,7 +64,11 @@ export class Servable {
         const needed = new Set(s.inputs.map((i) => i.feature));
         const specs = artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name));
         const rows = new RequestRows(specs, `signature \`${s.name}\` of ${manifest.name} ${manifest.version}`);
-        signatures.set(s.name, { signature: s, rows, runner: new SignatureRunner(s, session, options.batching, (n) => options.onRun?.(manifest.name, s.name, n)) });
+        signatures.set(s.name, {
+          signature: s,
+          rows,
+          runner: new SignatureRunner(s, session, options.batching, (n) => options.onRun?.(manifest.name, s.name, n)),
+        });
       }
     } catch (error) {
       await Promise.all(sessions.map((s) => s.release()));
@@ -85,15 +89,25 @@ export class Servable {
     const at = requested.indexOf('@');
     const name = at < 0 ? requested : requested.slice(0, at);
     const served = this.signatures.get(name);
-    if (!served) throw new ServeError('not-found', `${this.model} ${this.version} has no signature \`${name}\`; it has ${[...this.signatures.keys()].map((k) => `\`${k}\``).join(', ')}`, 'signature_name');
+    if (!served)
+      throw new ServeError(
+        'not-found',
+        `${this.model} ${this.version} has no signature \`${name}\`; it has ${[...this.signatures.keys()].map((k) => `\`${k}\``).join(', ')}`,
+        'signature_name',
+      );
     if (at >= 0) {
       const asked = requested.slice(at + 1);
       const parts = asked.split('.');
-      if (parts.length > 3 || parts.some((p) => !/^(0|[1-9]\d*)$/.test(p))) throw new ServeError('invalid', `signature version \`${asked}\` is not MAJOR, MAJOR.MINOR or MAJOR.MINOR.PATCH`, 'signature_name');
+      if (parts.length > 3 || parts.some((p) => !/^(0|[1-9]\d*)$/.test(p)))
+        throw new ServeError('invalid', `signature version \`${asked}\` is not MAJOR, MAJOR.MINOR or MAJOR.MINOR.PATCH`, 'signature_name');
       const want = parts.map(Number);
       const floor = `${want[0]}.${want[1] ?? 0}.${want[2] ?? 0}`;
       if (parse(served.signature.version)!.major !== want[0] || lt(served.signature.version, floor)) {
-        throw new ServeError('incompatible', `signature \`${name}\` of ${this.model} ${this.version} is version ${served.signature.version}, which does not honour the requested ${asked} (a major version must match, and the loaded version be at least the one asked for)`, 'signature_name');
+        throw new ServeError(
+          'incompatible',
+          `signature \`${name}\` of ${this.model} ${this.version} is version ${served.signature.version}, which does not honour the requested ${asked} (a major version must match, and the loaded version be at least the one asked for)`,
+          'signature_name',
+        );
       }
     }
     return served;

@@ -19,10 +19,24 @@ export type ServeErrorKind =
   /** The run took longer than the request time limit: 504, DEADLINE_EXCEEDED. */
   | 'timeout';
 
-const httpStatus: Readonly<Record<ServeErrorKind, number>> = { invalid: 400, 'not-found': 404, incompatible: 400, 'too-large': 413, unavailable: 503, timeout: 504 };
+const httpStatus: Readonly<Record<ServeErrorKind, number>> = {
+  invalid: 400,
+  'not-found': 404,
+  incompatible: 400,
+  'too-large': 413,
+  unavailable: 503,
+  timeout: 504,
+};
 
 /** gRPC status codes (grpc-js `status`), written out so this file needs no gRPC import. */
-const grpcCode: Readonly<Record<ServeErrorKind, number>> = { invalid: 3, 'not-found': 5, incompatible: 9, 'too-large': 8, unavailable: 14, timeout: 4 };
+const grpcCode: Readonly<Record<ServeErrorKind, number>> = {
+  invalid: 3,
+  'not-found': 5,
+  incompatible: 9,
+  'too-large': 8,
+  unavailable: 14,
+  timeout: 4,
+};
 
 export class ServeError extends Error {
   override readonly name = 'ServeError';

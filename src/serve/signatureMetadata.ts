@@ -24,6 +24,11 @@ const outputTypes: Readonly<Record<ManifestSignature['outputs'][number]['dtype']
 export function signatureMetadata(served: ServedSignature): { readonly inputs: TensorMetadata[]; readonly outputs: TensorMetadata[] } {
   return {
     inputs: served.rows.specs.map((spec) => ({ name: spec.name, ...featureTensorType(spec) })),
-    outputs: served.signature.outputs.map((o) => ({ name: o.name, tf: outputTypes[o.dtype][0], kserve: outputTypes[o.dtype][1], shape: o.shape.map((d) => (typeof d === 'number' ? d : -1)) })),
+    outputs: served.signature.outputs.map((o) => ({
+      name: o.name,
+      tf: outputTypes[o.dtype][0],
+      kserve: outputTypes[o.dtype][1],
+      shape: o.shape.map((d) => (typeof d === 'number' ? d : -1)),
+    })),
   };
 }

@@ -25,7 +25,9 @@ interface Waiting {
 }
 
 const slice = <T>(data: ArrayLike<T>, start: number, end: number): ArrayLike<T> =>
-  'subarray' in data ? (data as unknown as { subarray(a: number, b: number): ArrayLike<T> }).subarray(start, end) : Array.prototype.slice.call(data, start, end);
+  'subarray' in data
+    ? (data as unknown as { subarray(a: number, b: number): ArrayLike<T> }).subarray(start, end)
+    : Array.prototype.slice.call(data, start, end);
 
 /**
  * Runs one signature of one loaded version: rows encoded by `signatureFeeds` (the code
@@ -53,14 +55,20 @@ export class SignatureRunner {
       this.queue.push({ rows, resolve, reject });
       this.queued += rows.length;
       if (this.queued >= b.maxBatch) this.flush();
-      else if (this.timer === undefined) this.timer = b.delayMs <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), b.delayMs);
+      else if (this.timer === undefined)
+        this.timer = b.delayMs <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), b.delayMs);
     });
   }
 
   private async run(rows: readonly ClientRow[]): Promise<RowsOutput[]> {
     this.onRun(rows.length);
     const result = await this.session.run(signatureFeeds(this.signature.inputs, rows));
-    return this.signature.outputs.map((o) => ({ name: o.name, dtype: result[o.name]!.dtype, dims: result[o.name]!.dims, data: result[o.name]!.data }));
+    return this.signature.outputs.map((o) => ({
+      name: o.name,
+      dtype: result[o.name]!.dtype,
+      dims: result[o.name]!.dims,
+      data: result[o.name]!.data,
+    }));
   }
 
   /** Runs the queued requests, up to `maxBatch` rows, as one batch; what is left waits for the next. */
@@ -89,7 +97,12 @@ export class SignatureRunner {
           w.resolve(
             outputs.map((o) => {
               const perRow = o.dims.slice(1).reduce((p, q) => p * q, 1);
-              return { name: o.name, dtype: o.dtype, dims: [n, ...o.dims.slice(1)], data: slice(o.data, offset * perRow, (offset + n) * perRow) };
+              return {
+                name: o.name,
+                dtype: o.dtype,
+                dims: [n, ...o.dims.slice(1)],
+                data: slice(o.data, offset * perRow, (offset + n) * perRow),
+              };
             }),
           );
           offset += n;

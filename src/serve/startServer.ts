@@ -50,7 +50,10 @@ const protocolOf = (url: string): string => (url.startsWith('/v1/') ? 'tfserving
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   // Requests being answered, so that closing waits for them before any connection is closed.
   const inflight = new Set<object>();
-  const metrics = new ServeMetrics(() => repository, () => inflight.size);
+  const metrics = new ServeMetrics(
+    () => repository,
+    () => inflight.size,
+  );
   const repository = new ModelRepository(options.root, {
     ...options,
     onRun: (model, signature, rows) => {
@@ -70,7 +73,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     requestTimeout: options.timeoutMs,
     return503OnClosing: true,
     // A URL the router cannot decode: a 400 in the same error form as the others.
-    frameworkErrors: (error, _request, reply) => void (reply as FastifyReply).code(400).send({ error: `the request's URL is not valid: ${error.message}` }),
+    frameworkErrors: (error, _request, reply) =>
+      void (reply as FastifyReply).code(400).send({ error: `the request's URL is not valid: ${error.message}` }),
   });
   const models = new WeakMap<object, string>();
   const noteModel = (request: object, model: string): void => void models.set(request, model);
@@ -89,12 +93,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   app.setErrorHandler((error: FastifyError | ServeError, request, reply) => {
     if (error instanceof ServeError) return reply.code(error.status).send({ error: error.message });
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: `the body is over the limit of ${options.bodyLimit} bytes` });
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(413).send({ error: `the body is over the limit of ${options.bodyLimit} bytes` });
     if (status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
     options.accessLog?.({ time: new Date().toISOString(), level: 'error', method: request.method, url: request.url, error: error.message });
     return reply.code(500).send({ error: 'internal error' });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}: see docs/serving.md for the endpoints` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}: see docs/serving.md for the endpoints` }),
+  );
   // Callback hooks, not async ones: an async hook costs a promise per request on the hot path.
   app.addHook('onRequest', (request, _reply, done) => {
     inflight.add(request);
@@ -110,7 +117,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const model = models.get(request) ?? '';
     metrics.answered(protocol, model, String(reply.statusCode), reply.elapsedTime / 1000);
     done();
-    options.accessLog?.({ time: new Date().toISOString(), protocol, method: request.method, url: request.url, status: reply.statusCode, ms: Number(reply.elapsedTime.toFixed(3)), model, remote: request.ip });
+    options.accessLog?.({
+      time: new Date().toISOString(),
+      protocol,
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Number(reply.elapsedTime.toFixed(3)),
+      model,
+      remote: request.ip,
+    });
   });
 
   app.get('/healthz', async () => ({ live: true }));
@@ -133,11 +149,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         predictionServiceImplementation(repository, predictor, (method, model, error, ms) => {
           const code = error ? grpc.status[error.grpcCode]! : 'OK';
           metrics.answered('tfserving_grpc', model, code, ms / 1000);
-          options.accessLog?.({ time: new Date().toISOString(), protocol: 'tfserving_grpc', method, status: code, ms: Number(ms.toFixed(3)), model });
+          options.accessLog?.({
+            time: new Date().toISOString(),
+            protocol: 'tfserving_grpc',
+            method,
+            status: code,
+            ms: Number(ms.toFixed(3)),
+            model,
+          });
         }),
       );
       const server = grpcServer;
-      grpcPort = await new Promise<number>((resolve, reject) => server.bindAsync(`${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))));
+      grpcPort = await new Promise<number>((resolve, reject) =>
+        server.bindAsync(
+          `${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.grpcPort}`,
+          grpc.ServerCredentials.createInsecure(),
+          (error, port) => (error ? reject(error) : resolve(port)),
+        ),
+      );
     }
   } catch (error) {
     await app.close();

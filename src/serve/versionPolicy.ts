@@ -4,7 +4,10 @@ import { compare, valid } from 'semver';
  * Which versions of a model are served, as TF Serving's model config names them: the
  * newest N, every version, or a list of exact versions.
  */
-export type VersionPolicy = { readonly kind: 'latest'; readonly n: number } | { readonly kind: 'all' } | { readonly kind: 'specific'; readonly versions: readonly string[] };
+export type VersionPolicy =
+  | { readonly kind: 'latest'; readonly n: number }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'specific'; readonly versions: readonly string[] };
 
 /** Serving only the newest version is TF Serving's default, and Bird's. */
 export const defaultPolicy: VersionPolicy = { kind: 'latest', n: 1 };

@@ -77,7 +77,9 @@ export function formatType(t: Type): string {
     case 'tensor':
       return `${t.dtype}${formatShape(t.shape)}`;
     case 'sparse':
-      return t.keys === 'string' ? `sparse${t.weighted ? ' weighted' : ''} strings` : `sparse${t.weighted ? ' weighted' : ''} ids(${t.vocab})`;
+      return t.keys === 'string'
+        ? `sparse${t.weighted ? ' weighted' : ''} strings`
+        : `sparse${t.weighted ? ' weighted' : ''} ids(${t.vocab})`;
     case 'list':
       return t.element === null ? '[]' : `${formatType(t.element)}[]`;
     case 'features':

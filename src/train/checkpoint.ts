@@ -19,7 +19,12 @@ export function checkpointFiles(trainer: Trainer, meta: Record<string, unknown>)
   }
   return {
     'weights.bin': new Uint8Array(blob.buffer),
-    'index.json': JSON.stringify({ format: 'bird-checkpoint-1', dtype: 'float32', byteOrder: 'little', step: trainer.globalStep, tensors: index, ...meta }, null, 2) + '\n',
+    'index.json':
+      JSON.stringify(
+        { format: 'bird-checkpoint-1', dtype: 'float32', byteOrder: 'little', step: trainer.globalStep, tensors: index, ...meta },
+        null,
+        2,
+      ) + '\n',
   };
 }
 
@@ -52,18 +57,26 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
   const bytes = readFileSync(join(dir, 'weights.bin'));
   const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   const tensors = new Map(index.tensors.map((t) => [t.name, all.slice(t.offset / 4, t.offset / 4 + t.length)]));
-  return { epoch: index.epoch, step: index.step, ...(index.progress ? { progress: index.progress } : {}), ...(index.record ? { record: index.record } : {}), tensors };
+  return {
+    epoch: index.epoch,
+    step: index.step,
+    ...(index.progress ? { progress: index.progress } : {}),
+    ...(index.record ? { record: index.record } : {}),
+    tensors,
+  };
 }
 
 /** The checkpoints of a run (`epoch-N` at each epoch's end, `step-N` inside epochs), oldest first by global step. */
 export function listCheckpoints(runDir: string): { name: string; path: string; step: number; inEpoch: boolean }[] {
   const dir = join(runDir, 'checkpoints');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((d) => /^(epoch|step)-\d+$/.test(d) && existsSync(join(dir, d, 'index.json')))
-    .map((d) => ({ name: d, path: join(dir, d), step: readIndex(join(dir, d)).step, inEpoch: d.startsWith('step-') }))
-    // At equal steps the epoch checkpoint is the later one: it has the epoch's metrics behind it.
-    .sort((a, b) => a.step - b.step || Number(b.inEpoch) - Number(a.inEpoch));
+  return (
+    readdirSync(dir)
+      .filter((d) => /^(epoch|step)-\d+$/.test(d) && existsSync(join(dir, d, 'index.json')))
+      .map((d) => ({ name: d, path: join(dir, d), step: readIndex(join(dir, d)).step, inEpoch: d.startsWith('step-') }))
+      // At equal steps the epoch checkpoint is the later one: it has the epoch's metrics behind it.
+      .sort((a, b) => a.step - b.step || Number(b.inEpoch) - Number(a.inEpoch))
+  );
 }
 
 /** The newest checkpoint of a run folder, epoch or step, if any. */

@@ -28,7 +28,10 @@ export class DenseOptimizer {
 
   restoreSlots(v: tfTypes.Variable, values: readonly Float32Array[]): void {
     if (values.length === 0) return;
-    this.slots.set(v, values.map((x) => this.tf.variable(this.tf.tensor(x, v.shape), false)));
+    this.slots.set(
+      v,
+      values.map((x) => this.tf.variable(this.tf.tensor(x, v.shape), false)),
+    );
   }
 
   private slot(v: tfTypes.Variable, count: number, fill = 0): tfTypes.Variable[] {

@@ -40,7 +40,7 @@ export function dropoutMasks(graph: IrGraph, nodes: readonly number[], rows: num
       s ^= s << 13;
       s ^= s >>> 17;
       s ^= s << 5;
-      values[i] = (s >>> 0) < cut ? 0 : keep;
+      values[i] = s >>> 0 < cut ? 0 : keep;
     }
     return { node: id, values, shape };
   });

@@ -20,7 +20,8 @@ export const defaultEngine: TrainEngineName = 'tfjs';
 export function chooseEngine(flag: TrainEngineName | undefined, settings: Readonly<Record<string, AttrValue>>): EngineChoice {
   if (flag !== undefined) return { name: flag, from: 'flag' };
   const set = settings['engine'];
-  if (typeof set === 'string' && (trainEngines as readonly string[]).includes(set)) return { name: set as TrainEngineName, from: 'setting' };
+  if (typeof set === 'string' && (trainEngines as readonly string[]).includes(set))
+    return { name: set as TrainEngineName, from: 'setting' };
   return { name: defaultEngine, from: 'default' };
 }
 
@@ -52,7 +53,9 @@ export const engineStatus: Readonly<Record<TrainEngineName, { readonly available
 export function torchPython(): string {
   const set = process.env['BIRD_PYTHON'];
   if (set !== undefined && set !== '') return set;
-  probed ??= ['python3', '/usr/bin/python3'].map((python) => ({ python, missing: torchMissing(python) })).find((p) => p.missing === undefined) ?? { python: 'python3', missing: torchMissing('python3') };
+  probed ??= ['python3', '/usr/bin/python3']
+    .map((python) => ({ python, missing: torchMissing(python) }))
+    .find((p) => p.missing === undefined) ?? { python: 'python3', missing: torchMissing('python3') };
   return probed.python;
 }
 

@@ -45,7 +45,10 @@ async function serve(): Promise<void> {
     const result = lossGradients(tf, program, batch, setup.lossNode, request.lookups, dense, request.masks);
     // Copies that own their buffers, so transferring them cannot detach a backend's memory.
     const owned = { loss: result.loss, embedded: result.embedded.map((a) => a.slice()), dense: result.dense.map((a) => a.slice()) };
-    parentPort!.postMessage(owned, [...owned.embedded, ...owned.dense].map((a) => a.buffer as ArrayBuffer));
+    parentPort!.postMessage(
+      owned,
+      [...owned.embedded, ...owned.dense].map((a) => a.buffer as ArrayBuffer),
+    );
   });
   parentPort!.postMessage('ready');
 }

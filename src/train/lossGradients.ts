@@ -36,7 +36,11 @@ export function lossGradients(
       dense.forEach((d, i) => overrides.set(d.node, xs[lookups.length + i]!));
       return program.forward(batch, [lossNode], { training: true, overrides, masks: maskTensors }).get(lossNode)! as tfTypes.Scalar;
     })(inputs);
-    const result = { loss: value.dataSync()[0]!, embedded: grads.slice(0, lookups.length).map((g) => g.dataSync() as Float32Array), dense: grads.slice(lookups.length).map((g) => g.dataSync() as Float32Array) };
+    const result = {
+      loss: value.dataSync()[0]!,
+      embedded: grads.slice(0, lookups.length).map((g) => g.dataSync() as Float32Array),
+      dense: grads.slice(lookups.length).map((g) => g.dataSync() as Float32Array),
+    };
     value.dispose();
     grads.forEach((g) => g.dispose());
     return result;

@@ -21,7 +21,12 @@ export interface GatheredLookup {
  * orders (`LossGradients`).
  */
 export interface StepEngine {
-  gradients(batch: Batch, lookups: readonly GatheredLookup[], dense: readonly { readonly node: number; readonly values: Float32Array }[], masks: readonly DropoutMask[]): Promise<LossGradients>;
+  gradients(
+    batch: Batch,
+    lookups: readonly GatheredLookup[],
+    dense: readonly { readonly node: number; readonly values: Float32Array }[],
+    masks: readonly DropoutMask[],
+  ): Promise<LossGradients>;
   release(): Promise<void>;
 }
 
@@ -58,17 +63,26 @@ export class OnnxStep implements StepEngine {
     return n.op === 'param' ? String(n.attrs['name']) : `${String(this.graph.nodes[n.inputs[1]!]!.attrs['name'])}@${node}`;
   }
 
-  async gradients(batch: Batch, lookups: readonly GatheredLookup[], dense: readonly { readonly node: number; readonly values: Float32Array }[], masks: readonly DropoutMask[]): Promise<LossGradients> {
+  async gradients(
+    batch: Batch,
+    lookups: readonly GatheredLookup[],
+    dense: readonly { readonly node: number; readonly values: Float32Array }[],
+    masks: readonly DropoutMask[],
+  ): Promise<LossGradients> {
     const byName = new Map<string, { values: Float32Array; shape: readonly number[] }>();
     for (const m of masks) byName.set(`dropout@${m.node}`, m);
     for (const l of lookups) byName.set(this.gradientName(l.node), l);
-    for (const d of dense) byName.set(this.gradientName(d.node), { values: d.values, shape: this.graph.nodes[d.node]!.attrs['shape'] as number[] });
+    for (const d of dense)
+      byName.set(this.gradientName(d.node), { values: d.values, shape: this.graph.nodes[d.node]!.attrs['shape'] as number[] });
     const feeds: Record<string, OnnxValue> = {};
     for (const input of this.inputs) {
       if (input.kind === 'column') {
         const column = batch.columns.get(input.key);
         if (!column || column.kind !== 'dense') throw new Error(`no dense batch column \`${input.key}\` for the training step`);
-        feeds[input.name] = column.dtype === 'f32' ? { dtype: 'float32', data: column.data as Float32Array, dims: column.shape } : { dtype: 'int64', data: toInt64(column.data as Int32Array), dims: column.shape };
+        feeds[input.name] =
+          column.dtype === 'f32'
+            ? { dtype: 'float32', data: column.data as Float32Array, dims: column.shape }
+            : { dtype: 'int64', data: toInt64(column.data as Int32Array), dims: column.shape };
         continue;
       }
       const value = byName.get(input.key);
@@ -77,7 +91,11 @@ export class OnnxStep implements StepEngine {
     }
     const out = await this.session.run(feeds);
     const grad = (node: number): Float32Array => out[`grad:${this.gradientName(node)}`]!.data as Float32Array;
-    return { loss: (out['loss']!.data as Float32Array)[0]!, embedded: lookups.map((l) => grad(l.node)), dense: dense.map((d) => grad(d.node)) };
+    return {
+      loss: (out['loss']!.data as Float32Array)[0]!,
+      embedded: lookups.map((l) => grad(l.node)),
+      dense: dense.map((d) => grad(d.node)),
+    };
   }
 
   async release(): Promise<void> {

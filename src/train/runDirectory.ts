@@ -18,7 +18,8 @@ export class RunDirectory {
 
   /** Appends step records to `steps.jsonl`, one line each. */
   appendSteps(records: readonly unknown[]): void {
-    if (records.length > 0) writeFileSync(join(this.path, 'steps.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''), { flag: 'a' });
+    if (records.length > 0)
+      writeFileSync(join(this.path, 'steps.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''), { flag: 'a' });
   }
 
   /** Rewrites a JSON-lines file with the given records only (what a resumed run keeps), atomically. */

@@ -7,7 +7,7 @@ export function auc(p: Float32Array, y: Float32Array): number {
   const order = Array.from(p.keys()).sort((a, b) => p[a]! - p[b]!);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && p[order[j]!] === p[order[i]!]) j++;
     const averageRank = (i + j + 1) / 2;
@@ -32,7 +32,7 @@ export function prAuc(p: Float32Array, y: Float32Array): number {
   let seen = 0;
   let previousRecall = 0;
   let area = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && p[order[j]!] === p[order[i]!]) j++;
     for (let k = i; k < j; k++) {

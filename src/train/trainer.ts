@@ -104,11 +104,17 @@ export class Trainer {
     for (const n of graph.nodes) {
       if (n.op !== 'embedding_lookup') continue;
       const tableNode = graph.nodes[n.inputs[1]!]!;
-      if (tableNode.op !== 'param' || !(consumers.get(tableNode.id) ?? []).every((c) => c.op === 'embedding_lookup' && c.inputs[1] === tableNode.id)) continue;
+      if (
+        tableNode.op !== 'param' ||
+        !(consumers.get(tableNode.id) ?? []).every((c) => c.op === 'embedding_lookup' && c.inputs[1] === tableNode.id)
+      )
+        continue;
       let table = tables.get(tableNode.id);
       if (!table) {
         const shape = tableNode.attrs['shape'] as [number, number];
-        const init = tf.tidy(() => initialValue(tf, shape, String(tableNode.attrs['init']), Number(tableNode.attrs['std']), options.seed * 7919 + tableNode.id));
+        const init = tf.tidy(() =>
+          initialValue(tf, shape, String(tableNode.attrs['init']), Number(tableNode.attrs['std']), options.seed * 7919 + tableNode.id),
+        );
         table = new SparseTable(shape[0], shape[1], init.dataSync() as Float32Array);
         init.dispose();
         tables.set(tableNode.id, table);
@@ -155,7 +161,9 @@ export class Trainer {
     const url = new URL(source ? './gradientWorker.ts' : './gradientWorker.js', import.meta.url);
     // Run from source (tests), the worker's TypeScript goes through tsx's loader, registered in the worker itself.
     // (tsx is resolved here: an eval'd worker resolves bare names from the working folder.)
-    const tsx = source ? new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href : '';
+    const tsx = source
+      ? new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href
+      : '';
     const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
     const worker = source ? new Worker(boot, { eval: true, workerData: setup }) : new Worker(url, { workerData: setup });
     await new Promise<void>((resolve, reject) => {
@@ -192,14 +200,28 @@ export class Trainer {
     const full = this.gathered(batch);
     const masks = dropoutMasks(this.graph, this.dropouts, batch.size, this.options.seed, this.step);
     const engine = this.options.engine;
-    if (engine) return engine.gradients(batch, full, this.dense.map((d) => ({ node: d.node, values: d.variable.dataSync() as Float32Array })), masks);
+    if (engine)
+      return engine.gradients(
+        batch,
+        full,
+        this.dense.map((d) => ({ node: d.node, values: d.variable.dataSync() as Float32Array })),
+        masks,
+      );
     const dense = this.dense.map((d) => ({ node: d.node, variable: d.variable as tfTypes.Tensor }));
-    if (!this.worker || this.splitExact === false || batch.size < 2) return lossGradients(tf, this.program, batch, lossNode, full, dense, masks);
+    if (!this.worker || this.splitExact === false || batch.size < 2)
+      return lossGradients(tf, this.program, batch, lossNode, full, dense, masks);
     const n = batch.size;
     const h = Math.ceil(n / 2);
-    const rows = <T extends { values: Float32Array; shape: readonly number[] }>(all: readonly T[], from: number, to: number): T[] => all.map((g) => ({ ...g, values: sliceRows(g.values, g.values.length / n, from, to), shape: [to - from, ...g.shape.slice(1)] }));
+    const rows = <T extends { values: Float32Array; shape: readonly number[] }>(all: readonly T[], from: number, to: number): T[] =>
+      all.map((g) => ({ ...g, values: sliceRows(g.values, g.values.length / n, from, to), shape: [to - from, ...g.shape.slice(1)] }));
     const b = sliceBatch(batch, h, n);
-    const pending = this.askWorker({ size: b.size, columns: [...b.columns], lookups: rows(full, h, n), weights: this.dense.map((d) => d.variable.dataSync() as Float32Array), masks: rows(masks, h, n) });
+    const pending = this.askWorker({
+      size: b.size,
+      columns: [...b.columns],
+      lookups: rows(full, h, n),
+      weights: this.dense.map((d) => d.variable.dataSync() as Float32Array),
+      masks: rows(masks, h, n),
+    });
     const first = lossGradients(tf, this.program, sliceBatch(batch, 0, h), lossNode, rows(full, 0, h), dense, rows(masks, 0, h));
     const second = await pending;
     // The whole batch's mean is the halves' means weighted by their sizes.
@@ -211,7 +233,10 @@ export class Trainer {
       embedded: first.embedded.map((a, i) => {
         const out = new Float32Array(a.length + second.embedded[i]!.length);
         out.set(a.map((x) => wa * x));
-        out.set(second.embedded[i]!.map((x) => wb * x), a.length);
+        out.set(
+          second.embedded[i]!.map((x) => wb * x),
+          a.length,
+        );
         return out;
       }),
       dense: first.dense.map((a, i) => mix(a, second.dense[i]!)),
@@ -223,7 +248,10 @@ export class Trainer {
           const scale = a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
           return a.every((v, k) => Math.abs(v - y[i]![k]!) <= 1e-4 * scale + 1e-7);
         });
-      this.splitExact = Math.abs(whole.loss - joined.loss) <= 1e-5 * Math.max(1, Math.abs(whole.loss)) && close(whole.dense, joined.dense) && close(whole.embedded, joined.embedded);
+      this.splitExact =
+        Math.abs(whole.loss - joined.loss) <= 1e-5 * Math.max(1, Math.abs(whole.loss)) &&
+        close(whole.dense, joined.dense) &&
+        close(whole.embedded, joined.embedded);
       if (!this.splitExact) {
         await this.stopWorker();
         return whole;
@@ -246,7 +274,9 @@ export class Trainer {
     const t0 = performance.now();
     const result = await this.gradients(batch, lossNode);
     const t1 = performance.now();
-    const sparseRows = this.lookups.map((l, i) => l.table.scatter(this.program.columnFor(batch, l.idsNode)!, l.combiner, result.embedded[i]!));
+    const sparseRows = this.lookups.map((l, i) =>
+      l.table.scatter(this.program.columnFor(batch, l.idsNode)!, l.combiner, result.embedded[i]!),
+    );
     let denseValues = result.dense;
     // Gradient clipping by the global norm over every parameter, dense and sparse alike.
     const clip = Number(this.graph.train?.settings['clip_norm'] ?? 0);
@@ -263,14 +293,30 @@ export class Trainer {
     }
     const t2 = performance.now();
     const denseGrads = denseValues.map((g, i) => tf.tensor(g, this.dense[i]!.variable.shape));
-    this.optimizer.apply(this.dense.map((d) => d.variable), denseGrads, lr, this.step, Number(this.graph.train?.settings['weight_decay'] ?? 0));
+    this.optimizer.apply(
+      this.dense.map((d) => d.variable),
+      denseGrads,
+      lr,
+      this.step,
+      Number(this.graph.train?.settings['weight_decay'] ?? 0),
+    );
     denseGrads.forEach((g) => g.dispose());
     const t3 = performance.now();
     this.lookups.forEach((l, i) => {
       const rows = sparseRows[i]!;
-      if (this.optimizer.name === 'adam') l.table.adam(rows, lr, this.step, Number(this.optimizer.args['beta1'] ?? 0.9), Number(this.optimizer.args['beta2'] ?? 0.999), Number(this.optimizer.args['eps'] ?? 1e-7), this.optimizer.args['lazy'] !== false);
+      if (this.optimizer.name === 'adam')
+        l.table.adam(
+          rows,
+          lr,
+          this.step,
+          Number(this.optimizer.args['beta1'] ?? 0.9),
+          Number(this.optimizer.args['beta2'] ?? 0.999),
+          Number(this.optimizer.args['eps'] ?? 1e-7),
+          this.optimizer.args['lazy'] !== false,
+        );
       else if (this.optimizer.name === 'adagrad') l.table.adagrad(rows, lr, Number(this.optimizer.args['initial_accumulator'] ?? 0.1));
-      else if (this.optimizer.name === 'momentum') l.table.momentum(rows, lr, Number(this.optimizer.args['momentum'] ?? 0.9), this.optimizer.args['nesterov'] === true);
+      else if (this.optimizer.name === 'momentum')
+        l.table.momentum(rows, lr, Number(this.optimizer.args['momentum'] ?? 0.9), this.optimizer.args['nesterov'] === true);
       else l.table.sgd(rows, lr);
     });
     const t4 = performance.now();
@@ -286,7 +332,9 @@ export class Trainer {
    * Metrics of the train section over a part of the data, by name, and the calibration of
    * each output that a metric measures against a binary label, from the same forward pass.
    */
-  async evaluate(batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<{ metrics: Record<string, number>; calibration: OutputCalibration[] }> {
+  async evaluate(
+    batches: AsyncIterable<Batch> | Iterable<Batch>,
+  ): Promise<{ metrics: Record<string, number>; calibration: OutputCalibration[] }> {
     const tf = this.tf;
     const metricNodes = this.graph.nodes.filter((n) => n.op.startsWith('metric_'));
     const buffers = metricNodes.map((n) => n.inputs.map(() => new FloatBuffer()));
@@ -306,7 +354,12 @@ export class Trainer {
     const results = new Map<number, tfTypes.Tensor>();
     metricNodes.forEach((n, m) => {
       const [a, b] = buffers[m]!.map((x) => x.values());
-      const value = n.op === 'metric_auc' ? auc(a!, b!) : n.op === 'metric_pr_auc' ? prAuc(a!, b!) : a!.reduce((s, x) => s + x, 0) / Math.max(1, a!.length);
+      const value =
+        n.op === 'metric_auc'
+          ? auc(a!, b!)
+          : n.op === 'metric_pr_auc'
+            ? prAuc(a!, b!)
+            : a!.reduce((s, x) => s + x, 0) / Math.max(1, a!.length);
       results.set(n.id, tf.scalar(value));
     });
     const named: Record<string, number> = {};
@@ -335,7 +388,10 @@ export class Trainer {
    * The values of `nodes` (model outputs) for each batch, in batch order, as flat arrays
    * with their shapes; inference mode (no dropout).
    */
-  async *predict(batches: AsyncIterable<Batch> | Iterable<Batch>, nodes: readonly number[]): AsyncGenerator<{ size: number; values: { data: Float32Array; shape: number[] }[] }> {
+  async *predict(
+    batches: AsyncIterable<Batch> | Iterable<Batch>,
+    nodes: readonly number[],
+  ): AsyncGenerator<{ size: number; values: { data: Float32Array; shape: number[] }[] }> {
     const tf = this.tf;
     for await (const batch of batches) {
       const values = tf.tidy(() => {
@@ -362,14 +418,17 @@ export class Trainer {
     const out: { name: string; shape: number[]; values: Float32Array }[] = [];
     for (const d of this.dense) {
       const name = String(this.graph.nodes[d.node]!.attrs['name']);
-      this.optimizer.slotValues(d.variable).forEach((values, i) => out.push({ name: `${name}:slot${i}`, shape: [...d.variable.shape], values }));
+      this.optimizer
+        .slotValues(d.variable)
+        .forEach((values, i) => out.push({ name: `${name}:slot${i}`, shape: [...d.variable.shape], values }));
     }
     const seen = new Set<number>();
     for (const l of this.lookups) {
       if (seen.has(l.tableNode)) continue;
       seen.add(l.tableNode);
       const name = String(this.graph.nodes[l.tableNode]!.attrs['name']);
-      for (const [slot, values] of Object.entries(l.table.state())) out.push({ name: `${name}:${slot}`, shape: [l.table.rows, l.table.dim], values });
+      for (const [slot, values] of Object.entries(l.table.state()))
+        out.push({ name: `${name}:${slot}`, shape: [l.table.rows, l.table.dim], values });
     }
     return out;
   }
@@ -401,7 +460,12 @@ export class Trainer {
   /** Every parameter's current value by name: dense variables and embedding tables. */
   parameters(): { name: string; shape: number[]; values: Float32Array }[] {
     const out: { name: string; shape: number[]; values: Float32Array }[] = [];
-    for (const d of this.dense) out.push({ name: String(this.graph.nodes[d.node]!.attrs['name']), shape: [...d.variable.shape], values: d.variable.dataSync() as Float32Array });
+    for (const d of this.dense)
+      out.push({
+        name: String(this.graph.nodes[d.node]!.attrs['name']),
+        shape: [...d.variable.shape],
+        values: d.variable.dataSync() as Float32Array,
+      });
     const seen = new Set<number>();
     for (const l of this.lookups) {
       if (seen.has(l.tableNode)) continue;
@@ -418,7 +482,12 @@ export class Trainer {
    * rows in a fresh seeded order when `shuffle` is set. `start` is the first epoch, or
    * where a step checkpoint left an epoch; `history` the metrics of epochs already done.
    */
-  async fit(dataset: Dataset, report: (r: EpochReport) => void, start: number | EpochProgress = 1, history: readonly Readonly<Record<string, number>>[] = []): Promise<void> {
+  async fit(
+    dataset: Dataset,
+    report: (r: EpochReport) => void,
+    start: number | EpochProgress = 1,
+    history: readonly Readonly<Record<string, number>>[] = [],
+  ): Promise<void> {
     const { epochs, batch, seed, shuffle } = this.options;
     const stopper = earlyStopper(this.graph.train?.settings['early_stop']);
     // A resumed run replays its recorded epochs so early stopping counts them.
@@ -444,11 +513,21 @@ export class Trainer {
         steps++;
         const seconds = (performance.now() - started) / 1000;
         this.options.onProgress?.(steps, examples, loss, seconds, epoch);
-        if (every > 0 && this.step % every === 0 && steps < stepsPerEpoch) this.options.onCheckpoint?.({ epoch, batches: steps, examples, lossSum, seconds });
+        if (every > 0 && this.step % every === 0 && steps < stepsPerEpoch)
+          this.options.onCheckpoint?.({ epoch, batches: steps, examples, lossSum, seconds });
       }
       const seconds = (performance.now() - started) / 1000;
       const { metrics, calibration } = await this.evaluate(testPart.batches(4096));
-      report({ epoch, steps, examples, trainSeconds: seconds, examplesPerSecond: examples / seconds, loss: lossSum / Math.max(1, examples), metrics, calibration });
+      report({
+        epoch,
+        steps,
+        examples,
+        trainSeconds: seconds,
+        examplesPerSecond: examples / seconds,
+        loss: lossSum / Math.max(1, examples),
+        metrics,
+        calibration,
+      });
       if (stopper?.(metrics)) return;
     }
   }

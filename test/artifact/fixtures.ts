@@ -10,17 +10,62 @@ import type { IrFeature, IrGraph } from '../../src/ir/ir.js';
 export const hashSpec = describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket });
 
 export const features: IrFeature[] = [
-  { name: 'distance', role: 'feature', kind: 'continuous', args: {}, default: 0, transforms: [{ name: 'log1p', op: 'log1p', args: {} }, { name: 'zscore', op: 'zscore', args: { mean: 6.38, std: 0.81 } }], node: 0 },
-  { name: 'origin', role: 'feature', kind: 'string', args: {}, default: '', transforms: [{ name: 'vocab', op: 'vocab_lookup', args: { max: 300, oov: 1, min_count: 1, vocabulary: ['ORD', 'LAX', 'DFW'] } }], node: 1 },
-  { name: 'words', role: 'feature', kind: 'sparse_binary', args: {}, default: [], transforms: [{ name: 'hash', op: 'hash_bucket', args: { bits: 18 } }], node: 2 },
+  {
+    name: 'distance',
+    role: 'feature',
+    kind: 'continuous',
+    args: {},
+    default: 0,
+    transforms: [
+      { name: 'log1p', op: 'log1p', args: {} },
+      { name: 'zscore', op: 'zscore', args: { mean: 6.38, std: 0.81 } },
+    ],
+    node: 0,
+  },
+  {
+    name: 'origin',
+    role: 'feature',
+    kind: 'string',
+    args: {},
+    default: '',
+    transforms: [{ name: 'vocab', op: 'vocab_lookup', args: { max: 300, oov: 1, min_count: 1, vocabulary: ['ORD', 'LAX', 'DFW'] } }],
+    node: 1,
+  },
+  {
+    name: 'words',
+    role: 'feature',
+    kind: 'sparse_binary',
+    args: {},
+    default: [],
+    transforms: [{ name: 'hash', op: 'hash_bucket', args: { bits: 18 } }],
+    node: 2,
+  },
   { name: 'hour', role: 'feature', kind: 'discrete', args: { n: 24 }, default: 0, transforms: [], node: 3 },
   { name: 'delayed', role: 'label', kind: 'binary', args: { downsample_neg: 1 }, default: 0, transforms: [], node: 4 },
 ];
 
 export const serveInputs: SignatureInput[] = [
-  { name: 'distance', dtype: 'float32', shape: ['batch'], feature: 'distance', kind: 'continuous', encoding: 'dense', default: 0, outOfGraph: [] },
+  {
+    name: 'distance',
+    dtype: 'float32',
+    shape: ['batch'],
+    feature: 'distance',
+    kind: 'continuous',
+    encoding: 'dense',
+    default: 0,
+    outOfGraph: [],
+  },
   { name: 'origin', dtype: 'string', shape: ['batch'], feature: 'origin', kind: 'string', encoding: 'string', default: '', outOfGraph: [] },
-  { name: 'words', dtype: 'int64', shape: ['batch', 'words.length'], feature: 'words', kind: 'sparse_binary', encoding: 'padded_ids', default: null, outOfGraph: [{ op: 'hash_bucket', args: { bits: 18 } }] },
+  {
+    name: 'words',
+    dtype: 'int64',
+    shape: ['batch', 'words.length'],
+    feature: 'words',
+    kind: 'sparse_binary',
+    encoding: 'padded_ids',
+    default: null,
+    outOfGraph: [{ op: 'hash_bucket', args: { bits: 18 } }],
+  },
   { name: 'hour', dtype: 'int64', shape: ['batch'], feature: 'hour', kind: 'discrete', encoding: 'dense', default: 0, outOfGraph: [] },
 ];
 
@@ -47,7 +92,9 @@ export function graph(overrides: Partial<IrGraph> = {}): IrGraph {
     nodes: [],
     outputs: [{ name: 'p_delayed', node: 0 }],
     train: null,
-    signatures: [{ name: 'serve', version: '1.0.0', inputs: [{ name: 'f', alias: 'f' }], outputs: [{ name: 'p_delayed', alias: 'p_delayed' }] }],
+    signatures: [
+      { name: 'serve', version: '1.0.0', inputs: [{ name: 'f', alias: 'f' }], outputs: [{ name: 'p_delayed', alias: 'p_delayed' }] },
+    ],
     ...overrides,
   };
 }
@@ -67,7 +114,12 @@ export function vectorsFor(sigs: readonly ExportedSignature[]): GoldenVectors {
       sigs.map((s) => [
         s.name,
         {
-          inputs: Object.fromEntries(s.inputs.map((x) => [x.name, encodeVectorTensor(x.dtype, concrete(x.shape), value(x.dtype, x.name, concrete(x.shape)) as never)])),
+          inputs: Object.fromEntries(
+            s.inputs.map((x) => [
+              x.name,
+              encodeVectorTensor(x.dtype, concrete(x.shape), value(x.dtype, x.name, concrete(x.shape)) as never),
+            ]),
+          ),
           outputs: Object.fromEntries(s.outputs.map((x) => [x.name, encodeVectorTensor(x.dtype, concrete(x.shape), [0.25, 0.75])])),
         },
       ]),

@@ -8,7 +8,14 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describeHashFunction } from '../../src/artifact/hashFunctionSpec.js';
 import { loadArtifact } from '../../src/artifact/loadArtifact.js';
 import { float32Values } from '../../src/artifact/safetensors.js';
-import { compareOutputs, decodeVectorTensor, encodeVectorTensor, type DecodedTensor, type GoldenVectors, type VectorTensor } from '../../src/artifact/vectors.js';
+import {
+  compareOutputs,
+  decodeVectorTensor,
+  encodeVectorTensor,
+  type DecodedTensor,
+  type GoldenVectors,
+  type VectorTensor,
+} from '../../src/artifact/vectors.js';
 import { writeArtifact } from '../../src/artifact/writeArtifact.js';
 import type { ExportedSignature } from '../../src/backends/onnx/exportedSignature.js';
 import { exportSignatures } from '../../src/backends/onnx/exportSignatures.js';
@@ -41,7 +48,12 @@ async function run(bytes: Uint8Array, inputs: Readonly<Record<string, VectorTens
       feeds[name] = { dtype: d.dtype, data: d.values, dims: d.shape } as OnnxValue;
     }
     const out = await session.run(feeds);
-    return Object.fromEntries(Object.entries(out).map(([name, v]) => [name, { dtype: v.dtype as DecodedTensor['dtype'], shape: v.dims, values: v.data as DecodedTensor['values'] }]));
+    return Object.fromEntries(
+      Object.entries(out).map(([name, v]) => [
+        name,
+        { dtype: v.dtype as DecodedTensor['dtype'], shape: v.dims, values: v.data as DecodedTensor['values'] },
+      ]),
+    );
   } finally {
     await session.release();
   }
@@ -52,7 +64,10 @@ async function goldenVectors(signatures: readonly ExportedSignature[]): Promise<
   for (const s of signatures) {
     const inputs = Object.fromEntries(s.inputs.map((i) => [i.name, encodeVectorTensor(i.dtype, [3], columns[i.feature]! as never)]));
     const outputs = await run(s.onnx, inputs);
-    result[s.name] = { inputs, outputs: Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, encodeVectorTensor(t.dtype, t.shape, t.values)])) };
+    result[s.name] = {
+      inputs,
+      outputs: Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, encodeVectorTensor(t.dtype, t.shape, t.values)])),
+    };
   }
   return { tolerance: { abs: 1e-5, rel: 1e-4 }, signatures: result };
 }
@@ -73,7 +88,10 @@ describe('an artifact of the flights model, end to end', () => {
     for (const n of graph.nodes) {
       if (n.op !== 'param') continue;
       const size = (n.attrs['shape'] as number[]).reduce((p, q) => p * q, 1);
-      weights.set(String(n.attrs['name']), Float32Array.from({ length: size }, () => (next() / 2 ** 32 - 0.5) * 0.2));
+      weights.set(
+        String(n.attrs['name']),
+        Float32Array.from({ length: size }, () => (next() / 2 ** 32 - 0.5) * 0.2),
+      );
     }
     signatures = exportSignatures(graph, weights, { producerVersion: '0.1.0' });
     const dataFile = join(repoRoot, 'models', 'data', 'flights_sample.csv.gz');
@@ -82,10 +100,23 @@ describe('an artifact of the flights model, end to end', () => {
       birdVersion: '0.1.0',
       graph,
       signatures,
-      weights: [...weights].map(([name, values]) => ({ name, shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)!.attrs['shape'] as number[], values })),
+      weights: [...weights].map(([name, values]) => ({
+        name,
+        shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)!.attrs['shape'] as number[],
+        values,
+      })),
       vectors: await goldenVectors(signatures),
       hash: describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket }),
-      data: { files: [{ path: 'models/data/flights_sample.csv.gz', bytes: statSync(dataFile).size, sha256: createHash('sha256').update(readFileSync(dataFile)).digest('hex') }], rows: { train: 5000, eval: 1000 } },
+      data: {
+        files: [
+          {
+            path: 'models/data/flights_sample.csv.gz',
+            bytes: statSync(dataFile).size,
+            sha256: createHash('sha256').update(readFileSync(dataFile)).digest('hex'),
+          },
+        ],
+        rows: { train: 5000, eval: 1000 },
+      },
       metrics: { auc: 0.5 },
     });
   });
@@ -93,7 +124,9 @@ describe('an artifact of the flights model, end to end', () => {
   test('loads back with every hash checked, and its models reproduce the golden vectors', async () => {
     const artifact = loadArtifact(dir);
     expect(artifact.manifest.signatures.map((s) => [s.name, s.file])).toEqual([['serve', 'model.onnx']]);
-    const vocabulary = (features: readonly { name: string; transforms: readonly { args: Readonly<Record<string, unknown>> }[] }[]): unknown => features.find((f) => f.name === 'origin')!.transforms[0]!.args['vocabulary'];
+    const vocabulary = (
+      features: readonly { name: string; transforms: readonly { args: Readonly<Record<string, unknown>> }[] }[],
+    ): unknown => features.find((f) => f.name === 'origin')!.transforms[0]!.args['vocabulary'];
     expect(vocabulary(artifact.manifest.features)).toEqual(vocabulary(graph.features));
     expect(artifact.ir).toEqual(JSON.parse(JSON.stringify(graph)));
     for (const [name, values] of weights) expect(float32Values(artifact.weights.tensors.get(name)!)).toEqual(values);

@@ -58,7 +58,13 @@ async function goldenVectors(signatures: readonly ExportedSignature[], rows: rea
     const session = await OnnxSession.load(s.onnx);
     try {
       const out = await session.run(feeds);
-      const tensors = (values: typeof out): Record<string, VectorTensor> => Object.fromEntries(Object.entries(values).map(([name, v]) => [name, encodeVectorTensor(v.dtype, v.dims, v.data as Float32Array | BigInt64Array | readonly string[])]));
+      const tensors = (values: typeof out): Record<string, VectorTensor> =>
+        Object.fromEntries(
+          Object.entries(values).map(([name, v]) => [
+            name,
+            encodeVectorTensor(v.dtype, v.dims, v.data as Float32Array | BigInt64Array | readonly string[]),
+          ]),
+        );
       result[s.name] = { inputs: tensors(feeds), outputs: tensors(out) };
     } finally {
       await session.release();
@@ -68,7 +74,12 @@ async function goldenVectors(signatures: readonly ExportedSignature[], rows: rea
 }
 
 /** An artifact of a fitted model with random weights, whose golden vectors are `rows`, also written to `<root>/<model>.rows.csv`. */
-async function buildArtifact(root: string, graph: IrGraph, rows: readonly Record<string, string>[], dataFile: string): Promise<{ dir: string; rowsFile: string; signatures: ExportedSignature[] }> {
+async function buildArtifact(
+  root: string,
+  graph: IrGraph,
+  rows: readonly Record<string, string>[],
+  dataFile: string,
+): Promise<{ dir: string; rowsFile: string; signatures: ExportedSignature[] }> {
   const weights = randomWeights(graph, 11);
   const signatures = exportSignatures(graph, weights, { producerVersion: '0.1.0' });
   const bytes = readFileSync(dataFile);
@@ -77,10 +88,17 @@ async function buildArtifact(root: string, graph: IrGraph, rows: readonly Record
     birdVersion: '0.1.0',
     graph,
     signatures,
-    weights: [...weights].map(([name, values]) => ({ name, shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)!.attrs['shape'] as number[], values })),
+    weights: [...weights].map(([name, values]) => ({
+      name,
+      shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)!.attrs['shape'] as number[],
+      values,
+    })),
     vectors: await goldenVectors(signatures, rows),
     hash: describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket }),
-    data: { files: [{ path: dataFile.slice(repoRoot.length + 1), bytes: statSync(dataFile).size, sha256: sha256Hex(bytes) }], rows: { train: 0, eval: 0 } },
+    data: {
+      files: [{ path: dataFile.slice(repoRoot.length + 1), bytes: statSync(dataFile).size, sha256: sha256Hex(bytes) }],
+      rows: { train: 0, eval: 0 },
+    },
     metrics: {},
   });
   const rowsFile = join(root, `${graph.model}.rows.csv`);
@@ -121,7 +139,12 @@ describe('a client without Bird reproduces an artifact', () => {
     flights = await buildArtifact(root, await fitted(join(repoRoot, 'models', 'flights.bird')), [...first, ...extra], sample);
     // Every encoding and client step: hashed strings, tokens, sparse ids and weights, vocab_hash.
     const kindsRows = join(repoRoot, 'test', 'cases', 'onnx', 'kinds', 'rows.csv');
-    kinds = await buildArtifact(root, await fitted(join(repoRoot, 'test', 'cases', 'onnx', 'kinds', 'input.bird')), await csvRows(kindsRows, 100), kindsRows);
+    kinds = await buildArtifact(
+      root,
+      await fitted(join(repoRoot, 'test', 'cases', 'onnx', 'kinds', 'input.bird')),
+      await csvRows(kindsRows, 100),
+      kindsRows,
+    );
   }, 60_000);
 
   test('the kinds artifact exercises every encoding and client step', () => {
@@ -151,19 +174,25 @@ describe('a client without Bird reproduces an artifact', () => {
 
   test('a changed expected output fails, naming the output and element', () => {
     const copy = tampered(root, flights.dir, 'changed-output', 'vectors.json', (v) => {
-      const out = (v as unknown as { signatures: Record<string, { outputs: Record<string, { data: number[] }> }> }).signatures['serve']!.outputs['p_delayed']!;
+      const out = (v as unknown as { signatures: Record<string, { outputs: Record<string, { data: number[] }> }> }).signatures['serve']!
+        .outputs['p_delayed']!;
       out.data[4] = out.data[4]! + 0.01;
     });
     const r = runClient(copy);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^mismatch: serve \(golden inputs\): output p_delayed\[4\]: expected [\d.]+, got [\d.]+ \(within abs 0\.00001 \+ rel 0\.0001\)$/m);
+    expect(r.stderr).toMatch(
+      /^mismatch: serve \(golden inputs\): output p_delayed\[4\]: expected [\d.]+, got [\d.]+ \(within abs 0\.00001 \+ rel 0\.0001\)$/m,
+    );
     expect(r.stderr).toContain('FAILED: 1 mismatch(es)');
   });
 
   test('a wrong hash vector fails, naming the key', () => {
     const copy = tampered(root, flights.dir, 'changed-hash', 'manifest.json', (m) => {
       // The parsed JSON is mutable whatever the manifest's readonly types say.
-      const phl = (m as unknown as ArtifactManifest).hash.vectors.find((v) => v.key === 'PHL') as { murmur3: number; buckets: Record<string, number> };
+      const phl = (m as unknown as ArtifactManifest).hash.vectors.find((v) => v.key === 'PHL') as {
+        murmur3: number;
+        buckets: Record<string, number>;
+      };
       phl.murmur3 += 1;
       phl.buckets['12']! += 1;
     });
@@ -189,25 +218,31 @@ describe('a client without Bird reproduces an artifact', () => {
     expect(r.stderr).toContain('usage: node no_bird_client.mjs');
   });
 
-  test.each(['flights', 'kinds'])('the Python client of docs/artifacts.md runs on the %s artifact: predictions for rows with missing values, then `golden vectors: ok`', (which) => {
-    // The project's venv (made by `.ci/python-venv.sh`, the pretest script): the test fails without it.
-    const python = venvPython();
-    const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
-    const section = doc.slice(doc.indexOf('## Serving with ONNX Runtime'));
-    const code = /```python\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(code).toContain('root = pathlib.Path("artifacts/DelayMlp/1.0.0")');
-    const dir = which === 'flights' ? flights.dir : kinds.dir;
-    const script = join(root, `client-${which}.py`);
-    // On the kinds artifact, the client's rows (flights fields) leave every feature missing
-    // (None): text, token lists, sparse keys and embeddings included.
-    writeFileSync(script, code!.replace('root = pathlib.Path("artifacts/DelayMlp/1.0.0")', `root = pathlib.Path(${JSON.stringify(dir)})`));
-    const r = spawnSync(python, [script], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    // NumPy's repr pads and wraps the predictions; their presence is what matters.
-    if (which === 'flights') expect(r.stdout).toMatch(/\{'p_delayed': array\(\[\[\s*[\d.e-]+\s*\],\s*\[\s*[\d.e-]+\s*\]\], dtype=float32\)\}/);
-    else expect(r.stdout).toMatch(/^\{'\w+': array\(/);
-    expect(r.stdout.trim().endsWith('golden vectors: ok')).toBe(true);
-  });
-
+  test.each(['flights', 'kinds'])(
+    'the Python client of docs/artifacts.md runs on the %s artifact: predictions for rows with missing values, then `golden vectors: ok`',
+    (which) => {
+      // The project's venv (made by `.ci/python-venv.sh`, the pretest script): the test fails without it.
+      const python = venvPython();
+      const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
+      const section = doc.slice(doc.indexOf('## Serving with ONNX Runtime'));
+      const code = /```python\n([\s\S]*?)```/.exec(section)?.[1];
+      expect(code).toContain('root = pathlib.Path("artifacts/DelayMlp/1.0.0")');
+      const dir = which === 'flights' ? flights.dir : kinds.dir;
+      const script = join(root, `client-${which}.py`);
+      // On the kinds artifact, the client's rows (flights fields) leave every feature missing
+      // (None): text, token lists, sparse keys and embeddings included.
+      writeFileSync(
+        script,
+        code!.replace('root = pathlib.Path("artifacts/DelayMlp/1.0.0")', `root = pathlib.Path(${JSON.stringify(dir)})`),
+      );
+      const r = spawnSync(python, [script], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      // NumPy's repr pads and wraps the predictions; their presence is what matters.
+      if (which === 'flights')
+        expect(r.stdout).toMatch(/\{'p_delayed': array\(\[\[\s*[\d.e-]+\s*\],\s*\[\s*[\d.e-]+\s*\]\], dtype=float32\)\}/);
+      else expect(r.stdout).toMatch(/^\{'\w+': array\(/);
+      expect(r.stdout.trim().endsWith('golden vectors: ok')).toBe(true);
+    },
+  );
 });

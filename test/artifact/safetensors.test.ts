@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { decodeSafetensors, encodeSafetensors, float32Tensor, float32Values, SafetensorsError, type SafeTensor } from '../../src/artifact/safetensors.js';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  float32Tensor,
+  float32Values,
+  SafetensorsError,
+  type SafeTensor,
+} from '../../src/artifact/safetensors.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -73,12 +80,28 @@ describe('safetensors', () => {
     ['a header length past the end', handMade('{}', []).map((b, i) => (i === 0 ? 200 : b)), /does not fit/],
     ['a header that is not JSON', handMade('{"x":', []), /not UTF-8 JSON/],
     ['a header that is not an object', handMade('[1]  ', []), /does not start with/],
-    ['an unknown dtype', handMade('{"x":{"dtype":"F128","shape":[1],"data_offsets":[0,16]}}', new Array<number>(16).fill(0)), /unknown dtype/],
-    ['a size that does not match the shape', handMade('{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}', [0, 0, 0, 0]), /needs 8 bytes/],
+    [
+      'an unknown dtype',
+      handMade('{"x":{"dtype":"F128","shape":[1],"data_offsets":[0,16]}}', new Array<number>(16).fill(0)),
+      /unknown dtype/,
+    ],
+    [
+      'a size that does not match the shape',
+      handMade('{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}', [0, 0, 0, 0]),
+      /needs 8 bytes/,
+    ],
     ['offsets past the data', handMade('{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', [0, 0]), /outside the 2 data bytes/],
     ['a hole in the data', handMade('{"x":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', [0, 0]), /hole of 1 bytes/],
-    ['overlapping tensors', handMade('{"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"y":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', [0, 0]), /overlaps/],
-    ['bytes after the last tensor', handMade('{"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', [0, 0]), /1 bytes after the last tensor/],
+    [
+      'overlapping tensors',
+      handMade('{"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"y":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', [0, 0]),
+      /overlaps/,
+    ],
+    [
+      'bytes after the last tensor',
+      handMade('{"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', [0, 0]),
+      /1 bytes after the last tensor/,
+    ],
     ['metadata that is not strings', handMade('{"__metadata__":{"a":1}}', []), /`__metadata__` is not an object of strings/],
   ])('refuses %s', (_name, bytes, message) => {
     expect(() => decodeSafetensors(bytes)).toThrow(SafetensorsError);

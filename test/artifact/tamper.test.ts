@@ -94,7 +94,8 @@ function mutateLeaf(m: unknown, path: readonly string[]): void {
 
 /** What each of the three readers says about the artifact in `dir`: exit code and BIRD code. */
 async function refusals(dir: string): Promise<{ verify: string; predict: string; open: string }> {
-  const code = (r: { code: number; stderr: string }): string => (r.code === 0 ? '0' : `${r.code} ${/error\[(BIRD\d{4})\]/.exec(r.stderr)?.[1] ?? r.stderr.slice(0, 300)}`);
+  const code = (r: { code: number; stderr: string }): string =>
+    r.code === 0 ? '0' : `${r.code} ${/error\[(BIRD\d{4})\]/.exec(r.stderr)?.[1] ?? r.stderr.slice(0, 300)}`;
   const verify = code(await bird('verify', dir));
   const predict = code(await bird('predict', dir, '--data', join(project, 'tiny.csv'), '--out', join(project, `p-${copies}.csv`)));
   let open: string;
@@ -134,24 +135,32 @@ const stable = (text: string): string =>
 const refusedWith = (code: string) => ({ verify: `1 ${code}`, predict: `1 ${code}`, open: `1 ${code}` });
 
 describe('the exported artifact', () => {
-  test('is accepted by all three, and its digest record checks with sha256sum\'s format', async () => {
+  test("is accepted by all three, and its digest record checks with sha256sum's format", async () => {
     expect(await refusals(copy(true))).toEqual({ verify: '0', predict: '0', open: 'loaded' });
     const record = readFileSync(`${exported}.sha256`, 'utf8');
-    expect(record).toBe(`${createHash('sha256').update(readFileSync(join(exported, 'manifest.json'))).digest('hex')}  1.0.0/manifest.json\n`);
+    expect(record).toBe(
+      `${createHash('sha256')
+        .update(readFileSync(join(exported, 'manifest.json')))
+        .digest('hex')}  1.0.0/manifest.json\n`,
+    );
     expect(loadArtifact(exported).digest).toBe(`sha256:${record.slice(0, 64)}`);
   }, 60_000);
 });
 
 describe('with the digest recorded at export, every change is refused', () => {
-  test.each(['ir.json', 'model.onnx', 'score.onnx', 'vectors.json', 'weights.safetensors'])('%s changed by one byte, its sha256 updated (BIRD6021)', async (file) => {
-    const dir = copy(true);
-    const bytes = readFileSync(join(dir, file));
-    bytes[bytes.length >> 1]! ^= 0x20;
-    rewrite(dir, file, bytes);
-    expect(await refusals(dir)).toEqual(refusedWith('BIRD6021'));
-  }, 60_000);
+  test.each(['ir.json', 'model.onnx', 'score.onnx', 'vectors.json', 'weights.safetensors'])(
+    '%s changed by one byte, its sha256 updated (BIRD6021)',
+    async (file) => {
+      const dir = copy(true);
+      const bytes = readFileSync(join(dir, file));
+      bytes[bytes.length >> 1]! ^= 0x20;
+      rewrite(dir, file, bytes);
+      expect(await refusals(dir)).toEqual(refusedWith('BIRD6021'));
+    },
+    60_000,
+  );
 
-  test('each of the manifest\'s fields changed (BIRD6021)', async () => {
+  test("each of the manifest's fields changed (BIRD6021)", async () => {
     const paths = leaves(readManifest(exported));
     expect(paths.length).toBeGreaterThan(100);
     for (const [i, path] of paths.entries()) {
@@ -160,7 +169,8 @@ describe('with the digest recorded at export, every change is refused', () => {
       mutateLeaf(m, path);
       writeManifest(dir, m);
       // The digest is checked first, so the commands refuse as loading does: they run on every seventh field.
-      if (i % 7 === 0) expect({ path: path.join('.'), ...(await refusals(dir)) }).toEqual({ path: path.join('.'), ...refusedWith('BIRD6021') });
+      if (i % 7 === 0)
+        expect({ path: path.join('.'), ...(await refusals(dir)) }).toEqual({ path: path.join('.'), ...refusedWith('BIRD6021') });
       else expect({ path: path.join('.'), code: caughtCode(() => loadArtifact(dir)) }).toEqual({ path: path.join('.'), code: 'BIRD6021' });
       rmSync(join(dir, '..', '..'), { recursive: true });
     }
@@ -172,7 +182,7 @@ describe('with the digest recorded at export, every change is refused', () => {
     expectGolden(join(cases, 'BIRD6021.result.txt'), stable((await bird('verify', dir)).stderr));
   });
 
-  test('a pinned digest that is not the manifest\'s, and a damaged record', () => {
+  test("a pinned digest that is not the manifest's, and a damaged record", () => {
     const dir = copy(false);
     const wrong = `sha256:${'0'.repeat(64)}`;
     expect(() => loadArtifact(dir, { digest: wrong })).toThrow(/is not the pinned one/);
@@ -189,70 +199,137 @@ describe('without the digest, the cross-checks refuse every change a client woul
     rewrite(dir, file, onnx.ModelProto.encode(model).finish());
   };
   const tamperings: [string, string, (dir: string) => void][] = [
-    ['ir.json replaced by a graph whose output is no node', 'BIRD6022', (dir) => rewrite(dir, 'ir.json', Buffer.from(JSON.stringify({ version: 1, model: 'Tiny', features: [], functions: [], nodes: [], outputs: [{ name: 'p', node: 7 }], train: null, signatures: [] })))],
+    [
+      'ir.json replaced by a graph whose output is no node',
+      'BIRD6022',
+      (dir) =>
+        rewrite(
+          dir,
+          'ir.json',
+          Buffer.from(
+            JSON.stringify({
+              version: 1,
+              model: 'Tiny',
+              features: [],
+              functions: [],
+              nodes: [],
+              outputs: [{ name: 'p', node: 7 }],
+              train: null,
+              signatures: [],
+            }),
+          ),
+        ),
+    ],
     ['ir.json replaced by JSON of another shape', 'BIRD6022', (dir) => rewrite(dir, 'ir.json', Buffer.from('{"nodes": 5}'))],
     ['model.onnx replaced by random bytes', 'BIRD6023', (dir) => rewrite(dir, 'model.onnx', randomBytes(4096))],
     ['model.onnx replaced by text', 'BIRD6023', (dir) => rewrite(dir, 'model.onnx', Buffer.from('not an ONNX model\n'.repeat(50)))],
-    ['model.onnx with one weight changed', 'BIRD6005', (dir) => onnxEdit(dir, 'model.onnx', (m) => {
-      const t = m.graph!.initializer!.find((i) => (i.rawData?.length ?? 0) >= 4 || (i.floatData?.length ?? 0) > 0)!;
-      if (t.floatData && t.floatData.length > 0) t.floatData[0] = t.floatData[0]! + 3;
-      else new DataView(t.rawData!.buffer, t.rawData!.byteOffset).setFloat32(0, 3.5, true);
-    })],
-    ['model.onnx and score.onnx swapped', 'BIRD6024', (dir) => {
-      const [a, b] = [readFileSync(join(dir, 'model.onnx')), readFileSync(join(dir, 'score.onnx'))];
-      rewrite(dir, 'model.onnx', b);
-      rewrite(dir, 'score.onnx', a);
-    }],
-    ['an input\'s dtype edited in the manifest (int64 to float32)', 'BIRD6024', (dir) => {
-      const m = readManifest(dir) as unknown as { signatures: { inputs: { name: string; dtype: string }[] }[] };
-      m.signatures[0]!.inputs.find((i) => i.name === 'k')!.dtype = 'float32';
-      writeManifest(dir, m);
-    }],
-    ['a z-score mean edited in the manifest', 'BIRD6025', (dir) => {
-      const m = readManifest(dir) as unknown as { features: { transforms: { args: { mean?: number } }[] }[] };
-      m.features[0]!.transforms[0]!.args.mean! += 1;
-      writeManifest(dir, m);
-    }],
-    ['the hash seed edited in the manifest', 'BIRD6025', (dir) => {
-      const m = readManifest(dir) as unknown as { hash: { seed: number } };
-      m.hash.seed += 1;
-      writeManifest(dir, m);
-    }],
-    ['an input\'s default edited in the manifest', 'BIRD6025', (dir) => {
-      const m = readManifest(dir) as unknown as { signatures: { inputs: { name: string; default: unknown }[] }[] };
-      m.signatures[0]!.inputs.find((i) => i.name === 'c')!.default = 'other';
-      writeManifest(dir, m);
-    }],
-    ['a golden output edited in vectors.json', 'BIRD6005', (dir) => editJson(dir, 'vectors.json', (v) => {
-      (v as { signatures: { serve: { outputs: { p: { data: number[] } } } } }).signatures.serve.outputs.p.data[1] = 0.999;
-    })],
-    ['a golden raw row edited in vectors.json', 'BIRD6025', (dir) => editJson(dir, 'vectors.json', (v) => {
-      (v as { rows: Record<string, string>[] }).rows[0]!['c'] = 'zz';
-    })],
-    ['model.onnx a symbolic link to a copy outside the folder', 'BIRD6020', (dir) => {
-      const outside = join(dir, '..', '..', 'model-copy.onnx');
-      cpSync(join(dir, 'model.onnx'), outside);
-      unlinkSync(join(dir, 'model.onnx'));
-      symlinkSync(outside, join(dir, 'model.onnx'));
-    }],
-    ['manifest.json a symbolic link', 'BIRD6020', (dir) => {
-      const outside = join(dir, '..', '..', 'manifest-copy.json');
-      cpSync(join(dir, 'manifest.json'), outside);
-      unlinkSync(join(dir, 'manifest.json'));
-      symlinkSync(outside, join(dir, 'manifest.json'));
-    }],
+    [
+      'model.onnx with one weight changed',
+      'BIRD6005',
+      (dir) =>
+        onnxEdit(dir, 'model.onnx', (m) => {
+          const t = m.graph!.initializer!.find((i) => (i.rawData?.length ?? 0) >= 4 || (i.floatData?.length ?? 0) > 0)!;
+          if (t.floatData && t.floatData.length > 0) t.floatData[0] = t.floatData[0]! + 3;
+          else new DataView(t.rawData!.buffer, t.rawData!.byteOffset).setFloat32(0, 3.5, true);
+        }),
+    ],
+    [
+      'model.onnx and score.onnx swapped',
+      'BIRD6024',
+      (dir) => {
+        const [a, b] = [readFileSync(join(dir, 'model.onnx')), readFileSync(join(dir, 'score.onnx'))];
+        rewrite(dir, 'model.onnx', b);
+        rewrite(dir, 'score.onnx', a);
+      },
+    ],
+    [
+      "an input's dtype edited in the manifest (int64 to float32)",
+      'BIRD6024',
+      (dir) => {
+        const m = readManifest(dir) as unknown as { signatures: { inputs: { name: string; dtype: string }[] }[] };
+        m.signatures[0]!.inputs.find((i) => i.name === 'k')!.dtype = 'float32';
+        writeManifest(dir, m);
+      },
+    ],
+    [
+      'a z-score mean edited in the manifest',
+      'BIRD6025',
+      (dir) => {
+        const m = readManifest(dir) as unknown as { features: { transforms: { args: { mean?: number } }[] }[] };
+        m.features[0]!.transforms[0]!.args.mean! += 1;
+        writeManifest(dir, m);
+      },
+    ],
+    [
+      'the hash seed edited in the manifest',
+      'BIRD6025',
+      (dir) => {
+        const m = readManifest(dir) as unknown as { hash: { seed: number } };
+        m.hash.seed += 1;
+        writeManifest(dir, m);
+      },
+    ],
+    [
+      "an input's default edited in the manifest",
+      'BIRD6025',
+      (dir) => {
+        const m = readManifest(dir) as unknown as { signatures: { inputs: { name: string; default: unknown }[] }[] };
+        m.signatures[0]!.inputs.find((i) => i.name === 'c')!.default = 'other';
+        writeManifest(dir, m);
+      },
+    ],
+    [
+      'a golden output edited in vectors.json',
+      'BIRD6005',
+      (dir) =>
+        editJson(dir, 'vectors.json', (v) => {
+          (v as { signatures: { serve: { outputs: { p: { data: number[] } } } } }).signatures.serve.outputs.p.data[1] = 0.999;
+        }),
+    ],
+    [
+      'a golden raw row edited in vectors.json',
+      'BIRD6025',
+      (dir) =>
+        editJson(dir, 'vectors.json', (v) => {
+          (v as { rows: Record<string, string>[] }).rows[0]!['c'] = 'zz';
+        }),
+    ],
+    [
+      'model.onnx a symbolic link to a copy outside the folder',
+      'BIRD6020',
+      (dir) => {
+        const outside = join(dir, '..', '..', 'model-copy.onnx');
+        cpSync(join(dir, 'model.onnx'), outside);
+        unlinkSync(join(dir, 'model.onnx'));
+        symlinkSync(outside, join(dir, 'model.onnx'));
+      },
+    ],
+    [
+      'manifest.json a symbolic link',
+      'BIRD6020',
+      (dir) => {
+        const outside = join(dir, '..', '..', 'manifest-copy.json');
+        cpSync(join(dir, 'manifest.json'), outside);
+        unlinkSync(join(dir, 'manifest.json'));
+        symlinkSync(outside, join(dir, 'manifest.json'));
+      },
+    ],
   ];
   const goldens = new Set<string>();
-  test.each(tamperings)('%s (%s)', async (name, code, tamper) => {
-    const dir = copy(false);
-    tamper(dir);
-    expect(await refusals(dir)).toEqual(refusedWith(code));
-    // The first deterministic case of each code is also a golden of what verify prints.
-    if (goldens.has(code) || name.includes('random')) return;
-    goldens.add(code);
-    const r = await bird('verify', dir);
-    expectGolden(join(cases, `${code}.result.txt`), stable(r.stderr));
-  }, 60_000);
+  test.each(tamperings)(
+    '%s (%s)',
+    async (name, code, tamper) => {
+      const dir = copy(false);
+      tamper(dir);
+      expect(await refusals(dir)).toEqual(refusedWith(code));
+      // The first deterministic case of each code is also a golden of what verify prints.
+      if (goldens.has(code) || name.includes('random')) return;
+      goldens.add(code);
+      const r = await bird('verify', dir);
+      expectGolden(join(cases, `${code}.result.txt`), stable(r.stderr));
+    },
+    60_000,
+  );
 
   test('every field of the manifest but the record of how it was made', async () => {
     // Only the digest covers these: nothing else in the artifact restates them.

@@ -39,16 +39,27 @@ describe('compareOutputs', () => {
   const tolerance = { abs: 1e-5, rel: 1e-3 };
 
   test('accepts values within abs + rel * |expected|, NaN only for NaN', () => {
-    const actual = { p: { dtype: 'float32' as const, shape: [3], values: Float32Array.from([0.500009, NaN, 100.09]) }, id: { dtype: 'int64' as const, shape: [1], values: BigInt64Array.from([7n]) } };
+    const actual = {
+      p: { dtype: 'float32' as const, shape: [3], values: Float32Array.from([0.500009, NaN, 100.09]) },
+      id: { dtype: 'int64' as const, shape: [1], values: BigInt64Array.from([7n]) },
+    };
     expect(compareOutputs(expected, actual, tolerance)).toEqual([]);
   });
 
   test('names the first element out of tolerance, a wrong shape and a missing output', () => {
-    const actual = { p: { dtype: 'float32' as const, shape: [3], values: Float32Array.from([0.5, 0, 100.2]) }, id: { dtype: 'int64' as const, shape: [2], values: BigInt64Array.from([7n, 7n]) } };
-    expect(compareOutputs(expected, actual, tolerance).map((m) => m.message)).toEqual(['output `p` on row 2 of 3 is 0, expected NaN (tolerance abs 0.00001, rel 0.001)', 'output `id` is int64[2], expected int64[1]']);
+    const actual = {
+      p: { dtype: 'float32' as const, shape: [3], values: Float32Array.from([0.5, 0, 100.2]) },
+      id: { dtype: 'int64' as const, shape: [2], values: BigInt64Array.from([7n, 7n]) },
+    };
+    expect(compareOutputs(expected, actual, tolerance).map((m) => m.message)).toEqual([
+      'output `p` on row 2 of 3 is 0, expected NaN (tolerance abs 0.00001, rel 0.001)',
+      'output `id` is int64[2], expected int64[1]',
+    ]);
     expect(compareOutputs(expected, {}, tolerance).map((m) => m.message)).toEqual(['output `p` is missing', 'output `id` is missing']);
     const wide = { q: encodeVectorTensor('float32', [2, 3], [0, 0, 0, 0, 1, 0]) };
     const got = { q: { dtype: 'float32' as const, shape: [2, 3], values: Float32Array.from([0, 0, 0, 0, 0, 0]) } };
-    expect(compareOutputs(wide, got, tolerance).map((m) => [m.index, m.message])).toEqual([[4, 'output `q` on row 2 of 2, value 2 of 3, is 0, expected 1 (tolerance abs 0.00001, rel 0.001)']]);
+    expect(compareOutputs(wide, got, tolerance).map((m) => [m.index, m.message])).toEqual([
+      [4, 'output `q` on row 2 of 2, value 2 of 3, is 0, expected 1 (tolerance abs 0.00001, rel 0.001)'],
+    ]);
   });
 });

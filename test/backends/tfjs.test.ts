@@ -32,7 +32,12 @@ describe('TF.js emitters', () => {
     const a = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
     const b = tf.tensor2d([1, 0, 0, 1, 1, 1], [2, 3]);
     // Reference: each row [r0, r1] of `a` times b = [[1, 0, 0], [1, 1, 1]] is [r0 + r1, r1, r1].
-    const rows = [[1, 2], [3, 4], [5, 6], [7, 8]];
+    const rows = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ];
     expect(run('matmul', [a, b])).toEqual(rows.flatMap(([r0, r1]) => [r0! + r1!, r1!, r1!]));
   });
 
@@ -40,7 +45,7 @@ describe('TF.js emitters', () => {
     ['transposing x for the weight gradient', [5, 3], [3, 4]],
     ['transposing dy and the product for the weight gradient', [5, 8], [8, 2]],
     ['a one-column b (broadcast input gradient)', [5, 3], [3, 1]],
-  ])('matmul gradients equal TF.js\'s own: %s', (_name, sa, sb) => {
+  ])("matmul gradients equal TF.js's own: %s", (_name, sa, sb) => {
     const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
     const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
     const g = tf.randomNormal([sa[0]!, sb[1]!], 0, 1, 'float32', 3);
@@ -52,7 +57,7 @@ describe('TF.js emitters', () => {
     });
   });
 
-  test('adding a bias row: the bias gradient (a matmul by ones) equals TF.js\'s own', () => {
+  test("adding a bias row: the bias gradient (a matmul by ones) equals TF.js's own", () => {
     const x = tf.randomNormal([6, 3], 0, 1, 'float32', 8);
     const b = tf.randomNormal([3], 0, 1, 'float32', 9);
     const g = tf.randomNormal([6, 3], 0, 1, 'float32', 10);
@@ -64,8 +69,12 @@ describe('TF.js emitters', () => {
     });
   });
 
-  test('concat along columns: values and the gradient cut in JS equal TF.js\'s own', () => {
-    const xs = [tf.randomNormal([4, 2], 0, 1, 'float32', 4), tf.randomNormal([4, 1], 0, 1, 'float32', 5), tf.randomNormal([4, 3], 0, 1, 'float32', 6)];
+  test("concat along columns: values and the gradient cut in JS equal TF.js's own", () => {
+    const xs = [
+      tf.randomNormal([4, 2], 0, 1, 'float32', 4),
+      tf.randomNormal([4, 1], 0, 1, 'float32', 5),
+      tf.randomNormal([4, 3], 0, 1, 'float32', 6),
+    ];
     const g = tf.randomNormal([4, 6], 0, 1, 'float32', 7);
     expect(run('concat', xs, { axis: -1 })).toEqual(Array.from(tf.concat(xs, 1).dataSync()));
     const ours = tf.grads((...ins: Tensor[]) => tf.sum(tf.mul(emitters.get('concat')!(tf, ins, { axis: 1 }, node), g)))(xs);
@@ -86,12 +95,22 @@ describe('TF.js emitters', () => {
   test.each([
     ['unit steps and an index: x[:, 1, 1:3]', [[null, null, 1], 1, [1, 3, 1]], [5, 6, 17, 18]],
     ['steps beside an index: x[:, 0:3:2, -1]', [[null, null, 1], [0, 3, 2], -1], [3, 11, 15, 23]],
-    ['a step longer than the axis, negative bounds: x[-1:, ::5, -3:4:2]', [[-1, null, 1], [null, null, 5], [-3, 4, 2]], [13, 15]],
-  ])('slice %s: values, and a gradient that puts each output\'s gradient back at its position', (_name, spec, positions) => {
+    [
+      'a step longer than the axis, negative bounds: x[-1:, ::5, -3:4:2]',
+      [
+        [-1, null, 1],
+        [null, null, 5],
+        [-3, 4, 2],
+      ],
+      [13, 15],
+    ],
+  ])("slice %s: values, and a gradient that puts each output's gradient back at its position", (_name, spec, positions) => {
     const x = tf.tensor3d([...Array(24).keys()], [2, 3, 4]);
     expect(run('slice', [x], { spec })).toEqual(positions);
     const g = positions.map((_, i) => i + 1);
-    const grad = tf.grad((t: Tensor) => tf.sum(tf.mul(tf.reshape(emitters.get('slice')!(tf, [t], { spec }, node), [-1]), tf.tensor1d(g))))(x);
+    const grad = tf.grad((t: Tensor) => tf.sum(tf.mul(tf.reshape(emitters.get('slice')!(tf, [t], { spec }, node), [-1]), tf.tensor1d(g))))(
+      x,
+    );
     const expected = new Array<number>(24).fill(0);
     positions.forEach((position, i) => (expected[position] = g[i]!));
     expect(Array.from(grad.dataSync())).toEqual(expected);

@@ -35,9 +35,22 @@ const inProject = async <T>(f: () => Promise<T>): Promise<T> => {
 
 /** The sample's rows without the label column, as a serving client would have them. */
 function unlabeledRows(): string {
-  const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz'))).toString('utf8').trim().split('\n');
+  const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const at = lines[0]!.split(',').indexOf('label_delayed15');
-  return lines.slice(0, 301).map((l) => l.split(',').filter((_, k) => k !== at).join(',')).join('\n') + '\n';
+  return (
+    lines
+      .slice(0, 301)
+      .map((l) =>
+        l
+          .split(',')
+          .filter((_, k) => k !== at)
+          .join(','),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 beforeAll(async () => {
@@ -45,7 +58,9 @@ beforeAll(async () => {
   cpSync(join(root, 'models', 'data', 'flights_sample.csv.gz'), join(project, 'models', 'data', 'flights_sample.csv.gz'));
   writeFileSync(join(project, 'new_flights.csv'), unlabeledRows());
   // The same model without `month`: a removed input.
-  const text = readFileSync(join(root, 'models', 'flights.bird'), 'utf8').replace('    one_hot(f.month),\n', '').replace('  month       : discrete(13)\n', '');
+  const text = readFileSync(join(root, 'models', 'flights.bird'), 'utf8')
+    .replace('    one_hot(f.month),\n', '')
+    .replace('  month       : discrete(13)\n', '');
   writeFileSync(join(project, 'models', 'no_month.bird'), text);
   writeFileSync(join(project, 'models', 'no_month_v2.bird'), text.replace('serve @ 1.0.0', 'serve @ 2.0.0'));
   await inProject(async () => {
@@ -57,7 +72,13 @@ beforeAll(async () => {
 
 describe('bird export, verify, diff and predict on artifacts', () => {
   test('export writes the artifact after ONNX Runtime matched TF.js; verify passes with --data', async () => {
-    expect(readdirSync(join(project, 'artifacts', 'DelayMlp', '1.0.0')).sort()).toEqual(['ir.json', 'manifest.json', 'model.onnx', 'vectors.json', 'weights.safetensors']);
+    expect(readdirSync(join(project, 'artifacts', 'DelayMlp', '1.0.0')).sort()).toEqual([
+      'ir.json',
+      'manifest.json',
+      'model.onnx',
+      'vectors.json',
+      'weights.safetensors',
+    ]);
     const r = await inProject(() => bird('verify', 'artifacts/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--json'));
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { rows: number; comparisons: { ok: boolean; maxAbs: number }[]; golden: { rows: number }[] };
@@ -101,7 +122,10 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     };
     if (ort === undefined) {
       const stubs = join(root, 'test', 'artifact', 'client', 'ort-stubs', 'ai', 'onnxruntime');
-      javacRun(readdirSync(stubs).map((f) => join(stubs, f)), classes);
+      javacRun(
+        readdirSync(stubs).map((f) => join(stubs, f)),
+        classes,
+      );
     }
     const classpath = [classes, gson, ...(ort === undefined ? [] : [ort])].join(':');
     javacRun([join(dir, 'BirdClient.java')], classpath);
@@ -121,7 +145,9 @@ describe('bird export, verify, diff and predict on artifacts', () => {
   test('predict with the artifact (ONNX Runtime) gives the predictions of predict with the run (TF.js)', async () => {
     await inProject(async () => {
       expect((await bird('predict', 'artifacts/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--out', 'onnx.csv')).code).toBe(0);
-      expect((await bird('predict', 'models/flights.bird', '--checkpoint', 'run', '--data', 'new_flights.csv', '--out', 'tfjs.csv')).code).toBe(0);
+      expect(
+        (await bird('predict', 'models/flights.bird', '--checkpoint', 'run', '--data', 'new_flights.csv', '--out', 'tfjs.csv')).code,
+      ).toBe(0);
     });
     const read = (f: string): number[] => readFileSync(join(project, f), 'utf8').trim().split('\n').slice(1).map(Number);
     const [onnx, tfjs] = [read('onnx.csv'), read('tfjs.csv')];
@@ -137,7 +163,9 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const { ir } = loadArtifact(dir);
-    expect(r.stdout).toBe(graphDot(ir, { signature: ir.signatures.find((s) => s.name === 'serve')!, title: 'DelayMlp 1.0.0: signature serve @ 1.0.0' }));
+    expect(r.stdout).toBe(
+      graphDot(ir, { signature: ir.signatures.find((s) => s.name === 'serve')!, title: 'DelayMlp 1.0.0: signature serve @ 1.0.0' }),
+    );
     const zscore = ir.nodes.find((n) => n.op === 'zscore')!;
     expect(r.stdout).toContain(`|> zscore\\nmean: `);
     expect(typeof zscore.attrs['mean']).toBe('number');
@@ -153,19 +181,27 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     const again = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run'));
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('artifacts DelayMlp 1.0.0 already holds this model (nothing changed); nothing written');
-    expect(readdirSync(join(project, 'artifacts', 'DelayMlp')).filter((v) => v.startsWith('1.')).sort()).toEqual(['1.0.0', '1.0.0.sha256']);
+    expect(
+      readdirSync(join(project, 'artifacts', 'DelayMlp'))
+        .filter((v) => v.startsWith('1.'))
+        .sort(),
+    ).toEqual(['1.0.0', '1.0.0.sha256']);
     const bad = await inProject(() => bird('export', 'models/flights.bird', '--checkpoint', 'run', '--artifact-version', 'v2'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('`--artifact-version v2` is not a semantic version');
   }, 60_000);
 
   test('a removed input: diff says breaking and major; an understated version or signature version is refused', async () => {
-    const minor = await inProject(() => bird('export', 'models/no_month_v2.bird', '--checkpoint', 'run-no-month', '--artifact-version', '1.1.0'));
+    const minor = await inProject(() =>
+      bird('export', 'models/no_month_v2.bird', '--checkpoint', 'run-no-month', '--artifact-version', '1.1.0'),
+    );
     expect(minor.code).toBe(1);
     expectGolden(join(cases, 'understated', 'result.txt'), minor.stderr);
     const signature = await inProject(() => bird('export', 'models/no_month.bird', '--checkpoint', 'run-no-month'));
     expect(signature.code).toBe(1);
-    expect(signature.stderr).toContain('signature `serve` stays at 1.0.0, but its contract changed incompatibly: input `month` was removed');
+    expect(signature.stderr).toContain(
+      'signature `serve` stays at 1.0.0, but its contract changed incompatibly: input `month` was removed',
+    );
     const ok = await inProject(() => bird('export', 'models/no_month_v2.bird', '--checkpoint', 'run-no-month'));
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain('wrote artifacts/DelayMlp/2.0.0 (a major change from 1.0.0)');
@@ -173,24 +209,34 @@ describe('bird export, verify, diff and predict on artifacts', () => {
     expect(diff.code).toBe(0);
     const result = JSON.parse(diff.stdout) as { bump: string; changes: { kind: string; path: string }[] };
     expect(result.bump).toBe('major');
-    expect(result.changes.filter((c) => c.kind === 'breaking').map((c) => c.path).sort()).toEqual(['features.month', 'serve.inputs.month']);
+    expect(
+      result.changes
+        .filter((c) => c.kind === 'breaking')
+        .map((c) => c.path)
+        .sort(),
+    ).toEqual(['features.month', 'serve.inputs.month']);
     const text = await inProject(() => bird('diff', 'artifacts/DelayMlp/1.0.0', 'artifacts/DelayMlp/2.0.0'));
     expect(text.stdout).toMatch(/^DelayMlp 1\.0\.0 -> 2\.0\.0: needs a major version/);
   }, 120_000);
 
-  test('bad input to predict and verify with an artifact: diagnostics that point at the user\'s files', async () => {
+  test("bad input to predict and verify with an artifact: diagnostics that point at the user's files", async () => {
     const missing = await inProject(() => bird('predict', 'artifacts/DelayMlp/1.0.0', '--data', 'nope.csv', '--out', 'p.csv'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('error[BIRD7001]: cannot read data file `nope.csv`');
     const noArtifact = await inProject(() => bird('predict', 'artifacts/DelayMlp/9.9.9', '--data', 'new_flights.csv', '--out', 'p.csv'));
     expect(noArtifact.code).toBe(1);
     expect(noArtifact.stderr).toContain('error[BIRD6004]');
-    writeFileSync(join(project, 'bad_rows.csv'), 'hour,dayofweek,month,distance,origin,destination,route\n1,2,3,100,LAS,PHL,LAS-PHL\n1,2,3,far,LAS,PHL,LAS-PHL\n');
+    writeFileSync(
+      join(project, 'bad_rows.csv'),
+      'hour,dayofweek,month,distance,origin,destination,route\n1,2,3,100,LAS,PHL,LAS-PHL\n1,2,3,far,LAS,PHL,LAS-PHL\n',
+    );
     const bad = await inProject(() => bird('verify', 'artifacts/DelayMlp/1.0.0', '--data', 'bad_rows.csv'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('error[BIRD7004]: expected a number in column `distance`, found `far`');
     expect(bad.stderr).toContain('--> bad_rows.csv:3:');
-    const backend = await inProject(() => bird('predict', 'artifacts/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--out', 'p.csv', '--backend', 'cpu'));
+    const backend = await inProject(() =>
+      bird('predict', 'artifacts/DelayMlp/1.0.0', '--data', 'new_flights.csv', '--out', 'p.csv', '--backend', 'cpu'),
+    );
     expect(backend.code).toBe(2);
   }, 60_000);
 
@@ -210,12 +256,16 @@ describe('bird export, verify, diff and predict on artifacts', () => {
   test('golden vectors that the model no longer reproduces fail verify (BIRD6005)', async () => {
     const copy = join(project, 'edited', 'DelayMlp', '1.0.0');
     cpSync(join(project, 'artifacts', 'DelayMlp', '1.0.0'), copy, { recursive: true });
-    const vectors = JSON.parse(readFileSync(join(copy, 'vectors.json'), 'utf8')) as { signatures: { serve: { outputs: { p_delayed: { data: unknown[] } } } } };
+    const vectors = JSON.parse(readFileSync(join(copy, 'vectors.json'), 'utf8')) as {
+      signatures: { serve: { outputs: { p_delayed: { data: unknown[] } } } };
+    };
     vectors.signatures.serve.outputs.p_delayed.data[2] = 0.999;
     const bytes = Buffer.from(JSON.stringify(vectors, null, 2) + '\n');
     writeFileSync(join(copy, 'vectors.json'), bytes);
     // Someone edited the vectors and the manifest's hash of them: the hashes pass, the values do not.
-    const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string; bytes: number }> };
+    const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as {
+      files: Record<string, { sha256: string; bytes: number }>;
+    };
     manifest.files['vectors.json'] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
     writeFileSync(join(copy, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     // The copy has no digest recorded beside it (export's `1.0.0.sha256`), which would refuse the edited manifest first.

@@ -34,7 +34,13 @@ describe('bird check --fix', () => {
     copyFileSync(join(cases, 'typos', 'input.bird'), file);
     const r = await bird('check', '--fix', '--json', file);
     const out = JSON.parse(r.stdout) as { fixed: { file: string; applied: string[]; refused: string[] }[]; diagnostics: unknown[] };
-    expect(out.fixed).toEqual([{ file, applied: ['1:1: insert `bird 1`', '2:11: replace `sigmod` with `sigmoid`', '6:10: replace `continous` with `continuous`'], refused: [] }]);
+    expect(out.fixed).toEqual([
+      {
+        file,
+        applied: ['1:1: insert `bird 1`', '2:11: replace `sigmod` with `sigmoid`', '6:10: replace `continous` with `continuous`'],
+        refused: [],
+      },
+    ]);
     expect(out.diagnostics).toEqual([]);
   });
 

@@ -49,7 +49,9 @@ describe('bird check', () => {
   test('--json prints diagnostics with 1-based positions', async () => {
     const r = await bird('check', '--json', join(cases, 'syntax', 'unclosed-paren', 'input.bird'));
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { diagnostics: { code: string; line: number; column: number; secondary: { line: number; column: number }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      diagnostics: { code: string; line: number; column: number; secondary: { line: number; column: number }[] }[];
+    };
     expect(out.diagnostics).toHaveLength(1);
     expect(out.diagnostics[0]).toMatchObject({ code: 'BIRD1006', line: 4, column: 17 });
     expect(out.diagnostics[0]!.secondary[0]).toMatchObject({ line: 4, column: 12 });
@@ -113,7 +115,11 @@ describe('bird fmt', () => {
   });
 
   test('the bundled models and the standard library are formatted', async () => {
-    const models = ['models', 'stdlib'].flatMap((dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.bird')).map((f) => join(root, dir, f)));
+    const models = ['models', 'stdlib'].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.bird'))
+        .map((f) => join(root, dir, f)),
+    );
     expect(models.length).toBeGreaterThan(3);
     expect(await bird('fmt', '--check', ...models)).toMatchObject({ code: 0, stdout: '' });
   });
@@ -122,7 +128,11 @@ describe('bird fmt', () => {
 describe('standard input', () => {
   test('`-` reads the program from stdin', () => {
     const run = (args: string[], input: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], { input, encoding: 'utf8', cwd: root });
+      spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], {
+        input,
+        encoding: 'utf8',
+        cwd: root,
+      });
     const formatted = run(['fmt', '-'], 'bird 1\nconst A=[1,2]\n');
     expect(formatted.status).toBe(0);
     expect(formatted.stdout).toBe('bird 1\n\nconst A = [1, 2]\n');
@@ -150,7 +160,11 @@ describe('bird compile', () => {
 
   test('an invalid command line runs nothing and prints nothing on stdout', async () => {
     const model = join(root, 'models', 'flights.bird');
-    for (const argv of [['compile', '--emit', 'bogus', model], ['compile', model], ['check', '--frob', model]]) {
+    for (const argv of [
+      ['compile', '--emit', 'bogus', model],
+      ['compile', model],
+      ['check', '--frob', model],
+    ]) {
       const r = await bird(...argv);
       expect(r).toMatchObject({ code: 2, stdout: '' });
       expect(r.stderr).not.toContain('ok:');
@@ -174,12 +188,25 @@ describe('bird train', () => {
     // One JSON document: the run folder, the model and each epoch's record, as metrics.jsonl holds them.
     const doc = JSON.parse(r.stdout) as { run: string; model: string; epochs: Record<string, number>[]; diagnostics: unknown[] };
     expect([doc.run, doc.model, doc.epochs.length, doc.diagnostics]).toEqual([out, 'DelayMlp', 1, []]);
-    expect(doc.epochs).toEqual(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown));
+    expect(doc.epochs).toEqual(
+      readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    );
     const record = doc.epochs[0]!;
     expect(record['epoch']).toBe(1);
     expect(record['examples']).toBe(5000);
     expect(record['auc(p_delayed, labels.label_delayed15)']).toBeGreaterThan(0.5);
-    expect(readdirSync(out).sort()).toEqual(['calibration.json', 'checkpoints', 'config.json', 'ir.json', 'metrics.jsonl', 'report.html', 'steps.jsonl']);
+    expect(readdirSync(out).sort()).toEqual([
+      'calibration.json',
+      'checkpoints',
+      'config.json',
+      'ir.json',
+      'metrics.jsonl',
+      'report.html',
+      'steps.jsonl',
+    ]);
     const index = JSON.parse(readFileSync(join(out, 'checkpoints', 'epoch-1', 'index.json'), 'utf8')) as { tensors: { name: string }[] };
     expect(index.tensors.map((t) => t.name)).toContain('embedding_bag_0/table');
     const ir = JSON.parse(readFileSync(join(out, 'ir.json'), 'utf8')) as { nodes: { op: string; attrs: Record<string, unknown> }[] };
@@ -202,18 +229,27 @@ describe('bird train', () => {
 
   test('a run killed (SIGKILL) inside an epoch and resumed ends with exactly the weights of an unbroken run', async () => {
     // Ten copies of the sample: long enough (two epochs of 196 steps) to be killed mid-epoch.
-    const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz'))).toString('utf8').trim().split('\n');
+    const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz')))
+      .toString('utf8')
+      .trim()
+      .split('\n');
     const data = tempFile('flights60k.csv', [lines[0], ...Array.from({ length: 10 }, () => lines.slice(1)).flat()].join('\n') + '\n');
     const model = join(root, 'models', 'flights.bird');
     const common = ['--data', data, '--epochs', '2', '--batch', '256', '--backend', 'wasm', '--checkpoint-every', '7'];
     const whole = mkdtempSync(join(tmpdir(), 'bird-run-'));
     expect((await bird('train', model, ...common, '--out', whole)).code).toBe(0);
     const killed = mkdtempSync(join(tmpdir(), 'bird-run-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'train', model, ...common, '--out', killed], { cwd: root, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'train', model, ...common, '--out', killed],
+      { cwd: root, stdio: 'ignore' },
+    );
     const exited = new Promise<string | null>((done) => child.on('exit', (_code, signal) => done(signal)));
     // Killed once it has written a step checkpoint in the second epoch, wherever it then is.
     // (Step checkpoints of the first epoch linger a moment after `epoch-1` appears: only later steps count.)
-    const inSecondEpoch = (): boolean => existsSync(join(killed, 'checkpoints')) && readdirSync(join(killed, 'checkpoints')).some((d) => Number(/^step-(\d+)$/.exec(d)?.[1] ?? 0) > 196);
+    const inSecondEpoch = (): boolean =>
+      existsSync(join(killed, 'checkpoints')) &&
+      readdirSync(join(killed, 'checkpoints')).some((d) => Number(/^step-(\d+)$/.exec(d)?.[1] ?? 0) > 196);
     while (child.exitCode === null && !inSecondEpoch()) await new Promise((r) => setTimeout(r, 5));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
@@ -222,12 +258,21 @@ describe('bird train', () => {
     expect(resumed.stderr).toMatch(/resuming .* in epoch 2 after \d+ batches/);
     const weights = (dir: string): Buffer => readFileSync(join(dir, 'checkpoints', 'epoch-2', 'weights.bin'));
     expect(weights(killed).equals(weights(whole))).toBe(true);
-    const records = readFileSync(join(killed, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
-    expect(records.map((r) => [r['epoch'], r['steps'], r['examples']])).toEqual([[1, 196, 50000], [2, 196, 50000]]);
+    const records = readFileSync(join(killed, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(records.map((r) => [r['epoch'], r['steps'], r['examples']])).toEqual([
+      [1, 196, 50000],
+      [2, 196, 50000],
+    ]);
     // Step checkpoints are folded into the epoch's; no temporary folders are left.
     expect(readdirSync(join(killed, 'checkpoints')).sort()).toEqual(['epoch-1', 'epoch-2']);
     // Steps trained again after the resume are logged once: steps.jsonl counts every global step once, in order.
-    const steps = readFileSync(join(killed, 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; epoch: number });
+    const steps = readFileSync(join(killed, 'steps.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { step: number; epoch: number });
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 392 }, (_, i) => i + 1));
     expect(steps.map((s) => s.epoch)).toEqual(Array.from({ length: 392 }, (_, i) => (i < 196 ? 1 : 2)));
   }, 240_000);
@@ -238,7 +283,21 @@ describe('bird train', () => {
     lines[3] = lines[3]!.replace(/,(\d+),([A-Z]{3}),/, ',12 miles,$2,');
     lines[9] = '1,2,3';
     const data = tempFile('some-bad.csv', lines.join('\n'));
-    const r = await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--bad-data', 'skip', '--epochs', '1', '--backend', 'wasm', '--out', mkdtempSync(join(tmpdir(), 'bird-run-')), '--no-color');
+    const r = await bird(
+      'train',
+      join(root, 'models', 'flights.bird'),
+      '--data',
+      data,
+      '--bad-data',
+      'skip',
+      '--epochs',
+      '1',
+      '--backend',
+      'wasm',
+      '--out',
+      mkdtempSync(join(tmpdir(), 'bird-run-')),
+      '--no-color',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/skipped 2 bad rows of the train part; the first:\nwarning\[BIRD7004\]/);
   }, 120_000);
@@ -250,16 +309,33 @@ describe('bird train', () => {
   });
 
   test('bad data is a diagnostic naming file, row and column, exit 1', async () => {
-    const data = tempFile('bad.csv', 'date,hour,dayofweek,month,delay,distance,origin,destination,route,label_delayed15\n2001-01-01,0,1,1,3,12 miles,LAS,PHL,LAS-PHL,1\n');
+    const data = tempFile(
+      'bad.csv',
+      'date,hour,dayofweek,month,delay,distance,origin,destination,route,label_delayed15\n2001-01-01,0,1,1,3,12 miles,LAS,PHL,LAS-PHL,1\n',
+    );
     const out = join(mkdtempSync(join(tmpdir(), 'bird-run-')), 'run');
-    const r = await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--threads', '1', '--out', out, '--no-color');
+    const r = await bird(
+      'train',
+      join(root, 'models', 'flights.bird'),
+      '--data',
+      data,
+      '--backend',
+      'cpu',
+      '--threads',
+      '1',
+      '--out',
+      out,
+      '--no-color',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[BIRD7004]: expected a number in column `distance`, found `12 miles`');
     expect(r.stderr).toContain(`--> ${data}:2:`);
     // The run folder it created is gone; a folder the user made stays.
     expect(existsSync(out)).toBe(false);
     const mine = mkdtempSync(join(tmpdir(), 'bird-run-'));
-    expect((await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--threads', '1', '--out', mine)).code).toBe(1);
+    expect(
+      (await bird('train', join(root, 'models', 'flights.bird'), '--data', data, '--backend', 'cpu', '--threads', '1', '--out', mine)).code,
+    ).toBe(1);
     expect(existsSync(mine)).toBe(true);
   }, 60_000);
 });
@@ -270,7 +346,10 @@ describe('bird predict', () => {
     const run = mkdtempSync(join(tmpdir(), 'bird-run-'));
     expect((await bird('train', model, '--epochs', '1', '--backend', 'wasm', '--out', run)).code).toBe(0);
     const recorded = JSON.parse(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim()) as Record<string, number>;
-    const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz'))).toString('utf8').trim().split('\n');
+    const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz')))
+      .toString('utf8')
+      .trim()
+      .split('\n');
     const head = lines[0]!.split(',');
     const labelAt = head.indexOf('label_delayed15');
     const holdout = lines.slice(1).filter((_, i) => i % 6 === 5);
@@ -290,7 +369,9 @@ describe('bird predict', () => {
     expect(logloss).toBeCloseTo(recorded['logloss(p_delayed, labels.label_delayed15)']!, 3);
     // A checkpoint folder works as well as its run, and JSONL output carries the same numbers.
     const jsonl = join(dirname(out), 'p.jsonl');
-    expect((await bird('predict', model, '--checkpoint', join(run, 'checkpoints', 'epoch-1'), '--data', data, '--out', jsonl)).code).toBe(0);
+    expect((await bird('predict', model, '--checkpoint', join(run, 'checkpoints', 'epoch-1'), '--data', data, '--out', jsonl)).code).toBe(
+      0,
+    );
     const first = JSON.parse(readFileSync(jsonl, 'utf8').split('\n')[0]!) as { p_delayed: number };
     expect(first.p_delayed).toBeCloseTo(p[0]!, 6);
     expect(readdirSync(dirname(out)).sort()).toEqual(['p.csv', 'p.jsonl']);
@@ -300,7 +381,10 @@ describe('bird predict', () => {
     const run = mkdtempSync(join(tmpdir(), 'bird-run-'));
     const model = join(root, 'models', 'flights.bird');
     expect((await bird('train', model, '--epochs', '1', '--backend', 'wasm', '--out', run)).code).toBe(0);
-    const data = tempFile('bad.csv', 'hour,dayofweek,month,distance,origin,destination,route\n1,2,3,100,LAS,PHL,LAS-PHL\n1,2,3,far,LAS,PHL,LAS-PHL\n');
+    const data = tempFile(
+      'bad.csv',
+      'hour,dayofweek,month,distance,origin,destination,route\n1,2,3,100,LAS,PHL,LAS-PHL\n1,2,3,far,LAS,PHL,LAS-PHL\n',
+    );
     const out = join(mkdtempSync(join(tmpdir(), 'bird-pred-')), 'p.csv');
     const r = await bird('predict', model, '--checkpoint', run, '--data', data, '--out', out, '--no-color');
     expect(r.code).toBe(1);
@@ -311,7 +395,9 @@ describe('bird predict', () => {
 
   test('an output that is neither .csv nor .jsonl, or a folder without checkpoints, is a usage error', async () => {
     const model = join(root, 'models', 'flights.bird');
-    expect((await bird('predict', model, '--checkpoint', tmpdir(), '--data', 'x.csv', '--out', 'p.txt')).stderr).toContain('`--out` must end in `.csv` or `.jsonl`');
+    expect((await bird('predict', model, '--checkpoint', tmpdir(), '--data', 'x.csv', '--out', 'p.txt')).stderr).toContain(
+      '`--out` must end in `.csv` or `.jsonl`',
+    );
     const r = await bird('predict', model, '--checkpoint', mkdtempSync(join(tmpdir(), 'bird-run-')), '--data', 'x.csv', '--out', 'p.csv');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('neither a run folder with checkpoints nor a checkpoint folder');

@@ -32,7 +32,10 @@ function flightsGraph(): IrGraph {
  * doctype, every element closes in order and one `svg` element holds the rest.
  */
 function wellFormed(xml: string): boolean {
-  const body = xml.replace(/<\?xml[^>]*\?>/, '').replace(/<!DOCTYPE[^>]*>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = xml
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!DOCTYPE[^>]*>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   const stack: string[] = [];
   let roots = 0;
   for (const m of body.matchAll(/<(\/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g)) {
@@ -49,7 +52,14 @@ function wellFormed(xml: string): boolean {
 
 /** The text of every `<text>` element of an SVG, entities decoded. */
 function svgTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&').replace(/&#160;/g, ' '));
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+    m[1]!
+      .replace(/&#45;/g, '-')
+      .replace(/&gt;/g, '>')
+      .replace(/&lt;/g, '<')
+      .replace(/&amp;/g, '&')
+      .replace(/&#160;/g, ' '),
+  );
 }
 
 describe('bird graph', () => {
@@ -61,7 +71,19 @@ describe('bird graph', () => {
     expect(r.stdout).toContain('<title>cluster_mlp_0/dense_0</title>');
     expect(r.stdout).toContain('<title>cluster_features</title>');
     const texts = svgTexts(r.stdout);
-    for (const t of ['DelayMlp', 'features Flight', 'labels Flight', 'mlp_0', 'dense_0', 'w [94, 256]', '|> zscore', 'out p_delayed', 'loss', 'f32[B, 256]']) expect(texts).toContain(t);
+    for (const t of [
+      'DelayMlp',
+      'features Flight',
+      'labels Flight',
+      'mlp_0',
+      'dense_0',
+      'w [94, 256]',
+      '|> zscore',
+      'out p_delayed',
+      'loss',
+      'f32[B, 256]',
+    ])
+      expect(texts).toContain(t);
   }, 60_000);
 
   test('--format dot prints the DOT of the compiled IR; --out writes it, the format following the extension', async () => {
@@ -109,7 +131,10 @@ describe('bird graph', () => {
   test('no such model or signature, several models, no model: a diagnostic at the file (exit 1)', async () => {
     const dir = temp();
     const two = join(dir, 'two.bird');
-    writeFileSync(two, 'bird 1\n\nfeatures F {\n  x : continuous\n}\n\nmodel A(f: F) {\n  out p = sigmoid(f.x)\n}\n\nmodel B(f: F) {\n  out q = sigmoid(f.x)\n}\n');
+    writeFileSync(
+      two,
+      'bird 1\n\nfeatures F {\n  x : continuous\n}\n\nmodel A(f: F) {\n  out p = sigmoid(f.x)\n}\n\nmodel B(f: F) {\n  out q = sigmoid(f.x)\n}\n',
+    );
     const none = join(dir, 'none.bird');
     writeFileSync(none, 'bird 1\n\nconst A = 1\n');
     const cases: [string[], string][] = [
@@ -120,20 +145,31 @@ describe('bird graph', () => {
     ];
     for (const [argv, message] of cases) {
       const r = await bird(...argv);
-      expect({ argv, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0] }).toEqual({ argv, code: 1, stdout: '', first: message });
+      expect({ argv, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0] }).toEqual({
+        argv,
+        code: 1,
+        stdout: '',
+        first: message,
+      });
     }
   });
 
   test('usage errors exit 2: --model with an artifact, an unwritable --out, a bad --format', async () => {
     const dir = temp();
     const two = join(dir, 'two.bird');
-    writeFileSync(two, 'bird 1\n\nfeatures F {\n  x : continuous\n}\n\nmodel A(f: F) {\n  out p = sigmoid(f.x)\n}\n\nmodel B(f: F) {\n  out q = sigmoid(f.x)\n}\n');
+    writeFileSync(
+      two,
+      'bird 1\n\nfeatures F {\n  x : continuous\n}\n\nmodel A(f: F) {\n  out p = sigmoid(f.x)\n}\n\nmodel B(f: F) {\n  out q = sigmoid(f.x)\n}\n',
+    );
     const none = join(dir, 'none.bird');
     writeFileSync(none, 'bird 1\n\nconst A = 1\n');
     const artifact = writeArtifact(temp(), artifactInput({ graph: flightsGraph() }));
     const cases: [string[], string][] = [
       [['graph', artifact, '--model', 'DelayMlp'], 'error: `--model` chooses a model of a .bird file; an artifact holds one model'],
-      [['graph', flights, '--out', join(flights, 'g.svg')], 'error: cannot write `' + join(flights, 'g.svg') + '`: `' + flights + '` is a file, not a folder'],
+      [
+        ['graph', flights, '--out', join(flights, 'g.svg')],
+        'error: cannot write `' + join(flights, 'g.svg') + '`: `' + flights + '` is a file, not a folder',
+      ],
       [['graph', join(dir, 'missing.bird')], 'error: cannot read `' + join(dir, 'missing.bird') + '`: no such file'],
       [['graph', flights, '--format', 'png'], 'error: Invalid values:'],
     ];

@@ -5,7 +5,18 @@
  */
 import { expect, jest, test } from '@jest/globals';
 
-const actions = { check: 'check', fmt: 'fmt', compile: 'compile', train: 'train', report: 'report', predict: 'predict', export: 'exportArtifact', verify: 'verify', diff: 'diff', graph: 'graph' } as const;
+const actions = {
+  check: 'check',
+  fmt: 'fmt',
+  compile: 'compile',
+  train: 'train',
+  report: 'report',
+  predict: 'predict',
+  export: 'exportArtifact',
+  verify: 'verify',
+  diff: 'diff',
+  graph: 'graph',
+} as const;
 for (const [file, name] of Object.entries(actions)) {
   jest.unstable_mockModule(`../../src/cli/actions/${file}.js`, () => ({
     [name]: (_args: unknown, io: { stdout: (t: string) => void }) => {

@@ -52,7 +52,11 @@ test.each([
   ['unknown flag', ['check', flights, '--nope'], 'Unknown argument: nope'],
   ['a check in the builder', ['train', flights, '--epochs', '0'], '`--epochs` must be a whole number, 1 or more'],
   ['a usage error of the action', ['report', dir], `\`${dir}\` has no \`config.json\`: not a run folder written by \`bird train\``],
-  ['an --out that cannot be written', ['predict', flights, '--checkpoint', dir, '--data', 'd.csv', '--out', join(flights, 'p.csv')], `cannot write \`${join(flights, 'p.csv')}\`: \`${flights}\` is a file, not a folder`],
+  [
+    'an --out that cannot be written',
+    ['predict', flights, '--checkpoint', dir, '--data', 'd.csv', '--out', join(flights, 'p.csv')],
+    `cannot write \`${join(flights, 'p.csv')}\`: \`${flights}\` is a file, not a folder`,
+  ],
 ])('a usage error (%s) is one document, exit 2', async (_what, argv, message) => {
   const r = await json(...argv);
   expect([r.code, r.doc]).toEqual([2, { error: 'usage', message, diagnostics: [] }]);

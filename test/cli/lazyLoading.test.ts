@@ -20,7 +20,11 @@ process.stdout.write(JSON.stringify({ codes, stderr }));
 `;
 
 test('check, fmt, compile and --help load neither TF.js nor ONNX Runtime nor Graphviz', () => {
-  const r = spawnSync(process.execPath, ['--import', './bench/register.mjs', '--import', './test/helpers/forbidHeavyModules.mjs', '--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', './bench/register.mjs', '--import', './test/helpers/forbidHeavyModules.mjs', '--input-type=module', '-e', script],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
   expect(r.stderr).toBe('');
   const { codes, stderr } = JSON.parse(r.stdout) as { codes: number[]; stderr: string };
   expect(codes).toEqual([0, 0, 0, 0, 0, 3]);

@@ -30,7 +30,9 @@ describe('--out into folders that do not exist yet', () => {
   beforeAll(async () => {
     const r = await bird('train', model, '--epochs', '1', '--backend', 'wasm', '--out', run);
     expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`run written to ${run}`)]);
-    const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz'))).toString('utf8').split('\n');
+    const lines = gunzipSync(readFileSync(join(root, 'models', 'data', 'flights_sample.csv.gz')))
+      .toString('utf8')
+      .split('\n');
     writeFileSync(rows, lines.slice(0, 21).join('\n') + '\n');
   }, 180_000);
 
@@ -60,10 +62,22 @@ describe('an --out that cannot be written is a usage error before any work', () 
   writeFileSync(file, 'not a folder\n');
 
   test.each([
-    ['predict', ['predict', model, '--checkpoint', 'no-run', '--data', 'd.csv', '--out', join(file, 'p.csv')], `cannot write \`${join(file, 'p.csv')}\`: \`${file}\` is a file, not a folder`],
+    [
+      'predict',
+      ['predict', model, '--checkpoint', 'no-run', '--data', 'd.csv', '--out', join(file, 'p.csv')],
+      `cannot write \`${join(file, 'p.csv')}\`: \`${file}\` is a file, not a folder`,
+    ],
     ['predict', ['predict', model, '--checkpoint', 'no-run', '--data', 'd.csv', '--out', join(dir, 'x.csv')], null],
-    ['compile', ['compile', '--emit', 'onnx', '--out', join(file, 'deeper', 'm.onnx'), model], `cannot write \`${join(file, 'deeper', 'm.onnx')}\`: \`${file}\` is a file, not a folder`],
-    ['graph', ['graph', model, '--out', join(file, 'g.svg')], `cannot write \`${join(file, 'g.svg')}\`: \`${file}\` is a file, not a folder`],
+    [
+      'compile',
+      ['compile', '--emit', 'onnx', '--out', join(file, 'deeper', 'm.onnx'), model],
+      `cannot write \`${join(file, 'deeper', 'm.onnx')}\`: \`${file}\` is a file, not a folder`,
+    ],
+    [
+      'graph',
+      ['graph', model, '--out', join(file, 'g.svg')],
+      `cannot write \`${join(file, 'g.svg')}\`: \`${file}\` is a file, not a folder`,
+    ],
     ['graph', ['graph', model, '--out', dir], `cannot write \`${dir}\`: it is a folder`],
     ['train', ['train', model, '--out', join(file, 'run')], `cannot write \`${join(file, 'run')}\`: \`${file}\` is a file, not a folder`],
     ['train', ['train', model, '--out', file], `cannot write into \`${file}\`: it is a file, not a folder`],

@@ -27,17 +27,23 @@ async function readAll(source: DataSource) {
 }
 
 function plainBatches(batches: Batch[]) {
-  return batches.map((b) => Object.fromEntries([...b.columns].map(([k, c]) => [k, c.kind === 'dense' ? Array.from(c.data) : Array.from(c.ids)])));
+  return batches.map((b) =>
+    Object.fromEntries([...b.columns].map(([k, c]) => [k, c.kind === 'dense' ? Array.from(c.data) : Array.from(c.ids)])),
+  );
 }
 
 describe('columnar files and globs', () => {
   test('a glob matches files in path order, relative as written', async () => {
     const files = await dataFiles(join(dir, 'parts', 'part-*.parquet'));
-    expect(files.map((f) => relative(dir, f))).toEqual(['parts/part-00000.parquet', 'parts/part-00001.parquet', 'parts/part-00002.parquet']);
+    expect(files.map((f) => relative(dir, f))).toEqual([
+      'parts/part-00000.parquet',
+      'parts/part-00001.parquet',
+      'parts/part-00002.parquet',
+    ]);
     await expect(dataFiles(join(dir, 'parts', 'nothing-*.parquet'))).rejects.toThrow(DataError);
   });
 
-  test('three Parquet parts read through a glob give the CSV file\'s fit, split and batches exactly', async () => {
+  test("three Parquet parts read through a glob give the CSV file's fit, split and batches exactly", async () => {
     const split = { kind: 'stride', every: 6, offset: 5 } as const;
     const csv = await readAll({ kind: 'file', path: sample, split });
     const parquet = await readAll({ kind: 'file', path: join(dir, 'parts', 'part-*.parquet'), split, format: 'parquet' });
@@ -48,7 +54,11 @@ describe('columnar files and globs', () => {
   });
 
   test('parquet(...) in a train section names the format and keeps the glob', () => {
-    const setting = { fn: 'parquet', positional: ['events/part-*.parquet'], args: { split: { fn: 'holdout', args: { fraction: 0.1, key: 'route' } } } };
+    const setting = {
+      fn: 'parquet',
+      positional: ['events/part-*.parquet'],
+      args: { split: { fn: 'holdout', args: { fraction: 0.1, key: 'route' } } },
+    };
     expect(dataSource(setting, '/lake/model.bird')).toEqual({
       kind: 'file',
       path: '/lake/events/part-*.parquet',
@@ -67,14 +77,15 @@ describe('columnar files and globs', () => {
     let i = 0;
     for await (const row of readRows(join(dir, 'flights.arrow'))) {
       const want = csvRows[i++]!;
-      for (const column of ['hour', 'distance', 'origin', 'route', 'label_delayed15']) expect(String(row.values.get(column))).toBe(want.values.get(column));
+      for (const column of ['hour', 'distance', 'origin', 'route', 'label_delayed15'])
+        expect(String(row.values.get(column))).toBe(want.values.get(column));
       // Times read as DuckDB shows Parquet's: `YYYY-MM-DD HH:MM:SS`, so `by_date` splits agree.
       expect(row.values.get('date')).toBe(`${String(want.values.get('date'))}:00`);
     }
     expect(i).toBe(1000);
   });
 
-  test('a column the model reads and the file lacks is BIRD7003, listing the file\'s columns', async () => {
+  test("a column the model reads and the file lacks is BIRD7003, listing the file's columns", async () => {
     const read = async () => {
       for await (const row of readRows(join(dir, 'no_route.parquet'), 'parquet', ['hour', 'route'])) void row;
     };

@@ -37,7 +37,14 @@ const counts: [number, number, number, number][] = [
   [2016, 2, 1, 0],
 ];
 const retweeted = [1, 0, 0, 0, 0, 1, 0];
-const tweets: Tweet[] = counts.map(([year, favorite_count, retweet_count, label_engaged], i) => ({ id_str: String(100 + i), year, favorite_count, retweet_count, label_engaged, text: `tweet ${i}` }));
+const tweets: Tweet[] = counts.map(([year, favorite_count, retweet_count, label_engaged], i) => ({
+  id_str: String(100 + i),
+  year,
+  favorite_count,
+  retweet_count,
+  label_engaged,
+  text: `tweet ${i}`,
+}));
 
 function writeTweets(name: string, rows: readonly Tweet[]): string {
   const path = join(dir, name);
@@ -46,12 +53,16 @@ function writeTweets(name: string, rows: readonly Tweet[]): string {
 }
 
 const readTweets = (path: string): Record<string, unknown>[] =>
-  gunzipSync(readFileSync(path)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  gunzipSync(readFileSync(path))
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const derive = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
 
 describe('derive_tweets.mjs', () => {
-  test('adds label_retweeted (above its year\'s median) after label_engaged, and writes every n-th row as the sample', () => {
+  test("adds label_retweeted (above its year's median) after label_engaged, and writes every n-th row as the sample", () => {
     const input = writeTweets('in.jsonl.gz', tweets);
     const run = derive(input, join(dir, 'out.jsonl.gz'), '--sample', join(dir, 'sample.jsonl.gz'), '--every', '3');
     expect(run.stderr).toBe('');

@@ -27,7 +27,10 @@ describe('bird encode', () => {
     writeFileSync(join(run, 'ir.json'), JSON.stringify(fitted));
     writeFileSync(join(run, 'config.json'), JSON.stringify({ model: 'DelayMlp', data: source }));
     let stderr = '';
-    const code = await encode({ run, out: join(work, 'encoded'), data: parts, json: false, color: false }, { stdout: () => undefined, stderr: (t) => void (stderr += t) });
+    const code = await encode(
+      { run, out: join(work, 'encoded'), data: parts, json: false, color: false },
+      { stdout: () => undefined, stderr: (t) => void (stderr += t) },
+    );
     expect(stderr).toContain('part-00002.parquet: 2000 rows');
     expect(code).toBe(0);
     const spec = JSON.parse(readFileSync(join(work, 'encoded', 'encoded.json'), 'utf8')) as EncodedSpec;

@@ -4,7 +4,11 @@ import { EncodedPart } from '../../src/data/encodedPart.js';
 import { tensor } from '../../src/tensor/types.js';
 
 const names = ['x', 'ids', 'tags'];
-const types = [tensor('f32', ['B', 1]), tensor('i32', ['B', 3], 10), { kind: 'sparse' as const, keys: 'id' as const, vocab: 10, weighted: true }];
+const types = [
+  tensor('f32', ['B', 1]),
+  tensor('i32', ['B', 3], 10),
+  { kind: 'sparse' as const, keys: 'id' as const, vocab: 10, weighted: true },
+];
 const example = (i: number): FieldValue[] => [
   { kind: 'number', value: i / 2 },
   { kind: 'ids', ids: [i % 10, (i + 1) % 10], values: null },
@@ -32,10 +36,11 @@ describe('in-memory encoded data', () => {
   });
 
   test('a seeded order is a permutation, repeatable, and differs by seed', () => {
-    const order = (seed: number): number[] => [...part.batches(512, seed)].flatMap((b) => {
-      const x = b.columns.get('x')!;
-      return x.kind === 'dense' ? Array.from(x.data, (v) => v * 2) : [];
-    });
+    const order = (seed: number): number[] =>
+      [...part.batches(512, seed)].flatMap((b) => {
+        const x = b.columns.get('x')!;
+        return x.kind === 'dense' ? Array.from(x.data, (v) => v * 2) : [];
+      });
     const a = order(7);
     expect([...a].sort((p, q) => p - q)).toEqual(Array.from({ length: 5123 }, (_, i) => i));
     expect(order(7)).toEqual(a);

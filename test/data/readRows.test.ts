@@ -75,7 +75,10 @@ describe('field decoding', () => {
     expect(decodeField(spec('sample_weight'), '-1')).toMatchObject({ ok: false });
   });
   test('sparse keys and values, vectors and tokens', () => {
-    expect(decodeField(spec('sparse_continuous'), 'a:0.5|b:2')).toEqual({ ok: true, value: { kind: 'keys', keys: ['a', 'b'], values: [0.5, 2] } });
+    expect(decodeField(spec('sparse_continuous'), 'a:0.5|b:2')).toEqual({
+      ok: true,
+      value: { kind: 'keys', keys: ['a', 'b'], values: [0.5, 2] },
+    });
     expect(decodeField(spec('sparse_continuous'), { a: 1 })).toEqual({ ok: true, value: { kind: 'keys', keys: ['a'], values: [1] } });
     expect(decodeField(spec('sparse_continuous'), 'a|b')).toMatchObject({ ok: false });
     expect(decodeField(spec('embedding', { dim: 3 }), '1 2 3')).toEqual({ ok: true, value: { kind: 'vector', values: [1, 2, 3] } });

@@ -14,7 +14,15 @@ async function* rowsOf(rows: FieldValue[][]): AsyncGenerator<FieldValue[]> {
 describe('fitted transforms', () => {
   test('zscore after log1p: mean and population std of log1p(x), as the peers compute them', async () => {
     const xs = [0, 1, 10, 100, 1000, 2176, 215];
-    const [pipeline] = await fitTransforms([[{ op: 'log1p', args: {} }, { op: 'zscore', args: { mean: null, std: null } }]], () => rowsOf(xs.map((x) => [num(x)])));
+    const [pipeline] = await fitTransforms(
+      [
+        [
+          { op: 'log1p', args: {} },
+          { op: 'zscore', args: { mean: null, std: null } },
+        ],
+      ],
+      () => rowsOf(xs.map((x) => [num(x)])),
+    );
     const logs = xs.map(Math.log1p);
     const mean = logs.reduce((p, q) => p + q, 0) / logs.length;
     const std = Math.sqrt(logs.reduce((p, q) => p + (q - mean) ** 2, 0) / logs.length);
@@ -27,7 +35,9 @@ describe('fitted transforms', () => {
 
   test('vocabulary: most frequent first, ties by value, min_count and max respected', async () => {
     const values = ['b', 'a', 'c', 'a', 'b', 'd', 'a', 'c', 'b', '', 'e'];
-    const [pipeline] = await fitTransforms([[{ op: 'vocab_lookup', args: { max: 3, oov: 1, min_count: 2, vocabulary: null } }]], () => rowsOf(values.map((v) => [str(v)])));
+    const [pipeline] = await fitTransforms([[{ op: 'vocab_lookup', args: { max: 3, oov: 1, min_count: 2, vocabulary: null } }]], () =>
+      rowsOf(values.map((v) => [str(v)])),
+    );
     const step = pipeline![0]!;
     expect(step.args['vocabulary']).toEqual(['a', 'b', 'c']);
     expect(applyTransform(step, str('a'))).toEqual(num(2));
@@ -46,7 +56,9 @@ describe('fitted transforms', () => {
 
   test('quantile buckets: boundaries split the sample evenly and lookups follow them', async () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i);
-    const [pipeline] = await fitTransforms([[{ op: 'bucketize', args: { bins: 4, boundaries: null } }]], () => rowsOf(xs.map((x) => [num(x)])));
+    const [pipeline] = await fitTransforms([[{ op: 'bucketize', args: { bins: 4, boundaries: null } }]], () =>
+      rowsOf(xs.map((x) => [num(x)])),
+    );
     expect(pipeline![0]!.args['boundaries']).toEqual([250, 500, 750]);
     expect([0, 249, 250, 999].map((x) => bucketOf(x, [250, 500, 750]))).toEqual([0, 0, 1, 3]);
   });
@@ -57,7 +69,15 @@ describe('fitted transforms', () => {
       passes++;
       return rowsOf([1, 2, 3, 4].map((x) => [num(x)]));
     };
-    const [p] = await fitTransforms([[{ op: 'zscore', args: { mean: null, std: null } }, { op: 'bucketize', args: { bins: 2, boundaries: null } }]], rows);
+    const [p] = await fitTransforms(
+      [
+        [
+          { op: 'zscore', args: { mean: null, std: null } },
+          { op: 'bucketize', args: { bins: 2, boundaries: null } },
+        ],
+      ],
+      rows,
+    );
     expect(passes).toBe(2);
     expect(p![0]!.args['mean']).toBe(2.5);
     expect(p![1]!.args['boundaries']).toHaveLength(1);
@@ -67,8 +87,15 @@ describe('fitted transforms', () => {
 describe('string transforms', () => {
   test('hash ids for strings, keys and tokens; tokens are lowercased words cut to max', () => {
     expect(applyTransform({ op: 'hash_bucket', args: { bits: 10 } }, str('LAS'))).toEqual(num(hashBucket('LAS', 10)));
-    expect(applyTransform({ op: 'hash_bucket', args: { bits: 10 } }, { kind: 'keys', keys: ['a', 'b'], values: [0.5, 2] })).toEqual({ kind: 'ids', ids: [hashBucket('a', 10), hashBucket('b', 10)], values: [0.5, 2] });
+    expect(applyTransform({ op: 'hash_bucket', args: { bits: 10 } }, { kind: 'keys', keys: ['a', 'b'], values: [0.5, 2] })).toEqual({
+      kind: 'ids',
+      ids: [hashBucket('a', 10), hashBucket('b', 10)],
+      values: [0.5, 2],
+    });
     expect(tokenize('Make America GREAT again! #MAGA @user', 4, true)).toEqual(['make', 'america', 'great', 'again']);
-    expect(applyTransform({ op: 'tokenize', args: { max: 10, lower: false } }, str('Hi there'))).toEqual({ kind: 'tokens', tokens: ['Hi', 'there'] });
+    expect(applyTransform({ op: 'tokenize', args: { max: 10, lower: false } }, str('Hi there'))).toEqual({
+      kind: 'tokens',
+      tokens: ['Hi', 'there'],
+    });
   });
 });

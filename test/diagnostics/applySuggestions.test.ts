@@ -48,5 +48,4 @@ describe('applySuggestions', () => {
     const r = applySuggestions(text, [fix('', 'x', text.length + 1)]);
     expect(r).toEqual({ text, applied: [], refused: [fix('', 'x', text.length + 1)] });
   });
-
 });

@@ -24,7 +24,8 @@ function keysDeclaredIn(path: string): string[] {
 /** Codes that no input can produce today; each needs a reason. */
 const notProducibleByInput: Readonly<Record<string, string>> = {
   BIRD9001: 'internal errors are bugs, reported when a stage throws',
-  BIRD6002: 'ONNX Runtime disagreeing with TF.js is a bug in a backend; test/backends/onnx compares them op by op and on whole models, and the export refuses on any disagreement',
+  BIRD6002:
+    'ONNX Runtime disagreeing with TF.js is a bug in a backend; test/backends/onnx compares them op by op and on whole models, and the export refuses on any disagreement',
   BIRD5001: 'the IR verifier failing after a pass is a compiler bug; test/ir/passes.test.ts feeds the verifier broken graphs directly',
 };
 
@@ -82,7 +83,8 @@ describe('secondary labels and notes', () => {
     ['note', noteCatalog, 'note'],
   ] as const)('every %s template is used by the compiler, through its builder', (_kind, table, builder) => {
     // Whitespace may separate the call from its key: the formatter breaks long calls after `(`.
-    for (const key of Object.keys(table)) expect({ key, used: new RegExp(`\\b${builder}\\(\\s*'${key}'`).test(sources) }).toEqual({ key, used: true });
+    for (const key of Object.keys(table))
+      expect({ key, used: new RegExp(`\\b${builder}\\(\\s*'${key}'`).test(sources) }).toEqual({ key, used: true });
   });
 
   test('label and note texts follow the message style: lowercase start, no final period', () => {

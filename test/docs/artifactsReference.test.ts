@@ -19,7 +19,14 @@ const tables = manifestSection
   .split(/\n(?!\|)/)
   .map((chunk) => chunk.split('\n').filter((l) => l.startsWith('| ')))
   .filter((rows) => rows.length > 2 && rows[0]!.startsWith('| field |'))
-  .map((rows) => rows.slice(2).map((l) => l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim())));
+  .map((rows) =>
+    rows.slice(2).map((l) =>
+      l
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    ),
+  );
 const spans = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
 /** Top-level names a table's first column documents: `training.data` documents `training`. */
 const firstColumn = (rows: string[][]): Set<string> => new Set(rows.flatMap((r) => spans(r[0]!).flatMap((s) => [s, s.split('.')[0]!])));

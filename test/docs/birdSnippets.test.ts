@@ -63,7 +63,9 @@ const pages = docPages().map((page) => {
 
 test('every annotation of every page is one the doc tests read', () => {
   const unknown = docPages().flatMap((page) =>
-    docItems(page).flatMap((item) => (item.kind === 'annotation' && !annotationKeys.includes(item.key) ? [`${page}:${item.line}: ${item.key}`] : [])),
+    docItems(page).flatMap((item) =>
+      item.kind === 'annotation' && !annotationKeys.includes(item.key) ? [`${page}:${item.line}: ${item.key}`] : [],
+    ),
   );
   expect(unknown).toEqual([]);
 });

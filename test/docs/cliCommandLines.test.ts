@@ -48,12 +48,11 @@ function unrunCommandLines(): Shown[] {
   for (const page of docPages()) {
     for (const item of docItems(page)) {
       if (item.kind !== 'fence' || !['sh', 'shell', 'bash'].includes(item.lang)) continue;
-      item.text
-        .split('\n')
-        .forEach((line, i) => line.trim() !== '' && shown.push({ where: `${page}:${item.line + 1 + i}`, line }));
+      item.text.split('\n').forEach((line, i) => line.trim() !== '' && shown.push({ where: `${page}:${item.line + 1 + i}`, line }));
     }
     for (const step of pageSteps(page)) {
-      if (step.kind === 'block' && step.noRun !== undefined) for (const c of step.commands) shown.push({ where: `${page}:${c.line}`, line: c.text });
+      if (step.kind === 'block' && step.noRun !== undefined)
+        for (const c of step.commands) shown.push({ where: `${page}:${c.line}`, line: c.text });
     }
   }
   return shown;
@@ -61,9 +60,16 @@ function unrunCommandLines(): Shown[] {
 
 describe('birdInvocations', () => {
   test('finds bird in pipelines, lists and npx, without redirections or comments', () => {
-    expect(birdInvocations('npm install && npx bird train models/flights.bird   # install, build')).toEqual([['train', 'models/flights.bird']]);
-    expect(birdInvocations('gzip -dc x.gz | bird check - 2>/dev/null > out.txt; bird fmt models/*.bird')).toEqual([['check', '-'], ['fmt', 'models/*.bird']]);
-    expect(birdInvocations(`bird check --json 'a b.bird' "$REPO/models/flights.bird"`)).toEqual([['check', '--json', 'a b.bird', '$REPO/models/flights.bird']]);
+    expect(birdInvocations('npm install && npx bird train models/flights.bird   # install, build')).toEqual([
+      ['train', 'models/flights.bird'],
+    ]);
+    expect(birdInvocations('gzip -dc x.gz | bird check - 2>/dev/null > out.txt; bird fmt models/*.bird')).toEqual([
+      ['check', '-'],
+      ['fmt', 'models/*.bird'],
+    ]);
+    expect(birdInvocations(`bird check --json 'a b.bird' "$REPO/models/flights.bird"`)).toEqual([
+      ['check', '--json', 'a b.bird', '$REPO/models/flights.bird'],
+    ]);
     expect(birdInvocations('npm run bench -- flights')).toEqual([]);
   });
 });
@@ -73,7 +79,9 @@ describe('bird commands shown but not run', () => {
 
   test('there are some, and parsing alone still finds a usage error', async () => {
     expect(shown.length).toBeGreaterThanOrEqual(5);
-    expect(await runCli(['compile', 'x.bird', '--emit', 'bogus'], { stdout: () => undefined, stderr: () => undefined }, { parseOnly: true })).toBe(2);
+    expect(
+      await runCli(['compile', 'x.bird', '--emit', 'bogus'], { stdout: () => undefined, stderr: () => undefined }, { parseOnly: true }),
+    ).toBe(2);
   });
 
   test.each(shown.map((s) => [`${s.where}: bird ${s.argv.join(' ')}`, s] as const))('%s parses', async (_title, s) => {

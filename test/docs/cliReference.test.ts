@@ -64,22 +64,25 @@ test('bird --help lists the commands, and the global flags are documented under 
 });
 
 test('every command has a section documenting every flag it declares, and no other', async () => {
-    const text = await help();
-    const commands = [...(text.split(/^Commands:$/m)[1]?.split(/^\S/m)[0] ?? '').matchAll(/^\s+bird (\w+)/gm)].map((m) => m[1]!);
-    expect(commands.length).toBeGreaterThanOrEqual(8);
-    const problems: string[] = [];
-    for (const command of commands) {
-      const text = section(new RegExp(`^## \`bird ${command}\``));
-      if (text === undefined) {
-        problems.push(`${command}: no "## \`bird ${command}\`" section in docs/cli.md`);
-        continue;
-      }
-      const declared = declaredFlags(await help(command)).filter((f) => !globalFlags.includes(f) || f === 'json');
-      const documented = documentedFlags(text);
-      for (const flag of declared) if (flag !== 'json' && !documented.has(flag)) problems.push(`${command}: --${flag} is declared but not documented in its section`);
-      for (const flag of [...tableFlags(text), ...synopsisFlags(text)]) if (!declared.includes(flag) && !globalFlags.includes(flag)) problems.push(`${command}: --${flag} is documented but \`bird ${command}\` does not declare it`);
+  const text = await help();
+  const commands = [...(text.split(/^Commands:$/m)[1]?.split(/^\S/m)[0] ?? '').matchAll(/^\s+bird (\w+)/gm)].map((m) => m[1]!);
+  expect(commands.length).toBeGreaterThanOrEqual(8);
+  const problems: string[] = [];
+  for (const command of commands) {
+    const text = section(new RegExp(`^## \`bird ${command}\``));
+    if (text === undefined) {
+      problems.push(`${command}: no "## \`bird ${command}\`" section in docs/cli.md`);
+      continue;
     }
-    expect(problems).toEqual([]);
+    const declared = declaredFlags(await help(command)).filter((f) => !globalFlags.includes(f) || f === 'json');
+    const documented = documentedFlags(text);
+    for (const flag of declared)
+      if (flag !== 'json' && !documented.has(flag)) problems.push(`${command}: --${flag} is declared but not documented in its section`);
+    for (const flag of [...tableFlags(text), ...synopsisFlags(text)])
+      if (!declared.includes(flag) && !globalFlags.includes(flag))
+        problems.push(`${command}: --${flag} is documented but \`bird ${command}\` does not declare it`);
+  }
+  expect(problems).toEqual([]);
 });
 
 test('the exit-code table lists exactly the exit codes', () => {

@@ -10,7 +10,9 @@ test('consoleCommands reads commands and their output', () => {
 });
 
 test('matchOutput: masks, the real text they bind, and `...` lines', () => {
-  expect(matchOutput('run written to runs/M/2026-01-01Z\n', 'run written to runs/M/2027-02-02Z\n', ['runs/M/[0-9-]+Z']).pairs).toEqual([['runs/M/2026-01-01Z', 'runs/M/2027-02-02Z']]);
+  expect(matchOutput('run written to runs/M/2026-01-01Z\n', 'run written to runs/M/2027-02-02Z\n', ['runs/M/[0-9-]+Z']).pairs).toEqual([
+    ['runs/M/2026-01-01Z', 'runs/M/2027-02-02Z'],
+  ]);
   expect(matchOutput('took 3 s\n', 'took 4 s, twice\n', ['\\d+ s']).pairs).toBeUndefined();
   expect(matchOutput('a\n...\nz\n', 'a\nb\nc\nz\n', []).pairs).toEqual([]);
   expect(matchOutput('a\n...\nz\n', 'a\nz\n', []).pairs).toEqual([]);

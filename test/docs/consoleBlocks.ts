@@ -49,7 +49,19 @@
  *
  * A page's folder is a fresh temporary folder per test run, removed afterwards.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -66,7 +78,13 @@ export type Step =
   | { readonly kind: 'file'; readonly line: number; readonly path: string; readonly text: string }
   | { readonly kind: 'setup'; readonly line: number; readonly command: string }
   | { readonly kind: 'cwd'; readonly line: number; readonly value: string }
-  | { readonly kind: 'block'; readonly line: number; readonly commands: readonly Command[]; readonly masks: readonly string[]; readonly noRun?: string };
+  | {
+      readonly kind: 'block';
+      readonly line: number;
+      readonly commands: readonly Command[];
+      readonly masks: readonly string[];
+      readonly noRun?: string;
+    };
 
 /** The commands of a ```console block, each with the lines it prints. */
 export function consoleCommands(page: string, fence: Fence): Command[] {
@@ -101,9 +119,17 @@ export function pageSteps(page: string): Step[] {
     if (file !== undefined) steps.push({ kind: 'file', line: item.line, path: file, text: item.text });
     file = undefined;
     if (item.lang === 'console') {
-      steps.push({ kind: 'block', line: item.line, commands: consoleCommands(page, item), masks, ...(noRun !== undefined ? { noRun } : {}) });
+      steps.push({
+        kind: 'block',
+        line: item.line,
+        commands: consoleCommands(page, item),
+        masks,
+        ...(noRun !== undefined ? { noRun } : {}),
+      });
     } else if (masks.length > 0 || noRun !== undefined) {
-      throw new Error(`${page}:${item.line}: \`mask:\` and \`no-run:\` are for the next \`\`\`console block, not a \`\`\`${item.lang} block`);
+      throw new Error(
+        `${page}:${item.line}: \`mask:\` and \`no-run:\` are for the next \`\`\`console block, not a \`\`\`${item.lang} block`,
+      );
     }
     masks = [];
     noRun = undefined;
@@ -132,7 +158,11 @@ export class DocShell {
     this.pageDir = join(this.root, name);
     mkdirSync(this.pageDir);
     mkdirSync(join(this.root, 'bin'));
-    writeFileSync(join(this.root, 'bin', 'bird'), `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'dist', 'src', 'cli', 'main.js')}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      join(this.root, 'bin', 'bird'),
+      `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'dist', 'src', 'cli', 'main.js')}" "$@"\n`,
+      { mode: 0o755 },
+    );
     this.cwd = this.pageDir;
   }
 
@@ -189,7 +219,13 @@ export class DocShell {
       LC_ALL: 'C.UTF-8',
     };
     delete env['FORCE_COLOR'];
-    const result = spawnSync('bash', ['-c', script], { cwd: this.cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    const result = spawnSync('bash', ['-c', script], {
+      cwd: this.cwd,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    });
     if (result.error) throw result.error;
     if (existsSync(cwdFile)) this.cwd = readFileSync(cwdFile, 'utf8').trim();
     rmSync(cwdFile, { force: true });
@@ -213,7 +249,11 @@ export class DocShell {
  * with each masked part replaced by `«masked»` (for a readable failure) and, when they
  * match, each masked part of the page paired with the real text in its place.
  */
-export function matchOutput(expected: string, actual: string, masks: readonly string[]): { expected: string; actual: string; pairs?: [string, string][] } {
+export function matchOutput(
+  expected: string,
+  actual: string,
+  masks: readonly string[],
+): { expected: string; actual: string; pairs?: [string, string][] } {
   const lines = expected === '' ? [] : expected.replace(/\n$/, '').split('\n');
   if (masks.length === 0 && !lines.includes(elision)) return actual === expected ? { expected, actual, pairs: [] } : { expected, actual };
   const mask = masks.length === 0 ? undefined : new RegExp(masks.map((m) => `(?:${m})`).join('|'), 'g');

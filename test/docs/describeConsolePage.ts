@@ -40,7 +40,12 @@ export function describeConsolePage(page: string): void {
           const expected = command.output.length === 0 ? '' : command.output.join('\n') + '\n';
           const match = matchOutput(expected, output, block.masks);
           // On a difference, jest shows both texts (masked parts as «masked») with the command.
-          if (match.pairs === undefined) expect({ line: command.line, command: command.text, output: match.actual }).toEqual({ line: command.line, command: command.text, output: match.expected });
+          if (match.pairs === undefined)
+            expect({ line: command.line, command: command.text, output: match.actual }).toEqual({
+              line: command.line,
+              command: command.text,
+              output: match.expected,
+            });
           shell.bind(match.pairs ?? []);
         }
       }, 600_000);

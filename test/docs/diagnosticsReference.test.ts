@@ -12,12 +12,10 @@ import { repoRoot } from './docBlocks.js';
 
 const page = readFileSync(join(repoRoot, 'docs', 'diagnostics.md'), 'utf8');
 const sections = new Map(
-  page
-    .split(/^(?=#{1,3} )/m)
-    .flatMap((s) => {
-      const code = /^### (BIRD\d{4}):/.exec(s)?.[1];
-      return code ? [[code, s] as const] : [];
-    }),
+  page.split(/^(?=#{1,3} )/m).flatMap((s) => {
+    const code = /^### (BIRD\d{4}):/.exec(s)?.[1];
+    return code ? [[code, s] as const] : [];
+  }),
 );
 
 /** Bug checks: no input is known to cause them, so their sections say so instead of showing one. */

@@ -11,7 +11,9 @@ import { runCli } from '../../src/cli/runCli.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const models = readdirSync(join(root, 'models')).filter((f) => f.endsWith('.bird')).map((f) => f.replace(/\.bird$/, ''));
+const models = readdirSync(join(root, 'models'))
+  .filter((f) => f.endsWith('.bird'))
+  .map((f) => f.replace(/\.bird$/, ''));
 const regenerate = 'for f in models/*.bird; do npx bird graph "$f" --out "docs/graphs/$(basename "$f" .bird).svg"; done';
 
 describe.each(models)('docs/graphs/%s.svg', (name) => {
@@ -23,7 +25,9 @@ describe.each(models)('docs/graphs/%s.svg', (name) => {
     try {
       expectGolden(path, svg);
     } catch (error) {
-      throw new Error(`docs/graphs/${name}.svg is missing or out of date; regenerate the pictures with\n  ${regenerate}\n${(error as Error).message.slice(0, 2000)}`);
+      throw new Error(
+        `docs/graphs/${name}.svg is missing or out of date; regenerate the pictures with\n  ${regenerate}\n${(error as Error).message.slice(0, 2000)}`,
+      );
     }
   }, 60_000);
 

@@ -18,14 +18,19 @@ function tableAfter(marker: string): string[][] {
   const rest = page.slice(page.indexOf(marker));
   const table = rest.slice(rest.indexOf('\n|') + 1).split('\n');
   const end = table.findIndex((l) => !l.startsWith('|'));
-  return table.slice(2, end).map((l) => l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim()));
+  return table.slice(2, end).map((l) =>
+    l
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim()),
+  );
 }
 
 const code = (cell: string): string => /`([^`]*)`/.exec(cell)?.[1] ?? cell;
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const hex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
-test('Bird\'s buckets: bytes, murmur3 under the seed, buckets at 12 and 18 bits', () => {
+test("Bird's buckets: bytes, murmur3 under the seed, buckets at 12 and 18 bits", () => {
   const rows = tableAfter('### Test vectors');
   expect(rows.length).toBeGreaterThanOrEqual(5);
   for (const [keyCell, bytesCell, murmurCell, bits12, bits18] of rows) {
@@ -35,7 +40,11 @@ test('Bird\'s buckets: bytes, murmur3 under the seed, buckets at 12 and 18 bits'
     expect({ key, bytes: bytesCell === 'none' ? '' : code(bytesCell!) }).toEqual({ key, bytes: hex(bytes) });
     const h = murmur3x86_32(bytes, birdHashSeed);
     const [hexPart, decimal] = murmur3Cell(murmurCell!);
-    expect({ key, hex: hexPart, decimal }).toEqual({ key, hex: `0x${h.toString(16).padStart(8, '0')}`, decimal: key === '' ? undefined : h });
+    expect({ key, hex: hexPart, decimal }).toEqual({
+      key,
+      hex: `0x${h.toString(16).padStart(8, '0')}`,
+      decimal: key === '' ? undefined : h,
+    });
     expect({ key, buckets: [Number(bits12), Number(bits18)] }).toEqual({ key, buckets: [hashBucket(key, 12), hashBucket(key, 18)] });
   }
 });
@@ -57,6 +66,10 @@ test('the SMHasher reference vectors', () => {
   for (const [inputCell, seedCell, resultCell] of rows) {
     const input = inputCell === 'four zero bytes' ? '\0\0\0\0' : code(inputCell!) === '""' ? '' : code(inputCell!);
     const seed = Number(code(seedCell!));
-    expect({ input, seed, result: code(resultCell!) }).toEqual({ input, seed, result: `0x${murmur3x86_32(utf8(input), seed).toString(16).padStart(8, '0')}` });
+    expect({ input, seed, result: code(resultCell!) }).toEqual({
+      input,
+      seed,
+      result: `0x${murmur3x86_32(utf8(input), seed).toString(16).padStart(8, '0')}`,
+    });
   }
 });

@@ -32,7 +32,12 @@ function section(heading: string): string {
 /** The cells of each row of the first table of a section, the header and rule left out. */
 function tableRows(text: string): string[][] {
   const lines = text.split('\n').filter((l) => l.startsWith('|'));
-  return lines.slice(2).map((l) => l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim()));
+  return lines.slice(2).map((l) =>
+    l
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim()),
+  );
 }
 
 /** The name a first cell gives: `discrete(n)` -> discrete, `csv(path, ...)` -> csv. */
@@ -44,7 +49,12 @@ test('Feature kinds: a row per kind, with its arguments and roles', () => {
   expect(rows.map((r) => cellName(r[0]!)).sort()).toEqual([...featureKinds.keys()].sort());
   for (const row of rows) {
     const kind = featureKinds.get(cellName(row[0]!))!;
-    expect({ kind: kind.name, args: codeSpans(row[1]!).filter((s) => /^\w+:/.test(s)).map((s) => s.split(':')[0]!) }).toEqual({ kind: kind.name, args: kind.params.map((p) => p.name) });
+    expect({
+      kind: kind.name,
+      args: codeSpans(row[1]!)
+        .filter((s) => /^\w+:/.test(s))
+        .map((s) => s.split(':')[0]!),
+    }).toEqual({ kind: kind.name, args: kind.params.map((p) => p.name) });
     expect({ kind: kind.name, roles: row[4]!.split(/,\s*/) }).toEqual({ kind: kind.name, roles: [...kind.roles] });
   }
 });
@@ -60,7 +70,11 @@ test('Compile-time builtins: each is described', () => {
 });
 
 test('Settings: a row per train setting', () => {
-  expect(tableRows(section('### Settings')).map((r) => cellName(r[0]!)).sort()).toEqual([...trainSettings.keys()].sort());
+  expect(
+    tableRows(section('### Settings'))
+      .map((r) => cellName(r[0]!))
+      .sort(),
+  ).toEqual([...trainSettings.keys()].sort());
 });
 
 test('Constructors: a row per constructor, listing exactly the arguments it accepts', () => {
@@ -71,12 +85,7 @@ test('Constructors: a row per constructor, listing exactly the arguments it acce
 
 /** `name(params) -> type` of a block, as written in its file, on one line. */
 function blockHeader(source: string, block: A.BlockDecl): string {
-  return source
-    .slice(block.name.span.start, block.body.span.start)
-    .replace(/\s+/g, ' ')
-    .replace(/\( /g, '(')
-    .replace(/,? \)/g, ')')
-    .trim();
+  return source.slice(block.name.span.start, block.body.span.start).replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/,? \)/g, ')').trim();
 }
 
 test('Standard library: a row per block of each module, with its parameters as declared', () => {
@@ -87,8 +96,10 @@ test('Standard library: a row per block of each module, with its parameters as d
     const blocks = parse(new SourceFile(file, source)).module.items.filter((i): i is A.BlockDecl => i.kind === 'BlockDecl');
     const documented = tableRows(section(`### \`std.${module}\``)).map((r) => codeSpans(r[0]!)[0]!);
     const declared = blocks.map((b) => blockHeader(source, b));
-    for (const header of declared) if (!documented.includes(header)) problems.push(`std.${module}: \`${header}\` is not documented as declared`);
-    for (const header of documented) if (!declared.includes(header)) problems.push(`std.${module}: \`${header}\` is documented but not declared`);
+    for (const header of declared)
+      if (!documented.includes(header)) problems.push(`std.${module}: \`${header}\` is not documented as declared`);
+    for (const header of documented)
+      if (!declared.includes(header)) problems.push(`std.${module}: \`${header}\` is documented but not declared`);
   }
   expect(problems).toEqual([]);
 });
@@ -108,7 +119,8 @@ test('every construct of the kitchen sink appears in an example of language.md',
   const wanted = new Set<string>();
   constructs(parse(new SourceFile('input.bird', readFileSync(kitchenSink, 'utf8'))).module, wanted);
   const shown = new Set<string>();
-  for (const item of docItems('docs/language.md')) if (item.kind === 'fence' && item.lang === 'bird') constructs(parse(new SourceFile('example.bird', item.text)).module, shown);
+  for (const item of docItems('docs/language.md'))
+    if (item.kind === 'fence' && item.lang === 'bird') constructs(parse(new SourceFile('example.bird', item.text)).module, shown);
   expect(wanted.size).toBeGreaterThan(30);
   expect([...wanted].filter((c) => !shown.has(c)).sort()).toEqual([]);
 });

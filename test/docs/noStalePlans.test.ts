@@ -12,7 +12,9 @@ test('no page describes a part of Bird as planned or arriving later', () => {
   const stale = docPages().flatMap((page) =>
     readFileSync(join(repoRoot, page), 'utf8')
       .split('\n')
-      .flatMap((line, i) => (/later issue|\(planned\)|arrives? later|not yet (implemented|supported)/i.test(line) ? [`${page}:${i + 1}: ${line.trim()}`] : [])),
+      .flatMap((line, i) =>
+        /later issue|\(planned\)|arrives? later|not yet (implemented|supported)/i.test(line) ? [`${page}:${i + 1}: ${line.trim()}`] : [],
+      ),
   );
   expect(stale).toEqual([]);
 });

@@ -27,7 +27,13 @@ function misplaced(d: Diagnostic): string | undefined {
   for (const l of labels) {
     const n = l.source.text.length;
     if (l.source.path === '<bird>') return `${d.code} has no file`;
-    if (!(Number.isInteger(l.span.start) && Number.isInteger(l.span.end) && l.span.start >= 0 && l.span.start <= l.span.end && l.span.end <= n)) {
+    if (!(
+      Number.isInteger(l.span.start) &&
+      Number.isInteger(l.span.end) &&
+      l.span.start >= 0 &&
+      l.span.start <= l.span.end &&
+      l.span.end <= n
+    )) {
       return `${d.code}: span ${l.span.start}..${l.span.end} outside ${l.source.path} (${n} characters)`;
     }
   }
@@ -52,7 +58,8 @@ export function checkInput(path: string, text: string): Verdict {
     const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
     reportDiagnostics(io, diagnostics, { json: false, color: false }, { files: [path] });
     const human = err.join('');
-    if (diagnostics.length > 0 && !human.includes(`[${diagnostics[0]!.code}]`)) return { finding: 'unlocated', detail: 'the human report does not name the first code', codes, ms: ms() };
+    if (diagnostics.length > 0 && !human.includes(`[${diagnostics[0]!.code}]`))
+      return { finding: 'unlocated', detail: 'the human report does not name the first code', codes, ms: ms() };
     reportDiagnostics(io, diagnostics, { json: true, color: false }, { files: [path] });
     let doc: unknown;
     try {
@@ -61,7 +68,8 @@ export function checkInput(path: string, text: string): Verdict {
       return { finding: 'json', detail: `--json output is not one JSON document: ${(error as Error).message}`, codes, ms: ms() };
     }
     const listed = (doc as { diagnostics?: unknown[] }).diagnostics;
-    if (!Array.isArray(listed) || listed.length !== diagnostics.length) return { finding: 'json', detail: '--json lists other diagnostics than were found', codes, ms: ms() };
+    if (!Array.isArray(listed) || listed.length !== diagnostics.length)
+      return { finding: 'json', detail: '--json lists other diagnostics than were found', codes, ms: ms() };
     return { codes, ms: ms() };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -59,16 +59,102 @@ export function makePool(seeds: readonly Seed[]): Pool {
 }
 
 const interestingNumbers = [
-  '0', '1', '-1', '2', '3', '7', '63', '64', '65', '100', '1000', '65535', '65536', '100000', '1000000', '2147483647',
-  '2147483648', '4294967296', '9007199254740993', '99999999999999999999999', '1e308', '1e309', '1e-320', '0.0', '-0.0',
-  '0.5', '1.5e10', '3.4e38', '1_000_000', '0001', '1__0', '1e', '1.0e', '00', '9'.repeat(400),
+  '0',
+  '1',
+  '-1',
+  '2',
+  '3',
+  '7',
+  '63',
+  '64',
+  '65',
+  '100',
+  '1000',
+  '65535',
+  '65536',
+  '100000',
+  '1000000',
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9007199254740993',
+  '99999999999999999999999',
+  '1e308',
+  '1e309',
+  '1e-320',
+  '0.0',
+  '-0.0',
+  '0.5',
+  '1.5e10',
+  '3.4e38',
+  '1_000_000',
+  '0001',
+  '1__0',
+  '1e',
+  '1.0e',
+  '00',
+  '9'.repeat(400),
 ];
 
 const interestingStrings = [
-  '\u0000', '\ufeff', '\r', '\r\n', '\t', '\u00a0', '\u2028', '\ud800', '\udc00', '\u{1f426}', 'é', '"', '\\', '\\u{110000}',
-  '/*', '*/', '//', '{', '}', '(', ')', '[', ']', '|>', '->', '..', '...', '=', '==', ':', ',', ';', '.', '?', '@', '#', '$',
-  'out ', 'return ', 'for i in 0..3 ', 'if ', 'else ', 'import ', 'block ', 'model ', 'train ', 'features ', 'labels ',
-  'signature ', 'const ', 'bird 1\n', 'bird 2\n', 'not ', ' and ', ' or ', 'true', 'false', '_',
+  '\u0000',
+  '\ufeff',
+  '\r',
+  '\r\n',
+  '\t',
+  '\u00a0',
+  '\u2028',
+  '\ud800',
+  '\udc00',
+  '\u{1f426}',
+  'é',
+  '"',
+  '\\',
+  '\\u{110000}',
+  '/*',
+  '*/',
+  '//',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '|>',
+  '->',
+  '..',
+  '...',
+  '=',
+  '==',
+  ':',
+  ',',
+  ';',
+  '.',
+  '?',
+  '@',
+  '#',
+  '$',
+  'out ',
+  'return ',
+  'for i in 0..3 ',
+  'if ',
+  'else ',
+  'import ',
+  'block ',
+  'model ',
+  'train ',
+  'features ',
+  'labels ',
+  'signature ',
+  'const ',
+  'bird 1\n',
+  'bird 2\n',
+  'not ',
+  ' and ',
+  ' or ',
+  'true',
+  'false',
+  '_',
 ];
 
 /** A text cut at a code-unit boundary that may split a surrogate pair, as a splice of bytes could. */
@@ -84,7 +170,10 @@ function bytes(rng: Rng, text: string): { text: string; step: string } {
     const at = rng.int(buf.length + 1);
     const special = [[0x00], [0xef, 0xbb, 0xbf], [0x80], [0xff], [0xc3], [0x0d], [0xe2, 0x80, 0xa8], [0xf0, 0x9f]];
     const ins = rng.chance(0.5) ? rng.pick(special) : Array.from({ length: rng.size(32) }, () => rng.int(256));
-    return { text: Buffer.concat([buf.subarray(0, at), Buffer.from(ins), buf.subarray(at)]).toString('utf8'), step: `bytes-insert@${at}+${ins.length}` };
+    return {
+      text: Buffer.concat([buf.subarray(0, at), Buffer.from(ins), buf.subarray(at)]).toString('utf8'),
+      step: `bytes-insert@${at}+${ins.length}`,
+    };
   }
   if (kind === 1) {
     const n = rng.size(8);
@@ -120,7 +209,8 @@ function tokens(rng: Rng, text: string, pool: Pool): { text: string; step: strin
       const u = rng.pick(toks);
       const [a, b] = t.startOffset <= u.startOffset ? [t, u] : [u, t];
       if (a === b || a.endOffset! >= b.startOffset) return { text, step: 'token-swap-noop' };
-      const swapped = text.slice(0, a.startOffset) + b.image + text.slice(a.endOffset! + 1, b.startOffset) + a.image + text.slice(b.endOffset! + 1);
+      const swapped =
+        text.slice(0, a.startOffset) + b.image + text.slice(a.endOffset! + 1, b.startOffset) + a.image + text.slice(b.endOffset! + 1);
       return { text: swapped, step: `token-swap@${a.startOffset},${b.startOffset}` };
     }
     default: {
@@ -176,13 +266,24 @@ function substitute(rng: Rng, text: string, pool: Pool): { text: string; step: s
   if (rng.chance(0.5) && numbers.length > 0) {
     const t = rng.pick(numbers);
     const n = rng.pick(interestingNumbers);
-    return { text: splice(text, t.startOffset, t.endOffset! + 1 - t.startOffset, n), step: `number@${t.startOffset}=${n.length > 24 ? n.slice(0, 20) + '…' : n}` };
+    return {
+      text: splice(text, t.startOffset, t.endOffset! + 1 - t.startOffset, n),
+      step: `number@${t.startOffset}=${n.length > 24 ? n.slice(0, 20) + '…' : n}`,
+    };
   }
   if (names.length === 0) return { text, step: 'substitute-noop' };
   const t = rng.pick(names);
   const own = names.filter((u) => u.tokenType === t.tokenType).map((u) => u.image);
-  const choices = [() => rng.pick(own), () => rng.pick(pool.identifiers), () => rng.pick(['in', 'out', 'for', 'return', 'model', 'block', 'std', 'f', 'labels', 'x', '_']), () => 'x'.repeat(rng.size(100_000))];
-  const name = t.tokenType.name === 'StringLiteral' && rng.chance(0.5) ? JSON.stringify(rng.pick(pool.tokensByType.get('StringLiteral') ?? ['""'])) : rng.pick(choices)();
+  const choices = [
+    () => rng.pick(own),
+    () => rng.pick(pool.identifiers),
+    () => rng.pick(['in', 'out', 'for', 'return', 'model', 'block', 'std', 'f', 'labels', 'x', '_']),
+    () => 'x'.repeat(rng.size(100_000)),
+  ];
+  const name =
+    t.tokenType.name === 'StringLiteral' && rng.chance(0.5)
+      ? JSON.stringify(rng.pick(pool.tokensByType.get('StringLiteral') ?? ['""']))
+      : rng.pick(choices)();
   return { text: splice(text, t.startOffset, t.endOffset! + 1 - t.startOffset, name), step: `name@${t.startOffset}` };
 }
 
@@ -193,7 +294,17 @@ function nest(rng: Rng, text: string): { text: string; step: string } {
   const t = rng.pick(toks);
   const s = t.startOffset;
   const e = t.endOffset! + 1;
-  const shapes: [string, string][] = [['(', ')'], ['[', ']'], ['-', ''], ['not ', ''], ['{', '}'], ['f(', ')'], ['[1, ', ']'], ['(1 + ', ')'], ['x.', '']];
+  const shapes: [string, string][] = [
+    ['(', ')'],
+    ['[', ']'],
+    ['-', ''],
+    ['not ', ''],
+    ['{', '}'],
+    ['f(', ')'],
+    ['[1, ', ']'],
+    ['(1 + ', ')'],
+    ['x.', ''],
+  ];
   const [open, close] = rng.pick(shapes);
   if (rng.chance(0.2)) {
     // A long flat chain rather than a deep one: `a + a + ... + a`.
@@ -206,9 +317,15 @@ function nest(rng: Rng, text: string): { text: string; step: string } {
     const lineEnd = text.indexOf('\n', s) === -1 ? text.length : text.indexOf('\n', s);
     const d = Math.min(depth, 2000);
     const head = rng.pick(['for i in 0..2 {', 'if true {', '{', 'if x {']);
-    return { text: text.slice(0, lineStart) + `${head}\n`.repeat(d) + text.slice(lineStart, lineEnd) + '\n}'.repeat(d) + text.slice(lineEnd), step: `nest-statements@${s}×${d}` };
+    return {
+      text: text.slice(0, lineStart) + `${head}\n`.repeat(d) + text.slice(lineStart, lineEnd) + '\n}'.repeat(d) + text.slice(lineEnd),
+      step: `nest-statements@${s}×${d}`,
+    };
   }
-  return { text: text.slice(0, s) + open.repeat(depth) + text.slice(s, e) + close.repeat(depth) + text.slice(e), step: `nest@${s}×${depth}'${open}'` };
+  return {
+    text: text.slice(0, s) + open.repeat(depth) + text.slice(s, e) + close.repeat(depth) + text.slice(e),
+    step: `nest@${s}×${depth}'${open}'`,
+  };
 }
 
 function bigLiteral(rng: Rng, text: string): { text: string; step: string } {
@@ -239,12 +356,17 @@ export function mutate(rng: Rng, pool: Pool): Mutant {
   for (let i = 0; i < count; i++) {
     const kind = rng.int(100);
     const r =
-      kind < 20 ? bytes(rng, text)
-      : kind < 50 ? tokens(rng, text, pool)
-      : kind < 68 ? lines(rng, text, pool)
-      : kind < 85 ? substitute(rng, text, pool)
-      : kind < 94 ? nest(rng, text)
-      : bigLiteral(rng, text);
+      kind < 20
+        ? bytes(rng, text)
+        : kind < 50
+          ? tokens(rng, text, pool)
+          : kind < 68
+            ? lines(rng, text, pool)
+            : kind < 85
+              ? substitute(rng, text, pool)
+              : kind < 94
+                ? nest(rng, text)
+                : bigLiteral(rng, text);
     if (r.text.length > maxInputChars) {
       steps.push(`${r.step} (over ${maxInputChars} characters, undone)`);
       continue;

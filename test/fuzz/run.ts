@@ -62,20 +62,37 @@ function parseOptions(argv: readonly string[]): Options {
     if (!m) fail(`unknown argument \`${a}\``);
     values.set(m[1]!, m[2]!);
   }
-  const known = ['inputs', 'seed', 'start', 'only', 'workers', 'time-limit-ms', 'heap-mb', 'stack-mb', 'out', 'progress-s', 'recycle', 'keep'];
+  const known = [
+    'inputs',
+    'seed',
+    'start',
+    'only',
+    'workers',
+    'time-limit-ms',
+    'heap-mb',
+    'stack-mb',
+    'out',
+    'progress-s',
+    'recycle',
+    'keep',
+  ];
   for (const k of values.keys()) if (!known.includes(k)) fail(`unknown option \`--${k}\``);
   const num = (k: string, d: number, min = 0): number => {
     const v = values.get(k);
     if (v === undefined) return d;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || (k !== 'stack-mb' && !Number.isInteger(n))) fail(`--${k} must be ${k === 'stack-mb' ? 'a number' : 'an integer'} of at least ${min}, not \`${v}\``);
+    if (!Number.isFinite(n) || n < min || (k !== 'stack-mb' && !Number.isInteger(n)))
+      fail(`--${k} must be ${k === 'stack-mb' ? 'a number' : 'an integer'} of at least ${min}, not \`${v}\``);
     return n;
   };
-  const only = values.get('only')?.split(',').map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 0) fail(`--only takes input indices, not \`${s}\``);
-    return n;
-  });
+  const only = values
+    .get('only')
+    ?.split(',')
+    .map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 0) fail(`--only takes input indices, not \`${s}\``);
+      return n;
+    });
   return {
     inputs: num('inputs', 1000, 1),
     seed: num('seed', 1, 0),
@@ -99,7 +116,10 @@ function fail(message: string): never {
 
 /** A failure's identity: its kind and message with numbers and quoted names blanked, and where in src/ it was thrown. */
 function signature(kind: FindingKind, v: Verdict | undefined): string {
-  const detail = (v?.detail ?? '').replace(/`[^`]*`/g, '`…`').replace(/\d+/g, 'N').slice(0, 160);
+  const detail = (v?.detail ?? '')
+    .replace(/`[^`]*`/g, '`…`')
+    .replace(/\d+/g, 'N')
+    .slice(0, 160);
   const frame = /\(?([^()\s]*\/src\/[^()\s]*?):\d+:\d+\)?/.exec(v?.stack ?? '')?.[1]?.replace(/^.*\/src\//, 'src/');
   return [kind, detail, frame].filter((s) => s !== undefined && s !== '').join(' | ');
 }
@@ -193,7 +213,12 @@ async function main(): Promise<number> {
       maxMsIndex,
       msHistogram: Object.fromEntries(timeHistogram.map((n, i) => [i < buckets.length ? `<=${buckets[i]}` : `>${buckets.at(-1)}`, n])),
       workerStarts,
-      distinctFailures: [...signatures.entries()].map(([sig, e]) => ({ signature: sig, count: e.count, firstIndex: e.first, saved: e.saved })),
+      distinctFailures: [...signatures.entries()].map(([sig, e]) => ({
+        signature: sig,
+        count: e.count,
+        firstIndex: e.first,
+        saved: e.saved,
+      })),
       topCodes: Object.fromEntries([...codes].sort((a, b) => b[1] - a[1]).slice(0, 40)),
     };
   };
@@ -204,7 +229,13 @@ async function main(): Promise<number> {
   };
 
   return await new Promise<number>((resolveRun) => {
-    const slots: Slot[] = Array.from({ length: Math.min(options.workers, total) }, () => ({ worker: undefined, ready: false, done: 0, current: undefined, heapMb: 0 }));
+    const slots: Slot[] = Array.from({ length: Math.min(options.workers, total) }, () => ({
+      worker: undefined,
+      ready: false,
+      done: 0,
+      current: undefined,
+      heapMb: 0,
+    }));
     let finished = false;
     const retries: number[] = [];
 
@@ -232,7 +263,11 @@ async function main(): Promise<number> {
       const seconds = (performance.now() - started) / 1000;
       const rate = checked / seconds;
       const left = total - checked;
-      const failed = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+      const failed =
+        Object.entries(counts)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || 'none';
       const heap = slots.map((s) => s.heapMb).join('/');
       return `[fuzz seed ${options.seed}] ${checked}/${total} inputs, ${rate.toFixed(1)}/s, ${seconds.toFixed(0)} s, eta ${rate > 0 ? (left / rate).toFixed(0) : '?'} s; failures: ${failed}; over ${options.timeLimitMs} ms once then passed: ${slowOnce}; worker heaps ${heap} MB`;
     };
@@ -328,7 +363,9 @@ async function main(): Promise<number> {
         spawn(slot);
         for (const s of slots) dispatch(s);
       };
-      worker.on('error', (e: Error & { code?: string }) => lost(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : 'crash', `${e.name}: ${e.message}`));
+      worker.on('error', (e: Error & { code?: string }) =>
+        lost(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : 'crash', `${e.name}: ${e.message}`),
+      );
       worker.on('exit', (code) => lost('crash', `the worker exited with code ${code}`));
     };
 
@@ -336,7 +373,9 @@ async function main(): Promise<number> {
       process.stderr.write('interrupted: writing the summary of the inputs checked so far\n');
       finish();
     });
-    process.stderr.write(`fuzz: ${total} inputs from ${pool.seeds.length} seeds, seed ${options.seed}, ${slots.length} workers, ${options.timeLimitMs} ms and ${options.heapMb} MB per input; writing ${runDir}\n`);
+    process.stderr.write(
+      `fuzz: ${total} inputs from ${pool.seeds.length} seeds, seed ${options.seed}, ${slots.length} workers, ${options.timeLimitMs} ms and ${options.heapMb} MB per input; writing ${runDir}\n`,
+    );
     for (const s of slots) spawn(s);
   });
 }

@@ -24,7 +24,13 @@ export function checkFile(path: string, projectRoot: string): CheckResult {
 
 /** Rendered diagnostics with machine-specific folders replaced, so goldens are portable. */
 export function renderPortable(result: CheckResult, caseDir: string): string {
-  return renderDiagnostics(result.diagnostics).split(caseDir + sep).join('').split(caseDir).join('.').split(repoRoot).join('<repo>');
+  return renderDiagnostics(result.diagnostics)
+    .split(caseDir + sep)
+    .join('')
+    .split(caseDir)
+    .join('.')
+    .split(repoRoot)
+    .join('<repo>');
 }
 
 /**
@@ -34,7 +40,9 @@ export function renderPortable(result: CheckResult, caseDir: string): string {
  */
 export function semanticCases(group: string): void {
   const dir = join(repoRoot, 'test', 'cases', 'semantic', group);
-  const cases = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'input.bird'))).sort();
+  const cases = readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, 'input.bird')))
+    .sort();
   describe(`semantic cases: ${group}`, () => {
     test('has cases', () => expect(cases.length).toBeGreaterThan(0));
     test.each(cases)('%s', (name) => {

@@ -45,24 +45,44 @@ describe.each(['flights', 'flights_best', 'movielens', 'cortex', 'timelines'])('
       const embedded = step.gradients.filter((g) => g.kind === 'embedded');
       const dense = step.gradients.filter((g) => g.kind === 'param');
       const lookups = tf.tidy(() => {
-        const values = program.forward(batch, embedded.map((g) => g.wrt));
+        const values = program.forward(
+          batch,
+          embedded.map((g) => g.wrt),
+        );
         return embedded.map((g) => {
           const t = values.get(g.wrt)!;
           return { node: g.wrt, values: t.dataSync() as Float32Array, shape: t.shape };
         });
       });
       // The masks ride as lookups (after the real ones): fed values the loss is differentiated against.
-      const reference = lossGradients(tf, program, batch, step.loss, [...lookups, ...masks], dense.map((g) => ({ node: g.wrt, variable: program.variables.get(g.wrt)! as tfTypes.Tensor })));
+      const reference = lossGradients(
+        tf,
+        program,
+        batch,
+        step.loss,
+        [...lookups, ...masks],
+        dense.map((g) => ({ node: g.wrt, variable: program.variables.get(g.wrt)! as tfTypes.Tensor })),
+      );
       const ours = tf.tidy(() => {
         const overrides = new Map([...lookups, ...masks].map((l) => [l.node, tf.tensor(l.values, [...l.shape])] as const));
         const values = program.forward(batch, [step.loss, ...step.gradients.map((g) => g.node)], { training: true, overrides });
-        return { loss: values.get(step.loss)!.dataSync()[0]!, grads: step.gradients.map((g) => values.get(g.node)!.dataSync() as Float32Array) };
+        return {
+          loss: values.get(step.loss)!.dataSync()[0]!,
+          grads: step.gradients.map((g) => values.get(g.node)!.dataSync() as Float32Array),
+        };
       });
       expect(Math.abs(ours.loss - reference.loss)).toBeLessThan(1e-5 * Math.max(1, reference.loss));
       const errors = Object.fromEntries(
-        step.gradients.map((g, i) => [g.name, relativeError(ours.grads[i]!, g.kind === 'embedded' ? reference.embedded[embedded.indexOf(g)]! : reference.dense[dense.indexOf(g)]!)]),
+        step.gradients.map((g, i) => [
+          g.name,
+          relativeError(
+            ours.grads[i]!,
+            g.kind === 'embedded' ? reference.embedded[embedded.indexOf(g)]! : reference.dense[dense.indexOf(g)]!,
+          ),
+        ]),
       );
-      for (const [k, e] of Object.entries(errors)) expect({ gradient: k, error: e < 1e-4 ? 'ok' : e }).toEqual({ gradient: k, error: 'ok' });
+      for (const [k, e] of Object.entries(errors))
+        expect({ gradient: k, error: e < 1e-4 ? 'ok' : e }).toEqual({ gradient: k, error: 'ok' });
       break;
     }
     program.dispose();

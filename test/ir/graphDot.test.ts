@@ -12,7 +12,9 @@ const goldens = join(repoRoot, 'test', 'cases', 'graph');
 
 /** Every bundled model (new ones are covered as they are added), and the case that uses every standard-library block. */
 const programs = [
-  ...readdirSync(join(repoRoot, 'models')).filter((f) => f.endsWith('.bird')).map((f) => ({ name: f.replace(/\.bird$/, ''), path: join('models', f) })),
+  ...readdirSync(join(repoRoot, 'models'))
+    .filter((f) => f.endsWith('.bird'))
+    .map((f) => ({ name: f.replace(/\.bird$/, ''), path: join('models', f) })),
   { name: 'stdlib-tour', path: join('test', 'cases', 'ir', 'stdlib-tour', 'input.bird') },
 ];
 
@@ -59,9 +61,14 @@ describe.each(programs)('graph of $name', ({ name, path }) => {
       const all = edges(dot);
       for (const [from, to] of all) expect(labels.has(from) && labels.has(to)).toBe(true);
       // An edge's label is its source's type, printed as the IR prints it.
-      for (const [from, , label] of all) expect(label).toMatch(byId.get(from)!.type.kind === 'tensor' ? /^(f32|i32|i64|bool|string)\[[^\]]*\](\/\d+)?$/ : /^sparse</);
+      for (const [from, , label] of all)
+        expect(label).toMatch(byId.get(from)!.type.kind === 'tensor' ? /^(f32|i32|i64|bool|string)\[[^\]]*\](\/\d+)?$/ : /^sparse</);
       const pairs = new Set(all.map(([from, to]) => `${from}->${to}`));
-      const missing = drawn.flatMap((n) => n.inputs.filter((i) => g.nodes[i]!.op !== 'param' && g.nodes[i]!.op !== 'const' && !pairs.has(`n${i}->n${n.id}`)).map((i) => `%${i} -> %${n.id}`));
+      const missing = drawn.flatMap((n) =>
+        n.inputs
+          .filter((i) => g.nodes[i]!.op !== 'param' && g.nodes[i]!.op !== 'const' && !pairs.has(`n${i}->n${n.id}`))
+          .map((i) => `%${i} -> %${n.id}`),
+      );
       expect(missing).toEqual([]);
     }
   });
@@ -104,7 +111,11 @@ describe('graphDot', () => {
 
   test('fitted transforms show their statistics compactly, a long vocabulary counted', () => {
     const nodes = flights!.nodes.map((n) =>
-      n.op === 'zscore' ? { ...n, attrs: { mean: 6.380123, std: 0.81 } } : n.op === 'vocab_lookup' ? { ...n, attrs: { ...n.attrs, vocabulary: ['ORD', 'LAX', 'DFW', 'ATL', 'SFO'] } } : n,
+      n.op === 'zscore'
+        ? { ...n, attrs: { mean: 6.380123, std: 0.81 } }
+        : n.op === 'vocab_lookup'
+          ? { ...n, attrs: { ...n.attrs, vocabulary: ['ORD', 'LAX', 'DFW', 'ATL', 'SFO'] } }
+          : n,
     );
     const dot = graphDot({ ...flights!, nodes }, { title: 'DelayMlp 1.0.0' });
     expect(dot).toContain('label="|> zscore\\nmean: 6.38\\nstd: 0.81"');
@@ -113,7 +124,9 @@ describe('graphDot', () => {
   });
 
   test('the clusters of features and labels carry the names of their declarations when given', () => {
-    expect(graphDot(flights!, { setNames: { feature: 'Flight', label: 'Delay' } })).toMatch(/cluster_features \{\n {4}label="features Flight";[^]*cluster_labels \{\n {4}label="labels Delay";/);
+    expect(graphDot(flights!, { setNames: { feature: 'Flight', label: 'Delay' } })).toMatch(
+      /cluster_features \{\n {4}label="features Flight";[^]*cluster_labels \{\n {4}label="labels Delay";/,
+    );
     expect(graphDot(flights!)).toMatch(/cluster_features \{\n {4}label="features";/);
   });
 

@@ -14,8 +14,18 @@ import { checkFile, repoRoot } from '../helpers/semanticCases.js';
 
 /** Every bundled model, and the case that uses every standard-library block. */
 const programs = [
-  ...readdirSync(join(repoRoot, 'models')).filter((f) => f.endsWith('.bird')).map((f) => ({ name: f.replace(/\.bird$/, ''), path: join(repoRoot, 'models', f), golden: join(repoRoot, 'test', 'cases', 'ir', 'models', f.replace(/\.bird$/, '.ir.txt')) })),
-  { name: 'stdlib-tour', path: join(repoRoot, 'test', 'cases', 'ir', 'stdlib-tour', 'input.bird'), golden: join(repoRoot, 'test', 'cases', 'ir', 'stdlib-tour', 'ir.txt') },
+  ...readdirSync(join(repoRoot, 'models'))
+    .filter((f) => f.endsWith('.bird'))
+    .map((f) => ({
+      name: f.replace(/\.bird$/, ''),
+      path: join(repoRoot, 'models', f),
+      golden: join(repoRoot, 'test', 'cases', 'ir', 'models', f.replace(/\.bird$/, '.ir.txt')),
+    })),
+  {
+    name: 'stdlib-tour',
+    path: join(repoRoot, 'test', 'cases', 'ir', 'stdlib-tour', 'input.bird'),
+    golden: join(repoRoot, 'test', 'cases', 'ir', 'stdlib-tour', 'ir.txt'),
+  },
 ];
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'docs', 'ir.schema.json'), 'utf8')) as object;

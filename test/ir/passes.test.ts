@@ -27,7 +27,14 @@ const ops = (g: IrGraph): string[] => g.nodes.map((n) => n.op);
 
 describe('passes', () => {
   test('are listed in order in one pipeline', () => {
-    expect(passes.map((p) => p.name)).toEqual(['inline', 'downsample-correction', 'constant-folding', 'common-subexpression-elimination', 'dead-code-elimination', 'shape-specialization']);
+    expect(passes.map((p) => p.name)).toEqual([
+      'inline',
+      'downsample-correction',
+      'constant-folding',
+      'common-subexpression-elimination',
+      'dead-code-elimination',
+      'shape-specialization',
+    ]);
   });
 
   test('inline replaces calls by the function bodies and scopes parameter names', () => {
@@ -52,7 +59,9 @@ describe('passes', () => {
   });
 
   test('a block that calls itself until a compile-time condition stops it gets one instance per depth', () => {
-    const g = graphOf('block Deep(x: f32[N, D], n: int) -> f32[N, D] {\n  if n == 0 {\n    return x\n  }\n  return relu(Deep(x, n - 1)) * param([D])\n}\nmodel M(f: F) {\n  out p = Deep(f.x, 3)\n}');
+    const g = graphOf(
+      'block Deep(x: f32[N, D], n: int) -> f32[N, D] {\n  if n == 0 {\n    return x\n  }\n  return relu(Deep(x, n - 1)) * param([D])\n}\nmodel M(f: F) {\n  out p = Deep(f.x, 3)\n}',
+    );
     expect(new Set(g.functions.map((f) => f.name)).size).toBe(4);
     const flat = inlinePass.run(g, {});
     expect(verifyIr(flat, { inlined: true })).toEqual([]);
@@ -72,7 +81,10 @@ describe('passes', () => {
   });
 
   test('CSE merges equal pure nodes but never parameters', () => {
-    const g = inlinePass.run(graphOf('model M(f: F) {\n  a = relu(f.x) + param([1])\n  b = relu(f.x) + param([1])\n  out p = a * b\n}'), {});
+    const g = inlinePass.run(
+      graphOf('model M(f: F) {\n  a = relu(f.x) + param([1])\n  b = relu(f.x) + param([1])\n  out p = a * b\n}'),
+      {},
+    );
     const merged = deadCodePass.run(csePass.run(g, {}), {});
     expect(verifyIr(merged, { inlined: true })).toEqual([]);
     expect(ops(merged).filter((o) => o === 'relu')).toHaveLength(1);
@@ -80,7 +92,10 @@ describe('passes', () => {
   });
 
   test('DCE drops what no output, loss or metric needs, and keeps every feature input', () => {
-    const g = inlinePass.run(graphOf('features G {\n  y : continuous\n}\nmodel M(f: F) {\n  unused = dense(f.x, 8)\n  out p = f.x * 2.0\n}'), {});
+    const g = inlinePass.run(
+      graphOf('features G {\n  y : continuous\n}\nmodel M(f: F) {\n  unused = dense(f.x, 8)\n  out p = f.x * 2.0\n}'),
+      {},
+    );
     const live = deadCodePass.run(g, {});
     expect(ops(live)).toEqual(['input', 'const', 'mul']);
     expect(live.outputs).toEqual([{ name: 'p', node: 2 }]);
@@ -98,14 +113,19 @@ describe('passes', () => {
 
 describe('verifier', () => {
   const g = inlinePass.run(graphOf('model M(f: F) {\n  out p = sigmoid(dense(f.x, 3))\n}'), {});
-  const edit = (id: number, change: Partial<IrNode>): IrGraph => ({ ...g, nodes: g.nodes.map((n) => (n.id === id ? { ...n, ...change } : n)) });
+  const edit = (id: number, change: Partial<IrNode>): IrGraph => ({
+    ...g,
+    nodes: g.nodes.map((n) => (n.id === id ? { ...n, ...change } : n)),
+  });
   const matmul = g.nodes.find((n) => n.op === 'matmul')!;
 
   test('accepts the valid graph', () => {
     expect(verifyIr(g, { inlined: true })).toEqual([]);
   });
   test('finds a result type the op does not give', () => {
-    expect(verifyIr(edit(matmul.id, { type: { kind: 'tensor', dtype: 'f32', shape: ['B', 4] } })).join()).toMatch(/typed f32\[B, 4\] but the op gives f32\[B, 3\]/);
+    expect(verifyIr(edit(matmul.id, { type: { kind: 'tensor', dtype: 'f32', shape: ['B', 4] } })).join()).toMatch(
+      /typed f32\[B, 4\] but the op gives f32\[B, 3\]/,
+    );
   });
   test('finds an input used before it is defined', () => {
     expect(verifyIr(edit(matmul.id, { inputs: [matmul.id + 1, matmul.inputs[1]!] })).join()).toMatch(/not defined before it/);
@@ -115,7 +135,9 @@ describe('verifier', () => {
   });
   test('finds a call left after inlining, and outputs pointing nowhere', () => {
     expect(verifyIr({ ...g, outputs: [{ name: 'p', node: 999 }] }).join()).toMatch(/%999, which does not exist/);
-    expect(verifyIr(edit(matmul.id, { op: 'call', attrs: { fn: 'nope', scope: 'x' } }), { inlined: true }).join()).toMatch(/call remains after inlining/);
+    expect(verifyIr(edit(matmul.id, { op: 'call', attrs: { fn: 'nope', scope: 'x' } }), { inlined: true }).join()).toMatch(
+      /call remains after inlining/,
+    );
   });
   test('finds numbering gaps', () => {
     expect(verifyIr({ ...g, nodes: g.nodes.map((n, i) => (i === 1 ? { ...n, id: 7 } : n)) }).join()).toMatch(/node 1 is numbered %7/);

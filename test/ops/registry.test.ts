@@ -28,11 +28,23 @@ describe('op registry', () => {
 
   test('broadcasting and matmul rules type their results', () => {
     const add = opRegistry.get('add')!;
-    expect(add.infer({ operands: { a: tensor('f32', ['B', 4]), b: tensor('f32', [4]) }, attrs: {} })).toEqual({ ok: true, type: tensor('f32', ['B', 4]) });
-    expect(add.infer({ operands: { a: tensor('f32', ['B', 4]), b: tensor('f32', [3]) }, attrs: {} })).toMatchObject({ ok: false, category: 'shape' });
+    expect(add.infer({ operands: { a: tensor('f32', ['B', 4]), b: tensor('f32', [4]) }, attrs: {} })).toEqual({
+      ok: true,
+      type: tensor('f32', ['B', 4]),
+    });
+    expect(add.infer({ operands: { a: tensor('f32', ['B', 4]), b: tensor('f32', [3]) }, attrs: {} })).toMatchObject({
+      ok: false,
+      category: 'shape',
+    });
     const matmul = opRegistry.get('matmul')!;
-    expect(matmul.infer({ operands: { a: tensor('f32', ['B', 'T', 8]), b: tensor('f32', [8, 2]) }, attrs: {} })).toEqual({ ok: true, type: tensor('f32', ['B', 'T', 2]) });
-    expect(matmul.infer({ operands: { a: tensor('f32', ['B', 8]), b: tensor('f32', [7, 2]) }, attrs: {} })).toMatchObject({ ok: false, message: 'inner dimensions differ: `8` and `7`' });
+    expect(matmul.infer({ operands: { a: tensor('f32', ['B', 'T', 8]), b: tensor('f32', [8, 2]) }, attrs: {} })).toEqual({
+      ok: true,
+      type: tensor('f32', ['B', 'T', 2]),
+    });
+    expect(matmul.infer({ operands: { a: tensor('f32', ['B', 8]), b: tensor('f32', [7, 2]) }, attrs: {} })).toMatchObject({
+      ok: false,
+      message: 'inner dimensions differ: `8` and `7`',
+    });
   });
 
   test('ids carry their vocabulary through hashing and into one_hot', () => {

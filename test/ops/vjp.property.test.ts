@@ -26,7 +26,16 @@ class Graph {
       if (p.kind === 'tensors') full[`${p.name}_count`] = inputs.length;
       else if (p.kind !== 'tensor' && p.kind !== 'ids' && p.kind !== 'sparse') full[p.name] = attrs[p.name] ?? p.default ?? null;
     }
-    const r = op === 'param' ? { ok: true as const, type: tensor('f32', attrs['shape'] as number[]), attrs: {} } : schema.infer(inferInput(schema.params, inputs.map((i) => this.nodes[i]!.type), full));
+    const r =
+      op === 'param'
+        ? { ok: true as const, type: tensor('f32', attrs['shape'] as number[]), attrs: {} }
+        : schema.infer(
+            inferInput(
+              schema.params,
+              inputs.map((i) => this.nodes[i]!.type),
+              full,
+            ),
+          );
     if (!r.ok) throw new Error(`${op}: ${r.message}`);
     const id = this.nodes.length;
     this.nodes.push({ id, op, type: r.type, inputs, attrs: { ...full, ...(r.attrs ?? {}) }, loc: null, scope: '' });
@@ -47,7 +56,16 @@ class Graph {
   /** The IR graph whose loss is sum(y * y * 0.5 + y): a gradient that differs per element. */
   withLoss(y: number): IrGraph {
     const loss = this.add('sum', [this.add('add', [this.add('mul', [this.add('square', [y]), this.scalar(0.5)]), y])]);
-    return { version: 1, model: 'T', features: [], functions: [], nodes: this.nodes, outputs: [], train: { settings: {}, loss, metrics: [] }, signatures: [] };
+    return {
+      version: 1,
+      model: 'T',
+      features: [],
+      functions: [],
+      nodes: this.nodes,
+      outputs: [],
+      train: { settings: {}, loss, metrics: [] },
+      signatures: [],
+    };
   }
 }
 
@@ -64,7 +82,10 @@ async function expectGradientsMatch(graph: IrGraph, seed: number): Promise<void>
   const dense = step.gradients.map((g) => ({ node: g.wrt, variable: program.variables.get(g.wrt)! as tfTypes.Tensor }));
   const reference = lossGradients(tf, program, batch, step.loss, [], dense);
   const ours = tf.tidy(() => {
-    const values = program.forward(batch, step.gradients.map((g) => g.node));
+    const values = program.forward(
+      batch,
+      step.gradients.map((g) => g.node),
+    );
     return step.gradients.map((g) => values.get(g.node)!.dataSync() as Float32Array);
   });
   step.gradients.forEach((g, i) => {
@@ -80,8 +101,24 @@ const dim = fc.integer({ min: 1, max: 4 });
 const shape = fc.array(dim, { minLength: 1, maxLength: 3 });
 const runs = { numRuns: 6, seed: 12 };
 
-describe('each op\'s VJP against TF.js gradients, over random shapes', () => {
-  const unary = ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'square', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'clip'];
+describe("each op's VJP against TF.js gradients, over random shapes", () => {
+  const unary = [
+    'neg',
+    'abs',
+    'exp',
+    'log',
+    'log1p',
+    'sqrt',
+    'square',
+    'relu',
+    'leaky_relu',
+    'elu',
+    'gelu',
+    'sigmoid',
+    'tanh',
+    'softplus',
+    'clip',
+  ];
   test.each(unary)('%s', async (op) => {
     await fc.assert(
       fc.asyncProperty(shape, fc.integer({ min: 1, max: 1000 }), async (s, seed) => {
@@ -95,7 +132,13 @@ describe('each op\'s VJP against TF.js gradients, over random shapes', () => {
   });
 
   // b's shape: a suffix of a's, with some dimensions 1 (broadcast both ways).
-  const broadcastPair = shape.chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length })));
+  const broadcastPair = shape.chain((s) =>
+    fc.tuple(
+      fc.constant(s),
+      fc.integer({ min: 0, max: s.length - 1 }),
+      fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }),
+    ),
+  );
   test.each(['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum'])('%s, broadcasting', async (op) => {
     await fc.assert(
       fc.asyncProperty(broadcastPair, fc.integer({ min: 1, max: 1000 }), async ([s, drop, ones], seed) => {
@@ -115,11 +158,17 @@ describe('each op\'s VJP against TF.js gradients, over random shapes', () => {
 
   test.each(['sum', 'mean', 'max', 'min'])('%s over random axes', async (op) => {
     await fc.assert(
-      fc.asyncProperty(shape, fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.boolean(), fc.integer({ min: 1, max: 1000 }), async (s, pick, keepdims, seed) => {
-        const axes = s.map((_, i) => i).filter((i) => pick[i]);
-        const g = new Graph();
-        await expectGradientsMatch(g.withLoss(g.add(op, [g.param('a', s)], { axes: axes.length > 0 ? axes : null, keepdims })), seed);
-      }),
+      fc.asyncProperty(
+        shape,
+        fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1000 }),
+        async (s, pick, keepdims, seed) => {
+          const axes = s.map((_, i) => i).filter((i) => pick[i]);
+          const g = new Graph();
+          await expectGradientsMatch(g.withLoss(g.add(op, [g.param('a', s)], { axes: axes.length > 0 ? axes : null, keepdims })), seed);
+        },
+      ),
       runs,
     );
   });
@@ -164,7 +213,12 @@ describe('each op\'s VJP against TF.js gradients, over random shapes', () => {
         const sm = g.add('softmax', [p], { axis: -1 });
         const ls = g.add('log_softmax', [g.add('transpose', [c])], { axis: 0 });
         const joined = g.add('concat', [sm, g.add('transpose', [ls]), p], { axis: 1 });
-        const cut = g.add('slice', [joined], { spec: [[null, null, 1], [1, 3 * n, 1]] });
+        const cut = g.add('slice', [joined], {
+          spec: [
+            [null, null, 1],
+            [1, 3 * n, 1],
+          ],
+        });
         await expectGradientsMatch(g.withLoss(cut), seed);
       }),
       runs,

@@ -28,13 +28,39 @@ function okCases(dir: string): string[] {
 }
 
 const corpus = [
-  ...readdirSync(join(repoRoot, 'models')).filter((f) => f.endsWith('.bird')).map((f) => join(repoRoot, 'models', f)),
+  ...readdirSync(join(repoRoot, 'models'))
+    .filter((f) => f.endsWith('.bird'))
+    .map((f) => join(repoRoot, 'models', f)),
   join(repoRoot, 'test', 'cases', 'ir', 'stdlib-tour', 'input.bird'),
   join(repoRoot, 'test', 'fixtures', 'brief.bird'),
   ...okCases(join(repoRoot, 'test', 'cases', 'semantic')),
 ].map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 
-const NAMES = ['x', 'f', 'h', 'dense', 'mlp', 'relu', 'concat', 'labels', 'B', 'D', 'units', 'widths', 'param', 'embedding_bag', 'sum', 'p', 'bce', 'auc', 'one_hot', 'zscore', 'hash', 'vocab', 'layer_norm'];
+const NAMES = [
+  'x',
+  'f',
+  'h',
+  'dense',
+  'mlp',
+  'relu',
+  'concat',
+  'labels',
+  'B',
+  'D',
+  'units',
+  'widths',
+  'param',
+  'embedding_bag',
+  'sum',
+  'p',
+  'bce',
+  'auc',
+  'one_hot',
+  'zscore',
+  'hash',
+  'vocab',
+  'layer_norm',
+];
 const NUMBERS = ['0', '1', '-1', '2', '3', '7', '64', '1000', '0.5', '1e-3', '100000', '1.0'];
 const STRINGS = ['"relu"', '"mean"', '"none"', '"f32"', '"zeros"', '""', '"swish"'];
 
@@ -56,7 +82,10 @@ function tokensOf(text: string): Token[] {
 
 const mutation = fc.record({
   file: fc.nat(),
-  edits: fc.array(fc.record({ at: fc.nat(), pick: fc.nat(), how: fc.constantFrom('replace', 'replace', 'replace', 'delete', 'duplicate') }), { minLength: 1, maxLength: 3 }),
+  edits: fc.array(
+    fc.record({ at: fc.nat(), pick: fc.nat(), how: fc.constantFrom('replace', 'replace', 'replace', 'delete', 'duplicate') }),
+    { minLength: 1, maxLength: 3 },
+  ),
 });
 
 /** Applies edits to tokens of the kinds that keep a program parseable most of the time. */
@@ -80,7 +109,10 @@ describe('checker and IR under mutation', () => {
     expect(corpus.length).toBeGreaterThan(4);
     for (const { path, text } of corpus) {
       const result = checkProgram(new SourceFile(path, text), hostFor(dirname(path)), primitiveTable);
-      expect({ path, errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message) }).toEqual({ path, errors: [] });
+      expect({ path, errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message) }).toEqual({
+        path,
+        errors: [],
+      });
     }
   });
 
@@ -115,7 +147,8 @@ describe('checker and IR under mutation', () => {
         clean++;
         for (const model of result.models) {
           const compiled = compileModel(model);
-          if (compiled.diagnostics.length > 0) throw new Error(`checked clean but the IR is invalid: ${compiled.diagnostics.map((d) => d.message).join('; ')}\n${mutant}`);
+          if (compiled.diagnostics.length > 0)
+            throw new Error(`checked clean but the IR is invalid: ${compiled.diagnostics.map((d) => d.message).join('; ')}\n${mutant}`);
         }
       }),
       { seed: SEED, numRuns: Math.max(1, Math.round(120 * SCALE)) },

@@ -21,18 +21,31 @@ function checkWith(sets: readonly string[], path = flights) {
 
 describe('--set PATH=VALUE', () => {
   test('a setting, constructor arguments (nested, added), a model parameter and a new setting all take effect in the compiled model', () => {
-    const { diagnostics, checked, overridden } = checkWith(['epochs=3', 'optimizer.lr=3e-3', 'data.split.offset=2', 'optimizer.beta1=0.8', 'model.widths=[64, 32]', 'seed=7', 'epochs=4']);
+    const { diagnostics, checked, overridden } = checkWith([
+      'epochs=3',
+      'optimizer.lr=3e-3',
+      'data.split.offset=2',
+      'optimizer.beta1=0.8',
+      'model.widths=[64, 32]',
+      'seed=7',
+      'epochs=4',
+    ]);
     expect(diagnostics).toEqual([]);
     const graph = compileModel(checked!.models[0]!).graph;
     // The settings as the checker records them: constructors as `{ fn, args }`.
-    const settings = graph.train!.settings as unknown as Record<string, { args: Record<string, { args: unknown } & Record<string, unknown>> }>;
+    const settings = graph.train!.settings as unknown as Record<
+      string,
+      { args: Record<string, { args: unknown } & Record<string, unknown>> }
+    >;
     expect(graph.train!.settings['epochs']).toBe(4); // the later --set of a path wins
     expect(graph.train!.settings['seed']).toBe(7);
     expect(settings['optimizer']!.args['lr']).toBe(3e-3);
     expect(settings['data']!.args['split']!.args).toEqual({ every: 6, offset: 2 });
     expect(settings['optimizer']!.args['beta1']).toBe(0.8);
     // The model's hidden layers follow the parameter: 64 then 32 units.
-    const widths = graph.nodes.filter((n) => n.op === 'param' && String(n.attrs['name']).includes('mlp') && (n.attrs['shape'] as number[]).length === 1).map((n) => (n.attrs['shape'] as number[])[0]);
+    const widths = graph.nodes
+      .filter((n) => n.op === 'param' && String(n.attrs['name']).includes('mlp') && (n.attrs['shape'] as number[]).length === 1)
+      .map((n) => (n.attrs['shape'] as number[])[0]);
     expect(widths).toEqual([64, 32]);
     expect(overridden.applied.map((o) => [o.path, o.replaced])).toEqual([
       ['epochs', '1'],
@@ -45,7 +58,14 @@ describe('--set PATH=VALUE', () => {
     ]);
     // Each value lies where its region says, in the text that is checked; the first `epochs` was rewritten by the second.
     expect(overridden.regions.map((r) => [r.set, overridden.source.text.slice(r.span.start, r.span.end)]).sort()).toEqual(
-      [['optimizer.lr=3e-3', '3e-3'], ['data.split.offset=2', '2'], ['optimizer.beta1=0.8', '0.8'], ['model.widths=[64, 32]', '[64, 32]'], ['seed=7', '7'], ['epochs=4', '4']].sort(),
+      [
+        ['optimizer.lr=3e-3', '3e-3'],
+        ['data.split.offset=2', '2'],
+        ['optimizer.beta1=0.8', '0.8'],
+        ['model.widths=[64, 32]', '[64, 32]'],
+        ['seed=7', '7'],
+        ['epochs=4', '4'],
+      ].sort(),
     );
   });
 
@@ -61,10 +81,17 @@ describe('--set PATH=VALUE', () => {
   for (const name of readdirSync(casesDir)) {
     test(`case ${name}`, () => {
       const dir = join(casesDir, name);
-      const sets = readFileSync(join(dir, 'sets.txt'), 'utf8').split('\n').filter((l) => l !== '');
+      const sets = readFileSync(join(dir, 'sets.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
       const { diagnostics } = checkWith(sets, join(dir, 'input.bird'));
       expect(diagnostics.length).toBeGreaterThan(0);
-      expectGolden(join(dir, 'errors.txt'), renderDiagnostics(diagnostics).split(dir + '/').join(''));
+      expectGolden(
+        join(dir, 'errors.txt'),
+        renderDiagnostics(diagnostics)
+          .split(dir + '/')
+          .join(''),
+      );
     });
   }
 });

@@ -61,15 +61,42 @@ describe('bird serve, the command', () => {
     const log: Record<string, unknown>[] = [];
     let stop!: () => void;
     const stopped = new Promise<string>((resolve) => (stop = () => resolve('SIGTERM')));
-    const args: ServeArgs = { artifacts: join(root, 'artifacts'), host: '127.0.0.1', port: 0, grpcPort: 0, versions: [], labels: [], batching: true, batchDelayMs: 300, maxBodyBytes: 1 << 20, timeoutMs: 10_000, watch: false, accessLog: true, json: false, color: false };
-    const running = serve(args, { stdout: (t) => log.push(JSON.parse(t) as Record<string, unknown>), stderr: (t) => void (stderr += t) }, stopped);
+    const args: ServeArgs = {
+      artifacts: join(root, 'artifacts'),
+      host: '127.0.0.1',
+      port: 0,
+      grpcPort: 0,
+      versions: [],
+      labels: [],
+      batching: true,
+      batchDelayMs: 300,
+      maxBodyBytes: 1 << 20,
+      timeoutMs: 10_000,
+      watch: false,
+      accessLog: true,
+      json: false,
+      color: false,
+    };
+    const running = serve(
+      args,
+      { stdout: (t) => log.push(JSON.parse(t) as Record<string, unknown>), stderr: (t) => void (stderr += t) },
+      stopped,
+    );
     for (let i = 0; i < 500 && !/REST .* on (http:\/\/\S+),/.test(stderr); i++) await new Promise((r) => setTimeout(r, 20));
     if (!/REST .* on (http:\/\/\S+),/.test(stderr)) throw new Error(`the server did not start: ${stderr}`);
     const url = /REST .* on (http:\/\/\S+),/.exec(stderr)![1]!;
-    expect(stderr).toMatch(/^loaded DelayMlp 1\.0\.0 \(`serve`\)\nserving DelayMlp 1\.0\.0 \(latest:1\)\nREST \(TF Serving, KServe v2\) on http:\/\/127\.0\.0\.1:\d+, gRPC \(TF Serving\) on 127\.0\.0\.1:\d+\n$/);
-    const requests = Array.from({ length: 16 }, (_, i) => fetch(`${url}/v1/models/DelayMlp:predict`, { method: 'POST', body: JSON.stringify({ instances: [{ hour: i % 24, origin: 'ORD' }] }) }));
+    expect(stderr).toMatch(
+      /^loaded DelayMlp 1\.0\.0 \(`serve`\)\nserving DelayMlp 1\.0\.0 \(latest:1\)\nREST \(TF Serving, KServe v2\) on http:\/\/127\.0\.0\.1:\d+, gRPC \(TF Serving\) on 127\.0\.0\.1:\d+\n$/,
+    );
+    const requests = Array.from({ length: 16 }, (_, i) =>
+      fetch(`${url}/v1/models/DelayMlp:predict`, {
+        method: 'POST',
+        body: JSON.stringify({ instances: [{ hour: i % 24, origin: 'ORD' }] }),
+      }),
+    );
     // Stop while the requests wait in the batch queue (300 ms): every one is still answered.
-    const inFlight = async (): Promise<number> => Number(/^bird_serve_requests_in_flight (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const inFlight = async (): Promise<number> =>
+      Number(/^bird_serve_requests_in_flight (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
     // 16 predictions and the metrics request itself.
     for (let i = 0; i < 200 && (await inFlight()) < 17; i++) await new Promise((r) => setTimeout(r, 5));
     stop();
@@ -79,7 +106,13 @@ describe('bird serve, the command', () => {
     expect(stderr).toMatch(/SIGTERM: finishing the requests in flight\nstopped\n$/);
     const predictions = log.filter((l) => l['url'] !== '/metrics');
     expect(predictions.length).toBe(16);
-    expect(predictions[0]).toMatchObject({ protocol: 'tfserving_rest', method: 'POST', url: '/v1/models/DelayMlp:predict', status: 200, model: 'DelayMlp' });
+    expect(predictions[0]).toMatchObject({
+      protocol: 'tfserving_rest',
+      method: 'POST',
+      url: '/v1/models/DelayMlp:predict',
+      status: 200,
+      model: 'DelayMlp',
+    });
     expect(typeof predictions[0]!['ms']).toBe('number');
   });
 });

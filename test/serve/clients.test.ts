@@ -14,16 +14,28 @@ import { expectClose } from './expectClose.js';
 import { inProcess, sampleRows, writeFlightsVersion } from './flightsTree.js';
 
 /** A TF Serving gRPC client from the protos: `json` decodes the metadata's Any as its message. */
-function client(port: number, json: boolean): grpc.Client & Record<string, (request: unknown, callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void) => void> {
-  const definition = grpc.loadPackageDefinition(loadSync(join('tensorflow_serving', 'apis', 'prediction_service.proto'), { ...protoLoaderOptions, includeDirs: [protoRoot], json }));
-  const Service = ((definition['tensorflow'] as grpc.GrpcObject)['serving'] as grpc.GrpcObject)['PredictionService'] as grpc.ServiceClientConstructor;
+function client(
+  port: number,
+  json: boolean,
+): grpc.Client &
+  Record<string, (request: unknown, callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void) => void> {
+  const definition = grpc.loadPackageDefinition(
+    loadSync(join('tensorflow_serving', 'apis', 'prediction_service.proto'), { ...protoLoaderOptions, includeDirs: [protoRoot], json }),
+  );
+  const Service = ((definition['tensorflow'] as grpc.GrpcObject)['serving'] as grpc.GrpcObject)[
+    'PredictionService'
+  ] as grpc.ServiceClientConstructor;
   return new Service(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as never;
 }
 
-const call = (c: ReturnType<typeof client>, method: string, request: unknown): Promise<{ error: grpc.ServiceError | null; response: Record<string, unknown> }> =>
+const call = (
+  c: ReturnType<typeof client>,
+  method: string,
+  request: unknown,
+): Promise<{ error: grpc.ServiceError | null; response: Record<string, unknown> }> =>
   new Promise((resolve) => c[method]!(request, (error, response) => resolve({ error, response })));
 
-describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving protos) and Python urllib', () => {
+describe("bird serve with real clients: gRPC (grpc-js and Bird's TF Serving protos) and Python urllib", () => {
   const root = mkdtempSync(join(tmpdir(), 'bird-serve-clients-'));
   let server: RunningServer;
   let rows: ClientRow[];
@@ -34,7 +46,16 @@ describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving pro
     rows = await sampleRows(6);
     rows[3] = { ...rows[3]!, distance: '', origin: 'XYZ' };
     expected = await inProcess(dir, rows);
-    server = await startServer({ root, host: '127.0.0.1', port: 0, grpcPort: 0, bodyLimit: 1 << 20, timeoutMs: 10_000, serverVersion: '0.1.0', batching: { maxBatch: 64, delayMs: 1 } });
+    server = await startServer({
+      root,
+      host: '127.0.0.1',
+      port: 0,
+      grpcPort: 0,
+      bodyLimit: 1 << 20,
+      timeoutMs: 10_000,
+      serverVersion: '0.1.0',
+      batching: { maxBatch: 64, delayMs: 1 },
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -58,7 +79,9 @@ describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving pro
     }
     const { error, response } = await call(c, 'Predict', { model_spec: { name: 'DelayMlp', signature_name: 'serve' }, inputs });
     expect(error).toBeNull();
-    const out = (response['outputs'] as Record<string, { dtype: string; tensor_shape: { dim: { size: string }[] }; float_val: number[] }>)['p_delayed']!;
+    const out = (response['outputs'] as Record<string, { dtype: string; tensor_shape: { dim: { size: string }[] }; float_val: number[] }>)[
+      'p_delayed'
+    ]!;
     expect(out.dtype).toBe('DT_FLOAT');
     expect(out.tensor_shape.dim.map((d) => d.size)).toEqual([String(n), '1']);
     expectClose(out.float_val, expected);
@@ -69,7 +92,10 @@ describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving pro
     const exact = await call(c, 'Predict', { model_spec: { name: 'DelayMlp', version_label: '1.0.0' }, inputs });
     expect(exact.error).toBeNull();
     const other = await call(c, 'Predict', { model_spec: { name: 'DelayMlp', version: { value: 2 } }, inputs });
-    expect([other.error?.code, other.error?.details]).toEqual([grpc.status.NOT_FOUND, 'model `DelayMlp` has no loaded version of major 2 (loaded: 1.0.0)']);
+    expect([other.error?.code, other.error?.details]).toEqual([
+      grpc.status.NOT_FOUND,
+      'model `DelayMlp` has no loaded version of major 2 (loaded: 1.0.0)',
+    ]);
     c.close();
   });
 
@@ -79,10 +105,25 @@ describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving pro
       const { error } = await call(c, 'Predict', request);
       return [error?.code, error?.details];
     };
-    expect(await bad({ model_spec: { name: 'DelayMlp' }, inputs: { hours: { dtype: 'DT_INT64', tensor_shape: { dim: [{ size: 1 }] }, int64_val: [3] } } })).toEqual([grpc.status.INVALID_ARGUMENT, expect.stringMatching(/unknown feature `hours`.*did you mean `hour`/)]);
-    expect(await bad({ model_spec: { name: 'DelayMlp' }, inputs: { hour: { dtype: 'DT_INT64', tensor_shape: { dim: [{ size: 2 }, { size: 2 }] }, int64_val: [3, 4, 5, 6] } } })).toEqual([grpc.status.INVALID_ARGUMENT, expect.stringMatching(/feature `hour` is `discrete`, one value a row: send shape \[2\]/)]);
-    expect(await bad({ model_spec: { name: 'Nope' }, inputs: { hour: { dtype: 'DT_INT64', int64_val: [3] } } })).toEqual([grpc.status.NOT_FOUND, expect.stringMatching(/model `Nope` is not served/)]);
-    expect(await bad({ model_spec: { name: 'DelayMlp', signature_name: 'serve@2' }, inputs: { hour: { dtype: 'DT_INT64', int64_val: [3] } } })).toEqual([grpc.status.FAILED_PRECONDITION, expect.stringMatching(/does not honour the requested 2/)]);
+    expect(
+      await bad({
+        model_spec: { name: 'DelayMlp' },
+        inputs: { hours: { dtype: 'DT_INT64', tensor_shape: { dim: [{ size: 1 }] }, int64_val: [3] } },
+      }),
+    ).toEqual([grpc.status.INVALID_ARGUMENT, expect.stringMatching(/unknown feature `hours`.*did you mean `hour`/)]);
+    expect(
+      await bad({
+        model_spec: { name: 'DelayMlp' },
+        inputs: { hour: { dtype: 'DT_INT64', tensor_shape: { dim: [{ size: 2 }, { size: 2 }] }, int64_val: [3, 4, 5, 6] } },
+      }),
+    ).toEqual([grpc.status.INVALID_ARGUMENT, expect.stringMatching(/feature `hour` is `discrete`, one value a row: send shape \[2\]/)]);
+    expect(await bad({ model_spec: { name: 'Nope' }, inputs: { hour: { dtype: 'DT_INT64', int64_val: [3] } } })).toEqual([
+      grpc.status.NOT_FOUND,
+      expect.stringMatching(/model `Nope` is not served/),
+    ]);
+    expect(
+      await bad({ model_spec: { name: 'DelayMlp', signature_name: 'serve@2' }, inputs: { hour: { dtype: 'DT_INT64', int64_val: [3] } } }),
+    ).toEqual([grpc.status.FAILED_PRECONDITION, expect.stringMatching(/does not honour the requested 2/)]);
     expect(await bad({ inputs: {} })).toEqual([grpc.status.INVALID_ARGUMENT, expect.stringMatching(/model_spec.name/)]);
     c.close();
   });
@@ -91,7 +132,22 @@ describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving pro
     const c = client(server.grpcPort!, true);
     const { error, response } = await call(c, 'GetModelMetadata', { model_spec: { name: 'DelayMlp' }, metadata_field: ['signature_def'] });
     expect(error).toBeNull();
-    const map = (response['metadata'] as Record<string, { '@type': string; signature_def: Record<string, { inputs: Record<string, { dtype: string }>; outputs: Record<string, { dtype: string; tensor_shape: unknown }>; method_name: string }> }>)['signature_def']!;
+    const map = (
+      response['metadata'] as Record<
+        string,
+        {
+          '@type': string;
+          signature_def: Record<
+            string,
+            {
+              inputs: Record<string, { dtype: string }>;
+              outputs: Record<string, { dtype: string; tensor_shape: unknown }>;
+              method_name: string;
+            }
+          >;
+        }
+      >
+    )['signature_def']!;
     expect(map['@type']).toBe('type.googleapis.com/tensorflow.serving.SignatureDefMap');
     const serve = map.signature_def['serve']!;
     expect(serve.method_name).toBe('tensorflow/serving/predict');
@@ -104,7 +160,13 @@ describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving pro
   });
 
   test('a Python client built on urllib alone: status, TF Serving predict, KServe infer, a 400', async () => {
-    const instances = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '').map(([k, v]) => [k, numeric.includes(k) ? Number(v) : v])));
+    const instances = rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([, v]) => v !== '')
+          .map(([k, v]) => [k, numeric.includes(k) ? Number(v) : v]),
+      ),
+    );
     // Spawned asynchronously: the server runs in this process and must keep answering.
     const r = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(venvPython(), [join(import.meta.dirname, 'urllib_client.py')]);
@@ -121,7 +183,10 @@ describe('bird serve with real clients: gRPC (grpc-js and Bird\'s TF Serving pro
     expect(out['status']![0]).toBe(200);
     expect((out['status']![1]['model_version_status'] as { state: string }[])[0]!.state).toBe('AVAILABLE');
     expect(out['predict']![0]).toBe(200);
-    expectClose((out['predict']![1]['predictions'] as number[][]).map((p) => p[0]!), expected);
+    expectClose(
+      (out['predict']![1]['predictions'] as number[][]).map((p) => p[0]!),
+      expected,
+    );
     expect(out['infer']![0]).toBe(200);
     expectClose((out['infer']![1]['outputs'] as { data: number[] }[])[0]!.data, expected);
     expect(out['bad']![0]).toBe(400);

@@ -44,7 +44,9 @@ function fittedGraph(): Promise<IrGraph> {
 /** The first `n` rows of the sample as a client holds them (text fields), without the label and date. */
 export async function sampleRows(n: number): Promise<ClientRow[]> {
   const rows = await clientRows(flightsData, n);
-  return rows.map((r) => Object.fromEntries(['hour', 'dayofweek', 'month', 'distance', 'origin', 'destination', 'route'].map((k) => [k, r[k] ?? ''])));
+  return rows.map((r) =>
+    Object.fromEntries(['hour', 'dayofweek', 'month', 'distance', 'origin', 'destination', 'route'].map((k) => [k, r[k] ?? ''])),
+  );
 }
 
 /** Writes `root/DelayMlp/<version>/` with weights drawn from `seed`; returns the folder. */
@@ -55,7 +57,10 @@ export async function writeFlightsVersion(root: string, version: string, seed: n
   for (const n of graph.nodes) {
     if (n.op !== 'param') continue;
     const size = (n.attrs['shape'] as number[]).reduce((p, q) => p * q, 1);
-    weights.set(String(n.attrs['name']), Float32Array.from({ length: size }, () => (next() / 2 ** 32 - 0.5) * 0.4));
+    weights.set(
+      String(n.attrs['name']),
+      Float32Array.from({ length: size }, () => (next() / 2 ** 32 - 0.5) * 0.4),
+    );
   }
   const signatures = exportSignatures(graph, weights, { producerVersion: '0.1.0' });
   const rows = await sampleRows(4);
@@ -65,18 +70,35 @@ export async function writeFlightsVersion(root: string, version: string, seed: n
     const session = await OnnxSession.load(s.onnx);
     const out = await session.run(feeds);
     await session.release();
-    const enc = (v: { dtype: string; dims: readonly number[]; data: unknown }): VectorTensor => encodeVectorTensor(v.dtype as never, v.dims, v.data as never);
-    (result as Record<string, unknown>)[s.name] = { inputs: Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, enc(v)])), outputs: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, enc(v)])) };
+    const enc = (v: { dtype: string; dims: readonly number[]; data: unknown }): VectorTensor =>
+      encodeVectorTensor(v.dtype as never, v.dims, v.data as never);
+    (result as Record<string, unknown>)[s.name] = {
+      inputs: Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, enc(v)])),
+      outputs: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, enc(v)])),
+    };
   }
   return writeArtifact(root, {
     version,
     birdVersion: '0.1.0',
     graph,
     signatures,
-    weights: [...weights].map(([name, values]) => ({ name, shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)!.attrs['shape'] as number[], values })),
+    weights: [...weights].map(([name, values]) => ({
+      name,
+      shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)!.attrs['shape'] as number[],
+      values,
+    })),
     vectors: { tolerance: { abs: 1e-5, rel: 1e-4 }, signatures: result },
     hash: describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket }),
-    data: { files: [{ path: 'models/data/flights_sample.csv.gz', bytes: statSync(flightsData).size, sha256: createHash('sha256').update(readFileSync(flightsData)).digest('hex') }], rows: { train: 5000, eval: 1000 } },
+    data: {
+      files: [
+        {
+          path: 'models/data/flights_sample.csv.gz',
+          bytes: statSync(flightsData).size,
+          sha256: createHash('sha256').update(readFileSync(flightsData)).digest('hex'),
+        },
+      ],
+      rows: { train: 5000, eval: 1000 },
+    },
     metrics: { auc: 0.5 },
   });
 }

@@ -33,7 +33,15 @@ describe('bird serve: hot reload without a failed request, and malformed request
   });
 
   const infer = async (): Promise<{ status: number; version: string }> => {
-    const r = await fetch(`${server.url}/v2/models/DelayMlp/infer`, { method: 'POST', body: JSON.stringify({ inputs: [{ name: 'origin', shape: [1], datatype: 'BYTES', data: ['ORD'] }, { name: 'hour', shape: [1], datatype: 'INT64', data: [7] }] }) });
+    const r = await fetch(`${server.url}/v2/models/DelayMlp/infer`, {
+      method: 'POST',
+      body: JSON.stringify({
+        inputs: [
+          { name: 'origin', shape: [1], datatype: 'BYTES', data: ['ORD'] },
+          { name: 'hour', shape: [1], datatype: 'INT64', data: [7] },
+        ],
+      }),
+    });
     const body = (await r.json()) as { model_version?: string };
     return { status: r.status, version: body.model_version ?? '' };
   };
@@ -67,27 +75,84 @@ describe('bird serve: hot reload without a failed request, and malformed request
 
   test('malformed requests never crash the server nor get a 5xx, and it keeps serving', async () => {
     const json = fc.jsonValue({ maxDepth: 3 });
-    const feature = fc.constantFrom('hour', 'origin', 'distance', 'route', 'month', 'dayofweek', 'destination', 'nope', '', '__proto__', 'constructor');
+    const feature = fc.constantFrom(
+      'hour',
+      'origin',
+      'distance',
+      'route',
+      'month',
+      'dayofweek',
+      'destination',
+      'nope',
+      '',
+      '__proto__',
+      'constructor',
+    );
     const instance = fc.dictionary(feature, json, { maxKeys: 4 });
     const body = fc.oneof(
       fc.string({ maxLength: 200 }),
       json.map((v) => JSON.stringify(v)),
       fc.record({ instances: fc.oneof(json, fc.array(instance, { maxLength: 4 })) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-      fc.record({ inputs: fc.oneof(json, fc.dictionary(feature, fc.oneof(json, fc.array(json, { maxLength: 3 })), { maxKeys: 4 })), signature_name: fc.oneof(fc.string(), json) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-      fc.record({ inputs: fc.array(fc.record({ name: feature, shape: fc.array(fc.integer({ min: -2, max: 4 }), { maxLength: 3 }), datatype: fc.constantFrom('BYTES', 'FP32', 'INT64', 'X'), data: fc.oneof(json, fc.array(json, { maxLength: 5 })) }, { requiredKeys: [] }), { maxLength: 3 }), outputs: json }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+      fc
+        .record(
+          {
+            inputs: fc.oneof(json, fc.dictionary(feature, fc.oneof(json, fc.array(json, { maxLength: 3 })), { maxKeys: 4 })),
+            signature_name: fc.oneof(fc.string(), json),
+          },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
+      fc
+        .record(
+          {
+            inputs: fc.array(
+              fc.record(
+                {
+                  name: feature,
+                  shape: fc.array(fc.integer({ min: -2, max: 4 }), { maxLength: 3 }),
+                  datatype: fc.constantFrom('BYTES', 'FP32', 'INT64', 'X'),
+                  data: fc.oneof(json, fc.array(json, { maxLength: 5 })),
+                },
+                { requiredKeys: [] },
+              ),
+              { maxLength: 3 },
+            ),
+            outputs: json,
+          },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
     );
-    const path = fc.constantFrom('/v1/models/DelayMlp:predict', '/v1/models/DelayMlp/versions/1:predict', '/v1/models/DelayMlp/labels/x:predict', '/v1/models/%E0%A4%A:predict', '/v1/models/DelayMlp/versions/abc:predict', '/v2/models/DelayMlp/infer', '/v2/models/Nope/versions/1.0.0/infer', '/v1/models/DelayMlp:regress', '/v1/models/DelayMlp/metadata');
+    const path = fc.constantFrom(
+      '/v1/models/DelayMlp:predict',
+      '/v1/models/DelayMlp/versions/1:predict',
+      '/v1/models/DelayMlp/labels/x:predict',
+      '/v1/models/%E0%A4%A:predict',
+      '/v1/models/DelayMlp/versions/abc:predict',
+      '/v2/models/DelayMlp/infer',
+      '/v2/models/Nope/versions/1.0.0/infer',
+      '/v1/models/DelayMlp:regress',
+      '/v1/models/DelayMlp/metadata',
+    );
     await fc.assert(
-      fc.asyncProperty(path, body, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (p, b, type) => {
-        const r = await fetch(server.url + p, { method: 'POST', body: b, headers: { 'content-type': type } });
-        const text = await r.text();
-        expect({ p, b, status: r.status < 500 }).toEqual({ p, b, status: true });
-        if (r.status >= 400) expect(Object.keys(JSON.parse(text) as object)).toEqual(['error']);
-      }),
+      fc.asyncProperty(
+        path,
+        body,
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+        async (p, b, type) => {
+          const r = await fetch(server.url + p, { method: 'POST', body: b, headers: { 'content-type': type } });
+          const text = await r.text();
+          expect({ p, b, status: r.status < 500 }).toEqual({ p, b, status: true });
+          if (r.status >= 400) expect(Object.keys(JSON.parse(text) as object)).toEqual(['error']);
+        },
+      ),
       { numRuns: 150, seed: 15 },
     );
     // A body over the limit, and one cut short.
-    const huge = await fetch(`${server.url}/v1/models/DelayMlp:predict`, { method: 'POST', body: JSON.stringify({ instances: new Array(40_000).fill({ origin: 'ORD' }) }) });
+    const huge = await fetch(`${server.url}/v1/models/DelayMlp:predict`, {
+      method: 'POST',
+      body: JSON.stringify({ instances: new Array(40_000).fill({ origin: 'ORD' }) }),
+    });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: string }).error).toMatch(/over the limit of 262144 bytes/);
     expect((await infer()).status).toBe(200);

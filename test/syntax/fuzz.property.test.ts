@@ -149,7 +149,9 @@ function checkedParse(text: string, property: string): ParseResult {
   }
   const ms = performance.now() - t0;
   if (ms > TIME_LIMIT_MS) {
-    throw new Error(`${property}: parse took ${ms.toFixed(0)} ms (limit ${TIME_LIMIT_MS} ms) on ${text.length} chars\ninput: ${show(text)}`);
+    throw new Error(
+      `${property}: parse took ${ms.toFixed(0)} ms (limit ${TIME_LIMIT_MS} ms) on ${text.length} chars\ninput: ${show(text)}`,
+    );
   }
   const problems = diagnosticSpanProblems(result.diagnostics, text);
   if (problems.length > 0) throw new Error(`${property}: diagnostic span out of range\ninput: ${show(text)}\n${problems.join('\n')}`);
@@ -245,7 +247,9 @@ function checkPreserved(text: string, first: ParseResult, property: string): voi
   const cIn = commentsOf(text);
   const cOut = commentsOf(round.printed);
   if (JSON.stringify(cIn) !== JSON.stringify(cOut)) {
-    throw new Error(`${property}: print lost or changed comments\ninput: ${show(text)}\nprinted: ${show(round.printed)}\ncomments in:  ${show(cIn.join(' | '))}\ncomments out: ${show(cOut.join(' | '))}`);
+    throw new Error(
+      `${property}: print lost or changed comments\ninput: ${show(text)}\nprinted: ${show(round.printed)}\ncomments in:  ${show(cIn.join(' | '))}\ncomments out: ${show(cOut.join(' | '))}`,
+    );
   }
 }
 
@@ -258,35 +262,206 @@ interface CorpusFile {
 
 function findInputs(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true }) as string[]).filter((p) => p.split(/[\\/]/).pop() === 'input.bird').map((p) => join(dir, p));
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((p) => p.split(/[\\/]/).pop() === 'input.bird')
+    .map((p) => join(dir, p));
 }
 
 const corpusPaths = [
   ...findInputs(join(root, 'test', 'cases')),
-  ...(existsSync(join(root, 'models')) ? readdirSync(join(root, 'models')).filter((f) => f.endsWith('.bird')).map((f) => join(root, 'models', f)) : []),
+  ...(existsSync(join(root, 'models'))
+    ? readdirSync(join(root, 'models'))
+        .filter((f) => f.endsWith('.bird'))
+        .map((f) => join(root, 'models', f))
+    : []),
   join(root, 'test', 'fixtures', 'brief.bird'),
 ];
 const allFiles: CorpusFile[] = corpusPaths.map((p) => ({ name: relative(root, p), text: readFileSync(p, 'utf8') }));
 /** The files that parse without errors: the "valid files" to mutate. Smallest first, so shrinking prefers them. */
-const validFiles: CorpusFile[] = allFiles.filter((f) => !hasErrors(parse(new SourceFile(f.name, f.text)).diagnostics)).sort((a, b) => a.text.length - b.text.length);
+const validFiles: CorpusFile[] = allFiles
+  .filter((f) => !hasErrors(parse(new SourceFile(f.name, f.text)).diagnostics))
+  .sort((a, b) => a.text.length - b.text.length);
 
 // ---- vocabulary -----------------------------------------------------------------------
 
-const KEYWORDS = ['import', 'block', 'const', 'signature', 'for', 'in', 'if', 'else', 'return', 'out', 'and', 'or', 'not', 'true', 'false', 'bird', 'features', 'labels', 'model', 'train', 'inputs', 'outputs', 'as'];
-const PUNCTUATION = ['|>', '->', '..', '==', '!=', '<=', '>=', '<', '>', '=', '+', '-', '*', '/', '%', '^', '@', '.', ',', ':', ';', '(', ')', '[', ']', '{', '}'];
-const IDENTIFIERS = ['x', 'h', 'e', 'f', 'w', 'B', 'D', 'Flight', 'relu', 'dense', 'mlp', 'f32', 'int', 'std', 'nn', '_', 'a_1', 'delayed', 'inputsx', 'outx', 'birds'];
-const NUMBERS = ['0', '1', '2', '24', '1_000', '1.5', '1e-3', '2E+2', '0.5', '1.0.0', '2.1.0-rc.1+build.7', '12abc', '1__0', '_1', '1_', '0x1F', '1e', '1.', '9007199254740993', '1e999', '00', '1_e3'];
-const STRINGS = ['""', '"abc"', '"a\\"b"', '"\\u{1F426}"', '"\\q"', '"\\u{110000}"', '"\\u{"', '"\\u"', '"\\u{}"', '"unterminated', '"\\', '"🐦"', '"\\u{D800}"', '"tab\\t"', '"./p.bird"'];
+const KEYWORDS = [
+  'import',
+  'block',
+  'const',
+  'signature',
+  'for',
+  'in',
+  'if',
+  'else',
+  'return',
+  'out',
+  'and',
+  'or',
+  'not',
+  'true',
+  'false',
+  'bird',
+  'features',
+  'labels',
+  'model',
+  'train',
+  'inputs',
+  'outputs',
+  'as',
+];
+const PUNCTUATION = [
+  '|>',
+  '->',
+  '..',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '<',
+  '>',
+  '=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '^',
+  '@',
+  '.',
+  ',',
+  ':',
+  ';',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+];
+const IDENTIFIERS = [
+  'x',
+  'h',
+  'e',
+  'f',
+  'w',
+  'B',
+  'D',
+  'Flight',
+  'relu',
+  'dense',
+  'mlp',
+  'f32',
+  'int',
+  'std',
+  'nn',
+  '_',
+  'a_1',
+  'delayed',
+  'inputsx',
+  'outx',
+  'birds',
+];
+const NUMBERS = [
+  '0',
+  '1',
+  '2',
+  '24',
+  '1_000',
+  '1.5',
+  '1e-3',
+  '2E+2',
+  '0.5',
+  '1.0.0',
+  '2.1.0-rc.1+build.7',
+  '12abc',
+  '1__0',
+  '_1',
+  '1_',
+  '0x1F',
+  '1e',
+  '1.',
+  '9007199254740993',
+  '1e999',
+  '00',
+  '1_e3',
+];
+const STRINGS = [
+  '""',
+  '"abc"',
+  '"a\\"b"',
+  '"\\u{1F426}"',
+  '"\\q"',
+  '"\\u{110000}"',
+  '"\\u{"',
+  '"\\u"',
+  '"\\u{}"',
+  '"unterminated',
+  '"\\',
+  '"🐦"',
+  '"\\u{D800}"',
+  '"tab\\t"',
+  '"./p.bird"',
+];
 const COMMENTS = ['// c\n', '/* c */', '/* unterminated', '/**/', '/* multi\nline */', '//', '/*/', '*/', '/* a */ /* b */', '// \r'];
 const SPACES = ['\n', '\r\n', '\r', ' ', '\t', '\u00a0', '\ufeff', '\f', '\v', '\n\n'];
-const ODD = ['#', '$', '?', '!', '&', '|', '~', '`', "'", '\\', '\0', '🐦', '\ud800', '\udc00', '\u2028', '\u2029', '\u0085', 'é', '€', '𝕏', '\u200b', '\u{10FFFF}'];
+const ODD = [
+  '#',
+  '$',
+  '?',
+  '!',
+  '&',
+  '|',
+  '~',
+  '`',
+  "'",
+  '\\',
+  '\0',
+  '🐦',
+  '\ud800',
+  '\udc00',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  'é',
+  '€',
+  '𝕏',
+  '\u200b',
+  '\u{10FFFF}',
+];
 /** Pieces of real declarations, so random streams also reach deep into the grammar. */
 const FRAGMENTS = [
-  'bird 1\n', 'features F {', 'labels F {', 'model M(f: F) {', 'x : continuous', 'y : binary(downsample_neg: 0.5)', '|> hash(bits: 12)',
-  'signature s @ 1.0.0 {', 'signature s @ 1.0.0 for M {', 'inputs f', 'outputs p as score', 'h = dense(x, 3)', 'train M {',
-  'block B(x: f32[B, D], w: int[] = [1]) -> f32[B, 1] {', 'for w in widths {', 'if x == 1 {', '} else {', '} else if y {', 'return h',
-  'out p = sigmoid(h)', 'out p', 'import std.nn { mlp, dense as fc }', 'import "./x.bird"', 'const X: int = 3', 'x[:, 1:, ::2]',
-  'f(a, b: 2,)', '[1, 2,]', 'a |> f |> g(1)', '-x ^ 2', 'not a and b or c', '0..n', 'early_stop(metric: auc, patience: 2)',
+  'bird 1\n',
+  'features F {',
+  'labels F {',
+  'model M(f: F) {',
+  'x : continuous',
+  'y : binary(downsample_neg: 0.5)',
+  '|> hash(bits: 12)',
+  'signature s @ 1.0.0 {',
+  'signature s @ 1.0.0 for M {',
+  'inputs f',
+  'outputs p as score',
+  'h = dense(x, 3)',
+  'train M {',
+  'block B(x: f32[B, D], w: int[] = [1]) -> f32[B, 1] {',
+  'for w in widths {',
+  'if x == 1 {',
+  '} else {',
+  '} else if y {',
+  'return h',
+  'out p = sigmoid(h)',
+  'out p',
+  'import std.nn { mlp, dense as fc }',
+  'import "./x.bird"',
+  'const X: int = 3',
+  'x[:, 1:, ::2]',
+  'f(a, b: 2,)',
+  '[1, 2,]',
+  'a |> f |> g(1)',
+  '-x ^ 2',
+  'not a and b or c',
+  '0..n',
+  'early_stop(metric: auc, patience: 2)',
 ];
 
 const tokenArb: fc.Arbitrary<string> = fc.oneof(
@@ -414,7 +589,24 @@ const mutatedArb: fc.Arbitrary<{ file: string; text: string }> = fc
 // Mutations that keep a file valid as a rule but move comments, blank lines and separators
 // around, for the printer properties.
 const triviaArb = fc.constantFrom(
-  '// c\n', ' // trailing\n', '/* c */', ' /* c */ ', '/* two\n   lines */', '\n', '\n\n', '\n\n\n', ' ', '\t', '\r\n', ';', '; ', '\n// a\n// b\n', '/**/', '//\n', '/* 🐦 */', '// é\u2028x\n',
+  '// c\n',
+  ' // trailing\n',
+  '/* c */',
+  ' /* c */ ',
+  '/* two\n   lines */',
+  '\n',
+  '\n\n',
+  '\n\n\n',
+  ' ',
+  '\t',
+  '\r\n',
+  ';',
+  '; ',
+  '\n// a\n// b\n',
+  '/**/',
+  '//\n',
+  '/* 🐦 */',
+  '// é\u2028x\n',
 );
 const triviaMutatedArb: fc.Arbitrary<{ file: string; text: string }> = fc
   .tuple(fileArb(validFiles), fc.array(fc.tuple(posArb, triviaArb), { minLength: 1, maxLength: 6 }))
@@ -427,7 +619,19 @@ const triviaMutatedArb: fc.Arbitrary<{ file: string; text: string }> = fc
 // ---- a generator of (mostly) valid programs --------------------------------------------
 
 /** Binding strength as in the grammar, weakest first; a printed expression and its level. */
-const P = { Pipe: 1, Or: 2, And: 3, Not: 4, Comparison: 5, Range: 6, Additive: 7, Multiplicative: 8, Unary: 9, Power: 10, Postfix: 11 } as const;
+const P = {
+  Pipe: 1,
+  Or: 2,
+  And: 3,
+  Not: 4,
+  Comparison: 5,
+  Range: 6,
+  Additive: 7,
+  Multiplicative: 8,
+  Unary: 9,
+  Power: 10,
+  Postfix: 11,
+} as const;
 interface Ex {
   readonly text: string;
   readonly prec: number;
@@ -437,12 +641,41 @@ interface Ex {
 const wrap = (e: Ex, min: number, extra = false): string => (e.prec < min || extra ? `(${e.text})` : e.text);
 const extraParen = fc.integer({ min: 0, max: 7 }).map((n) => n === 0);
 
-const NAMES = ['x', 'h', 'e', 'w', 'k', 'f', 'depth', 'widths', 'relu', 'dense', 'mlp', 'concat', 'sigmoid', 'a_1', '_tmp', 'labels', 'model', 'features', 'train', 'inputs', 'outputs', 'bird', 'as', 'delayed', 'Tower'];
+const NAMES = [
+  'x',
+  'h',
+  'e',
+  'w',
+  'k',
+  'f',
+  'depth',
+  'widths',
+  'relu',
+  'dense',
+  'mlp',
+  'concat',
+  'sigmoid',
+  'a_1',
+  '_tmp',
+  'labels',
+  'model',
+  'features',
+  'train',
+  'inputs',
+  'outputs',
+  'bird',
+  'as',
+  'delayed',
+  'Tower',
+];
 const nameArb = fc.constantFrom(...NAMES);
 const numberArb = fc.oneof(
   fc.constantFrom('0', '1', '2', '24', '1_000', '1.5', '1e-3', '2E+2', '0.5', '3.0', '1_000.000_1', '007'),
   fc.nat({ max: 100000 }).map(String),
-  fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((d) => String(d)).filter((s) => /^\d+(\.\d+)?(e[+-]?\d+)?$/.test(s)),
+  fc
+    .double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true })
+    .map((d) => String(d))
+    .filter((s) => /^\d+(\.\d+)?(e[+-]?\d+)?$/.test(s)),
 );
 /** String literal bodies: plain text, escapes, and any unicode that may stand in a string. */
 const stringArb = fc
@@ -451,7 +684,23 @@ const stringArb = fc
       { arbitrary: fc.constantFrom('a', 'b', ' ', 'abc', 'x y', '.', '/', '#'), weight: 4 },
       { arbitrary: fc.constantFrom('\\n', '\\t', '\\r', '\\0', '\\\\', '\\"', '\\u{1F426}', '\\u{41}', '\\u{10FFFF}'), weight: 2 },
       { arbitrary: fc.string({ unit: 'binary', maxLength: 3 }).map((s) => s.replace(/["\\\r\n]/g, '')), weight: 2 },
-      { arbitrary: fc.constantFrom('🐦', 'é', '\u2028', '\u2029', '\u0085', '\t', '\u00a0', '\ufeff', '\0', '\u200b', ' \u2028', '\t\u2029'), weight: 1 },
+      {
+        arbitrary: fc.constantFrom(
+          '🐦',
+          'é',
+          '\u2028',
+          '\u2029',
+          '\u0085',
+          '\t',
+          '\u00a0',
+          '\ufeff',
+          '\0',
+          '\u200b',
+          ' \u2028',
+          '\t\u2029',
+        ),
+        weight: 1,
+      },
     ),
     { maxLength: 5 },
   )
@@ -490,10 +739,17 @@ const { expr: exprArb, post: postArb } = fc.letrec<{ expr: Ex; post: Ex; arg: st
       }),
       weight: 3,
     },
-    { arbitrary: fc.tuple(fc.constantFrom('-', '+', '- '), tie('expr'), extraParen).map(([op, e, p]): Ex => ({ text: `${op}${wrap(e, P.Unary, p)}`, prec: P.Unary })), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom('-', '+', '- '), tie('expr'), extraParen)
+        .map(([op, e, p]): Ex => ({ text: `${op}${wrap(e, P.Unary, p)}`, prec: P.Unary })),
+      weight: 1,
+    },
     { arbitrary: fc.tuple(tie('expr'), extraParen).map(([e, p]): Ex => ({ text: `not ${wrap(e, P.Not, p)}`, prec: P.Not })), weight: 1 },
     {
-      arbitrary: fc.tuple(tie('expr'), tie('post'), fc.constantFrom(' |> ', '\n  |> ', '|>')).map(([i, s, sep]): Ex => ({ text: `${wrap(i, P.Pipe)}${sep}${wrap(s, P.Postfix)}`, prec: P.Pipe })),
+      arbitrary: fc
+        .tuple(tie('expr'), tie('post'), fc.constantFrom(' |> ', '\n  |> ', '|>'))
+        .map(([i, s, sep]): Ex => ({ text: `${wrap(i, P.Pipe)}${sep}${wrap(s, P.Postfix)}`, prec: P.Pipe })),
       weight: 1,
     },
   ),
@@ -502,7 +758,13 @@ const { expr: exprArb, post: postArb } = fc.letrec<{ expr: Ex; post: Ex; arg: st
     { arbitrary: atomArb, weight: 6 },
     {
       arbitrary: fc
-        .tuple(tie('post'), fc.array(tie('arg'), { maxLength: 4 }), fc.array(fc.tuple(nameArb, tie('expr')), { maxLength: 2 }), sepArb, trailingCommaArb)
+        .tuple(
+          tie('post'),
+          fc.array(tie('arg'), { maxLength: 4 }),
+          fc.array(fc.tuple(nameArb, tie('expr')), { maxLength: 2 }),
+          sepArb,
+          trailingCommaArb,
+        )
         .map(([callee, positional, named, sep, tc]): Ex => {
           const args = [...positional, ...named.map(([n, v]) => `${n}: ${v.text}`)];
           return { text: `${wrap(callee, P.Postfix)}(${args.join(sep)}${args.length > 0 ? tc : ''})`, prec: P.Postfix };
@@ -511,11 +773,15 @@ const { expr: exprArb, post: postArb } = fc.letrec<{ expr: Ex; post: Ex; arg: st
     },
     { arbitrary: fc.tuple(tie('post'), nameArb).map(([o, m]): Ex => ({ text: `${wrap(o, P.Postfix)}.${m}`, prec: P.Postfix })), weight: 1 },
     {
-      arbitrary: fc.tuple(tie('post'), fc.array(tie('index'), { minLength: 1, maxLength: 3 })).map(([o, ix]): Ex => ({ text: `${wrap(o, P.Postfix)}[${ix.join(', ')}]`, prec: P.Postfix })),
+      arbitrary: fc
+        .tuple(tie('post'), fc.array(tie('index'), { minLength: 1, maxLength: 3 }))
+        .map(([o, ix]): Ex => ({ text: `${wrap(o, P.Postfix)}[${ix.join(', ')}]`, prec: P.Postfix })),
       weight: 1,
     },
     {
-      arbitrary: fc.tuple(fc.array(tie('expr'), { maxLength: 4 }), sepArb, trailingCommaArb).map(([es, sep, tc]): Ex => ({ text: `[${es.map((e) => e.text).join(sep)}${es.length > 0 ? tc : ''}]`, prec: P.Postfix })),
+      arbitrary: fc
+        .tuple(fc.array(tie('expr'), { maxLength: 4 }), sepArb, trailingCommaArb)
+        .map(([es, sep, tc]): Ex => ({ text: `[${es.map((e) => e.text).join(sep)}${es.length > 0 ? tc : ''}]`, prec: P.Postfix })),
       weight: 1,
     },
     { arbitrary: tie('expr').map((e): Ex => ({ text: `(${e.text})`, prec: P.Postfix })), weight: 1 },
@@ -531,14 +797,22 @@ const { expr: exprArb, post: postArb } = fc.letrec<{ expr: Ex; post: Ex; arg: st
 }));
 
 const typeArb: fc.Arbitrary<string> = fc
-  .tuple(fc.constantFrom('int', 'float', 'bool', 'string', 'f32', 'i64', 'Flight'), fc.array(fc.array(exprArb, { maxLength: 3 }), { maxLength: 2 }))
+  .tuple(
+    fc.constantFrom('int', 'float', 'bool', 'string', 'f32', 'i64', 'Flight'),
+    fc.array(fc.array(exprArb, { maxLength: 3 }), { maxLength: 2 }),
+  )
   .map(([n, dims]) => n + dims.map((d) => `[${d.map((e) => wrap(e, P.Additive)).join(', ')}]`).join(''));
 
 const commentArb = fc.constantFrom('// note\n', '/* note */ ', '// 🐦 trailing\n', '/* multi\n   line */\n', '//\n', '// a \t\n');
 /** Optional comments and blank lines before a line, and an optional trailing comment after it. */
 const lineArb = (content: fc.Arbitrary<string>): fc.Arbitrary<string> =>
   fc
-    .tuple(fc.array(commentArb, { maxLength: 2 }), fc.constantFrom('', '', '', '\n'), content, fc.option(fc.constantFrom(' // trailing', ' /* t */', '/*t*/'), { freq: 4 }))
+    .tuple(
+      fc.array(commentArb, { maxLength: 2 }),
+      fc.constantFrom('', '', '', '\n'),
+      content,
+      fc.option(fc.constantFrom(' // trailing', ' /* t */', '/*t*/'), { freq: 4 }),
+    )
     .map(([lead, blank, c, trail]) => `${blank}${lead.join('')}${c}${trail ?? ''}${trail?.startsWith(' //') ? '\n' : ''}`);
 const stmtSepArb = fc.constantFrom('\n', '\n', '\n', '\n\n', '; ', ';\n', ' ');
 
@@ -562,7 +836,10 @@ const { body: bodyArb } = fc.letrec<{ body: string; stmt: string; ifStmt: string
     .map(([c, then, els]) => `if ${c.text} ${then}${els === null ? '' : ` else ${els}`}`),
 }));
 
-const semverArb = fc.oneof(fc.constantFrom('1.0.0', '2.1.0-rc.1+build.7', '0.0.1', '10.20.30-alpha', '1.2.3+meta'), fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99)).map(([a, b, c]) => `${a}.${b}.${c}`));
+const semverArb = fc.oneof(
+  fc.constantFrom('1.0.0', '2.1.0-rc.1+build.7', '0.0.1', '10.20.30-alpha', '1.2.3+meta'),
+  fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99)).map(([a, b, c]) => `${a}.${b}.${c}`),
+);
 const appArb: fc.Arbitrary<string> = fc
   .tuple(nameArb, fc.option(fc.array(fc.tuple(fc.option(nameArb), exprArb), { maxLength: 3 })))
   .map(([n, args]) => {
@@ -572,8 +849,17 @@ const appArb: fc.Arbitrary<string> = fc
   });
 const fieldArb = lineArb(
   fc
-    .tuple(nameArb, appArb, fc.option(exprArb, { freq: 3 }), fc.array(appArb, { maxLength: 3 }), fc.constantFrom('', '', ';'), fc.constantFrom(' |> ', '\n    |> '))
-    .map(([n, kind, def, ts, semi, pipe]) => `  ${n} : ${kind}${def ? ` = ${wrap(def, P.Or)}` : ''}${ts.map((t) => pipe + t).join('')}${semi}`),
+    .tuple(
+      nameArb,
+      appArb,
+      fc.option(exprArb, { freq: 3 }),
+      fc.array(appArb, { maxLength: 3 }),
+      fc.constantFrom('', '', ';'),
+      fc.constantFrom(' |> ', '\n    |> '),
+    )
+    .map(
+      ([n, kind, def, ts, semi, pipe]) => `  ${n} : ${kind}${def ? ` = ${wrap(def, P.Or)}` : ''}${ts.map((t) => pipe + t).join('')}${semi}`,
+    ),
 );
 const paramArb = fc.tuple(nameArb, typeArb, fc.option(exprArb, { freq: 3 })).map(([n, t, d]) => `${n}: ${t}${d ? ` = ${d.text}` : ''}`);
 const signatureItemArb = fc.tuple(postArb, fc.option(nameArb, { freq: 3 })).map(([v, a]) => `${wrap(v, P.Postfix)}${a ? ` as ${a}` : ''}`);
@@ -582,19 +868,39 @@ const UPPER = fc.constantFrom('Flight', 'M', 'DelayRanker', 'Tower', 'F', 'X', '
 const itemArb: fc.Arbitrary<string> = fc.oneof(
   fc
     .tuple(fc.array(nameArb, { minLength: 1, maxLength: 3 }), fc.option(fc.array(fc.tuple(nameArb, fc.option(nameArb)), { maxLength: 3 })))
-    .map(([path, names]) => `import ${path.join('.')}${names === null ? '' : ` { ${names.map(([n, a]) => (a ? `${n} as ${a}` : n)).join(', ')} }`}`),
+    .map(
+      ([path, names]) =>
+        `import ${path.join('.')}${names === null ? '' : ` { ${names.map(([n, a]) => (a ? `${n} as ${a}` : n)).join(', ')} }`}`,
+    ),
   fc.tuple(fc.constantFrom('"./blocks.bird"', '"../x/y.bird"', '"é 🐦.bird"'), nameArb).map(([p, n]) => `import ${p} { ${n} }`),
   fc.tuple(UPPER, fc.option(typeArb), exprArb).map(([n, t, e]) => `const ${n}${t ? `: ${t}` : ''} = ${e.text}`),
   fc
     .tuple(fc.constantFrom('features', 'labels'), UPPER, fc.array(fieldArb, { maxLength: 5 }), fc.option(commentArb, { freq: 5 }))
     .map(([k, n, fs, end]) => `${k} ${n} {\n${fs.join('\n')}\n${end ?? ''}}`),
   fc
-    .tuple(fc.constantFrom('block', 'model'), UPPER, fc.array(paramArb, { maxLength: 3 }), trailingCommaArb, fc.option(typeArb, { freq: 2 }), bodyArb)
+    .tuple(
+      fc.constantFrom('block', 'model'),
+      UPPER,
+      fc.array(paramArb, { maxLength: 3 }),
+      trailingCommaArb,
+      fc.option(typeArb, { freq: 2 }),
+      bodyArb,
+    )
     .map(([k, n, ps, tc, ret, body]) => `${k} ${n}(${ps.join(', ')}${ps.length > 0 ? tc : ''})${ret ? ` -> ${ret}` : ''} ${body}`),
   fc.tuple(UPPER, bodyArb).map(([n, b]) => `train ${n} ${b}`),
   fc
-    .tuple(nameArb, semverArb, fc.option(UPPER, { freq: 2 }), fc.array(fc.tuple(fc.constantFrom('inputs', 'outputs'), fc.array(signatureItemArb, { minLength: 1, maxLength: 3 }), stmtSepArb), { maxLength: 3 }))
-    .map(([n, v, m, es]) => `signature ${n} @ ${v}${m ? ` for ${m}` : ''} {\n${es.map(([d, items, sep]) => `  ${d} ${items.join(', ')}${sep}`).join('')}\n}`),
+    .tuple(
+      nameArb,
+      semverArb,
+      fc.option(UPPER, { freq: 2 }),
+      fc.array(fc.tuple(fc.constantFrom('inputs', 'outputs'), fc.array(signatureItemArb, { minLength: 1, maxLength: 3 }), stmtSepArb), {
+        maxLength: 3,
+      }),
+    )
+    .map(
+      ([n, v, m, es]) =>
+        `signature ${n} @ ${v}${m ? ` for ${m}` : ''} {\n${es.map(([d, items, sep]) => `  ${d} ${items.join(', ')}${sep}`).join('')}\n}`,
+    ),
 );
 
 const programArb: fc.Arbitrary<string> = fc
@@ -677,19 +983,31 @@ describe('(a) random token streams', () => {
     ];
     const prefixes = ['bird 1\nconst X = ', 'bird 1\nmodel M() {\n  h = ', 'bird 1\nmodel M() {\n', 'bird 1\nfeatures F {\n  x : c(', ''];
     fc.assert(
-      fc.property(fc.constantFrom(...openers), fc.integer({ min: 1, max: 3000 }), fc.boolean(), fc.constantFrom(...prefixes), ([open, close], depth, closed, prefix) => {
-        const text = `${prefix}${open.repeat(depth)}x${closed ? close.repeat(depth) : ''}\n`;
-        checkedParse(text, 'property (a, nesting)');
-      }),
+      fc.property(
+        fc.constantFrom(...openers),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.boolean(),
+        fc.constantFrom(...prefixes),
+        ([open, close], depth, closed, prefix) => {
+          const text = `${prefix}${open.repeat(depth)}x${closed ? close.repeat(depth) : ''}\n`;
+          checkedParse(text, 'property (a, nesting)');
+        },
+      ),
       params(150),
     );
   });
 
   test('AST node spans lie inside the text (extra)', () => {
     fc.assert(
-      fc.property(fc.oneof(tokenStream(150), mutatedArb.map((m) => m.text)), (text) => {
-        checkAstSpans(checkedParse(text, 'property (a/b)').module, text, 'property (AST spans)');
-      }),
+      fc.property(
+        fc.oneof(
+          tokenStream(150),
+          mutatedArb.map((m) => m.text),
+        ),
+        (text) => {
+          checkAstSpans(checkedParse(text, 'property (a/b)').module, text, 'property (AST spans)');
+        },
+      ),
       params(800),
     );
   });
@@ -759,7 +1077,8 @@ describe('(c) print, re-parse, print again', () => {
       fc.property(boundaryArb, (text) => {
         const first = checkedParse(text, 'property (c, width)');
         // Every template is valid; a parse error here is a bug of its own.
-        if (hasErrors(first.diagnostics)) throw new Error(`property (c, width): a valid program has errors\ninput: ${show(text)}\n${renderDiagnostics(first.diagnostics)}`);
+        if (hasErrors(first.diagnostics))
+          throw new Error(`property (c, width): a valid program has errors\ninput: ${show(text)}\n${renderDiagnostics(first.diagnostics)}`);
         checkRoundTrip(text, first, 'property (c, width)');
       }),
       params(600),
@@ -768,9 +1087,15 @@ describe('(c) print, re-parse, print again', () => {
 
   test('mutated files and token streams that happen to parse cleanly round-trip', () => {
     fc.assert(
-      fc.property(fc.oneof(mutatedArb.map((m) => m.text), tokenStream(60)), (text) => {
-        checkRoundTrip(text, checkedParse(text, 'property (c, mutated)'), 'property (c, mutated)');
-      }),
+      fc.property(
+        fc.oneof(
+          mutatedArb.map((m) => m.text),
+          tokenStream(60),
+        ),
+        (text) => {
+          checkRoundTrip(text, checkedParse(text, 'property (c, mutated)'), 'property (c, mutated)');
+        },
+      ),
       params(1500),
     );
   });

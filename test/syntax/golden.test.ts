@@ -9,7 +9,9 @@ import { parse } from '../../src/syntax/parse.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const casesDir = join(import.meta.dirname, '..', 'cases', 'syntax');
-const cases = readdirSync(casesDir).filter((d) => existsSync(join(casesDir, d, 'input.bird'))).sort();
+const cases = readdirSync(casesDir)
+  .filter((d) => existsSync(join(casesDir, d, 'input.bird')))
+  .sort();
 
 /**
  * One folder per case: `input.bird` and either `errors.txt` (the rendered diagnostics,

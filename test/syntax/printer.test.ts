@@ -62,7 +62,48 @@ describe('kitchen sink', () => {
   test('uses every kind of node', () => {
     const kinds = new Set<string>();
     visit(module, { enter: (n) => void kinds.add(n.kind) });
-    const all = ['Module', 'Pragma', 'ImportDecl', 'ImportName', 'ConstDecl', 'FeaturesDecl', 'LabelsDecl', 'FieldDecl', 'Application', 'BlockDecl', 'ModelDecl', 'Param', 'TypeRef', 'DimList', 'TrainDecl', 'SignatureDecl', 'SemverLiteral', 'SignatureEntry', 'SignatureItem', 'Body', 'AssignStmt', 'OutStmt', 'ForStmt', 'IfStmt', 'ReturnStmt', 'ExprStmt', 'NumberLiteral', 'StringLiteral', 'BoolLiteral', 'NameExpr', 'ListExpr', 'UnaryExpr', 'BinaryExpr', 'Argument', 'CallExpr', 'MemberExpr', 'IndexExpr', 'SliceExpr', 'PipeExpr', 'Identifier'];
+    const all = [
+      'Module',
+      'Pragma',
+      'ImportDecl',
+      'ImportName',
+      'ConstDecl',
+      'FeaturesDecl',
+      'LabelsDecl',
+      'FieldDecl',
+      'Application',
+      'BlockDecl',
+      'ModelDecl',
+      'Param',
+      'TypeRef',
+      'DimList',
+      'TrainDecl',
+      'SignatureDecl',
+      'SemverLiteral',
+      'SignatureEntry',
+      'SignatureItem',
+      'Body',
+      'AssignStmt',
+      'OutStmt',
+      'ForStmt',
+      'IfStmt',
+      'ReturnStmt',
+      'ExprStmt',
+      'NumberLiteral',
+      'StringLiteral',
+      'BoolLiteral',
+      'NameExpr',
+      'ListExpr',
+      'UnaryExpr',
+      'BinaryExpr',
+      'Argument',
+      'CallExpr',
+      'MemberExpr',
+      'IndexExpr',
+      'SliceExpr',
+      'PipeExpr',
+      'Identifier',
+    ];
     expect([...kinds].sort()).toEqual(all.sort());
   });
 });

@@ -76,6 +76,8 @@ describe('negative downsampling', () => {
   test('a model without downsampled labels compiles to the same IR as before the pass', () => {
     const checked = checkFile(join(repoRoot, 'models', 'flights.bird'), repoRoot);
     const graph = compileModel(checked.models[0]!).graph;
-    expect(graph.nodes.filter((n) => n.op === 'binary_cross_entropy').every((n) => graph.outputs.some((o) => o.node === n.inputs[0]))).toBe(true);
+    expect(graph.nodes.filter((n) => n.op === 'binary_cross_entropy').every((n) => graph.outputs.some((o) => o.node === n.inputs[0]))).toBe(
+      true,
+    );
   });
 });

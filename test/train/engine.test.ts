@@ -19,7 +19,10 @@ describe('engine selection', () => {
     // runs its ranks under BIRD_PYTHON; one that does not exist cannot run it.
     const saved = process.env['BIRD_PYTHON'];
     process.env['BIRD_PYTHON'] = '/nonexistent/python3';
-    const code = await runCli(['train', join(cases, 'engine-unavailable', 'input.bird'), '--no-color'], { stdout: () => undefined, stderr: (t) => void (stderr += t) }).finally(() => {
+    const code = await runCli(['train', join(cases, 'engine-unavailable', 'input.bird'), '--no-color'], {
+      stdout: () => undefined,
+      stderr: (t) => void (stderr += t),
+    }).finally(() => {
       if (saved === undefined) delete process.env['BIRD_PYTHON'];
       else process.env['BIRD_PYTHON'] = saved;
     });

@@ -20,7 +20,11 @@ const models = ['flights', 'flights_best', 'movielens', 'cortex', 'timelines', '
 // lr whatever its gradient's size, so a gradient that is tiny but not zero on one engine
 // shows as a whole update: the bound is on the update, not the gradient.)
 describe('one step on both engines', () => {
-  const run = spawnSync(process.execPath, ['--import', join(repoRoot, 'bench', 'register.mjs'), join(repoRoot, 'test', 'train', 'scripts', 'engineStep.ts'), ...models], { encoding: 'utf8', cwd: repoRoot });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', join(repoRoot, 'bench', 'register.mjs'), join(repoRoot, 'test', 'train', 'scripts', 'engineStep.ts'), ...models],
+    { encoding: 'utf8', cwd: repoRoot },
+  );
   const results = run.status === 0 ? (JSON.parse(run.stdout) as Record<string, StepResult>) : undefined;
   test.each(models)('%s gives the same loss and weights', (name) => {
     expect(run.stderr && run.status !== 0 ? run.stderr : '').toBe('');

@@ -17,13 +17,31 @@ interface ResumeResult {
 // weight within 1e-5 (a lost optimizer state or step count moves weights by about lr = 1e-2;
 // timelines.bird's dropout masks follow the restored step).
 test('a checkpoint from one engine resumes on the other', () => {
-  const run = spawnSync(process.execPath, ['--import', join(repoRoot, 'bench', 'register.mjs'), join(repoRoot, 'test', 'train', 'scripts', 'engineResume.ts'), 'flights', 'timelines'], { encoding: 'utf8', cwd: repoRoot });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      join(repoRoot, 'bench', 'register.mjs'),
+      join(repoRoot, 'test', 'train', 'scripts', 'engineResume.ts'),
+      'flights',
+      'timelines',
+    ],
+    { encoding: 'utf8', cwd: repoRoot },
+  );
   expect(run.status === 0 ? '' : run.stderr).toBe('');
   const results = JSON.parse(run.stdout) as Record<string, ResumeResult>;
-  expect(Object.keys(results).sort()).toEqual(['flights: onnxruntime then tfjs', 'flights: tfjs then onnxruntime', 'timelines: onnxruntime then tfjs', 'timelines: tfjs then onnxruntime']);
+  expect(Object.keys(results).sort()).toEqual([
+    'flights: onnxruntime then tfjs',
+    'flights: tfjs then onnxruntime',
+    'timelines: onnxruntime then tfjs',
+    'timelines: tfjs then onnxruntime',
+  ]);
   for (const [name, r] of Object.entries(results)) {
     expect({ name, step: r.step }).toEqual({ name, step: 3 });
-    expect({ name, loss: Math.abs(r.lossResumed - r.lossStraight) <= 1e-5 * Math.max(1, r.lossStraight) ? 'same' : r }).toEqual({ name, loss: 'same' });
+    expect({ name, loss: Math.abs(r.lossResumed - r.lossStraight) <= 1e-5 * Math.max(1, r.lossStraight) ? 'same' : r }).toEqual({
+      name,
+      loss: 'same',
+    });
     expect({ name, weights: r.checkpointGap <= 1e-5 && r.paramGap <= 1e-5 ? 'same' : r }).toEqual({ name, weights: 'same' });
   }
 });

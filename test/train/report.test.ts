@@ -24,7 +24,8 @@ async function bird(...argv: string[]): Promise<{ code: number; stdout: string; 
 }
 
 const attr = (e: Element, name: string): string => DomUtils.getAttributeValue(e, name) ?? '';
-const all = (root: Element | ReturnType<typeof parseDocument>, test: (e: Element) => boolean): Element[] => DomUtils.findAll(test, root.children);
+const all = (root: Element | ReturnType<typeof parseDocument>, test: (e: Element) => boolean): Element[] =>
+  DomUtils.findAll(test, root.children);
 
 /** The chart `data-chart=ID` of a report: the plotted values of its polylines and their pixel points. */
 function chart(root: Element | ReturnType<typeof parseDocument>, id: string): { values: [number, number][]; pixels: [number, number][] } {
@@ -53,7 +54,11 @@ function expectSelfContained(html: string): void {
 describe('report pieces', () => {
   test('metric names split into prediction and label at top-level commas only', () => {
     expect(metricTask('auc(p_engaged, labels.engaged)')).toEqual({ fn: 'auc', output: 'p_engaged', label: 'labels.engaged' });
-    expect(metricTask('accuracy(mean([a, b]), labels.y, threshold: 0.3)')).toEqual({ fn: 'accuracy', output: 'mean([a, b])', label: 'labels.y' });
+    expect(metricTask('accuracy(mean([a, b]), labels.y, threshold: 0.3)')).toEqual({
+      fn: 'accuracy',
+      output: 'mean([a, b])',
+      label: 'labels.y',
+    });
     expect(metricTask('p_mean')).toBeUndefined();
     const groups = groupByTask(['auc(p_e, labels.e)', 'auc(p_rt, labels.rt)', 'logloss(p_e, labels.e)', 'x']);
     expect(groups.map((g) => [g.output, g.metrics])).toEqual([
@@ -90,17 +95,32 @@ describe('report pieces', () => {
   test('the status tells a finished run, an early stop and an unfinished one apart; a run without steps or calibration has neither shown', () => {
     const records = [0.6, 0.7, 0.65].map((v, i) => ({ epoch: i + 1, loss: 0.5 - i / 10, 'auc(p, labels.y)': v }));
     const earlyStop = { fn: 'early_stop', args: { metric: 'auc', patience: 1 }, positional: [] };
-    const page = (epochs: number, settings = {}): string => renderReport({ path: 'r', config: { model: 'M', epochs, settings }, metricNames: ['auc(p, labels.y)'], epochs: records, steps: [], calibration: undefined });
-    expect(page(5, { early_stop: earlyStop })).toContain('Stopped early after epoch 3 of 5 by early_stop(metric: &quot;auc&quot;, patience: 1)');
+    const page = (epochs: number, settings = {}): string =>
+      renderReport({
+        path: 'r',
+        config: { model: 'M', epochs, settings },
+        metricNames: ['auc(p, labels.y)'],
+        epochs: records,
+        steps: [],
+        calibration: undefined,
+      });
+    expect(page(5, { early_stop: earlyStop })).toContain(
+      'Stopped early after epoch 3 of 5 by early_stop(metric: &quot;auc&quot;, patience: 1)',
+    );
     expect(page(5)).toContain('Epoch 3 of 5 recorded: the run is still training, or stopped before its end');
     const finished = page(3);
     expect(finished).toContain('Finished: 3 epochs.');
     const dom = parseDocument(finished);
     expect(all(dom, (e) => attr(e, 'data-chart') === 'loss per step')).toHaveLength(0);
     expect(all(dom, (e) => e.name === 'table' && attr(e, 'class') === 'calibration-table')).toHaveLength(0);
-    expect(chart(dom, 'auc(p, labels.y)').values).toEqual([[1, 0.6], [2, 0.7], [3, 0.65]]);
+    expect(chart(dom, 'auc(p, labels.y)').values).toEqual([
+      [1, 0.6],
+      [2, 0.7],
+      [3, 0.65],
+    ]);
     // Best is the highest AUC and the lowest loss, each with its epoch.
-    const best = (metric: string): string => DomUtils.textContent(all(all(dom, (e) => e.name === 'tr' && attr(e, 'data-metric') === metric)[0]!, (e) => e.name === 'td').at(-1)!);
+    const best = (metric: string): string =>
+      DomUtils.textContent(all(all(dom, (e) => e.name === 'tr' && attr(e, 'data-metric') === metric)[0]!, (e) => e.name === 'td').at(-1)!);
     expect(best('auc(p, labels.y)')).toBe('0.7 (epoch 2)');
     expect(best('loss')).toBe('0.3 (epoch 3)');
     expect(finished).toContain('<tr><th>Bird version</th><td>not recorded</td></tr>');
@@ -108,16 +128,44 @@ describe('report pieces', () => {
   });
 
   test('a chart keeps each value and breaks its line at a missing one', () => {
-    const svg = lineChart({ id: 'm', title: 'm', xLabel: 'epoch', yLabel: 'm', integerX: true, series: [{ name: 'm', points: [{ x: 1, y: 0.5 }, { x: 2, y: null }, { x: 3, y: 0.7 }, { x: 4, y: 0.6 }] }] });
+    const svg = lineChart({
+      id: 'm',
+      title: 'm',
+      xLabel: 'epoch',
+      yLabel: 'm',
+      integerX: true,
+      series: [
+        {
+          name: 'm',
+          points: [
+            { x: 1, y: 0.5 },
+            { x: 2, y: null },
+            { x: 3, y: 0.7 },
+            { x: 4, y: 0.6 },
+          ],
+        },
+      ],
+    });
     const dom = parseDocument(svg);
     const lines = all(dom, (e) => e.name === 'polyline').map((l) => attr(l, 'data-values'));
     expect(lines).toEqual(['1,0.5', '3,0.7 4,0.6']);
-    expectPixelsFollowValues({ values: [[3, 0.7], [4, 0.6]], pixels: attr(all(dom, (e) => e.name === 'polyline')[1]!, 'points').split(' ').map((p) => p.split(',').map(Number) as [number, number]) });
+    expectPixelsFollowValues({
+      values: [
+        [3, 0.7],
+        [4, 0.6],
+      ],
+      pixels: attr(all(dom, (e) => e.name === 'polyline')[1]!, 'points')
+        .split(' ')
+        .map((p) => p.split(',').map(Number) as [number, number]),
+    });
     expectSelfContained(svg);
   });
 });
 
-const sampleLines = gunzipSync(readFileSync(join(repoRoot, 'models', 'data', 'flights_sample.csv.gz'))).toString('utf8').trim().split('\n');
+const sampleLines = gunzipSync(readFileSync(join(repoRoot, 'models', 'data', 'flights_sample.csv.gz')))
+  .toString('utf8')
+  .trim()
+  .split('\n');
 
 describe('report.html of a training run', () => {
   test('holds the curves of metrics.jsonl and steps.jsonl, the final metrics and a calibration matching the holdout predictions', async () => {
@@ -128,8 +176,15 @@ describe('report.html of a training run', () => {
     expectSelfContained(html);
     const dom = parseDocument(html);
     // The run facts carry the data file's hash.
-    const sha256 = createHash('sha256').update(readFileSync(join(repoRoot, 'models', 'data', 'flights_sample.csv.gz'))).digest('hex');
-    const facts = Object.fromEntries(all(dom, (e) => e.name === 'tr' && e.parent !== null && attr(e.parent as Element, 'class') === 'facts').map((r) => [DomUtils.textContent(r.children[0]!), DomUtils.textContent(r.children[1]!)]));
+    const sha256 = createHash('sha256')
+      .update(readFileSync(join(repoRoot, 'models', 'data', 'flights_sample.csv.gz')))
+      .digest('hex');
+    const facts = Object.fromEntries(
+      all(dom, (e) => e.name === 'tr' && e.parent !== null && attr(e.parent as Element, 'class') === 'facts').map((r) => [
+        DomUtils.textContent(r.children[0]!),
+        DomUtils.textContent(r.children[1]!),
+      ]),
+    );
     expect(facts['data fingerprint']).toContain(`sha256 ${sha256}`);
     expect(facts['data fingerprint']).toContain('5000 train rows');
     expect(facts['epochs']).toBe('2 of 2');
@@ -147,7 +202,11 @@ describe('report.html of a training run', () => {
     expect(stepLoss.values).toEqual(steps.map((s) => [s.step, s.loss]));
     expectPixelsFollowValues(stepLoss);
 
-    const metrics = ['auc(p_delayed, labels.label_delayed15)', 'logloss(p_delayed, labels.label_delayed15)', 'rce(p_delayed, labels.label_delayed15)'];
+    const metrics = [
+      'auc(p_delayed, labels.label_delayed15)',
+      'logloss(p_delayed, labels.label_delayed15)',
+      'rce(p_delayed, labels.label_delayed15)',
+    ];
     const sections = all(dom, (e) => e.name === 'section' && attr(e, 'class') === 'task');
     expect(sections.map((s) => [attr(s, 'data-output'), attr(s, 'data-label')])).toEqual([['p_delayed', 'labels.label_delayed15']]);
     for (const name of metrics) {
@@ -162,7 +221,10 @@ describe('report.html of a training run', () => {
     // The holdout (every sixth row from the sixth) without its labels, scored by `bird predict`.
     const head = sampleLines[0]!.split(',');
     const labelAt = head.indexOf('label_delayed15');
-    const holdout = sampleLines.slice(1).filter((_, i) => i % 6 === 5).map((l) => l.split(','));
+    const holdout = sampleLines
+      .slice(1)
+      .filter((_, i) => i % 6 === 5)
+      .map((l) => l.split(','));
     const data = join(run, '..', `${run.split('/').pop()}-holdout.csv`);
     writeFileSync(data, [head, ...holdout].map((cells) => cells.filter((_, k) => k !== labelAt).join(',')).join('\n') + '\n');
     const out = join(mkdtempSync(join(tmpdir(), 'bird-pred-')), 'p.csv');
@@ -200,7 +262,11 @@ describe('report.html of a training run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bird-report-two-'));
     const head = sampleLines[0]!.split(',');
     const delayAt = head.indexOf('delay');
-    writeFileSync(join(dir, 'two.csv'), [[...head, 'late60'].join(','), ...sampleLines.slice(1).map((l) => `${l},${Number(l.split(',')[delayAt]) > 60 ? 1 : 0}`)].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'two.csv'),
+      [[...head, 'late60'].join(','), ...sampleLines.slice(1).map((l) => `${l},${Number(l.split(',')[delayAt]) > 60 ? 1 : 0}`)].join('\n') +
+        '\n',
+    );
     writeFileSync(
       join(dir, 'two.bird'),
       `bird 1
@@ -254,12 +320,19 @@ train TwoTasks {
     ]);
     const [delayed, late] = sections as [Element, Element];
     // Each output's section holds its own metrics' curves, over both epochs, and its own calibration.
-    expect(chart(delayed, 'auc(p_delayed, labels.label_delayed15)').values).toEqual(records.map((r) => [r['epoch'], r['auc(p_delayed, labels.label_delayed15)']]));
+    expect(chart(delayed, 'auc(p_delayed, labels.label_delayed15)').values).toEqual(
+      records.map((r) => [r['epoch'], r['auc(p_delayed, labels.label_delayed15)']]),
+    );
     expect(chart(late, 'auc(p_late, labels.late60)').values).toEqual(records.map((r) => [r['epoch'], r['auc(p_late, labels.late60)']]));
-    expect(chart(late, 'logloss(p_late, labels.late60)').values).toEqual(records.map((r) => [r['epoch'], r['logloss(p_late, labels.late60)']]));
+    expect(chart(late, 'logloss(p_late, labels.late60)').values).toEqual(
+      records.map((r) => [r['epoch'], r['logloss(p_late, labels.late60)']]),
+    );
     expect(all(delayed, (e) => attr(e, 'data-chart') === 'auc(p_late, labels.late60)')).toHaveLength(0);
     const holdout = (sampleLines.length - 1) / 6;
-    for (const [section, output] of [[delayed, 'p_delayed'], [late, 'p_late']] as const) {
+    for (const [section, output] of [
+      [delayed, 'p_delayed'],
+      [late, 'p_late'],
+    ] as const) {
       const table = all(section, (e) => e.name === 'table' && attr(e, 'data-output') === output);
       expect(table).toHaveLength(1);
       const counts = all(table[0]!, (e) => e.name === 'tr' && attr(e, 'data-count') !== '').map((r) => Number(attr(r, 'data-count')));

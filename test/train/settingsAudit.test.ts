@@ -23,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bird-audit-'));
 /** Deterministic rows: `y` follows `x` with noise; `c` a category that also carries signal; dates across 2001. */
 function rows(n: number, salt: number): { id: string; x: number; c: string; date: string; y: number }[] {
   let s = 12345 + salt;
-  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   return Array.from({ length: n }, (_, i) => {
     const x = rand() * 4 - 2;
     const c = ['a', 'b', 'c', 'd'][Math.floor(rand() * 4)]!;
@@ -31,17 +31,31 @@ function rows(n: number, salt: number): { id: string; x: number; c: string; date
     return { id: `u${Math.floor(rand() * 40)}`, x: +x.toFixed(3), c, date: `2001-${String(1 + (i % 12)).padStart(2, '0')}-01`, y };
   });
 }
-const toCsv = (r: ReturnType<typeof rows>): string => ['id,x,c,date,y', ...r.map((o) => `${o.id},${o.x},${o.c},${o.date},${o.y}`)].join('\n') + '\n';
+const toCsv = (r: ReturnType<typeof rows>): string =>
+  ['id,x,c,date,y', ...r.map((o) => `${o.id},${o.x},${o.c},${o.date},${o.y}`)].join('\n') + '\n';
 writeFileSync(join(dir, 'd.csv'), toCsv(rows(120, 0)));
 writeFileSync(join(dir, 'e.csv'), toCsv(rows(120, 7)));
-writeFileSync(join(dir, 'd.jsonl'), rows(120, 0).map((o) => JSON.stringify(o)).join('\n') + '\n');
-writeFileSync(join(dir, 'e.jsonl'), rows(120, 7).map((o) => JSON.stringify(o)).join('\n') + '\n');
+writeFileSync(
+  join(dir, 'd.jsonl'),
+  rows(120, 0)
+    .map((o) => JSON.stringify(o))
+    .join('\n') + '\n',
+);
+writeFileSync(
+  join(dir, 'e.jsonl'),
+  rows(120, 7)
+    .map((o) => JSON.stringify(o))
+    .join('\n') + '\n',
+);
 // The same rows as Parquet and Arrow IPC files, written by pyarrow.
-execFileSync(venvPython(), ['-c', `import pyarrow.csv as c, pyarrow.parquet as pq, pyarrow.feather as f
+execFileSync(venvPython(), [
+  '-c',
+  `import pyarrow.csv as c, pyarrow.parquet as pq, pyarrow.feather as f
 for n in "de":
     t = c.read_csv("${dir}/" + n + ".csv")
     pq.write_table(t, "${dir}/" + n + ".parquet")
-    f.write_feather(t, "${dir}/" + n + ".arrow", compression="uncompressed")`]);
+    f.write_feather(t, "${dir}/" + n + ".arrow", compression="uncompressed")`,
+]);
 writeFileSync(join(dir, 'bad.csv'), toCsv(rows(120, 0)).replace(/\nu(\d+),(-?[\d.]+),/, '\nu$1,oops,'));
 
 const base: Record<string, string> = {
@@ -91,7 +105,10 @@ async function fingerprint(settings: Record<string, string | null>): Promise<str
   writeFileSync(join(dir, `${name}.bird`), source(settings));
   const out = join(dir, `${name}-run`);
   let stderr = '';
-  const code = await runCli(['train', join(dir, `${name}.bird`), '--backend', 'cpu', '--out', out, '--no-color'], { stdout: () => undefined, stderr: (t) => void (stderr += t) });
+  const code = await runCli(['train', join(dir, `${name}.bird`), '--backend', 'cpu', '--out', out, '--no-color'], {
+    stdout: () => undefined,
+    stderr: (t) => void (stderr += t),
+  });
   const parts: string[] = [`exit ${code}`];
   if (existsSync(join(out, 'metrics.jsonl'))) {
     for (const line of readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')) {
@@ -102,10 +119,21 @@ async function fingerprint(settings: Record<string, string | null>): Promise<str
     const checkpoints = readdirSync(join(out, 'checkpoints')).sort();
     parts.push(checkpoints.join(','));
     const last = checkpoints.filter((c) => c.startsWith('epoch-')).at(-1);
-    if (last) parts.push(createHash('sha256').update(readFileSync(join(out, 'checkpoints', last, 'weights.bin'))).digest('hex'));
+    if (last)
+      parts.push(
+        createHash('sha256')
+          .update(readFileSync(join(out, 'checkpoints', last, 'weights.bin')))
+          .digest('hex'),
+      );
     parts.push(JSON.stringify((JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { fingerprint?: unknown }).fingerprint));
   }
-  parts.push(stderr.replace(/[\d.]+ s\b/g, 'T s').replace(/\d+ ex\/s/g, 'N ex/s').replaceAll(out, 'RUN').replaceAll(name, 'M'));
+  parts.push(
+    stderr
+      .replace(/[\d.]+ s\b/g, 'T s')
+      .replace(/\d+ ex\/s/g, 'N ex/s')
+      .replaceAll(out, 'RUN')
+      .replaceAll(name, 'M'),
+  );
   return parts.join('\n');
 }
 
@@ -157,7 +185,12 @@ const table: Row[] = [
   ['train', 'checkpoint_every', {}, { checkpoint_every: '3' }, 'stopped'],
   ['train', 'keep_checkpoints', { checkpoint_every: '1' }, { checkpoint_every: '1', keep_checkpoints: '1' }, 'stopped'],
   ['train', 'threads', {}, { threads: '2' }],
-  ['train', 'bad_data', { data: 'csv("bad.csv", split: holdout(every: 5))' }, { data: 'csv("bad.csv", split: holdout(every: 5))', bad_data: 'skip(max: 5)' }],
+  [
+    'train',
+    'bad_data',
+    { data: 'csv("bad.csv", split: holdout(every: 5))' },
+    { data: 'csv("bad.csv", split: holdout(every: 5))', bad_data: 'skip(max: 5)' },
+  ],
   // An engine that cannot run here refuses (BIRD7025) instead of training with another one.
   ['train', 'engine', { engine: '"tfjs"' }, { engine: '"onnxruntime"' }],
   ['train', 'early_stop', { epochs: '5' }, es('metric: logloss, patience: 1, mode: "max"')],
@@ -172,13 +205,43 @@ const table: Row[] = [
   ['holdout', 'every', {}, { data: 'csv("d.csv", split: holdout(every: 4))' }],
   ['holdout', 'offset', {}, { data: 'csv("d.csv", split: holdout(every: 5, offset: 0))' }],
   ['holdout', 'fraction', { data: 'csv("d.csv", split: holdout(fraction: 0.2))' }, { data: 'csv("d.csv", split: holdout(fraction: 0.1))' }],
-  ['holdout', 'key', { data: 'csv("d.csv", split: holdout(fraction: 0.2))' }, { data: 'csv("d.csv", split: holdout(fraction: 0.2, key: "id"))' }],
-  ['holdout', 'validation', { data: 'csv("d.csv", split: holdout(fraction: 0.2))' }, { data: 'csv("d.csv", split: holdout(fraction: 0.2, validation: 0.2))' }],
+  [
+    'holdout',
+    'key',
+    { data: 'csv("d.csv", split: holdout(fraction: 0.2))' },
+    { data: 'csv("d.csv", split: holdout(fraction: 0.2, key: "id"))' },
+  ],
+  [
+    'holdout',
+    'validation',
+    { data: 'csv("d.csv", split: holdout(fraction: 0.2))' },
+    { data: 'csv("d.csv", split: holdout(fraction: 0.2, validation: 0.2))' },
+  ],
   ['holdout', 'validation_offset', {}, { data: 'csv("d.csv", split: holdout(every: 5, validation_offset: 0))' }],
-  ['by_date', 'validation_from', { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' }, { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01", validation_from: "2001-07-01"))' }],
-  ['files', 'validation', { data: 'files(train: "d.csv", test: "e.csv")' }, { data: 'files(train: "d.csv", test: "e.csv", validation: "e.csv")' }],
-  ['by_date', 'column', { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' }, { data: 'csv("d.csv", split: by_date(column: "id", test_from: "2001-10-01"))' }],
-  ['by_date', 'test_from', { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' }, { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-06-01"))' }],
+  [
+    'by_date',
+    'validation_from',
+    { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' },
+    { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01", validation_from: "2001-07-01"))' },
+  ],
+  [
+    'files',
+    'validation',
+    { data: 'files(train: "d.csv", test: "e.csv")' },
+    { data: 'files(train: "d.csv", test: "e.csv", validation: "e.csv")' },
+  ],
+  [
+    'by_date',
+    'column',
+    { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' },
+    { data: 'csv("d.csv", split: by_date(column: "id", test_from: "2001-10-01"))' },
+  ],
+  [
+    'by_date',
+    'test_from',
+    { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-10-01"))' },
+    { data: 'csv("d.csv", split: by_date(column: "date", test_from: "2001-06-01"))' },
+  ],
   ['files', 'train', { data: 'files(train: "d.csv", test: "e.csv")' }, { data: 'files(train: "e.csv", test: "e.csv")' }],
   ['files', 'test', { data: 'files(train: "d.csv", test: "e.csv")' }, { data: 'files(train: "d.csv", test: "d.csv")' }],
   ['sgd', 'lr', {}, { optimizer: 'sgd(lr: 0.05)' }],
@@ -213,7 +276,12 @@ const table: Row[] = [
   ['early_stop', 'patience', es('metric: logloss, patience: 1, mode: "max"'), es('metric: logloss, patience: 2, mode: "max"')],
   ['early_stop', 'mode', es('metric: logloss, patience: 1, mode: "max"'), es('metric: logloss, patience: 1, mode: "min"')],
   ['early_stop', 'min_delta', es('metric: logloss, patience: 1'), es('metric: logloss, patience: 1, min_delta: 1.0')],
-  ['skip', 'max', { data: 'csv("bad.csv", split: holdout(every: 5))', bad_data: 'skip(max: 0)' }, { data: 'csv("bad.csv", split: holdout(every: 5))', bad_data: 'skip(max: 5)' }],
+  [
+    'skip',
+    'max',
+    { data: 'csv("bad.csv", split: holdout(every: 5))', bad_data: 'skip(max: 0)' },
+    { data: 'csv("bad.csv", split: holdout(every: 5))', bad_data: 'skip(max: 5)' },
+  ],
 ];
 
 /** Runs already made, by their settings: the rows share their bases. */
@@ -222,39 +290,60 @@ const seen = new Map<string, string>();
 describe('settings audit: each documented argument changes the run', () => {
   test('the table covers every train setting and every constructor argument', () => {
     const covered = new Set(table.map(([c, a]) => `${c}.${a}`));
-    const expected = [...[...trainSettings.keys()].map((s) => `train.${s}`), ...[...configConstructors].flatMap(([c, args]) => args.map((a) => `${c}.${a}`))];
+    const expected = [
+      ...[...trainSettings.keys()].map((s) => `train.${s}`),
+      ...[...configConstructors].flatMap(([c, args]) => args.map((a) => `${c}.${a}`)),
+    ];
     // `loss` and `metrics` are tensors; their rows change the expression itself.
     expect(expected.filter((e) => !covered.has(e))).toEqual([]);
   });
 
-  test.each(table)('%s: %s', async (_owner, _arg, before, after, observe = 'run') => {
-    const see = async (settings: Record<string, string | null>): Promise<string> => {
-      const key = `${observe} ${JSON.stringify(settings)}`;
-      if (!seen.has(key)) seen.set(key, await (observe === 'run' ? fingerprint : stoppedCheckpoints)(settings));
-      return seen.get(key)!;
-    };
-    const [a, b] = [await see(before), await see(after)];
-    expect(a).toMatch(observe === 'run' ? /exit [01]/ : /./);
-    expect(b).not.toEqual(a);
-  }, 60_000);
+  test.each(table)(
+    '%s: %s',
+    async (_owner, _arg, before, after, observe = 'run') => {
+      const see = async (settings: Record<string, string | null>): Promise<string> => {
+        const key = `${observe} ${JSON.stringify(settings)}`;
+        if (!seen.has(key)) seen.set(key, await (observe === 'run' ? fingerprint : stoppedCheckpoints)(settings));
+        return seen.get(key)!;
+      };
+      const [a, b] = [await see(before), await see(after)];
+      expect(a).toMatch(observe === 'run' ? /exit [01]/ : /./);
+      expect(b).not.toEqual(a);
+    },
+    60_000,
+  );
 });
 
 describe('three-way splits and early stopping', () => {
   test('epochs watch the validation part, the test part is scored once at the end, early stopping keeps the best epoch', async () => {
     const name = `m${counter++}`;
-    writeFileSync(join(dir, `${name}.bird`), source({ data: 'csv("d.csv", split: holdout(every: 5, validation_offset: 0))', ...es('metric: logloss, patience: 1, mode: "max"') }));
+    writeFileSync(
+      join(dir, `${name}.bird`),
+      source({ data: 'csv("d.csv", split: holdout(every: 5, validation_offset: 0))', ...es('metric: logloss, patience: 1, mode: "max"') }),
+    );
     const out = join(dir, `${name}-run`);
     let stderr = '';
-    const code = await runCli(['train', join(dir, `${name}.bird`), '--backend', 'cpu', '--out', out], { stdout: () => undefined, stderr: (t) => void (stderr += t) });
+    const code = await runCli(['train', join(dir, `${name}.bird`), '--backend', 'cpu', '--out', out], {
+      stdout: () => undefined,
+      stderr: (t) => void (stderr += t),
+    });
     expect(code).toBe(0);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { fingerprint: { rows: Record<string, number> } };
     expect(config.fingerprint.rows['train']).toBe(72);
     // Log loss falls as training goes on, so asking for it to rise stops after epoch 2 and keeps epoch 1.
-    const records = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const records = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
     expect(records.map((r) => r['epoch'])).toEqual([1, 2]);
-    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { best_epoch: number; restored: boolean; last_epoch: number; test: Record<string, number> };
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as {
+      best_epoch: number;
+      restored: boolean;
+      last_epoch: number;
+      test: Record<string, number>;
+    };
     expect(result).toMatchObject({ best_epoch: 1, restored: true, last_epoch: 2 });
-    expect(stderr).toContain('early stopping: restored the weights of epoch 1, the best by `logloss` (the run\'s last epoch is 2)');
+    expect(stderr).toContain("early stopping: restored the weights of epoch 1, the best by `logloss` (the run's last epoch is 2)");
     expect(stderr).toMatch(/test part \(scored once, after training\), auc\(p, labels\.y\) [\d.]+, logloss\(p, labels\.y\) [\d.]+/);
     // The test part's figures are the kept weights' on other rows than the validation's.
     const validation = records[0]!['logloss(p, labels.y)']!;

@@ -11,7 +11,12 @@ function table(rows: number, dim: number): SparseTable {
 
 const single: BatchColumn = { kind: 'dense', dtype: 'i32', shape: [3], data: Int32Array.from([2, 0, 5]) };
 const bags: BatchColumn = { kind: 'dense', dtype: 'i32', shape: [2, 3], data: Int32Array.from([1, 4, 0, 0, 0, 0]) };
-const weighted: BatchColumn = { kind: 'sparse', ids: Int32Array.from([3, 1, 2]), values: Float32Array.from([2, 0.5, 1]), offsets: Int32Array.from([0, 2, 2, 3]) };
+const weighted: BatchColumn = {
+  kind: 'sparse',
+  ids: Int32Array.from([3, 1, 2]),
+  values: Float32Array.from([2, 0.5, 1]),
+  offsets: Int32Array.from([0, 2, 2, 3]),
+};
 
 /** The plain reference: loops over examples and ids, no shortcuts. */
 function reference(t: SparseTable, ids: number[][], weights: number[][] | null, combiner: string, skipZero: boolean): number[] {
@@ -31,13 +36,31 @@ describe('embedding kernels', () => {
   const t = table(6, 2);
   test('forward matches the reference for single ids, bags (padding skipped) and weighted sparse ids', () => {
     expect(Array.from(t.gather(single, 'mean').values)).toEqual(reference(t, [[2], [0], [5]], null, 'mean', false).map(Math.fround));
-    expect(Array.from(t.gather(bags, 'mean').values)).toEqual(reference(t, [[1, 4, 0], [0, 0, 0]], null, 'mean', true).map(Math.fround));
-    expect(Array.from(t.gather(weighted, 'sum').values)).toEqual(reference(t, [[3, 1], [], [2]], [[2, 0.5], [], [1]], 'sum', true).map(Math.fround));
+    expect(Array.from(t.gather(bags, 'mean').values)).toEqual(
+      reference(
+        t,
+        [
+          [1, 4, 0],
+          [0, 0, 0],
+        ],
+        null,
+        'mean',
+        true,
+      ).map(Math.fround),
+    );
+    expect(Array.from(t.gather(weighted, 'sum').values)).toEqual(
+      reference(t, [[3, 1], [], [2]], [[2, 0.5], [], [1]], 'sum', true).map(Math.fround),
+    );
     expect(t.gather(bags, 'none').shape).toEqual([2, 3, 2]);
   });
 
   test('the row-sparse gradient equals a numeric gradient of sum(out * G)', () => {
-    for (const [column, combiner] of [[single, 'mean'], [bags, 'mean'], [weighted, 'sum'], [bags, 'sum']] as const) {
+    for (const [column, combiner] of [
+      [single, 'mean'],
+      [bags, 'mean'],
+      [weighted, 'sum'],
+      [bags, 'sum'],
+    ] as const) {
       const base = table(6, 2);
       const out = base.gather(column, combiner);
       const g = Float32Array.from(out.values, (_, i) => ((i * 7) % 5) - 2);
@@ -74,7 +97,11 @@ describe('embedding kernels', () => {
     const reference = Float32Array.from(t2.data);
     const m = new Float32Array(8);
     const v = new Float32Array(8);
-    const steps: Map<number, Float32Array>[] = [new Map([[1, Float32Array.from([0.5, -2])]]), new Map([[2, Float32Array.from([1, 1])]]), new Map()];
+    const steps: Map<number, Float32Array>[] = [
+      new Map([[1, Float32Array.from([0.5, -2])]]),
+      new Map([[2, Float32Array.from([1, 1])]]),
+      new Map(),
+    ];
     steps.forEach((rows, i) => {
       const step = i + 1;
       t2.adam(rows, 0.01, step, 0.9, 0.999, 1e-7, false);
@@ -82,7 +109,8 @@ describe('embedding kernels', () => {
         const g = rows.get(Math.floor(k / 2))?.[k % 2] ?? 0;
         m[k] = 0.9 * m[k]! + 0.1 * g;
         v[k] = 0.999 * v[k]! + 0.001 * g * g;
-        reference[k]! -= (0.01 * (m[k]! / (1 - 0.9 ** step))) / (Math.sqrt(v[k]! / (1 - 0.999 ** step)) + 1e-7 * Math.sqrt(1 / (1 - 0.999 ** step)));
+        reference[k]! -=
+          (0.01 * (m[k]! / (1 - 0.9 ** step))) / (Math.sqrt(v[k]! / (1 - 0.999 ** step)) + 1e-7 * Math.sqrt(1 / (1 - 0.999 ** step)));
       }
     });
     for (let k = 0; k < 8; k++) expect(t2.data[k]).toBeCloseTo(reference[k]!, 5);

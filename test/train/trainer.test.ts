@@ -13,10 +13,12 @@ describe('set metrics', () => {
     const y = Float32Array.from([0, 0, 1, 1, 1]);
     let wins = 0;
     let pairs = 0;
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) if (y[i] === 1 && y[j] === 0) {
-      pairs++;
-      wins += p[i]! > p[j]! ? 1 : p[i] === p[j] ? 0.5 : 0;
-    }
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 5; j++)
+        if (y[i] === 1 && y[j] === 0) {
+          pairs++;
+          wins += p[i]! > p[j]! ? 1 : p[i] === p[j] ? 0.5 : 0;
+        }
     expect(auc(p, y)).toBeCloseTo(wins / pairs, 10);
   });
   test('average precision of a perfect ranking is 1, of a reversed one small', () => {
@@ -30,13 +32,18 @@ async function flights(settings: Record<string, unknown> = {}) {
   const graph = compileModel(checkFile(modelPath, repoRoot).models[0]!).graph;
   const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!);
   const fitted = await dataset.fit();
-  return { dataset, graph: { ...fitted, train: { ...fitted.train!, settings: { ...fitted.train!.settings, ...settings } } } as typeof fitted };
+  return {
+    dataset,
+    graph: { ...fitted, train: { ...fitted.train!, settings: { ...fitted.train!.settings, ...settings } } } as typeof fitted,
+  };
 }
 
 describe('training policies', () => {
   test('early stopping ends when the metric has not improved for `patience` epochs', async () => {
     // Log loss falls as training goes on, so asking for it to rise stops after the second epoch.
-    const { dataset, graph } = await flights({ early_stop: { fn: 'early_stop', args: { metric: 'logloss', patience: 1, mode: 'max' }, positional: [] } });
+    const { dataset, graph } = await flights({
+      early_stop: { fn: 'early_stop', args: { metric: 'logloss', patience: 1, mode: 'max' }, positional: [] },
+    });
     const { tf } = await loadTf('wasm');
     const reports: EpochReport[] = [];
     await new Trainer(tf, graph, { epochs: 6, batch: 512, seed: 1, shuffle: 0 }).fit(dataset, (r) => reports.push(r));
@@ -114,7 +121,11 @@ describe('two threads', () => {
     // Weight the loss by the label itself: the halves' weighted means no longer average to the whole's.
     const bce = graph.nodes.find((n) => n.op === 'binary_cross_entropy')!;
     const label = graph.nodes[bce.inputs[1]!]!;
-    const weighted = graph.nodes.map((n) => (n.op === 'mul' && n.inputs[0] === bce.id && graph.nodes[n.inputs[1]!]!.op !== 'binary_cross_entropy' ? { ...n, inputs: [bce.id, label.id] } : n));
+    const weighted = graph.nodes.map((n) =>
+      n.op === 'mul' && n.inputs[0] === bce.id && graph.nodes[n.inputs[1]!]!.op !== 'binary_cross_entropy'
+        ? { ...n, inputs: [bce.id, label.id] }
+        : n,
+    );
     const trainer = new Trainer(tf, { ...graph, nodes: weighted }, { epochs: 1, batch: 512, seed: 4, shuffle: 0 });
     await trainer.startWorker('wasm');
     await trainer.fit(dataset, () => undefined);

@@ -27,11 +27,16 @@ export interface DenseFusion {
   readonly inputs: readonly number[];
 }
 
-const rank2f32 = (n: IrNode): n is IrNode & { type: TensorType } => n.type.kind === 'tensor' && n.type.dtype === 'f32' && n.type.shape.length === 2;
+const rank2f32 = (n: IrNode): n is IrNode & { type: TensorType } =>
+  n.type.kind === 'tensor' && n.type.dtype === 'f32' && n.type.shape.length === 2;
 const width = (n: IrNode): number | null => (n.type.kind === 'tensor' && typeof n.type.shape[1] === 'number' ? n.type.shape[1] : null);
 
 /** The one-hot parts of `concat` along axis 1 of a rank-2 value, with every part's rows of the weights; null when none is one-hot or a width is symbolic. */
-function concatParts(graph: IrGraph, concat: IrNode, stop: (id: number) => boolean): { dense: DenseFusion['dense']; oneHots: DenseFusion['oneHots'] } | null {
+function concatParts(
+  graph: IrGraph,
+  concat: IrNode,
+  stop: (id: number) => boolean,
+): { dense: DenseFusion['dense']; oneHots: DenseFusion['oneHots'] } | null {
   if (concat.op !== 'concat' || Number(concat.attrs['axis']) !== 1) return null;
   const dense: { node: number; rows: RowRange }[] = [];
   const oneHots: { ids: number; depth: number; rows: RowRange }[] = [];
@@ -42,7 +47,8 @@ function concatParts(graph: IrGraph, concat: IrNode, stop: (id: number) => boole
     if (w === null || part.type.kind !== 'tensor' || part.type.shape.length !== 2) return null;
     const rows: RowRange = [at, at + w];
     const ids = part.op === 'one_hot' && !stop(id) ? graph.nodes[part.inputs[0]!]! : null;
-    if (ids && ids.type.kind === 'tensor' && ids.type.shape.length === 1) oneHots.push({ ids: ids.id, depth: Number(part.attrs['depth']), rows });
+    if (ids && ids.type.kind === 'tensor' && ids.type.shape.length === 1)
+      oneHots.push({ ids: ids.id, depth: Number(part.attrs['depth']), rows });
     else dense.push({ node: id, rows });
     at += w;
   }
@@ -54,7 +60,11 @@ function concatParts(graph: IrGraph, concat: IrNode, stop: (id: number) => boole
  * fuses, keyed by the node each replaces, and the nodes then needed: the fused layers'
  * matmuls and absorbed concats drop out, their parts' own inputs stay.
  */
-export function planDenseFusions(graph: IrGraph, roots: readonly number[], stop: (id: number) => boolean): { fusions: Map<number, DenseFusion>; needed: Set<number> } {
+export function planDenseFusions(
+  graph: IrGraph,
+  roots: readonly number[],
+  stop: (id: number) => boolean,
+): { fusions: Map<number, DenseFusion>; needed: Set<number> } {
   const needed = neededNodes(graph.nodes, roots, stop);
   const uses = new Map<number, number>();
   const use = (id: number): void => void uses.set(id, (uses.get(id) ?? 0) + 1);
@@ -72,13 +82,25 @@ export function planDenseFusions(graph: IrGraph, roots: readonly number[], stop:
     if (!rank2f32(x) || !rank2f32(weight)) continue;
     const add = uses.get(id) === 1 ? consumer.get(id) : undefined;
     const other = add?.op === 'add' && !stop(add.id) ? graph.nodes[add.inputs[add.inputs[0] === id ? 1 : 0]!]! : undefined;
-    const bias = other && other.id !== id && other.type.kind === 'tensor' && other.type.shape.length === 1 && other.type.shape[0] === m.type.shape[1] && other.type.dtype === 'f32' ? other : null;
+    const bias =
+      other &&
+      other.id !== id &&
+      other.type.kind === 'tensor' &&
+      other.type.shape.length === 1 &&
+      other.type.shape[0] === m.type.shape[1] &&
+      other.type.dtype === 'f32'
+        ? other
+        : null;
     const parts = weight.op === 'param' && uses.get(x.id) === 1 && !stop(x.id) ? concatParts(graph, x, stop) : null;
     if (!bias && !parts) continue;
     const node = bias ? add!.id : id;
     const foldsBias = bias?.op === 'param' && parts !== null;
     const dense = parts ? parts.dense : [{ node: x.id, rows: [0, Number(weight.type.shape[0])] as RowRange }];
-    const inputs = [...dense.map((d) => d.node), ...(parts ? parts.oneHots.map((o) => o.ids) : [weight.id]), ...(bias && !foldsBias ? [bias.id] : [])];
+    const inputs = [
+      ...dense.map((d) => d.node),
+      ...(parts ? parts.oneHots.map((o) => o.ids) : [weight.id]),
+      ...(bias && !foldsBias ? [bias.id] : []),
+    ];
     fusions.set(node, { node, weight, bias, dense, oneHots: parts?.oneHots ?? [], inputs });
   }
   const view = graph.nodes.map((n) => {
@@ -95,7 +117,12 @@ export function paramValues(n: IrNode, weights: ReadonlyMap<string, Float32Array
   const values = weights.get(name);
   if (!values) throw new OnnxExportError(`no trained weights for parameter \`${name}\``, 'param', n.loc);
   const size = shape.reduce((p, q) => p * q, 1);
-  if (values.length !== size) throw new OnnxExportError(`parameter \`${name}\` has ${values.length} weights, but its shape [${shape.join(', ')}] holds ${size}`, 'param', n.loc);
+  if (values.length !== size)
+    throw new OnnxExportError(
+      `parameter \`${name}\` has ${values.length} weights, but its shape [${shape.join(', ')}] holds ${size}`,
+      'param',
+      n.loc,
+    );
   return values;
 }
 
@@ -104,7 +131,12 @@ export function paramValues(n: IrNode, weights: ReadonlyMap<string, Float32Array
  * A one-hot part's ids outside `[0, depth)` pick an extra row of zeros (the bias alone in
  * the first table), as `one_hot` gives a row of zeros for them.
  */
-export function emitDenseFusion(b: OnnxGraphBuilder, f: DenseFusion, value: (id: number) => string, weights: ReadonlyMap<string, Float32Array>): string {
+export function emitDenseFusion(
+  b: OnnxGraphBuilder,
+  f: DenseFusion,
+  value: (id: number) => string,
+  weights: ReadonlyMap<string, Float32Array>,
+): string {
   if (f.oneHots.length === 0) return b.op('Gemm', [value(f.dense[0]!.node), value(f.weight.id), ...(f.bias ? [value(f.bias.id)] : [])]);
   const wName = String(f.weight.attrs['name']);
   const w = paramValues(f.weight, weights);
@@ -117,9 +149,14 @@ export function emitDenseFusion(b: OnnxGraphBuilder, f: DenseFusion, value: (id:
     const withBias = k === 0 && biasValues !== null;
     const table = new Float32Array((o.depth + 1) * units);
     for (let r = 0; r <= o.depth; r++) {
-      for (let j = 0; j < units; j++) table[r * units + j] = (r < o.depth ? w[(o.rows[0] + r) * units + j]! : 0) + (withBias ? biasValues![j]! : 0);
+      for (let j = 0; j < units; j++)
+        table[r * units + j] = (r < o.depth ? w[(o.rows[0] + r) * units + j]! : 0) + (withBias ? biasValues![j]! : 0);
     }
-    const name = b.floatInitializer(`${wName}[${range(o.rows)}]${withBias ? `+${String(f.bias!.attrs['name'])}` : ''}`, [o.depth + 1, units], table);
+    const name = b.floatInitializer(
+      `${wName}[${range(o.rows)}]${withBias ? `+${String(f.bias!.attrs['name'])}` : ''}`,
+      [o.depth + 1, units],
+      table,
+    );
     const depth = b.i64(o.depth);
     const ids = value(o.ids);
     const index = b.op('Where', [b.op('Less', [ids, b.i64(0)]), depth, b.op('Min', [ids, depth])]);
@@ -142,6 +179,13 @@ export function emitDenseFusion(b: OnnxGraphBuilder, f: DenseFusion, value: (id:
     return rs;
   }, []);
   const restName = b.floatInitializer(`${wName}[${merged.map(range).join(',')}]`, [at / units, units], rest);
-  const x = f.dense.length === 1 ? value(f.dense[0]!.node) : b.op('Concat', f.dense.map((d) => value(d.node)), { axis: intAttr(1) });
+  const x =
+    f.dense.length === 1
+      ? value(f.dense[0]!.node)
+      : b.op(
+          'Concat',
+          f.dense.map((d) => value(d.node)),
+          { axis: intAttr(1) },
+        );
   return b.op('Gemm', [x, restName, sum]);
 }

@@ -20,7 +20,11 @@ export function exportAtEntries(
 ): LoweredModel & { readonly inputs: readonly SignatureTensor[] } {
   const byNode = new Map<number, string>();
   for (const [key, node] of featureEntries(graph)) byNode.set(node, key.slice(key.indexOf(':') + 1));
-  const needed = neededFrom(graph, outputs.map((o) => o.node), byNode);
+  const needed = neededFrom(
+    graph,
+    outputs.map((o) => o.node),
+    byNode,
+  );
   const inputs: SignatureTensor[] = [];
   const entries = new Map<number, Entry>();
   for (const [node, name] of byNode) {

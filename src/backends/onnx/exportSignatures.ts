@@ -20,7 +20,8 @@ export interface ExportOptions {
 function usedFeatureInputs(graph: IrGraph, sig: IrSignature, roots: readonly number[]): FeatureInput[] {
   const plans = sig.inputs.map((i) => {
     const f = graph.features.find((x) => x.role === 'feature' && x.name === i.name);
-    if (!f) throw new OnnxExportError(`signature \`${sig.name}\` names input \`${i.name}\`, which is not a feature of model \`${graph.model}\``);
+    if (!f)
+      throw new OnnxExportError(`signature \`${sig.name}\` names input \`${i.name}\`, which is not a feature of model \`${graph.model}\``);
     return featureInput(graph, f, i.alias);
   });
   const entries = new Map<number, Entry>(plans.map((p) => [p.node, p.entry]));
@@ -36,7 +37,8 @@ function usedFeatureInputs(graph: IrGraph, sig: IrSignature, roots: readonly num
 export function signatureInputs(graph: IrGraph, sig: IrSignature): SignatureInput[] {
   const roots = sig.outputs.map((o) => {
     const out = graph.outputs.find((x) => x.name === o.name);
-    if (!out) throw new OnnxExportError(`signature \`${sig.name}\` names output \`${o.name}\`, which model \`${graph.model}\` does not have`);
+    if (!out)
+      throw new OnnxExportError(`signature \`${sig.name}\` names output \`${o.name}\`, which model \`${graph.model}\` does not have`);
     return out.node;
   });
   return usedFeatureInputs(graph, sig, roots).flatMap((p) => p.inputs);
@@ -50,15 +52,24 @@ export function signatureInputs(graph: IrGraph, sig: IrSignature): SignatureInpu
  * standard operators express inside the graph. Throws `OnnxExportError` when a signature
  * cannot be exported.
  */
-export function exportSignatures(graph: IrGraph, weights: ReadonlyMap<string, Float32Array>, options: ExportOptions = {}): ExportedSignature[] {
+export function exportSignatures(
+  graph: IrGraph,
+  weights: ReadonlyMap<string, Float32Array>,
+  options: ExportOptions = {},
+): ExportedSignature[] {
   const signatures = graph.signatures.filter((s) => !options.only || options.only.includes(s.name));
   return signatures.map((sig) => {
     const outputs = sig.outputs.map((o) => {
       const out = graph.outputs.find((x) => x.name === o.name);
-      if (!out) throw new OnnxExportError(`signature \`${sig.name}\` names output \`${o.name}\`, which model \`${graph.model}\` does not have`);
+      if (!out)
+        throw new OnnxExportError(`signature \`${sig.name}\` names output \`${o.name}\`, which model \`${graph.model}\` does not have`);
       return { name: o.alias, node: out.node, output: o.name };
     });
-    const used = usedFeatureInputs(graph, sig, outputs.map((o) => o.node));
+    const used = usedFeatureInputs(
+      graph,
+      sig,
+      outputs.map((o) => o.node),
+    );
     const inputs: SignatureInput[] = used.flatMap((p) => p.inputs);
     const lowered = lowerToOnnx(graph, weights, {
       name: `${graph.model}_${sig.name}`,
@@ -73,11 +84,21 @@ export function exportSignatures(graph: IrGraph, weights: ReadonlyMap<string, Fl
         'bird.model': graph.model,
         'bird.signature': sig.name,
         'bird.signature_version': sig.version,
-        'bird.inputs': JSON.stringify(inputs.map((i) => ({ name: i.name, feature: i.feature, encoding: i.encoding, outOfGraph: i.outOfGraph }))),
+        'bird.inputs': JSON.stringify(
+          inputs.map((i) => ({ name: i.name, feature: i.feature, encoding: i.encoding, outOfGraph: i.outOfGraph })),
+        ),
         ...options.metadata,
       },
     });
     const signatureOutputs: SignatureOutput[] = lowered.outputs.map((t, k) => ({ ...t, output: outputs[k]!.output }));
-    return { name: sig.name, version: sig.version, inputs, outputs: signatureOutputs, onnx: lowered.bytes, opset: onnxOpset, irVersion: onnxIrVersion };
+    return {
+      name: sig.name,
+      version: sig.version,
+      inputs,
+      outputs: signatureOutputs,
+      onnx: lowered.bytes,
+      opset: onnxOpset,
+      irVersion: onnxIrVersion,
+    };
   });
 }

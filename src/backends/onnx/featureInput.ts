@@ -63,7 +63,9 @@ export function featureInput(graph: IrGraph, f: IrFeature, name: string): Featur
     const shape = [onnxDim('B'), `${name}.length`];
     const ids: SignatureInput = { ...base, name, dtype: 'int64', shape, encoding: 'padded_ids', default: null };
     const weightsName = `${name}.weights`;
-    const inputs: SignatureInput[] = type.weighted ? [ids, { ...base, outOfGraph: [], name: weightsName, dtype: 'float32', shape, encoding: 'padded_ids', default: null }] : [ids];
+    const inputs: SignatureInput[] = type.weighted
+      ? [ids, { ...base, outOfGraph: [], name: weightsName, dtype: 'float32', shape, encoding: 'padded_ids', default: null }]
+      : [ids];
     const entry: Entry = {
       build(b) {
         const present = b.op('Cast', [b.op('Not', [b.op('Equal', [name, b.i64(0)])])], { to: intAttr(1) });
@@ -86,13 +88,26 @@ export function featureInput(graph: IrGraph, f: IrFeature, name: string): Featur
       const n = graph.nodes[id]!;
       if (n.op !== 'vocab_lookup') continue;
       const vocabulary = n.attrs['vocabulary'];
-      if (!Array.isArray(vocabulary)) throw new OnnxExportError(`feature \`${f.name}\`: \`vocab\` has no fitted vocabulary; export the IR the data stage fitted`, 'vocab_lookup', n.loc);
+      if (!Array.isArray(vocabulary))
+        throw new OnnxExportError(
+          `feature \`${f.name}\`: \`vocab\` has no fitted vocabulary; export the IR the data stage fitted`,
+          'vocab_lookup',
+          n.loc,
+        );
       const oov = Number(n.attrs['oov']);
       const missing = cut < 0 && typeof f.default === 'string' ? f.default : '';
       let hashInput: string | null = null;
       if (oov > 1) {
         hashInput = `${name}.hash`;
-        inputs.push({ ...base, outOfGraph: [...outOfGraph, { op: 'hash_bucket', args: { bits: vocabHashBits } }], name: hashInput, dtype: 'int64', shape, encoding: 'vocab_hash', default: declared });
+        inputs.push({
+          ...base,
+          outOfGraph: [...outOfGraph, { op: 'hash_bucket', args: { bits: vocabHashBits } }],
+          name: hashInput,
+          dtype: 'int64',
+          shape,
+          encoding: 'vocab_hash',
+          default: declared,
+        });
       }
       // An unknown non-empty default with hashed buckets takes the hash the client sends for the missing value (it hashes the default).
       vocab.push({ node: id, missingId: knownVocabId(missing, vocabulary, oov) ?? -1, hashInput });

@@ -2,7 +2,15 @@ import type { IrGraph, IrNode, IrType } from '../../ir/ir.js';
 import type { Dim, TensorType } from '../../tensor/types.js';
 import type { SignatureTensor } from './exportedSignature.js';
 import { OnnxExportError, UnsupportedOnnxOp } from './onnxExportError.js';
-import { loweredOps, onnxElemType, onnxEmitters, outOfGraphOps, trainingOnlyOps, type EmitContext, type SparseValue } from './onnxEmitters.js';
+import {
+  loweredOps,
+  onnxElemType,
+  onnxEmitters,
+  outOfGraphOps,
+  trainingOnlyOps,
+  type EmitContext,
+  type SparseValue,
+} from './onnxEmitters.js';
 import { OnnxGraphBuilder, type ElemTypeName } from './onnxGraphBuilder.js';
 import { onnx, type OnnxTypes } from './onnxProto.js';
 import { mlDomain, onnxIrVersion, onnxMlOpset, onnxOpset } from './onnxVersions.js';
@@ -43,12 +51,17 @@ export interface LoweredModel {
 }
 
 /** The nodes the outputs depend on, stopping at entries. */
-export function neededFrom(graph: IrGraph, roots: readonly number[], entries: ReadonlySet<number> | ReadonlyMap<number, unknown>): Set<number> {
+export function neededFrom(
+  graph: IrGraph,
+  roots: readonly number[],
+  entries: ReadonlySet<number> | ReadonlyMap<number, unknown>,
+): Set<number> {
   return neededNodes(graph.nodes, roots, (id) => entries.has(id));
 }
 
 function tensorOf(n: IrNode): TensorType {
-  if (n.type.kind !== 'tensor') throw new OnnxExportError(`node %${n.id} (\`${n.op}\`) is sparse where a dense tensor is needed`, n.op, n.loc);
+  if (n.type.kind !== 'tensor')
+    throw new OnnxExportError(`node %${n.id} (\`${n.op}\`) is sparse where a dense tensor is needed`, n.op, n.loc);
   return n.type;
 }
 
@@ -78,7 +91,10 @@ export function lowerToOnnx(graph: IrGraph, weights: ReadonlyMap<string, Float32
   const sparse = new Map<number, SparseValue>();
   const roots = spec.outputs.map((o) => o.node);
   const stop = (id: number): boolean => spec.entries.has(id);
-  const { fusions, needed } = spec.fuse === false ? { fusions: new Map<number, never>(), needed: neededFrom(graph, roots, spec.entries) } : planDenseFusions(graph, roots, stop);
+  const { fusions, needed } =
+    spec.fuse === false
+      ? { fusions: new Map<number, never>(), needed: neededFrom(graph, roots, spec.entries) }
+      : planDenseFusions(graph, roots, stop);
   for (const n of graph.nodes) {
     if (!needed.has(n.id)) continue;
     b.startNode(n.id, `${n.op}${n.scope ? ` in ${n.scope}` : ''}${n.loc ? ` at ${n.loc}` : ''}`);
@@ -90,7 +106,10 @@ export function lowerToOnnx(graph: IrGraph, weights: ReadonlyMap<string, Float32
       continue;
     }
     const fusion = fusions.get(n.id);
-    values.set(n.id, fusion ? emitDenseFusion(b, fusion, (id) => values.get(id)!, weights) : lowerNode(b, graph, n, values, sparse, weights, spec));
+    values.set(
+      n.id,
+      fusion ? emitDenseFusion(b, fusion, (id) => values.get(id)!, weights) : lowerNode(b, graph, n, values, sparse, weights, spec),
+    );
   }
   const outputs: SignatureTensor[] = [];
   for (const o of spec.outputs) {
@@ -133,12 +152,21 @@ function lowerNode(
       return values.get(n.inputs[0]!)!;
     case 'input': {
       const f = graph.features.find((x) => x.node === n.id);
-      throw new OnnxExportError(`the outputs need ${f ? `${f.role} \`${f.name}\`` : `input %${n.id}`}, which is not an input of the signature`, 'input', n.loc);
+      throw new OnnxExportError(
+        `the outputs need ${f ? `${f.role} \`${f.name}\`` : `input %${n.id}`}, which is not an input of the signature`,
+        'input',
+        n.loc,
+      );
     }
   }
   const why = outOfGraphOps.get(n.op);
   if (why) throw new UnsupportedOnnxOp(n.op, why, n.loc);
-  if (trainingOnlyOps.has(n.op)) throw new UnsupportedOnnxOp(n.op, n.op === 'arg' || n.op === 'call' ? 'the export needs the IR after inlining' : 'it exists only for training and evaluation', n.loc);
+  if (trainingOnlyOps.has(n.op))
+    throw new UnsupportedOnnxOp(
+      n.op,
+      n.op === 'arg' || n.op === 'call' ? 'the export needs the IR after inlining' : 'it exists only for training and evaluation',
+      n.loc,
+    );
   const emit = onnxEmitters.get(n.op);
   if (!emit || loweredOps.has(n.op)) throw new UnsupportedOnnxOp(n.op, 'the ONNX backend has no emitter for it', n.loc);
   const typeOf = (id: number): IrType => graph.nodes[id]!.type;

@@ -130,7 +130,8 @@ const slice: OnnxEmitter = (ctx) => {
       return;
     }
     const [start, stop, step] = s as [number | null, number | null, number];
-    const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + size) : Math.min(i, size));
+    const norm = (i: number | null, fallback: number): number =>
+      i === null ? fallback : i < 0 ? Math.max(0, i + size) : Math.min(i, size);
     const from = norm(start, 0);
     const to = norm(stop, size);
     if (from === 0 && to === size && step === 1) return;
@@ -148,7 +149,9 @@ const slice: OnnxEmitter = (ctx) => {
 /** Bag mean or sum of table rows with weights `[B, L]` (0 at padding); the mean divides by the number of present ids, at least 1, as TF.js does. */
 function bag(b: OnnxGraphBuilder, table: string, ids: string, weights: string, combiner: string): string {
   const rows = b.op('Gather', [table, ids], { axis: intAttr(0) });
-  const summed = b.op('ReduceSum', [b.op('Mul', [rows, b.op('Unsqueeze', [weights, b.i64s([-1])])]), b.i64s([1])], { keepdims: intAttr(0) });
+  const summed = b.op('ReduceSum', [b.op('Mul', [rows, b.op('Unsqueeze', [weights, b.i64s([-1])])]), b.i64s([1])], {
+    keepdims: intAttr(0),
+  });
   if (combiner === 'sum') return summed;
   const present = b.op('Cast', [b.op('Not', [b.op('Equal', [ids, b.i64(0)])])], { to: intAttr(elemTypeNumber.float32) });
   const count = b.op('Max', [b.op('ReduceSum', [present, b.i64s([1])], { keepdims: intAttr(1) }), b.f32(1)]);
@@ -191,16 +194,20 @@ const binaryCrossEntropy: OnnxEmitter = ({ b, inputs: [p, y], attrs }) => {
 const softmaxCrossEntropy: OnnxEmitter = (ctx) => {
   const { b, inputs } = ctx;
   const depth = ctx.inputType(0).shape[1];
-  if (typeof depth !== 'number') throw new OnnxExportError('`softmax_cross_entropy` needs a fixed number of classes', 'softmax_cross_entropy', ctx.node.loc);
+  if (typeof depth !== 'number')
+    throw new OnnxExportError('`softmax_cross_entropy` needs a fixed number of classes', 'softmax_cross_entropy', ctx.node.loc);
   const onehot = b.op('OneHot', [inputs[1]!, b.i64(depth), b.constant('float32', [2], [0, 1])], { axis: intAttr(-1) });
-  const picked = b.op('ReduceSum', [b.op('Mul', [onehot, b.op('LogSoftmax', [inputs[0]!], { axis: intAttr(-1) })]), b.i64s([-1])], { keepdims: intAttr(0) });
+  const picked = b.op('ReduceSum', [b.op('Mul', [onehot, b.op('LogSoftmax', [inputs[0]!], { axis: intAttr(-1) })]), b.i64s([-1])], {
+    keepdims: intAttr(0),
+  });
   return b.op('Neg', [picked]);
 };
 
 const zscore: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
   const mean = attrs['mean'];
   const std = attrs['std'];
-  if (typeof mean !== 'number' || typeof std !== 'number') throw new OnnxExportError('`zscore` has no fitted mean and std; export the IR the data stage fitted', 'zscore', node.loc);
+  if (typeof mean !== 'number' || typeof std !== 'number')
+    throw new OnnxExportError('`zscore` has no fitted mean and std; export the IR the data stage fitted', 'zscore', node.loc);
   return b.op('Div', [b.op('Sub', [x!, b.f32(mean)]), b.f32(std)]);
 };
 
@@ -211,7 +218,8 @@ const zscore: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
  */
 const impute: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
   const value = attrs['value'];
-  if (typeof value !== 'number') throw new OnnxExportError('`impute` has no fitted value; export the IR the data stage fitted', 'impute', node.loc);
+  if (typeof value !== 'number')
+    throw new OnnxExportError('`impute` has no fitted value; export the IR the data stage fitted', 'impute', node.loc);
   const missing = b.op('IsNaN', [x!]);
   const filled = b.op('Where', [missing, b.f32(value), x!]);
   if (attrs['indicator'] !== true) return filled;
@@ -222,12 +230,16 @@ const impute: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
 const bucketize: OnnxEmitter = (ctx) => {
   const { b, inputs, attrs, node } = ctx;
   const boundaries = attrs['boundaries'];
-  if (!Array.isArray(boundaries)) throw new OnnxExportError('`bucketize` has no fitted boundaries; export the IR the data stage fitted', 'bucketize', node.loc);
+  if (!Array.isArray(boundaries))
+    throw new OnnxExportError('`bucketize` has no fitted boundaries; export the IR the data stage fitted', 'bucketize', node.loc);
   const shape = ctx.inputType(0).shape;
   const x = shape.length === 2 && shape[1] === 1 ? b.op('Squeeze', [inputs[0]!, b.i64s([1])]) : inputs[0]!;
   const toInt = { to: intAttr(elemTypeNumber.int64) };
   if (boundaries.length === 0) return b.op('Cast', [b.op('Mul', [x, b.f32(0)])], toInt);
-  const ge = b.op('GreaterOrEqual', [b.op('Unsqueeze', [x, b.i64s([-1])]), b.constant('float32', [boundaries.length], boundaries as number[])]);
+  const ge = b.op('GreaterOrEqual', [
+    b.op('Unsqueeze', [x, b.i64s([-1])]),
+    b.constant('float32', [boundaries.length], boundaries as number[]),
+  ]);
   return b.op('ReduceSum', [b.op('Cast', [ge], toInt), b.i64s([-1])], { keepdims: intAttr(0) });
 };
 
@@ -239,7 +251,8 @@ const bucketize: OnnxEmitter = (ctx) => {
 const vocabLookup: OnnxEmitter = (ctx) => {
   const { b, inputs, attrs, node } = ctx;
   const vocabulary = attrs['vocabulary'];
-  if (!Array.isArray(vocabulary)) throw new OnnxExportError('`vocab` has no fitted vocabulary; export the IR the data stage fitted', 'vocab_lookup', node.loc);
+  if (!Array.isArray(vocabulary))
+    throw new OnnxExportError('`vocab` has no fitted vocabulary; export the IR the data stage fitted', 'vocab_lookup', node.loc);
   const oov = num(attrs, 'oov');
   const feature = ctx.vocabFeature();
   // Later duplicates win, as in the data stage's index; "" never reaches the vocabulary.
@@ -248,9 +261,19 @@ const vocabLookup: OnnxEmitter = (ctx) => {
   const keys = ['', ...index.keys()];
   const values = [feature?.missingId ?? 0, ...[...index.values()].map((i) => 1 + oov + i)];
   const lookup = (fallback: number): string =>
-    b.op('LabelEncoder', [inputs[0]!], { keys_strings: stringsAttr(keys), values_int64s: intsAttr(values), default_int64: intAttr(fallback) }, mlDomain);
+    b.op(
+      'LabelEncoder',
+      [inputs[0]!],
+      { keys_strings: stringsAttr(keys), values_int64s: intsAttr(values), default_int64: intAttr(fallback) },
+      mlDomain,
+    );
   if (oov === 1) return lookup(1);
-  if (!feature?.hashInput) throw new UnsupportedOnnxOp('vocab_lookup', `with \`oov: ${oov}\` the out-of-vocabulary bucket needs the string hash, which only a feature's own \`vocab\` transform gets from the client`, node.loc);
+  if (!feature?.hashInput)
+    throw new UnsupportedOnnxOp(
+      'vocab_lookup',
+      `with \`oov: ${oov}\` the out-of-vocabulary bucket needs the string hash, which only a feature's own \`vocab\` transform gets from the client`,
+      node.loc,
+    );
   const ids = lookup(-1);
   const bucket = b.op('Add', [b.i64(1), b.op('Mod', [b.op('Sub', [feature.hashInput, b.i64(1)]), b.i64(oov)], { fmod: intAttr(0) })]);
   return b.op('Where', [b.op('Equal', [ids, b.i64(-1)]), bucket, ids]);
@@ -313,7 +336,10 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
   ['log_softmax', ({ b, inputs, attrs }) => b.op('LogSoftmax', inputs, { axis: intAttr(num(attrs, 'axis')) })],
   ['one_hot', oneHot],
   ['embedding_lookup', embeddingLookup],
-  ['sequence_mask', ({ b, inputs: [ids] }) => b.op('Cast', [b.op('Not', [b.op('Equal', [ids!, b.i64(0)])])], { to: intAttr(elemTypeNumber.float32) })],
+  [
+    'sequence_mask',
+    ({ b, inputs: [ids] }) => b.op('Cast', [b.op('Not', [b.op('Equal', [ids!, b.i64(0)])])], { to: intAttr(elemTypeNumber.float32) }),
+  ],
   ['binary_cross_entropy', binaryCrossEntropy],
   ['softmax_cross_entropy', softmaxCrossEntropy],
   ['zscore', zscore],
@@ -333,6 +359,6 @@ export const trainingOnlyOps: ReadonlySet<string> = new Set(['metric_auc', 'metr
  * with why: ONNX has no string hash or tokenizer among its standard operators.
  */
 export const outOfGraphOps: ReadonlyMap<string, string> = new Map([
-  ['hash_bucket', 'string hashing runs outside the graph; only a feature\'s own `hash` transform is exported, as ids the client computes'],
-  ['tokenize', 'tokenizing runs outside the graph; only a feature\'s own `tokens` transform is exported, as tokens the client splits'],
+  ['hash_bucket', "string hashing runs outside the graph; only a feature's own `hash` transform is exported, as ids the client computes"],
+  ['tokenize', "tokenizing runs outside the graph; only a feature's own `tokens` transform is exported, as tokens the client splits"],
 ]);

@@ -43,7 +43,12 @@ function attributeProto(name: string, a: OnnxAttr): OnnxTypes.IAttributeProto {
 export function valueInfo(name: string, type: ElemTypeName, shape: readonly (number | string)[]): OnnxTypes.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: elemType[type], shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType: elemType[type],
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   };
 }
 
@@ -116,7 +121,10 @@ export class OnnxGraphBuilder {
 
   /** A shared constant, named by dtype and content; scalars when `dims` is empty. */
   constant(type: ElemTypeName, dims: readonly number[], values: readonly (number | string | boolean)[]): string {
-    const shown = values.length <= 8 ? values.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(',') : `${values.length} values#${this.initializers.length}`;
+    const shown =
+      values.length <= 8
+        ? values.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(',')
+        : `${values.length} values#${this.initializers.length}`;
     const name = `${type}[${dims.join(',')}]{${shown}}`;
     if (this.initializerNames.has(name)) return name;
     const base = { name, dims: [...dims] };
@@ -158,6 +166,13 @@ export class OnnxGraphBuilder {
   }
 
   build(name: string, docString = ''): OnnxTypes.IGraphProto {
-    return { name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs, ...(docString ? { docString } : {}) };
+    return {
+      name,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+      ...(docString ? { docString } : {}),
+    };
   }
 }

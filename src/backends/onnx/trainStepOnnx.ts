@@ -54,17 +54,38 @@ export function lowerTrainStep(step: TrainStep): LoweredStep {
     if (!needed.has(node) || entries.has(node)) continue;
     const n = graph.nodes[node]!;
     const column = key.slice(key.indexOf(':') + 1);
-    if (n.type.kind === 'sparse') throw new OnnxExportError(`feature \`${column}\` reaches the step as sparse ids other than through an embedding table the training stage keeps`, n.op, n.loc);
+    if (n.type.kind === 'sparse')
+      throw new OnnxExportError(
+        `feature \`${column}\` reaches the step as sparse ids other than through an embedding table the training stage keeps`,
+        n.op,
+        n.loc,
+      );
     const name = `column:${column}`;
-    const tensor: SignatureTensor = { name, dtype: onnxElemType(n.type.dtype) as SignatureTensor['dtype'], shape: n.type.shape.map(onnxDim) };
+    const tensor: SignatureTensor = {
+      name,
+      dtype: onnxElemType(n.type.dtype) as SignatureTensor['dtype'],
+      shape: n.type.shape.map(onnxDim),
+    };
     inputs.push({ name, kind: 'column', key: column, node, tensor });
     entries.set(node, { build: () => name });
   }
   // The loss leaves as `f32[1]`: onnxruntime-node hands back a 0-d output in a typed array
   // of its own realm, which a test runner's realm refuses.
   const lossOut = graph.nodes.length;
-  const withLoss = { ...graph, nodes: [...graph.nodes, { ...graph.nodes[step.loss]!, id: lossOut, op: 'reshape', type: tensor('f32', [1]), inputs: [step.loss], attrs: { shape: [1] } }] };
+  const withLoss = {
+    ...graph,
+    nodes: [
+      ...graph.nodes,
+      { ...graph.nodes[step.loss]!, id: lossOut, op: 'reshape', type: tensor('f32', [1]), inputs: [step.loss], attrs: { shape: [1] } },
+    ],
+  };
   const outputs = [{ name: 'loss', node: lossOut }, ...step.gradients.map((g) => ({ name: `grad:${g.name}`, node: g.node }))];
-  const lowered = lowerToOnnx(withLoss, new Map(), { name: `${graph.model}_train_step`, inputs: inputs.map((i) => i.tensor), entries, outputs, fuse: false });
+  const lowered = lowerToOnnx(withLoss, new Map(), {
+    name: `${graph.model}_train_step`,
+    inputs: inputs.map((i) => i.tensor),
+    entries,
+    outputs,
+    fuse: false,
+  });
   return { ...lowered, inputs };
 }

@@ -9,7 +9,8 @@ const placeholders: Readonly<Record<string, Readonly<Record<string, AttrValue>>>
   bucketize: { boundaries: [] },
 };
 
-const unfitted = (op: string, attrs: Readonly<Record<string, AttrValue>>): boolean => Object.keys(placeholders[op] ?? {}).some((k) => attrs[k] === null || attrs[k] === undefined);
+const unfitted = (op: string, attrs: Readonly<Record<string, AttrValue>>): boolean =>
+  Object.keys(placeholders[op] ?? {}).some((k) => attrs[k] === null || attrs[k] === undefined);
 
 /**
  * A graph the ONNX export can lower without data or training, for `bird compile --emit
@@ -19,8 +20,12 @@ const unfitted = (op: string, attrs: Readonly<Record<string, AttrValue>>): boole
  */
 export function untrainedGraph(graph: IrGraph): { graph: IrGraph; weights: Map<string, Float32Array> } {
   const nodes = graph.nodes.map((n) => (unfitted(n.op, n.attrs) ? { ...n, attrs: { ...n.attrs, ...placeholders[n.op] } } : n));
-  const features = graph.features.map((f) => ({ ...f, transforms: f.transforms.map((t) => (unfitted(t.op, t.args) ? { ...t, args: { ...t.args, ...placeholders[t.op] } } : t)) }));
+  const features = graph.features.map((f) => ({
+    ...f,
+    transforms: f.transforms.map((t) => (unfitted(t.op, t.args) ? { ...t, args: { ...t.args, ...placeholders[t.op] } } : t)),
+  }));
   const weights = new Map<string, Float32Array>();
-  for (const n of nodes) if (n.op === 'param') weights.set(String(n.attrs['name']), new Float32Array((n.attrs['shape'] as number[]).reduce((p, q) => p * q, 1)));
+  for (const n of nodes)
+    if (n.op === 'param') weights.set(String(n.attrs['name']), new Float32Array((n.attrs['shape'] as number[]).reduce((p, q) => p * q, 1)));
   return { graph: { ...graph, nodes, features }, weights };
 }

@@ -8,8 +8,14 @@ type Tensor = tfTypes.Tensor;
 /** Builds one IR node's value from its inputs' values. */
 export type Emitter = (tf: Tf, inputs: readonly Tensor[], attrs: Readonly<Record<string, AttrValue>>, node: IrNode) => Tensor;
 
-const unary = (f: (tf: Tf, x: Tensor, attrs: Readonly<Record<string, AttrValue>>) => Tensor): Emitter => (tf, [x], attrs) => f(tf, x!, attrs);
-const binary = (f: (tf: Tf, a: Tensor, b: Tensor) => Tensor): Emitter => (tf, [a, b]) => f(tf, a!, b!);
+const unary =
+  (f: (tf: Tf, x: Tensor, attrs: Readonly<Record<string, AttrValue>>) => Tensor): Emitter =>
+  (tf, [x], attrs) =>
+    f(tf, x!, attrs);
+const binary =
+  (f: (tf: Tf, a: Tensor, b: Tensor) => Tensor): Emitter =>
+  (tf, [a, b]) =>
+    f(tf, a!, b!);
 
 /**
  * `x^T @ dy` for a weight gradient without the transposed-operand kernels: transposes
@@ -132,12 +138,22 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
   ['leaky_relu', unary((tf, x, a) => tf.leakyRelu(x, Number(a['alpha'])))],
   ['elu', unary((tf, x) => tf.elu(x))],
   // The tanh approximation, as ONNX's Gelu(approximate="tanh") computes it.
-  ['gelu', unary((tf, x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))))))))],
+  [
+    'gelu',
+    unary((tf, x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))))),
+  ],
   ['sigmoid', unary((tf, x) => tf.sigmoid(x))],
   ['tanh', unary((tf, x) => tf.tanh(x))],
   ['softplus', unary((tf, x) => tf.softplus(x))],
   ['clip', unary((tf, x, a) => tf.clipByValue(x, Number(a['min']), Number(a['max'])))],
-  ['add', binary((tf, a, b) => (a.rank === 2 && b.rank === 1 && a.dtype === 'float32' && b.dtype === 'float32' && a.shape[1] === b.shape[0] ? addBias(tf, a, b) : tf.add(a, b)))],
+  [
+    'add',
+    binary((tf, a, b) =>
+      a.rank === 2 && b.rank === 1 && a.dtype === 'float32' && b.dtype === 'float32' && a.shape[1] === b.shape[0]
+        ? addBias(tf, a, b)
+        : tf.add(a, b),
+    ),
+  ],
   ['sub', binary((tf, a, b) => tf.sub(a, b))],
   ['mul', binary((tf, a, b) => tf.mul(a, b))],
   ['div', binary((tf, a, b) => tf.div(a, b))],
@@ -156,13 +172,28 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
   ['logical_not', unary((tf, x) => tf.logicalNot(x))],
   ['where', (tf, [c, a, b]) => tf.where(c!, a!, b!)],
   // To `bool` by comparison: the wasm backend casts through uint8, so 0.5 would be false and -2 true only by accident.
-  ['cast', unary((tf, x, a) => (a['dtype'] === 'bool' ? tf.notEqual(x, 0) : tf.cast(x, ({ f32: 'float32', i32: 'int32', i64: 'int32' } as const)[a['dtype'] as 'f32'] ?? 'float32')))],
+  [
+    'cast',
+    unary((tf, x, a) =>
+      a['dtype'] === 'bool'
+        ? tf.notEqual(x, 0)
+        : tf.cast(x, ({ f32: 'float32', i32: 'int32', i64: 'int32' } as const)[a['dtype'] as 'f32'] ?? 'float32'),
+    ),
+  ],
   ['matmul', binary(matmul)],
   ['sum', unary((tf, x, a) => tf.sum(x, a['axes'] as number[], a['keepdims'] === true))],
   ['mean', unary((tf, x, a) => tf.mean(x, a['axes'] as number[], a['keepdims'] === true))],
   ['max', unary((tf, x, a) => tf.max(x, a['axes'] as number[], a['keepdims'] === true))],
   ['min', unary((tf, x, a) => tf.min(x, a['axes'] as number[], a['keepdims'] === true))],
-  ['reshape', unary((tf, x, a) => tf.reshape(x, (a['shape'] as number[]).map((d, i) => (d === 0 ? x.shape[i]! : d))))],
+  [
+    'reshape',
+    unary((tf, x, a) =>
+      tf.reshape(
+        x,
+        (a['shape'] as number[]).map((d, i) => (d === 0 ? x.shape[i]! : d)),
+      ),
+    ),
+  ],
   [
     'concat',
     (tf, xs, a) => {
@@ -176,8 +207,21 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
   ['expand_dims', unary((tf, x, a) => tf.expandDims(x, Number(a['axis'])))],
   ['squeeze', unary((tf, x, a) => tf.squeeze(x, [Number(a['axis'])]))],
   ['broadcast_like', (tf, [x, like]) => tf.broadcastTo(x!, like!.shape)],
-  ['softmax', unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.softmax(x) : tf.div(tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))), tf.sum(tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))), Number(a['axis']), true))))],
-  ['log_softmax', unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.logSoftmax(x) : tf.sub(x, tf.logSumExp(x, Number(a['axis']), true))))],
+  [
+    'softmax',
+    unary((tf, x, a) =>
+      Number(a['axis']) === x.rank - 1
+        ? tf.softmax(x)
+        : tf.div(
+            tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))),
+            tf.sum(tf.exp(tf.sub(x, tf.max(x, Number(a['axis']), true))), Number(a['axis']), true),
+          ),
+    ),
+  ],
+  [
+    'log_softmax',
+    unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.logSoftmax(x) : tf.sub(x, tf.logSumExp(x, Number(a['axis']), true)))),
+  ],
   ['one_hot', unary((tf, x, a) => tf.cast(tf.oneHot(tf.cast(x, 'int32') as tfTypes.Tensor1D, Number(a['depth'])), 'float32'))],
   ['embedding_lookup', (tf, [ids, table], a) => embeddingLookup(tf, ids!, table!, String(a['combiner']))],
   ['sequence_mask', unary((tf, x) => tf.cast(tf.notEqual(x, 0), 'float32'))],
@@ -221,7 +265,8 @@ function sliceTensor(tf: Tf, x: Tensor, spec: readonly AttrValue[]): Tensor {
       steps.push(1);
     } else {
       const [start, stop, step] = s as [number | null, number | null, number];
-      const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + length) : Math.min(i, length));
+      const norm = (i: number | null, fallback: number): number =>
+        i === null ? fallback : i < 0 ? Math.max(0, i + length) : Math.min(i, length);
       const from = norm(start, 0);
       begin.push(from);
       size.push(Math.max(0, norm(stop, length) - from));
@@ -236,7 +281,11 @@ function sliceTensor(tf: Tf, x: Tensor, spec: readonly AttrValue[]): Tensor {
     const count = Math.ceil(y.shape[axis]! / step);
     const padding = y.shape.map((_, a): [number, number] => [0, a === axis ? count * step - y.shape[axis]! : 0]);
     const split = tf.reshape(tf.pad(y, padding), [...y.shape.slice(0, axis), count, step, ...y.shape.slice(axis + 1)]);
-    const first = tf.slice(split, split.shape.map(() => 0), split.shape.map((d, a) => (a === axis + 1 ? 1 : d)));
+    const first = tf.slice(
+      split,
+      split.shape.map(() => 0),
+      split.shape.map((d, a) => (a === axis + 1 ? 1 : d)),
+    );
     y = tf.reshape(first, [...y.shape.slice(0, axis), count, ...y.shape.slice(axis + 1)]);
   });
   const kept = y.shape.filter((_, axis) => typeof spec[axis] !== 'number');

@@ -54,7 +54,10 @@ export class TfProgram {
       const shape = n.attrs['shape'] as number[];
       // TF.js wants variable names unique in the process; the IR name is kept on the node.
       const name = `${String(n.attrs['name'])}#${++variableCount}`;
-      this.variables.set(n.id, tf.variable(initialValue(tf, shape, String(n.attrs['init']), Number(n.attrs['std']), seed * 7919 + i), true, name));
+      this.variables.set(
+        n.id,
+        tf.variable(initialValue(tf, shape, String(n.attrs['init']), Number(n.attrs['std']), seed * 7919 + i), true, name),
+      );
     });
   }
 
@@ -63,7 +66,11 @@ export class TfProgram {
    * `tf.tidy`). `overrides` give nodes their values directly: parameters as the tensors a
    * gradient is taken against, embedding lookups computed outside, metric results.
    */
-  forward(batch: Batch, roots: readonly number[], options: { training?: boolean; overrides?: ReadonlyMap<number, Tensor>; masks?: ReadonlyMap<number, Tensor> } = {}): Map<number, Tensor> {
+  forward(
+    batch: Batch,
+    roots: readonly number[],
+    options: { training?: boolean; overrides?: ReadonlyMap<number, Tensor>; masks?: ReadonlyMap<number, Tensor> } = {},
+  ): Map<number, Tensor> {
     const tf = this.tf;
     const values = new Map<number, Tensor>(options.overrides ?? []);
     const sparse = new Map<number, { ids: Tensor; weights: Tensor }>();
@@ -77,7 +84,8 @@ export class TfProgram {
       if (!needed.has(n.id) || values.has(n.id)) continue;
       const column = fed.get(n.id);
       if (column) {
-        if (column.kind === 'dense') values.set(n.id, tf.tensor(column.data, column.shape as number[], column.dtype === 'i32' ? 'int32' : 'float32'));
+        if (column.kind === 'dense')
+          values.set(n.id, tf.tensor(column.data, column.shape as number[], column.dtype === 'i32' ? 'int32' : 'float32'));
         else sparse.set(n.id, padSparse(tf, column));
         continue;
       }
@@ -86,13 +94,23 @@ export class TfProgram {
     return new Map(roots.map((r) => [r, values.get(r)!]));
   }
 
-  private evaluate(n: IrNode, values: Map<number, Tensor>, sparse: Map<number, { ids: Tensor; weights: Tensor }>, training: boolean, masks?: ReadonlyMap<number, Tensor>): Tensor {
+  private evaluate(
+    n: IrNode,
+    values: Map<number, Tensor>,
+    sparse: Map<number, { ids: Tensor; weights: Tensor }>,
+    training: boolean,
+    masks?: ReadonlyMap<number, Tensor>,
+  ): Tensor {
     const tf = this.tf;
     switch (n.op) {
       case 'param':
         return this.variables.get(n.id)!;
       case 'const':
-        return tf.tensor(n.attrs['value'] as number[], n.type.kind === 'tensor' ? (n.type.shape as number[]) : [], n.type.kind === 'tensor' && n.type.dtype !== 'f32' ? 'int32' : 'float32');
+        return tf.tensor(
+          n.attrs['value'] as number[],
+          n.type.kind === 'tensor' ? (n.type.shape as number[]) : [],
+          n.type.kind === 'tensor' && n.type.dtype !== 'f32' ? 'int32' : 'float32',
+        );
       case 'dropout': {
         const x = values.get(n.inputs[0]!)!;
         if (!training) return x;
@@ -114,14 +132,18 @@ export class TfProgram {
     }
     const emit = emitters.get(n.op);
     if (!emit) throw new Error(`the TF.js backend has no emitter for op \`${n.op}\``);
-    return emit(tf, n.inputs.map((i) => values.get(i)!), n.attrs, n);
+    return emit(
+      tf,
+      n.inputs.map((i) => values.get(i)!),
+      n.attrs,
+      n,
+    );
   }
 
   /** The nodes `roots` depend on, stopping at fed entries and overridden values. */
   private needed(roots: readonly number[], fed: ReadonlyMap<number, BatchColumn>, overrides?: ReadonlyMap<number, Tensor>): Set<number> {
     return neededNodes(this.graph.nodes, roots, (id) => fed.has(id) || overrides?.has(id) === true);
   }
-
 
   /** The batch column feeding a node, if it is a feature's entry. */
   columnFor(batch: Batch, node: number): BatchColumn | undefined {

@@ -25,7 +25,14 @@ export function unsupportedOps(graph: IrGraph): string[] {
   const roots = [...graph.outputs.map((o) => o.node), ...(graph.train?.loss != null ? [graph.train.loss] : [])];
   const entries = new Set(featureEntries(graph).values());
   const needed = neededNodes(graph.nodes, roots, (id) => entries.has(id));
-  return [...new Set([...needed].map((id) => graph.nodes[id]!).filter((n) => !entries.has(n.id) && !torchOps.has(n.op)).map((n) => n.op))].sort();
+  return [
+    ...new Set(
+      [...needed]
+        .map((id) => graph.nodes[id]!)
+        .filter((n) => !entries.has(n.id) && !torchOps.has(n.op))
+        .map((n) => n.op),
+    ),
+  ].sort();
 }
 
 /** Tables only embedding lookups read: EmbeddingBag weights with sparse gradients, as Bird's own trainer keeps them. */
@@ -79,7 +86,8 @@ export function generateTorchScript(graph: IrGraph, options: TorchScriptOptions)
         params.push(`    ${py(name)}: ("dense", ${py(key)}),`);
       }
     } else if (n.op === 'const' && !entryNames.has(n.id)) {
-      const dtype = n.type.kind === 'tensor' && n.type.dtype !== 'f32' ? (n.type.dtype === 'bool' ? 'torch.bool' : 'torch.int64') : 'torch.float32';
+      const dtype =
+        n.type.kind === 'tensor' && n.type.dtype !== 'f32' ? (n.type.dtype === 'bool' ? 'torch.bool' : 'torch.int64') : 'torch.float32';
       const shape = n.type.kind === 'tensor' ? (n.type.shape as number[]) : [];
       const value = n.attrs['value'] as number | number[];
       init.push(`        self.register_buffer("c${n.id}", torch.tensor(${py(value as number[])}, dtype=${dtype}).reshape(${py(shape)}))`);
@@ -88,7 +96,8 @@ export function generateTorchScript(graph: IrGraph, options: TorchScriptOptions)
 
   const line = (n: IrNode): string => {
     const name = entryNames.get(n.id);
-    if (name !== undefined) return `        ${v(n.id)} = batch[${py(name)}]  # ${n.type.kind === 'sparse' ? 'ragged ids' : 'input'} \`${name}\``;
+    if (name !== undefined)
+      return `        ${v(n.id)} = batch[${py(name)}]  # ${n.type.kind === 'sparse' ? 'ragged ids' : 'input'} \`${name}\``;
     switch (n.op) {
       case 'param': {
         const key = parameterKey(String(n.attrs['name']));

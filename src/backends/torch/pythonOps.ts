@@ -5,7 +5,16 @@ import type { AttrValue } from '../../tensor/attrValue.js';
 export function py(value: AttrValue | undefined): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') return Number.isFinite(value) ? (Number.isInteger(value) ? String(value) : String(value)) : value > 0 ? 'math.inf' : value < 0 ? '-math.inf' : 'math.nan';
+  if (typeof value === 'number')
+    return Number.isFinite(value)
+      ? Number.isInteger(value)
+        ? String(value)
+        : String(value)
+      : value > 0
+        ? 'math.inf'
+        : value < 0
+          ? '-math.inf'
+          : 'math.nan';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => py(v)).join(', ')}]`;
   return JSON.stringify(value);

@@ -35,15 +35,20 @@ function fixSource(source: SourceFile, io: Io, json: boolean): { source: SourceF
   const fixed = { file: source.path, applied: result.applied.map(where), refused: result.refused.map(where) };
   if (result.applied.length > 0) writeFileAtomic(source.path, result.text);
   if (!json) {
-    if (result.applied.length > 0) io.stderr(`fixed ${source.path}: ${result.applied.length} change${result.applied.length === 1 ? '' : 's'}\n${fixed.applied.map((l) => `  ${l}\n`).join('')}`);
-    if (result.refused.length > 0) io.stderr(`not applied in ${source.path} (fixes that overlap):\n${fixed.refused.map((l) => `  ${l}\n`).join('')}`);
+    if (result.applied.length > 0)
+      io.stderr(
+        `fixed ${source.path}: ${result.applied.length} change${result.applied.length === 1 ? '' : 's'}\n${fixed.applied.map((l) => `  ${l}\n`).join('')}`,
+      );
+    if (result.refused.length > 0)
+      io.stderr(`not applied in ${source.path} (fixes that overlap):\n${fixed.refused.map((l) => `  ${l}\n`).join('')}`);
   }
   return { source: result.applied.length > 0 ? new SourceFile(source.path, result.text) : source, fixed };
 }
 
 /** `bird check`: every diagnostic in every file, then exit 1 if any is an error. */
 export function check(args: CheckArgs, io: Io): number {
-  if (args.fix && args.files.some((f) => f === '-' || f === stdinPath)) throw new UsageError('`--fix` rewrites files, so it cannot read standard input (`-`)');
+  if (args.fix && args.files.some((f) => f === '-' || f === stdinPath))
+    throw new UsageError('`--fix` rewrites files, so it cannot read standard input (`-`)');
   const diagnostics: Diagnostic[] = [];
   const fixed: FixedFile[] = [];
   for (const read of readSources(args.files)) {

@@ -24,9 +24,6 @@ import { readSources } from '../../pipeline/readSources.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
 import { UsageError } from '../../pipeline/usageError.js';
 
-
-
-
 export interface CompileArgs extends ReportOptions {
   readonly file: string;
   readonly emit: EmitKind;
@@ -49,7 +46,10 @@ export const untrainedNote = 'zero weights and placeholder statistics (bird comp
 function emitOnnx(graph: IrGraph, args: CompileArgs, io: Io, source: SourceFile): string[] | Diagnostic {
   const names = graph.signatures.map((s) => `\`${s.name}\``).join(', ');
   const only = args.signature === undefined ? graph.signatures.map((s) => s.name) : [args.signature];
-  if (args.out !== undefined && only.length > 1) throw new UsageError(`\`--out\` writes one model, and model \`${graph.model}\` has ${only.length} signatures (${names}); choose one with \`--signature\``);
+  if (args.out !== undefined && only.length > 1)
+    throw new UsageError(
+      `\`--out\` writes one model, and model \`${graph.model}\` has ${only.length} signatures (${names}); choose one with \`--signature\``,
+    );
   const untrained = untrainedGraph(graph);
   let signatures;
   try {
@@ -59,7 +59,9 @@ function emitOnnx(graph: IrGraph, args: CompileArgs, io: Io, source: SourceFile)
   }
   if (args.out === undefined) return signatures.map((s) => printOnnx(s.onnx));
   writeFileAtomic(args.out, signatures[0]!.onnx);
-  io.stderr(`wrote ${args.out} (signature \`${signatures[0]!.name}\` of model \`${graph.model}\`, ${signatures[0]!.onnx.length} bytes, ${untrainedNote})\n`);
+  io.stderr(
+    `wrote ${args.out} (signature \`${signatures[0]!.name}\` of model \`${graph.model}\`, ${signatures[0]!.onnx.length} bytes, ${untrainedNote})\n`,
+  );
   return [];
 }
 
@@ -76,7 +78,10 @@ function emitTrainStep(model: CheckedModel, graph: IrGraph, emit: 'train-ir' | '
   } catch (error) {
     if (!(error instanceof AutodiffError) && !(error instanceof OnnxExportError)) throw error;
     const at = error instanceof AutodiffError ? error.node?.loc : error.loc;
-    return diagnostic('notDifferentiable', { model: model.name, reason: error.message }, loss.source, loss.span, { label: 'the loss', ...(at ? { notes: [note('atIrNode', { location: at })] } : {}) });
+    return diagnostic('notDifferentiable', { model: model.name, reason: error.message }, loss.source, loss.span, {
+      label: 'the loss',
+      ...(at ? { notes: [note('atIrNode', { location: at })] } : {}),
+    });
   }
 }
 
@@ -100,13 +105,17 @@ export function compile(args: CompileArgs, io: Io): number {
     return ExitCode.diagnostics;
   }
   // One model when named (or when `--out` writes one), else every model of the file.
-  const selected = args.model !== undefined || checked.models.length === 0 || (args.emit === 'onnx' && args.out !== undefined) ? selectModel(source!, checked.models, args.model, 'only') : { value: undefined, diagnostics: [] };
+  const selected =
+    args.model !== undefined || checked.models.length === 0 || (args.emit === 'onnx' && args.out !== undefined)
+      ? selectModel(source!, checked.models, args.model, 'only')
+      : { value: undefined, diagnostics: [] };
   if (selected.diagnostics.length > 0) {
     reportDiagnostics(io, [...diagnostics, ...selected.diagnostics], args);
     return ExitCode.diagnostics;
   }
   const models = selected.value ? [selected.value] : checked.models;
-  if (args.emit !== 'onnx' && (args.signature !== undefined || args.out !== undefined)) throw new UsageError(`\`${args.signature !== undefined ? '--signature' : '--out'}\` goes with \`--emit onnx\``);
+  if (args.emit !== 'onnx' && (args.signature !== undefined || args.out !== undefined))
+    throw new UsageError(`\`${args.signature !== undefined ? '--signature' : '--out'}\` goes with \`--emit onnx\``);
   const outputs: string[] = [];
   for (const model of models) {
     if (args.emit === 'ir-unoptimized') {
@@ -121,7 +130,8 @@ export function compile(args: CompileArgs, io: Io): number {
       const emitted = noTrain ?? emitTrainStep(model, compiled.graph, args.emit);
       if (typeof emitted === 'string') outputs.push(emitted);
       else diagnostics.push(emitted);
-    } else if (args.emit !== 'onnx') outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
+    } else if (args.emit !== 'onnx')
+      outputs.push(args.emit === 'ir' ? printIr(compiled.graph) : JSON.stringify(compiled.graph, null, 2) + '\n');
     else if (!hasErrors(compiled.diagnostics)) {
       const refused = requireSignature(model, 'emit as ONNX') ?? selectSignatures(model, args.signature).diagnostics[0];
       const emitted = refused ?? emitOnnx(compiled.graph, args, io, source!);

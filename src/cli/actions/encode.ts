@@ -29,7 +29,8 @@ function shardName(file: string): string {
  * rows stream in and batches stream out.
  */
 export async function encode(args: EncodeArgs, io: Io): Promise<number> {
-  if (!existsSync(join(args.run, 'ir.json'))) throw new UsageError(`\`${args.run}\` has no \`ir.json\`: not a run folder written by \`bird train\``);
+  if (!existsSync(join(args.run, 'ir.json')))
+    throw new UsageError(`\`${args.run}\` has no \`ir.json\`: not a run folder written by \`bird train\``);
   const graph = JSON.parse(readFileSync(join(args.run, 'ir.json'), 'utf8')) as IrGraph;
   const config = JSON.parse(readFileSync(join(args.run, 'config.json'), 'utf8')) as RunConfig;
   const path = args.data ?? (config.data.kind === 'file' ? config.data.path : config.data.train);
@@ -49,7 +50,8 @@ export async function encode(args: EncodeArgs, io: Io): Promise<number> {
       const started = performance.now();
       const rows = await writeEncodedShard(join(args.out, names[i]!), columns, dataset.batches('train', 65536));
       shards.push({ file: names[i]!, rows, source: file });
-      if (!args.json) io.stderr(`${file}: ${rows} rows to ${join(args.out, names[i]!)} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      if (!args.json)
+        io.stderr(`${file}: ${rows} rows to ${join(args.out, names[i]!)} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
     const spec: EncodedSpec = { format: 'bird-encoded-1', model: graph.model, columns, shards };
     writeEncodedSpec(args.out, spec);

@@ -46,7 +46,12 @@ export interface ExportArgs extends ReportOptions {
 const goldenCount = 8;
 
 /** Golden inputs (the first rows' feeds) and ONNX Runtime's outputs on them, per signature. */
-function goldenVectors(signatures: readonly ExportedSignature[], runs: readonly { feeds: Record<string, OnnxValue>; outputs: Record<string, OnnxValue> }[], count: number, rows: readonly ClientRow[]): GoldenVectors {
+function goldenVectors(
+  signatures: readonly ExportedSignature[],
+  runs: readonly { feeds: Record<string, OnnxValue>; outputs: Record<string, OnnxValue> }[],
+  count: number,
+  rows: readonly ClientRow[],
+): GoldenVectors {
   const head = (v: OnnxValue): { shape: number[]; values: Float32Array | BigInt64Array | (number | string)[] } => {
     const width = v.dims.slice(1).reduce((p, q) => p * q, 1);
     const shape = [Math.min(count, v.dims[0]!), ...v.dims.slice(1)];
@@ -63,7 +68,13 @@ function goldenVectors(signatures: readonly ExportedSignature[], runs: readonly 
   // Only the columns some signature reads, so labels and unused columns stay out.
   const read = new Set(signatures.flatMap((s) => s.inputs.map((i) => i.feature)));
   return {
-    rows: rows.slice(0, count).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => read.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))),
+    rows: rows.slice(0, count).map((r) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([k]) => read.has(k))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ),
+    ),
     tolerance: { ...backendTolerance },
     signatures: Object.fromEntries(
       signatures.map((s, i) => [
@@ -79,7 +90,10 @@ function goldenVectors(signatures: readonly ExportedSignature[], runs: readonly 
 
 function mismatchDiagnostic(c: OutputComparison, rows: number, where: string): Diagnostic {
   const detail = `on row ${c.row + 1} of ${rows}, ${c.onnx} against ${c.tfjs} (max abs diff ${c.maxAbs.toExponential(2)}, tolerance ${backendTolerance.abs} + ${backendTolerance.rel} x |tfjs|)`;
-  return diagnostic('backendsDisagree', { output: c.output, signature: c.signature, detail }, new SourceFile(where, ''), { start: 0, end: 0 });
+  return diagnostic('backendsDisagree', { output: c.output, signature: c.signature, detail }, new SourceFile(where, ''), {
+    start: 0,
+    end: 0,
+  });
 }
 
 /**
@@ -129,12 +143,20 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
   try {
     // Rows the data stage would reject are left out: they are only samples to compare on.
     const features = graph.features.filter((f) => f.role === 'feature');
-    rows = run.config.data ? await clientRows(run.config.data, rowCount, run.config.data.kind === 'file' && run.config.data.split.kind === 'none' ? 'train' : 'test', { features, bad: 'skip' }) : [];
+    rows = run.config.data
+      ? await clientRows(
+          run.config.data,
+          rowCount,
+          run.config.data.kind === 'file' && run.config.data.split.kind === 'none' ? 'train' : 'test',
+          { features, bad: 'skip' },
+        )
+      : [];
   } catch (error) {
     if (error instanceof DataError) return fail(error.diagnostic);
     throw error;
   }
-  if (rows.length === 0) throw new UsageError(`the run's data (${JSON.stringify(run.config.data ?? null)}) gave no rows to compare the backends on`);
+  if (rows.length === 0)
+    throw new UsageError(`the run's data (${JSON.stringify(run.config.data ?? null)}) gave no rows to compare the backends on`);
   rows = [...rows.slice(0, goldenCount - 1), Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, ''])), ...rows.slice(goldenCount - 1)];
   const { tf } = await loadTf(args.backend).catch((error: unknown) => {
     throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
@@ -161,12 +183,20 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     birdVersion,
     graph,
     signatures,
-    weights: [...run.weights].map(([name, values]) => ({ name, shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)?.attrs['shape'] as number[], values })).filter((w) => w.shape !== undefined),
+    weights: [...run.weights]
+      .map(([name, values]) => ({
+        name,
+        shape: graph.nodes.find((n) => n.op === 'param' && n.attrs['name'] === name)?.attrs['shape'] as number[],
+        values,
+      }))
+      .filter((w) => w.shape !== undefined),
     vectors: goldenVectors(signatures, runs, goldenCount, rows),
     hash: describeHashFunction(birdHashFunctions),
     data,
     // What the model achieved: the loss and the metrics (timings, memory and counters differ between machines and runs).
-    metrics: Object.fromEntries(Object.entries(run.metrics).filter(([k]) => !['epoch', 'steps', 'examples', 'train_s', 'examples_per_s', 'peak_rss_mb'].includes(k))),
+    metrics: Object.fromEntries(
+      Object.entries(run.metrics).filter(([k]) => !['epoch', 'steps', 'examples', 'train_s', 'examples_per_s', 'peak_rss_mb'].includes(k)),
+    ),
   });
   try {
     const latest = latestVersion(modelDir);
@@ -175,12 +205,22 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     // smallest version above the latest that the change allows.
     let version = args.version;
     if (version === undefined) {
-      const first = signatures.map((s) => s.version).sort(compare).at(-1)!;
+      const first = signatures
+        .map((s) => s.version)
+        .sort(compare)
+        .at(-1)!;
       const bump = previous ? diffManifests(previous, assembleArtifact(input(latest!)).manifest).bump : 'major';
       // The same model exported again is already published: nothing to write.
       if (previous && bump === 'none') {
         io.stderr(`artifacts ${graph.model} ${latest} already holds this model (nothing changed); nothing written\n`);
-        if (args.json) io.stdout(JSON.stringify({ artifact: join(modelDir, latest!), model: graph.model, version: latest, previous: latest, bump: 'none', written: false }, null, 2) + '\n');
+        if (args.json)
+          io.stdout(
+            JSON.stringify(
+              { artifact: join(modelDir, latest!), model: graph.model, version: latest, previous: latest, bump: 'none', written: false },
+              null,
+              2,
+            ) + '\n',
+          );
         return ExitCode.ok;
       }
       version = previous ? nextVersion(latest!, bump === 'none' ? 'patch' : bump) : first;
@@ -188,11 +228,26 @@ export async function exportArtifact(args: ExportArgs, io: Io): Promise<number> 
     const assembled = assembleArtifact(input(version));
     const diff = previous ? checkVersionBump(previous, assembled.manifest) : undefined;
     const dir = writeArtifact(args.out, assembled);
-    const summary = { artifact: dir, model: graph.model, version, previous: latest ?? null, bump: diff?.bump ?? null, written: true, signatures: signatures.map((s) => ({ name: s.name, version: s.version })), rows: rows.length, comparisons };
+    const summary = {
+      artifact: dir,
+      model: graph.model,
+      version,
+      previous: latest ?? null,
+      bump: diff?.bump ?? null,
+      written: true,
+      signatures: signatures.map((s) => ({ name: s.name, version: s.version })),
+      rows: rows.length,
+      comparisons,
+    };
     if (args.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
     else {
-      for (const c of comparisons) io.stderr(`${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rows.length} rows (max abs diff ${c.maxAbs.toExponential(2)})\n`);
-      io.stderr(`wrote ${dir}${latest ? (diff!.bump === 'none' ? ` (no change from ${latest})` : ` (a ${diff!.bump} change from ${latest})`) : ''}\n`);
+      for (const c of comparisons)
+        io.stderr(
+          `${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rows.length} rows (max abs diff ${c.maxAbs.toExponential(2)})\n`,
+        );
+      io.stderr(
+        `wrote ${dir}${latest ? (diff!.bump === 'none' ? ` (no change from ${latest})` : ` (a ${diff!.bump} change from ${latest})`) : ''}\n`,
+      );
     }
     return ExitCode.ok;
   } catch (error) {

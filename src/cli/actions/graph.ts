@@ -16,9 +16,6 @@ import { renderSvg } from '../../pipeline/renderSvg.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
 import { UsageError } from '../../pipeline/usageError.js';
 
-
-
-
 export interface GraphArgs extends ReportOptions {
   /** A `.bird` file, or an artifact folder. */
   readonly file: string;
@@ -81,11 +78,20 @@ export async function graph(args: GraphArgs, io: Io): Promise<number> {
     setNames = compiled.setNames;
   }
   const signature = args.signature === undefined ? undefined : ir.signatures.find((s) => s.name === args.signature);
-  if (args.signature !== undefined && !signature) throw new UsageError(`model \`${ir.model}\` has no signature \`${args.signature}\`; it has ${ir.signatures.map((s) => `\`${s.name}\``).join(', ') || 'none'}`);
-  const dot = graphDot(ir, { title: signature ? `${title}: signature ${signature.name} @ ${signature.version}` : title, ...(signature ? { signature } : {}), ...(setNames ? { setNames } : {}) });
+  if (args.signature !== undefined && !signature)
+    throw new UsageError(
+      `model \`${ir.model}\` has no signature \`${args.signature}\`; it has ${ir.signatures.map((s) => `\`${s.name}\``).join(', ') || 'none'}`,
+    );
+  const dot = graphDot(ir, {
+    title: signature ? `${title}: signature ${signature.name} @ ${signature.version}` : title,
+    ...(signature ? { signature } : {}),
+    ...(setNames ? { setNames } : {}),
+  });
   const text = format === 'dot' ? dot : await renderSvg(dot);
   if (args.out === undefined) {
-    io.stdout(args.json ? JSON.stringify({ out: null, model: ir.model, format, signature: signature?.name ?? null, graph: text }) + '\n' : text);
+    io.stdout(
+      args.json ? JSON.stringify({ out: null, model: ir.model, format, signature: signature?.name ?? null, graph: text }) + '\n' : text,
+    );
     return ExitCode.ok;
   }
   try {

@@ -42,7 +42,8 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
     if (args.backend !== undefined) throw new UsageError('`--backend` chooses the TF.js backend; an artifact runs on ONNX Runtime');
     return predictArtifact({ ...args, artifact: args.file, format }, io);
   }
-  if (args.checkpoint === undefined) throw new UsageError('`--checkpoint RUN` is needed to predict with a .bird file (or give an artifact folder instead of the file)');
+  if (args.checkpoint === undefined)
+    throw new UsageError('`--checkpoint RUN` is needed to predict with a .bird file (or give an artifact folder instead of the file)');
   const [source] = readSources([args.file]);
   const checked = checkSource(source!);
   if (hasErrors(checked.diagnostics)) {
@@ -59,7 +60,10 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
   }
   // The run's own signature of that name: what was trained.
   const signature = args.signature === undefined ? undefined : graph.signatures.find((s) => s.name === args.signature);
-  if (args.signature !== undefined && !signature) throw new UsageError(`\`${run}\` was trained before model \`${graph.model}\` declared signature \`${args.signature}\`; export it, or train again`);
+  if (args.signature !== undefined && !signature)
+    throw new UsageError(
+      `\`${run}\` was trained before model \`${graph.model}\` declared signature \`${args.signature}\`; export it, or train again`,
+    );
   const outputs = signature
     ? signature.outputs.map((o) => ({ name: o.alias, node: graph.outputs.find((g) => g.name === o.name)!.node }))
     : graph.outputs.map((o) => ({ name: o.name, node: o.node }));
@@ -69,9 +73,20 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
   const trainer = new Trainer(tf, graph, { epochs: 1, batch: args.batch ?? 1024, seed: 1, shuffle: 0 });
   trainer.restore(saved.tensors, saved.step);
   const dataset = new Dataset(graph, { kind: 'file', path: args.data, split: { kind: 'none' } }, undefined, 'features');
-  const out = new PredictionWriter(args.out, format, outputs.map((o) => o.name));
+  const out = new PredictionWriter(
+    args.out,
+    format,
+    outputs.map((o) => o.name),
+  );
   try {
-    for await (const r of trainer.predict(dataset.batches('train', args.batch ?? 1024), outputs.map((o) => o.node))) await out.write(r.size, r.values.map((v) => v.data));
+    for await (const r of trainer.predict(
+      dataset.batches('train', args.batch ?? 1024),
+      outputs.map((o) => o.node),
+    ))
+      await out.write(
+        r.size,
+        r.values.map((v) => v.data),
+      );
     await out.commit();
   } catch (error) {
     await out.abort();
@@ -85,6 +100,9 @@ export async function predict(args: PredictArgs, io: Io): Promise<number> {
   trainer.program.dispose();
   const rows = out.rows;
   if (args.json) io.stdout(JSON.stringify({ rows, out: args.out, checkpoint, outputs: outputs.map((o) => o.name) }) + '\n');
-  else io.stderr(`wrote ${rows} prediction${rows === 1 ? '' : 's'} of ${outputs.map((o) => `\`${o.name}\``).join(', ')} to ${args.out} (checkpoint ${checkpoint})\n`);
+  else
+    io.stderr(
+      `wrote ${rows} prediction${rows === 1 ? '' : 's'} of ${outputs.map((o) => `\`${o.name}\``).join(', ')} to ${args.out} (checkpoint ${checkpoint})\n`,
+    );
   return ExitCode.ok;
 }

@@ -37,17 +37,33 @@ export async function predictArtifact(args: PredictArtifactArgs, io: Io): Promis
   }
   const signatures = artifact.manifest.signatures;
   const signature = args.signature === undefined ? signatures[0]! : signatures.find((s) => s.name === args.signature);
-  if (!signature) throw new UsageError(`artifact ${artifact.manifest.name} ${artifact.manifest.version} has no signature \`${args.signature}\`; it has ${signatures.map((s) => `\`${s.name}\``).join(', ')}`);
+  if (!signature)
+    throw new UsageError(
+      `artifact ${artifact.manifest.name} ${artifact.manifest.version} has no signature \`${args.signature}\`; it has ${signatures.map((s) => `\`${s.name}\``).join(', ')}`,
+    );
   const session = await OnnxSession.load(artifact.models.get(signature.name)!);
-  const out = new PredictionWriter(args.out, args.format, signature.outputs.map((o) => o.name));
+  const out = new PredictionWriter(
+    args.out,
+    args.format,
+    signature.outputs.map((o) => o.name),
+  );
   const batch = args.batch ?? 1024;
   const flush = async (pending: ClientRow[]): Promise<void> => {
     const result = await session.run(signatureFeeds(signature.inputs, pending));
-    await out.write(pending.length, signature.outputs.map((o) => Array.from(result[o.name]!.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v))));
+    await out.write(
+      pending.length,
+      signature.outputs.map((o) =>
+        Array.from(result[o.name]!.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v)),
+      ),
+    );
   };
   // Rows are checked as the data stage checks them, so a bad value is a diagnostic, not a silent default.
   const needed = new Set(signature.inputs.map((i) => i.feature));
-  const decoder = new RowDecoder(args.data, artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name)), formatOf(args.data) ?? 'csv');
+  const decoder = new RowDecoder(
+    args.data,
+    artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name)),
+    formatOf(args.data) ?? 'csv',
+  );
   try {
     let pending: ClientRow[] = [];
     for await (const row of readRows(args.data)) {
@@ -80,7 +96,19 @@ export async function predictArtifact(args: PredictArtifactArgs, io: Io): Promis
     await session.release();
   }
   const rows = out.rows;
-  if (args.json) io.stdout(JSON.stringify({ rows, out: args.out, artifact: args.artifact, signature: signature.name, outputs: signature.outputs.map((o) => o.name) }) + '\n');
-  else io.stderr(`wrote ${rows} prediction${rows === 1 ? '' : 's'} of ${signature.outputs.map((o) => `\`${o.name}\``).join(', ')} to ${args.out} (artifact ${artifact.manifest.name} ${artifact.manifest.version}, signature \`${signature.name}\`, ONNX Runtime)\n`);
+  if (args.json)
+    io.stdout(
+      JSON.stringify({
+        rows,
+        out: args.out,
+        artifact: args.artifact,
+        signature: signature.name,
+        outputs: signature.outputs.map((o) => o.name),
+      }) + '\n',
+    );
+  else
+    io.stderr(
+      `wrote ${rows} prediction${rows === 1 ? '' : 's'} of ${signature.outputs.map((o) => `\`${o.name}\``).join(', ')} to ${args.out} (artifact ${artifact.manifest.name} ${artifact.manifest.version}, signature \`${signature.name}\`, ONNX Runtime)\n`,
+    );
   return ExitCode.ok;
 }

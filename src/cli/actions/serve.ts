@@ -49,8 +49,10 @@ function labels(specs: readonly string[]): Map<string, Map<string, string>> {
   const byModel = new Map<string, Map<string, string>>();
   for (const spec of specs) {
     const m = /^([^:=]+):([A-Za-z0-9_-]+)=(.+)$/.exec(spec);
-    if (!m || parse(m[3]!)?.version !== m[3]) throw new UsageError(`\`--label ${spec}\` is not MODEL:LABEL=VERSION (for example \`DelayMlp:stable=1.0.0\`)`);
-    if (/^\d+$/.test(m[2]!)) throw new UsageError(`\`--label ${spec}\`: a label is a name, not a number (a number in a request means a major version)`);
+    if (!m || parse(m[3]!)?.version !== m[3])
+      throw new UsageError(`\`--label ${spec}\` is not MODEL:LABEL=VERSION (for example \`DelayMlp:stable=1.0.0\`)`);
+    if (/^\d+$/.test(m[2]!))
+      throw new UsageError(`\`--label ${spec}\`: a label is a name, not a number (a number in a request means a major version)`);
     const model = byModel.get(m[1]!) ?? new Map<string, string>();
     model.set(m[2]!, m[3]!);
     byModel.set(m[1]!, model);
@@ -86,16 +88,23 @@ export async function serve(args: ServeArgs, io: Io, stop: Promise<unknown> = st
   const { all, byModel } = policies(args.versions);
   const labelMap = labels(args.labels);
   // A flag that would have no effect is refused rather than ignored.
-  if (!args.batching && (args.maxBatch !== undefined || args.batchDelayMs !== undefined)) throw new UsageError('`--max-batch` and `--batch-delay-ms` set dynamic batching, which `--no-batching` turns off');
-  if (!args.watch && args.pollMs !== undefined) throw new UsageError('`--poll-ms` sets how often the folder is rescanned, which `--no-watch` turns off');
+  if (!args.batching && (args.maxBatch !== undefined || args.batchDelayMs !== undefined))
+    throw new UsageError('`--max-batch` and `--batch-delay-ms` set dynamic batching, which `--no-batching` turns off');
+  if (!args.watch && args.pollMs !== undefined)
+    throw new UsageError('`--poll-ms` sets how often the folder is rescanned, which `--no-watch` turns off');
   const maxBatch = Math.floor(positive(args.maxBatch ?? 256, '--max-batch', 1));
   const delayMs = positive(args.batchDelayMs ?? 0, '--batch-delay-ms', 0);
   const pollMs = positive(args.pollMs ?? 1000, '--poll-ms', 10);
   positive(args.maxBodyBytes, '--max-body-bytes', 1024);
   positive(args.timeoutMs, '--timeout-ms', 1);
-  if (args.threads !== undefined && !Number.isInteger(positive(args.threads, '--threads', 1))) throw new UsageError('`--threads` must be a whole number');
-  for (const [flag, port] of [['--port', args.port], ['--grpc-port', args.grpcPort]] as const) {
-    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`\`${flag}\` must be a port number from 0 to 65535`);
+  if (args.threads !== undefined && !Number.isInteger(positive(args.threads, '--threads', 1)))
+    throw new UsageError('`--threads` must be a whole number');
+  for (const [flag, port] of [
+    ['--port', args.port],
+    ['--grpc-port', args.grpcPort],
+  ] as const) {
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
+      throw new UsageError(`\`${flag}\` must be a port number from 0 to 65535`);
   }
   const report = (error: unknown, dir: string): void => {
     let d;
@@ -103,7 +112,10 @@ export async function serve(args: ServeArgs, io: Io, stop: Promise<unknown> = st
       d = artifactDiagnostic(error, dir, '');
     } catch {
       // Not a refusal of the artifact stage (ONNX Runtime could not create a session, say): still this version's problem, not the server's.
-      d = diagnostic('artifactInvalid', { reason: `${dir} cannot be served: ${(error as Error).message}` }, new SourceFile(dir, ''), { start: 0, end: 0 });
+      d = diagnostic('artifactInvalid', { reason: `${dir} cannot be served: ${(error as Error).message}` }, new SourceFile(dir, ''), {
+        start: 0,
+        end: 0,
+      });
     }
     reportDiagnostics(io, [d], { ...args, json: false });
   };
@@ -131,22 +143,53 @@ export async function serve(args: ServeArgs, io: Io, stop: Promise<unknown> = st
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
     if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && e.syscall !== undefined) {
-      reportDiagnostics(io, [diagnostic('cannotListen', { address: `${args.host}:${e.port ?? args.port}`, reason: `${e.message.replace(/^\w+ \w+: /, '').replace(/ \S+$/, '')} (${e.code})` }, new SourceFile(args.artifacts, ''), { start: 0, end: 0 })], args);
+      reportDiagnostics(
+        io,
+        [
+          diagnostic(
+            'cannotListen',
+            {
+              address: `${args.host}:${e.port ?? args.port}`,
+              reason: `${e.message.replace(/^\w+ \w+: /, '').replace(/ \S+$/, '')} (${e.code})`,
+            },
+            new SourceFile(args.artifacts, ''),
+            { start: 0, end: 0 },
+          ),
+        ],
+        args,
+      );
       return ExitCode.diagnostics;
     }
     if (error instanceof Error && /No address added out of total/.test(error.message)) {
-      reportDiagnostics(io, [diagnostic('cannotListen', { address: `${args.host}:${args.grpcPort}`, reason: 'the gRPC server could not bind it' }, new SourceFile(args.artifacts, ''), { start: 0, end: 0 })], args);
+      reportDiagnostics(
+        io,
+        [
+          diagnostic(
+            'cannotListen',
+            { address: `${args.host}:${args.grpcPort}`, reason: 'the gRPC server could not bind it' },
+            new SourceFile(args.artifacts, ''),
+            { start: 0, end: 0 },
+          ),
+        ],
+        args,
+      );
       return ExitCode.diagnostics;
     }
     throw error;
   }
   if (server.repository.modelNames().length === 0) {
     await server.close();
-    reportDiagnostics(io, [diagnostic('nothingToServe', { root: args.artifacts }, new SourceFile(args.artifacts, ''), { start: 0, end: 0 })], args);
+    reportDiagnostics(
+      io,
+      [diagnostic('nothingToServe', { root: args.artifacts }, new SourceFile(args.artifacts, ''), { start: 0, end: 0 })],
+      args,
+    );
     return ExitCode.diagnostics;
   }
   for (const line of server.repository.describe()) io.stderr(`serving ${line}\n`);
-  io.stderr(`REST (TF Serving, KServe v2) on ${server.url}${server.grpcPort !== undefined ? `, gRPC (TF Serving) on ${args.host}:${server.grpcPort}` : ''}\n`);
+  io.stderr(
+    `REST (TF Serving, KServe v2) on ${server.url}${server.grpcPort !== undefined ? `, gRPC (TF Serving) on ${args.host}:${server.grpcPort}` : ''}\n`,
+  );
   const signal = await stop;
   io.stderr(`${typeof signal === 'string' ? signal : 'stop'}: finishing the requests in flight\n`);
   await server.close();

@@ -61,16 +61,27 @@ export interface TrainArgs extends ReportOptions {
  * and no `early_stop` across machines (BIRD7035: Bird scores each epoch to stop early,
  * and the nodes of a torchrun job run without it).
  */
-async function torchPreflight(model: CheckedModel, graph: IrGraph, args: TrainArgs, io: Io): Promise<{ nproc: number; nnodes: number } | 'refused'> {
+async function torchPreflight(
+  model: CheckedModel,
+  graph: IrGraph,
+  args: TrainArgs,
+  io: Io,
+): Promise<{ nproc: number; nnodes: number } | 'refused'> {
   const nproc = args.nproc ?? 1;
   const nnodes = args.nnodes ?? 1;
   if (!(Number.isInteger(nproc) && nproc >= 1)) throw new UsageError('`--nproc` must be a whole number, 1 or more');
   if (!(Number.isInteger(nnodes) && nnodes >= 1)) throw new UsageError('`--nnodes` must be a whole number, 1 or more');
   const settings = graph.train?.settings ?? {};
   const batch = args.batch ?? Number(settings['batch'] ?? 1024);
-  if (batch % (nproc * nnodes) !== 0) throw new UsageError(`the batch (${batch}) must split evenly over the ${nproc * nnodes} ranks; give \`--batch\` a multiple of ${nproc * nnodes}`);
+  if (batch % (nproc * nnodes) !== 0)
+    throw new UsageError(
+      `the batch (${batch}) must split evenly over the ${nproc * nnodes} ranks; give \`--batch\` a multiple of ${nproc * nnodes}`,
+    );
   const ops = unsupportedOps(graph);
-  if (ops.length > 0) throw new UsageError(`\`--engine torch\` cannot train model \`${model.name}\` yet: the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')}`);
+  if (ops.length > 0)
+    throw new UsageError(
+      `\`--engine torch\` cannot train model \`${model.name}\` yet: the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')}`,
+    );
   const refusal = earlyStopAcrossNodes(model, nnodes);
   if (refusal) {
     reportDiagnostics(io, [refusal], args);
@@ -85,7 +96,10 @@ async function torchPreflight(model: CheckedModel, graph: IrGraph, args: TrainAr
  */
 function checkTorchWorld(checkpoint: string, world: number): void {
   const saved = (JSON.parse(readFileSync(join(checkpoint, 'index.json'), 'utf8')) as { world?: number }).world;
-  if (saved !== undefined && saved !== world) throw new UsageError(`the run stopped inside an epoch while training on ${saved} rank${saved === 1 ? '' : 's'}; resume it with ${saved} (\`--nproc\` times \`--nnodes\`), not ${world}`);
+  if (saved !== undefined && saved !== world)
+    throw new UsageError(
+      `the run stopped inside an epoch while training on ${saved} rank${saved === 1 ? '' : 's'}; resume it with ${saved} (\`--nproc\` times \`--nnodes\`), not ${world}`,
+    );
 }
 
 /** The newest run folder of a model under `runs/`. */
@@ -144,9 +158,11 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     reportDiagnostics(io, [unavailable], args);
     return ExitCode.diagnostics;
   }
-  if (!engineStatus[engine.name].available) throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
+  if (!engineStatus[engine.name].available)
+    throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
   if (refusal !== undefined) throw new UsageError(`\`--engine ${engine.name}\` cannot train model \`${model.name}\`: ${refusal}`);
-  if ((args.nproc !== undefined || args.nnodes !== undefined) && engine.name !== 'torch') throw new UsageError('`--nproc` and `--nnodes` need `--engine torch`');
+  if ((args.nproc !== undefined || args.nnodes !== undefined) && engine.name !== 'torch')
+    throw new UsageError('`--nproc` and `--nnodes` need `--engine torch`');
   const torch = engine.name === 'torch' ? await torchPreflight(model, compiled.graph, args, io) : undefined;
   if (torch === 'refused') return ExitCode.diagnostics;
   const log = (line: string): void => io.stderr(line + '\n');
@@ -158,7 +174,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   const previous = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, 'config.json'), 'utf8')) as RunConfig) : undefined;
   const sets = overridden.applied.map((o) => o.set);
   if (previous && JSON.stringify(previous.overrides ?? []) !== JSON.stringify(sets)) {
-    throw new UsageError(`\`--resume\` continues the run as it was set: its \`--set\` were ${(previous.overrides ?? []).map((o) => `\`${o}\``).join(' ') || 'none'}, not ${sets.map((o) => `\`${o}\``).join(' ') || 'none'}`);
+    throw new UsageError(
+      `\`--resume\` continues the run as it was set: its \`--set\` were ${(previous.overrides ?? []).map((o) => `\`${o}\``).join(' ') || 'none'}, not ${sets.map((o) => `\`${o}\``).join(' ') || 'none'}`,
+    );
   }
   const source_ = previous?.data ?? dataSource(settings['data'], resolve(args.file), args.data);
   if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
@@ -182,7 +200,10 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       fitted = await dataset.fit();
       log(`fitted transforms on ${dataset.trainRows} training rows in ${((performance.now() - fitStarted) / 1000).toFixed(1)} s`);
       const d = dataset.downsampled;
-      if (d.negatives > 0) log(`negative downsampling kept ${d.negatives - d.dropped} of ${d.negatives} negative training rows; predictions are corrected for it`);
+      if (d.negatives > 0)
+        log(
+          `negative downsampling kept ${d.negatives - d.dropped} of ${d.negatives} negative training rows; predictions are corrected for it`,
+        );
     }
     const { tf, backend } = await loadTf(args.backend).catch((error: unknown) => {
       throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
@@ -190,7 +211,10 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     // TF.js: a second core computes half of each batch (TensorFlow's native backend threads by itself).
     // ONNX Runtime: its intra-op threads, every core by default. PyTorch: the ranks thread by themselves.
     const ort = engine.name === 'onnxruntime';
-    const threads = torch ? 1 : (args.threads ?? Number(settings['threads'] ?? (ort ? availableParallelism() : availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1)));
+    const threads = torch
+      ? 1
+      : (args.threads ??
+        Number(settings['threads'] ?? (ort ? availableParallelism() : availableParallelism() > 1 && backend !== 'tensorflow' ? 2 : 1)));
     const stepEngine = ort ? await OnnxStep.create(fitted, threads) : undefined;
     const fingerprint = previous ? previous.fingerprint : await dataFingerprint(source_, dataset.trainRows);
     const config: RunConfig = {
@@ -238,7 +262,9 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
         const eta = Math.max(0, (total - examples) / Math.max(rate, 1e-9));
         const width = 24;
         const done = Math.round((width * examples) / Math.max(total, 1));
-        io.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `);
+        io.stderr(
+          `\r[${'#'.repeat(done)}${'.'.repeat(Math.max(0, width - done))}] ${examples}/${total} ${Math.round(rate)} ex/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `,
+        );
       },
     });
     if (threads > 1 && !ort) await trainer.startWorker(backend);
@@ -258,13 +284,20 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       if (saved.record && !history.some((r) => r['epoch'] === saved.epoch)) history.push(saved.record);
       run.rewriteLines('metrics.jsonl', history);
       // Steps after the checkpoint are trained again, and logged again.
-      run.rewriteLines('steps.jsonl', readJsonLines<StepRecord>(join(run.path, 'steps.jsonl')).filter((r) => r.step <= saved.step));
-      log(`resuming ${run.path} ${saved.progress ? `in epoch ${saved.epoch} after ${saved.progress.batches} batches` : `after epoch ${saved.epoch}`} (step ${saved.step})`);
+      run.rewriteLines(
+        'steps.jsonl',
+        readJsonLines<StepRecord>(join(run.path, 'steps.jsonl')).filter((r) => r.step <= saved.step),
+      );
+      log(
+        `resuming ${run.path} ${saved.progress ? `in epoch ${saved.epoch} after ${saved.progress.batches} batches` : `after epoch ${saved.epoch}`} (step ${saved.step})`,
+      );
     }
     writeReport(run.path);
     // This run's epoch records, for the one `--json` document printed at the end.
     const epochRecords: Record<string, unknown>[] = [];
-    log(`training ${model.name} ${ort ? `on ONNX Runtime (${threads} thread${threads === 1 ? '' : 's'})` : torch ? `with PyTorch (the ${backend} backend measures it)` : `on the ${backend} backend`}: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`);
+    log(
+      `training ${model.name} ${ort ? `on ONNX Runtime (${threads} thread${threads === 1 ? '' : 's'})` : torch ? `with PyTorch (the ${backend} backend measures it)` : `on the ${backend} backend`}: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batch}`,
+    );
     const onEpoch = (r: EpochReport): void => {
       if (args.progress) io.stderr('\r\x1b[K');
       const record = {
@@ -285,12 +318,39 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       if (r.calibration.length > 0) run.writeJson('calibration.json', { epoch: r.epoch, outputs: r.calibration });
       writeReport(run.path);
       epochRecords.push(record);
-      if (!args.json) log([`epoch ${r.epoch}: loss ${record.loss}`, `${record.examples_per_s} ex/s`, ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
+      if (!args.json)
+        log(
+          [
+            `epoch ${r.epoch}: loss ${record.loss}`,
+            `${record.examples_per_s} ex/s`,
+            ...Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`),
+          ].join(', '),
+        );
     };
     if (torch) {
       if (checkpoint && typeof start !== 'number') checkTorchWorld(checkpoint, torch.nproc * torch.nnodes);
       const resume = resumedStep === undefined ? undefined : { start, step: resumedStep };
-      const outcome = await trainTorch(fitted, dataset, trainer, run, { nproc: torch.nproc, nnodes: torch.nnodes, epochs, batch, seed, source: args.file, birdVersion, python: torchPython(), log, ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}), ...(resume ? { resume } : {}) }, onEpoch, history);
+      const outcome = await trainTorch(
+        fitted,
+        dataset,
+        trainer,
+        run,
+        {
+          nproc: torch.nproc,
+          nnodes: torch.nnodes,
+          epochs,
+          batch,
+          seed,
+          source: args.file,
+          birdVersion,
+          python: torchPython(),
+          log,
+          ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}),
+          ...(resume ? { resume } : {}),
+        },
+        onEpoch,
+        history,
+      );
       if (outcome === 'prepared') log(`multi-node: ${join(run.path, 'torch', 'torchrun.sh')} holds the torchrun command`);
     } else await trainer.fit(dataset, onEpoch, start, history);
     // Early stopping keeps the weights of the epoch its metric was best at, not the last
@@ -302,22 +362,40 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     const restored = best !== undefined && best !== lastEpoch && bestPath !== undefined && existsSync(bestPath);
     if (restored) {
       trainer.restoreParameters(readCheckpoint(bestPath).tensors);
-      log(`early stopping: restored the weights of epoch ${best}, the best by \`${String((settings['early_stop'] as { args?: Record<string, unknown> }).args?.['metric'])}\` (the run's last epoch is ${lastEpoch})`);
+      log(
+        `early stopping: restored the weights of epoch ${best}, the best by \`${String((settings['early_stop'] as { args?: Record<string, unknown> }).args?.['metric'])}\` (the run's last epoch is ${lastEpoch})`,
+      );
     }
     // With a validation part, the test part is scored once, now, with the weights kept.
     const test = dataset.hasValidation ? await trainer.evaluatePart(dataset, 'test') : undefined;
     if (test) log(['test part (scored once, after training)', ...Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', '));
     if (best !== undefined || test) {
-      run.writeJson('result.json', { ...(best !== undefined ? { best_epoch: best, restored } : {}), ...(lastEpoch !== undefined ? { last_epoch: lastEpoch } : {}), ...(test ? { test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, fixed(v)])) } : {}) });
+      run.writeJson('result.json', {
+        ...(best !== undefined ? { best_epoch: best, restored } : {}),
+        ...(lastEpoch !== undefined ? { last_epoch: lastEpoch } : {}),
+        ...(test ? { test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, fixed(v)])) } : {}),
+      });
     }
     for (const part of ['train', 'validation', 'test'] as const) {
       const s = dataset.skipped[part];
-      if (s.count > 0) log(`skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`);
+      if (s.count > 0)
+        log(
+          `skipped ${s.count} bad row${s.count === 1 ? '' : 's'} of the ${part} part; the first:\n${renderDiagnostic({ ...s.first!.diagnostic, severity: 'warning' })}`,
+        );
     }
-    if (threads > 1 && !ort) log(trainer.parallel ? 'trained on 2 threads (each computing half of every batch)' : 'trained on 1 thread: half-batch gradients did not add up to the whole batch\'s (sample weights)');
+    if (threads > 1 && !ort)
+      log(
+        trainer.parallel
+          ? 'trained on 2 threads (each computing half of every batch)'
+          : "trained on 1 thread: half-batch gradients did not add up to the whole batch's (sample weights)",
+      );
     await trainer.stopWorker();
     log(`run written to ${run.path}`);
-    if (args.json) io.stdout(JSON.stringify({ run: run.path, model: model.name, epochs: epochRecords, diagnostics: checked.diagnostics.map(diagnosticToJson) }) + '\n');
+    if (args.json)
+      io.stdout(
+        JSON.stringify({ run: run.path, model: model.name, epochs: epochRecords, diagnostics: checked.diagnostics.map(diagnosticToJson) }) +
+          '\n',
+      );
     trainer.program.dispose();
     await stepEngine?.release();
     return ExitCode.ok;

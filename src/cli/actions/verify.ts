@@ -46,9 +46,28 @@ export async function verify(args: VerifyArgs, io: Io): Promise<number> {
   for (const r of await replayVectors(artifact)) {
     if (r.error !== undefined) {
       const file = join(args.artifact, manifest.signatures.find((s) => s.name === r.signature)!.file);
-      problems.push(artifactDiagnostic(new ArtifactError('artifact-bad-onnx', `ONNX Runtime cannot run signature \`${r.signature}\` of artifact ${manifest.name} ${manifest.version} on its golden inputs: ${r.error}`, 'the model file was replaced or damaged; restore the artifact from where it was published', file), args.artifact, ''));
+      problems.push(
+        artifactDiagnostic(
+          new ArtifactError(
+            'artifact-bad-onnx',
+            `ONNX Runtime cannot run signature \`${r.signature}\` of artifact ${manifest.name} ${manifest.version} on its golden inputs: ${r.error}`,
+            'the model file was replaced or damaged; restore the artifact from where it was published',
+            file,
+          ),
+          args.artifact,
+          '',
+        ),
+      );
     }
-    for (const m of r.mismatches) problems.push(diagnostic('vectorsMismatch', { output: m.output, signature: r.signature, detail: m.message }, new SourceFile(`${args.artifact}/vectors.json`, ''), { start: 0, end: 0 }));
+    for (const m of r.mismatches)
+      problems.push(
+        diagnostic(
+          'vectorsMismatch',
+          { output: m.output, signature: r.signature, detail: m.message },
+          new SourceFile(`${args.artifact}/vectors.json`, ''),
+          { start: 0, end: 0 },
+        ),
+      );
     golden.push({ signature: r.signature, rows: r.rows });
   }
   if (problems.length === 0) {
@@ -63,29 +82,58 @@ export async function verify(args: VerifyArgs, io: Io): Promise<number> {
   if (args.data !== undefined && problems.length === 0) {
     const limit = args.rows ?? 1024;
     try {
-      const rows = await clientRows(args.data, limit, undefined, { features: artifact.ir.features.filter((f) => f.role === 'feature'), bad: 'fail' });
+      const rows = await clientRows(args.data, limit, undefined, {
+        features: artifact.ir.features.filter((f) => f.role === 'feature'),
+        bad: 'fail',
+      });
       if (rows.length === 0) throw new UsageError(`\`${args.data}\` has no rows to compare on`);
       rowCount = rows.length;
       const { tf } = await loadTf(args.backend).catch((error: unknown) => {
         throw error instanceof BackendUnavailable ? new UsageError(error.message) : error;
       });
       const tfjs = await tfjsOutputs(tf, artifact.ir, loadedWeights(artifact), rows);
-      for (const s of loadedSignatures(artifact)) comparisons.push(...compareOutputsOf(s, (await onnxOutputs(s, rows)).outputs, tfjs, rows.length));
+      for (const s of loadedSignatures(artifact))
+        comparisons.push(...compareOutputsOf(s, (await onnxOutputs(s, rows)).outputs, tfjs, rows.length));
     } catch (error) {
       if (error instanceof DataError) return fail([error.diagnostic]);
       throw error;
     }
     for (const c of comparisons.filter((c) => !c.ok)) {
       const detail = `on row ${c.row + 1} of ${rowCount}, ${c.onnx} against ${c.tfjs} (max abs diff ${c.maxAbs.toExponential(2)}, tolerance ${backendTolerance.abs} + ${backendTolerance.rel} x |tfjs|)`;
-      problems.push(diagnostic('backendsDisagree', { output: c.output, signature: c.signature, detail }, new SourceFile(args.data, ''), { start: 0, end: 0 }));
+      problems.push(
+        diagnostic('backendsDisagree', { output: c.output, signature: c.signature, detail }, new SourceFile(args.data, ''), {
+          start: 0,
+          end: 0,
+        }),
+      );
     }
   }
   if (problems.length > 0) return fail(problems);
-  if (args.json) io.stdout(JSON.stringify({ artifact: args.artifact, model: manifest.name, version: manifest.version, files: Object.keys(manifest.files).length, golden, comparisons, rows: rowCount }, null, 2) + '\n');
+  if (args.json)
+    io.stdout(
+      JSON.stringify(
+        {
+          artifact: args.artifact,
+          model: manifest.name,
+          version: manifest.version,
+          files: Object.keys(manifest.files).length,
+          golden,
+          comparisons,
+          rows: rowCount,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   else {
-    io.stderr(`${manifest.name} ${manifest.version}: every file matches its sha256 in manifest.json (${Object.keys(manifest.files).length} files)\n`);
+    io.stderr(
+      `${manifest.name} ${manifest.version}: every file matches its sha256 in manifest.json (${Object.keys(manifest.files).length} files)\n`,
+    );
     for (const g of golden) io.stderr(`${g.signature}: ONNX Runtime reproduces the golden vectors (${g.rows} rows)\n`);
-    for (const c of comparisons) io.stderr(`${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rowCount} row${rowCount === 1 ? '' : 's'} of ${args.data} (max abs diff ${c.maxAbs.toExponential(2)})\n`);
+    for (const c of comparisons)
+      io.stderr(
+        `${c.signature}.${c.output}: ONNX Runtime matches TF.js on ${rowCount} row${rowCount === 1 ? '' : 's'} of ${args.data} (max abs diff ${c.maxAbs.toExponential(2)})\n`,
+      );
   }
   return ExitCode.ok;
 }

@@ -4,15 +4,18 @@ import { common, str, type BirdCommand } from '../command.js';
 /** `bird encode RUN --data PATH --out DIR`: a run's fitted transforms applied to raw files, one encoded shard per file. */
 export const encodeCommand: BirdCommand = (cli) => ({
   command: 'encode <run>',
-  describe: 'Apply a run\'s fitted transforms to raw data files and write encoded shards (Arrow IPC), one per input file',
+  describe: "Apply a run's fitted transforms to raw data files and write encoded shards (Arrow IPC), one per input file",
   builder: (y: Argv) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'The run folder of `bird train` (its fitted transforms)' })
-      .option('data', { type: 'string', describe: 'Data file or glob to encode (default: the run\'s own data)' })
+      .option('data', { type: 'string', describe: "Data file or glob to encode (default: the run's own data)" })
       .option('out', { type: 'string', demandOption: true, describe: 'Folder for the shards and encoded.json' })
-      .example('$0 encode runs/DelayMlp/RUN --data \'lake/part-*.parquet\' --out encoded', 'one encoded shard per Parquet file'),
+      .example("$0 encode runs/DelayMlp/RUN --data 'lake/part-*.parquet' --out encoded", 'one encoded shard per Parquet file'),
   handler: (a) =>
     cli.later(async () =>
-      (await import('../actions/encode.js')).encode({ run: a['run'] as string, out: a['out'] as string, ...str(a, 'data', 'data'), ...common(a) }, cli.io),
+      (await import('../actions/encode.js')).encode(
+        { run: a['run'] as string, out: a['out'] as string, ...str(a, 'data', 'data'), ...common(a) },
+        cli.io,
+      ),
     ),
 });

@@ -10,9 +10,17 @@ export const exportCommand: BirdCommand = (cli) => ({
   builder: (y: Argv) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file of the trained model' })
-      .option('checkpoint', { type: 'string', demandOption: true, describe: 'A run folder (its newest checkpoint) or one checkpoint folder inside it' })
+      .option('checkpoint', {
+        type: 'string',
+        demandOption: true,
+        describe: 'A run folder (its newest checkpoint) or one checkpoint folder inside it',
+      })
       .option('out', { type: 'string', default: 'artifacts', describe: 'Artifacts folder; the artifact goes to OUT/MODEL/VERSION' })
-      .option('artifact-version', { type: 'string', describe: 'The artifact version (default: the signatures\' highest version for a first export, else the smallest version above the latest that the change allows)' })
+      .option('artifact-version', {
+        type: 'string',
+        describe:
+          "The artifact version (default: the signatures' highest version for a first export, else the smallest version above the latest that the change allows)",
+      })
       .option('rows', { type: 'number', describe: 'Holdout rows on which ONNX Runtime must match TF.js (default 512)' })
       .option('backend', { choices: backendChoices, describe: 'TF.js backend for the comparison' })
       .check((a: Args) => {
@@ -21,7 +29,10 @@ export const exportCommand: BirdCommand = (cli) => ({
       })
       .check(checkWhole(['rows'], 1))
       .example('$0 export models/flights.bird --checkpoint runs/DelayMlp/RUN', 'write artifacts/DelayMlp/1.0.0')
-      .example('$0 export models/flights.bird --checkpoint runs/DelayMlp/RUN --artifact-version 2.0.0', 'a new major version after a breaking change'),
+      .example(
+        '$0 export models/flights.bird --checkpoint runs/DelayMlp/RUN --artifact-version 2.0.0',
+        'a new major version after a breaking change',
+      ),
   handler: (a) =>
     cli.later(async () =>
       (await import('../actions/export.js')).exportArtifact(

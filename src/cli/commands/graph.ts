@@ -8,10 +8,17 @@ export const graphCommand: BirdCommand = (cli) => ({
   describe: 'Draw the network of a model (a .bird file or an artifact) as SVG or Graphviz DOT',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file (`-` reads standard input), or an artifact folder (its ir.json)' })
+      .positional('file', {
+        type: 'string',
+        demandOption: true,
+        describe: 'The .bird file (`-` reads standard input), or an artifact folder (its ir.json)',
+      })
       .option('model', { type: 'string', describe: 'Which model of the .bird file, when it has several' })
       .option('signature', { type: 'string', describe: 'Draw only what this signature needs, from its inputs to its outputs' })
-      .option('format', { choices: graphFormats, describe: 'SVG (laid out by Graphviz) or the DOT text (default: dot when --out ends in .dot or .gv, else svg)' })
+      .option('format', {
+        choices: graphFormats,
+        describe: 'SVG (laid out by Graphviz) or the DOT text (default: dot when --out ends in .dot or .gv, else svg)',
+      })
       .option('out', { type: 'string', describe: 'File to write (atomically; default: stdout)' })
       .example('$0 graph models/flights.bird --out flights.svg', 'the whole model, with its loss and metrics')
       .example('$0 graph artifacts/DelayMlp/1.0.0 --signature serve --format dot', 'what a signature computes, as DOT on stdout'),

@@ -4,7 +4,7 @@ import { common, type BirdCommand } from '../command.js';
 /** `bird report RUN`: the training report of a run folder, written again. */
 export const reportCommand: BirdCommand = (cli) => ({
   command: 'report <run>',
-  describe: 'Write a run folder\'s training report (report.html) again from its files',
+  describe: "Write a run folder's training report (report.html) again from its files",
   builder: (y: Argv) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'The run folder of `bird train`' })

@@ -11,26 +11,60 @@ export const trainCommand: BirdCommand = (cli) => ({
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'The .bird file' })
       .option('model', { type: 'string', describe: 'Which model, when the file has several' })
-      .option('data', { type: 'string', describe: 'Data file to use instead of the train section\'s (same split rule)' })
+      .option('data', { type: 'string', describe: "Data file to use instead of the train section's (same split rule)" })
       .option('epochs', { type: 'number', describe: 'Override the number of epochs' })
       .option('batch', { type: 'number', describe: 'Override the batch size' })
       .option('backend', { choices: backendChoices, describe: 'TF.js backend (default: the first that starts of tensorflow, wasm, cpu)' })
-      .option('engine', { choices: trainEngines, describe: 'Training engine (overrides `engine` in the train section; default tfjs): tfjs, onnxruntime (the IR\'s own gradients run by ONNX Runtime) or torch' })
-      .option('set', { type: 'string', array: true, requiresArg: true, describe: 'PATH=VALUE: write VALUE (Bird source) into the file before checking it: a train setting (`epochs=8`), a constructor argument (`optimizer.lr=3e-3`, `data.split.fraction=0.1`) or a model parameter (`model.widths=[64,32]`); repeatable, recorded in config.json' })
+      .option('engine', {
+        choices: trainEngines,
+        describe:
+          "Training engine (overrides `engine` in the train section; default tfjs): tfjs, onnxruntime (the IR's own gradients run by ONNX Runtime) or torch",
+      })
+      .option('set', {
+        type: 'string',
+        array: true,
+        requiresArg: true,
+        describe:
+          'PATH=VALUE: write VALUE (Bird source) into the file before checking it: a train setting (`epochs=8`), a constructor argument (`optimizer.lr=3e-3`, `data.split.fraction=0.1`) or a model parameter (`model.widths=[64,32]`); repeatable, recorded in config.json',
+      })
       .option('out', { type: 'string', describe: 'Run folder (default: runs/MODEL/TIMESTAMP)' })
-      .option('bad-data', { choices: ['fail', 'skip'], describe: 'On a bad row: stop with its diagnostic (default), or skip and count it (overrides `bad_data` in the train section)' })
-      .option('resume', { type: 'boolean', default: false, describe: 'Continue the run in --out (or the newest under runs/MODEL) from its last checkpoint' })
-      .option('threads', { type: 'number', describe: 'Cores per batch: 2 splits each batch over a second thread when that gives the same gradients (default: 2 on wasm and cpu when there are two cores); with onnxruntime, its threads (default: every core)' })
-      .option('checkpoint-every', { type: 'number', describe: 'Also checkpoint every N steps inside epochs (overrides `checkpoint_every`; 0: only at epoch ends)' })
+      .option('bad-data', {
+        choices: ['fail', 'skip'],
+        describe: 'On a bad row: stop with its diagnostic (default), or skip and count it (overrides `bad_data` in the train section)',
+      })
+      .option('resume', {
+        type: 'boolean',
+        default: false,
+        describe: 'Continue the run in --out (or the newest under runs/MODEL) from its last checkpoint',
+      })
+      .option('threads', {
+        type: 'number',
+        describe:
+          'Cores per batch: 2 splits each batch over a second thread when that gives the same gradients (default: 2 on wasm and cpu when there are two cores); with onnxruntime, its threads (default: every core)',
+      })
+      .option('checkpoint-every', {
+        type: 'number',
+        describe: 'Also checkpoint every N steps inside epochs (overrides `checkpoint_every`; 0: only at epoch ends)',
+      })
       .check(checkWhole(['epochs', 'batch'], 1))
       .check((a: Args) => a['threads'] === undefined || a['threads'] === 1 || a['threads'] === 2 || '`--threads` must be 1 or 2')
-      .option('nproc', { type: 'number', describe: 'With the torch engine: ranks (processes) on this machine, DDP over gloo on CPUs, NCCL on GPUs (default 1)' })
-      .option('nnodes', { type: 'number', describe: 'With the torch engine: machines; above 1, the run folder gets the script, shards and a torchrun command to start on each (default 1)' })
+      .option('nproc', {
+        type: 'number',
+        describe: 'With the torch engine: ranks (processes) on this machine, DDP over gloo on CPUs, NCCL on GPUs (default 1)',
+      })
+      .option('nnodes', {
+        type: 'number',
+        describe:
+          'With the torch engine: machines; above 1, the run folder gets the script, shards and a torchrun command to start on each (default 1)',
+      })
       .check(checkWhole(['checkpoint-every'], 0, 'a whole number of steps (0: only at epoch ends)'))
       .check(checkWhole(['nproc', 'nnodes'], 1))
       .example('$0 train models/flights.bird', 'train on the bundled sample')
       .example('$0 train models/flights.bird --data ../shared/datasets/flights_3m.csv.gz --epochs 1', 'train on the full file')
-      .example('$0 train models/flights.bird --set epochs=3 --set optimizer.lr=3e-3 --set model.widths=[64,32]', 'a sweep point without editing the file')
+      .example(
+        '$0 train models/flights.bird --set epochs=3 --set optimizer.lr=3e-3 --set model.widths=[64,32]',
+        'a sweep point without editing the file',
+      )
       .example('$0 train models/flights.bird --resume --out runs/DelayMlp/RUN', 'continue a stopped run from its last checkpoint'),
   handler: (a) =>
     cli.later(async () =>

@@ -12,7 +12,7 @@ export const artifactsCodes = {
     code: 'BIRD6002',
     severity: 'error',
     message: 'the ONNX model and TF.js disagree on output `{output}` of signature `{signature}`: {detail}',
-    help: 'nothing was written; this is a bug in Bird\'s ONNX or TF.js backend, please report it with the model',
+    help: "nothing was written; this is a bug in Bird's ONNX or TF.js backend, please report it with the model",
   },
   artifactRefused: {
     code: 'BIRD6003',
@@ -28,7 +28,7 @@ export const artifactsCodes = {
     code: 'BIRD6005',
     severity: 'error',
     message: 'output `{output}` of signature `{signature}` no longer matches its golden vectors: {detail}',
-    help: 'the artifact\'s model computes something other than when it was exported; export it again rather than editing it',
+    help: "the artifact's model computes something other than when it was exported; export it again rather than editing it",
   },
   artifactLink: {
     code: 'BIRD6020',

@@ -86,12 +86,20 @@ export const constantFoldPass: Pass = {
       const u = unary[n.op];
       const b = binary[n.op];
       if (u && values.length === 1) result = Array.from({ length: size }, (_, k) => u(broadcastRead(values[0]!, shapes[0]!, out, k)));
-      else if (b && values.length === 2) result = Array.from({ length: size }, (_, k) => b(broadcastRead(values[0]!, shapes[0]!, out, k), broadcastRead(values[1]!, shapes[1]!, out, k)));
+      else if (b && values.length === 2)
+        result = Array.from({ length: size }, (_, k) =>
+          b(broadcastRead(values[0]!, shapes[0]!, out, k), broadcastRead(values[1]!, shapes[1]!, out, k)),
+        );
       if (!result || result.some((x) => !Number.isFinite(x))) continue;
       const rounded = Array.from(Float32Array.from(result));
       rewrite.set(n.id, { ...n, op: 'const', inputs: [], attrs: { value: nest(rounded, out) } });
     }
     if (rewrite.size === 0) return graph;
-    return renumber(graph, graph.nodes.map((n) => n.id), new Map(), rewrite);
+    return renumber(
+      graph,
+      graph.nodes.map((n) => n.id),
+      new Map(),
+      rewrite,
+    );
   },
 };

@@ -14,6 +14,9 @@ export const deadCodePass: Pass = {
       live.add(id);
       for (const i of graph.nodes[id]?.inputs ?? []) stack.push(i);
     }
-    return renumber(graph, graph.nodes.map((n) => n.id).filter((id) => live.has(id)));
+    return renumber(
+      graph,
+      graph.nodes.map((n) => n.id).filter((id) => live.has(id)),
+    );
   },
 };

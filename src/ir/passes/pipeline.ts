@@ -9,7 +9,14 @@ import type { Pass, PassOptions } from './pass.js';
 import { specializeShapesPass } from './specializeShapes.js';
 
 /** The IR passes, in the order they run. */
-export const passes: readonly Pass[] = [inlinePass, downsampleCorrectionPass, constantFoldPass, csePass, deadCodePass, specializeShapesPass];
+export const passes: readonly Pass[] = [
+  inlinePass,
+  downsampleCorrectionPass,
+  constantFoldPass,
+  csePass,
+  deadCodePass,
+  specializeShapesPass,
+];
 
 export interface PipelineResult {
   readonly graph: IrGraph;

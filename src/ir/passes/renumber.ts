@@ -5,7 +5,12 @@ import type { IrGraph, IrNode } from '../ir.js';
  * through `replace` (an old id standing for another, as CSE and folding produce), then
  * renumbers densely and rewrites the graph's references.
  */
-export function renumber(graph: IrGraph, keep: readonly number[], replace: ReadonlyMap<number, number> = new Map(), rewrite: ReadonlyMap<number, IrNode> = new Map()): IrGraph {
+export function renumber(
+  graph: IrGraph,
+  keep: readonly number[],
+  replace: ReadonlyMap<number, number> = new Map(),
+  rewrite: ReadonlyMap<number, IrNode> = new Map(),
+): IrGraph {
   const resolve = (id: number): number => {
     let at = id;
     for (let guard = 0; replace.has(at) && guard < 1_000_000; guard++) at = replace.get(at)!;

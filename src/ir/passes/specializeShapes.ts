@@ -20,6 +20,10 @@ export const specializeShapesPass: Pass = {
     const bindings = options.bindings ?? {};
     if (Object.keys(bindings).length === 0) return graph;
     const nodes: IrNode[] = graph.nodes.map((n) => ({ ...n, type: substitute(n.type, bindings) }));
-    return { ...graph, nodes, functions: graph.functions.map((f) => ({ ...f, nodes: f.nodes.map((n) => ({ ...n, type: substitute(n.type, bindings) })) })) };
+    return {
+      ...graph,
+      nodes,
+      functions: graph.functions.map((f) => ({ ...f, nodes: f.nodes.map((n) => ({ ...n, type: substitute(n.type, bindings) })) })),
+    };
   },
 };

@@ -16,7 +16,12 @@ export function argValue(cx: ElabContext, a: A.Argument, env: Env): ArgValue {
  * place in the text is known, the fix that rewrites only the name (`bird check --fix`).
  * Undefined when no parameter is close.
  */
-export function argumentNameFix(a: ArgValue, name: string, parameters: readonly string[], module: ModuleInfo): { help: string; suggestions?: Suggestion[] } | undefined {
+export function argumentNameFix(
+  a: ArgValue,
+  name: string,
+  parameters: readonly string[],
+  module: ModuleInfo,
+): { help: string; suggestions?: Suggestion[] } | undefined {
   if (a.nameSpan) return nameFix(name, parameters, module.source, a.nameSpan);
   const help = didYouMean(name, parameters);
   return help === undefined ? undefined : { help };

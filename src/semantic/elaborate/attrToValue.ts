@@ -8,5 +8,10 @@ export function attrToValue(a: AttrValue): Value {
   if (typeof a === 'boolean') return { kind: 'bool', value: a };
   if (typeof a === 'string') return { kind: 'string', value: a };
   if (Array.isArray(a)) return { kind: 'list', elements: a.map(attrToValue) };
-  return { kind: 'config', name: String((a as Record<string, AttrValue>)['fn'] ?? 'record'), args: a as Record<string, AttrValue>, positional: [] };
+  return {
+    kind: 'config',
+    name: String((a as Record<string, AttrValue>)['fn'] ?? 'record'),
+    args: a as Record<string, AttrValue>,
+    positional: [],
+  };
 }

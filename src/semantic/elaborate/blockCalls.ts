@@ -15,9 +15,23 @@ import { checkParam, checkReturn, isTensorTypeRef } from './unify.js';
  * function; tensor arguments become its inputs. A block whose result is not a tensor
  * runs inline, as a compile-time function.
  */
-export function blockCall(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo, args: readonly ArgValue[], site: A.Expr, env: Env): Value {
+export function blockCall(
+  cx: ElabContext,
+  decl: A.BlockDecl,
+  module: ModuleInfo,
+  args: readonly ArgValue[],
+  site: A.Expr,
+  env: Env,
+): Value {
   const callee = `block \`${decl.name.name}\``;
-  const bound = bindArgs(cx, decl.params.map((p) => ({ name: p.name.name, required: p.default === null })), args, callee, env.module, site.span);
+  const bound = bindArgs(
+    cx,
+    decl.params.map((p) => ({ name: p.name.name, required: p.default === null })),
+    args,
+    callee,
+    env.module,
+    site.span,
+  );
   if (!bound) return errorValue;
   cx.spend(callSteps, env.module, site.span);
   if (cx.depth >= maxCallDepth) {
@@ -47,7 +61,8 @@ export function blockCall(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo
     keyParts.push(p.name.name, specializationKey(value, tensorInputs));
   }
   // Dimensions bound by the parameter types (`D` in `x: f32[B, D]`) are usable in the body.
-  for (const [name, d] of dims) if (typeof d === 'number' && inner.lookup(name) === undefined) inner.set(name, { kind: 'int', value: d }, null);
+  for (const [name, d] of dims)
+    if (typeof d === 'number' && inner.lookup(name) === undefined) inner.set(name, { kind: 'int', value: d }, null);
   const returnsTensor = decl.returnType !== null && isTensorTypeRef(decl.returnType);
   cx.depth++;
   cx.callStack.push({ module: env.module, span: site.span, block: decl.name.name });
@@ -68,7 +83,13 @@ export function blockCall(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo
     const resultType = instance.nodes[instance.result]!.type;
     const scope = scopeName(cx, decl.name.name);
     cx.called(instance, env.module, site.span);
-    return cx.emit('call', tensorInputs.map((t) => t.node), { fn: instance.name, scope }, resultType, cx.origin(env.module, site.span));
+    return cx.emit(
+      'call',
+      tensorInputs.map((t) => t.node),
+      { fn: instance.name, scope },
+      resultType,
+      cx.origin(env.module, site.span),
+    );
   } finally {
     cx.depth--;
     cx.callStack.pop();
@@ -95,19 +116,34 @@ function specializationKey(value: Value, tensors: TensorValue[]): unknown {
       return value.elements.map((e) => specializationKey(e, tensors));
     case 'features':
     case 'labels':
-      return { [value.kind]: value.set.name, fields: [...value.fields].map(([k, t]) => [k, t === null ? null : specializationKey(t, tensors)]) };
+      return {
+        [value.kind]: value.set.name,
+        fields: [...value.fields].map(([k, t]) => [k, t === null ? null : specializationKey(t, tensors)]),
+      };
     default:
       return toAttr(value) ?? value.kind;
   }
 }
 
 /** Makes a block instance: runs the body with nodes going into a new function whose `arg` nodes stand for the tensor arguments. */
-function instantiate(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo, inner: Env, dims: Map<string, Dim>, tensorInputs: readonly TensorValue[]): ElabFunction | null {
+function instantiate(
+  cx: ElabContext,
+  decl: A.BlockDecl,
+  module: ModuleInfo,
+  inner: Env,
+  dims: Map<string, Dim>,
+  tensorInputs: readonly TensorValue[],
+): ElabFunction | null {
   // The name is taken before the body runs: a block that calls itself makes its inner
   // instances first, and each needs a name of its own.
   const count = cx.instanceNames.get(decl.name.name) ?? 0;
   cx.instanceNames.set(decl.name.name, count + 1);
-  const instance: ElabFunction = { name: count === 0 ? decl.name.name : `${decl.name.name}$${count}`, block: decl.name.name, nodes: [], result: -1 };
+  const instance: ElabFunction = {
+    name: count === 0 ? decl.name.name : `${decl.name.name}$${count}`,
+    block: decl.name.name,
+    nodes: [],
+    result: -1,
+  };
   const finished = cx.inFunction(instance, (): boolean => {
     // Inside the instance, each tensor argument is read through an `arg` node.
     const argNodes = new Map<number, TensorValue>();
@@ -119,7 +155,9 @@ function instantiate(cx: ElabContext, decl: A.BlockDecl, module: ModuleInfo, inn
     const result = runBody(cx, decl, inner, dims, module);
     if (result.kind === 'error') return false;
     if (result.kind !== 'tensor') {
-      cx.report('typeMismatch', { expected: 'a tensor', found: describeValue(result) }, module, decl.returnType!.span, { label: 'declared to return a tensor' });
+      cx.report('typeMismatch', { expected: 'a tensor', found: describeValue(result) }, module, decl.returnType!.span, {
+        label: 'declared to return a tensor',
+      });
       return false;
     }
     instance.result = result.node;
@@ -138,7 +176,13 @@ function runBody(cx: ElabContext, decl: A.BlockDecl, env: Env, dims: Map<string,
     if (!(signal instanceof ReturnSignal)) throw signal;
     return decl.returnType ? checkReturn(cx, signal.value, decl, env, dims, module, signal.span) : signal.value;
   }
-  cx.report('missingReturn', { name: decl.name.name }, module, { start: decl.body.span.end - 1, end: decl.body.span.end }, { label: 'the block ends here' });
+  cx.report(
+    'missingReturn',
+    { name: decl.name.name },
+    module,
+    { start: decl.body.span.end - 1, end: decl.body.span.end },
+    { label: 'the block ends here' },
+  );
   return errorValue;
 }
 
@@ -156,4 +200,3 @@ function remapTensors(v: Value, map: ReadonlyMap<number, TensorValue>): Value {
       return v;
   }
 }
-

@@ -13,20 +13,43 @@ export function builtinCall(cx: ElabContext, name: string, args: readonly ArgVal
   const first = values[0];
   switch (name) {
     case 'range': {
-      const bound = bindArgs(cx, [{ name: 'start', required: true }, { name: 'stop', required: false }, { name: 'step', required: false }], args, '`range`', module, at);
+      const bound = bindArgs(
+        cx,
+        [
+          { name: 'start', required: true },
+          { name: 'stop', required: false },
+          { name: 'step', required: false },
+        ],
+        args,
+        '`range`',
+        module,
+        at,
+      );
       if (!bound) return errorValue;
-      const nums = ['start', 'stop', 'step'].map((k) => bound.get(k)).map((a) => (a === undefined ? undefined : a.value.kind === 'int' ? a.value.value : null));
-      if (nums.some((n) => n === null)) return cx.mismatch('integers', values.find((v) => v.kind !== 'int')!, module, at);
+      const nums = ['start', 'stop', 'step']
+        .map((k) => bound.get(k))
+        .map((a) => (a === undefined ? undefined : a.value.kind === 'int' ? a.value.value : null));
+      if (nums.some((n) => n === null))
+        return cx.mismatch(
+          'integers',
+          values.find((v) => v.kind !== 'int')!,
+          module,
+          at,
+        );
       const [a, b, step] = nums as (number | undefined)[];
       const [lo, hi] = b === undefined ? [0, a!] : [a!, b];
       return rangeList(cx, lo, hi, step ?? 1, module, at);
     }
     case 'vocab_size':
-      if (first?.kind === 'tensor' && (first.type.kind === 'sparse' || first.type.vocab !== undefined)) return { kind: 'int', value: first.type.kind === 'sparse' ? first.type.vocab : first.type.vocab! };
+      if (first?.kind === 'tensor' && (first.type.kind === 'sparse' || first.type.vocab !== undefined))
+        return { kind: 'int', value: first.type.kind === 'sparse' ? first.type.vocab : first.type.vocab! };
       return cx.mismatch('an id tensor (from `hash`, `vocab`, `bucketize` or a `discrete` feature)', first ?? errorValue, module, at);
     case 'shape':
       if (first?.kind === 'tensor' && first.type.kind === 'tensor') {
-        return { kind: 'list', elements: first.type.shape.map((d): Value => (typeof d === 'number' ? { kind: 'int', value: d } : { kind: 'string', value: d })) };
+        return {
+          kind: 'list',
+          elements: first.type.shape.map((d): Value => (typeof d === 'number' ? { kind: 'int', value: d } : { kind: 'string', value: d })),
+        };
       }
       return cx.mismatch('a dense tensor', first ?? errorValue, module, at);
     case 'rank':
@@ -34,8 +57,10 @@ export function builtinCall(cx: ElabContext, name: string, args: readonly ArgVal
       return cx.mismatch('a dense tensor', first ?? errorValue, module, at);
     case 'assert': {
       const [cond, message] = values;
-      if (cond?.kind !== 'bool' || (message !== undefined && message.kind !== 'string')) return cx.mismatch('`assert(condition, "message")`', cond ?? errorValue, module, at);
-      if (!cond.value) cx.report('assertionFailed', { message: message?.value ?? 'assertion failed' }, module, at, { label: 'this assertion failed' });
+      if (cond?.kind !== 'bool' || (message !== undefined && message.kind !== 'string'))
+        return cx.mismatch('`assert(condition, "message")`', cond ?? errorValue, module, at);
+      if (!cond.value)
+        cx.report('assertionFailed', { message: message?.value ?? 'assertion failed' }, module, at, { label: 'this assertion failed' });
       return { kind: 'none' };
     }
     case 'len':
@@ -60,7 +85,11 @@ export function rangeList(cx: ElabContext, lo: number, hi: number, step: number,
     cx.report('loopLimit', { limit: String(maxLoopIterations) }, module, at);
     return errorValue;
   }
-  return cx.built({ kind: 'list', elements: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: lo + i * step })) }, module, at);
+  return cx.built(
+    { kind: 'list', elements: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: lo + i * step })) },
+    module,
+    at,
+  );
 }
 
 export function configCall(cx: ElabContext, name: string, args: readonly ArgValue[], module: ModuleInfo, at: Span): Value {
@@ -77,11 +106,16 @@ export function configCall(cx: ElabContext, name: string, args: readonly ArgValu
     if (a.name === null) positional.push(value);
     else if (!accepted.includes(a.name)) {
       const fix = argumentNameFix(a, a.name, accepted, module);
-      cx.report('unknownArgument', { callee: `\`${name}\``, name: a.name }, module, a.span, fix ?? { help: `it takes ${accepted.map((p) => `\`${p}\``).join(', ') || 'no arguments'}` });
+      cx.report(
+        'unknownArgument',
+        { callee: `\`${name}\``, name: a.name },
+        module,
+        a.span,
+        fix ?? { help: `it takes ${accepted.map((p) => `\`${p}\``).join(', ') || 'no arguments'}` },
+      );
       return errorValue;
     } else named[a.name] = value;
   }
   void at;
   return { kind: 'config', name, args: named, positional };
 }
-

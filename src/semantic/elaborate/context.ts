@@ -1,4 +1,11 @@
-import { diagnostic, note, secondaryLabel, type Diagnostic, type DiagnosticExtras, type SecondaryLabel } from '../../diagnostics/diagnostic.js';
+import {
+  diagnostic,
+  note,
+  secondaryLabel,
+  type Diagnostic,
+  type DiagnosticExtras,
+  type SecondaryLabel,
+} from '../../diagnostics/diagnostic.js';
 import type { CatalogKey, MessageArgs } from '../../diagnostics/catalog.js';
 import type { Span } from '../../source/span.js';
 import type * as A from '../../syntax/ast.js';
@@ -38,7 +45,10 @@ export interface Running {
 
 /** Thrown to unwind a body at `return`; caught by the block call. */
 export class ReturnSignal {
-  constructor(readonly value: Value, readonly span: Span) {}
+  constructor(
+    readonly value: Value,
+    readonly span: Span,
+  ) {}
 }
 
 /** Thrown when a limit is hit; the diagnostic is already recorded. */
@@ -113,7 +123,8 @@ export abstract class ElabContext {
 
   /** Reports that a value is not what was expected (unless it is already an error). */
   mismatch(expected: string, found: Value, module: ModuleInfo, at: Span): Value {
-    if (found.kind !== 'error') this.report('typeMismatch', { expected, found: describeValue(found) }, module, at, { label: `expected ${expected}` });
+    if (found.kind !== 'error')
+      this.report('typeMismatch', { expected, found: describeValue(found) }, module, at, { label: `expected ${expected}` });
     return errorValue;
   }
 
@@ -121,7 +132,13 @@ export abstract class ElabContext {
     return { source: module.source, span };
   }
 
-  emit(op: string, inputs: readonly number[], attrs: Readonly<Record<string, AttrValue>>, type: OperandType, origin: Origin | null): TensorValue {
+  emit(
+    op: string,
+    inputs: readonly number[],
+    attrs: Readonly<Record<string, AttrValue>>,
+    type: OperandType,
+    origin: Origin | null,
+  ): TensorValue {
     const node: ElabNode = { id: this.fn.nodes.length, op, inputs, attrs, type, origin };
     this.fn.nodes.push(node);
     this.expandedSize.set(this.fn, (this.expandedSize.get(this.fn) ?? 0) + 1);
@@ -143,9 +160,13 @@ export abstract class ElabContext {
     const outer = user[0];
     const inner = user[user.length - 1];
     if (!outer || !inner) this.stop('workLimit', { limit: maxWork.toLocaleString('en-US') }, module, at, 'the budget runs out here', false);
-    const secondary: SecondaryLabel[] = inner === outer ? [] : [secondaryLabel('innermostRunning', { what: inner.what }, inner.module.source, inner.span)];
+    const secondary: SecondaryLabel[] =
+      inner === outer ? [] : [secondaryLabel('innermostRunning', { what: inner.what }, inner.module.source, inner.span)];
     this.budget.exhausted = true;
-    this.report('workLimit', { limit: maxWork.toLocaleString('en-US') }, outer.module, outer.span, { label: `the budget runs out in this ${outer.what}`, secondary });
+    this.report('workLimit', { limit: maxWork.toLocaleString('en-US') }, outer.module, outer.span, {
+      label: `the budget runs out in this ${outer.what}`,
+      secondary,
+    });
     this.abort();
   }
 
@@ -153,15 +174,33 @@ export abstract class ElabContext {
   built(v: Value, module: ModuleInfo, at: Span): Value {
     if (v.kind !== 'list' && v.kind !== 'string') return v;
     const size = valueSize(v);
-    if (size > maxValueSize) this.stop('valueSizeLimit', { limit: maxValueSize.toLocaleString('en-US') }, module, at, `this builds ${size.toLocaleString('en-US')} elements`, true);
+    if (size > maxValueSize)
+      this.stop(
+        'valueSizeLimit',
+        { limit: maxValueSize.toLocaleString('en-US') },
+        module,
+        at,
+        `this builds ${size.toLocaleString('en-US')} elements`,
+        true,
+      );
     this.spend(v.kind === 'list' ? v.elements.length : v.value.length, module, at);
     return v;
   }
 
   /** Reports a spent limit at `at`, with the outermost loop or call running as a secondary label, and stops. */
-  private stop(key: 'workLimit' | 'valueSizeLimit' | 'graphSizeLimit', args: { limit: string }, module: ModuleInfo, at: Span, label: string, inThis: boolean): never {
+  private stop(
+    key: 'workLimit' | 'valueSizeLimit' | 'graphSizeLimit',
+    args: { limit: string },
+    module: ModuleInfo,
+    at: Span,
+    label: string,
+    inThis: boolean,
+  ): never {
     const outer = this.running.find((r) => !r.module.name.startsWith('std.'));
-    const secondary: SecondaryLabel[] = outer && inThis && !(outer.module === module && outer.span.start === at.start) ? [secondaryLabel('inThisRunning', { what: outer.what }, outer.module.source, outer.span)] : [];
+    const secondary: SecondaryLabel[] =
+      outer && inThis && !(outer.module === module && outer.span.start === at.start)
+        ? [secondaryLabel('inThisRunning', { what: outer.what }, outer.module.source, outer.span)]
+        : [];
     this.budget.exhausted = true;
     this.report(key, args, module, at, { label, secondary });
     this.abort();

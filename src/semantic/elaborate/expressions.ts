@@ -85,11 +85,13 @@ function unary(cx: ElabContext, expr: A.UnaryExpr, env: Env): Value {
   if (v.kind === 'error') return v;
   if (expr.operator === 'not') {
     if (v.kind === 'bool') return { kind: 'bool', value: !v.value };
-    if (v.kind === 'tensor') return primitiveCall(cx, 'logical_not', [{ name: null, value: v, span: expr.operand.span }], expr.span, env.module);
+    if (v.kind === 'tensor')
+      return primitiveCall(cx, 'logical_not', [{ name: null, value: v, span: expr.operand.span }], expr.span, env.module);
   } else {
     const sign = expr.operator === '-' ? -1 : 1;
     if (v.kind === 'int' || v.kind === 'float') return { kind: v.kind, value: sign * v.value };
-    if (v.kind === 'tensor') return sign === 1 ? v : primitiveCall(cx, 'neg', [{ name: null, value: v, span: expr.operand.span }], expr.span, env.module);
+    if (v.kind === 'tensor')
+      return sign === 1 ? v : primitiveCall(cx, 'neg', [{ name: null, value: v, span: expr.operand.span }], expr.span, env.module);
   }
   cx.report('invalidOperands', { op: expr.operator, left: describeValue(v), right: 'nothing' }, env.module, expr.span, {
     label: `\`${expr.operator}\` does not apply to ${describeValue(v)}`,
@@ -114,18 +116,30 @@ function binary(cx: ElabContext, expr: A.BinaryExpr, env: Env): Value {
   if (folded !== undefined) return cx.built(folded, env.module, expr.span);
   const op = tensorBinaryOps[expr.operator];
   if (op && (left.kind === 'tensor' || right.kind === 'tensor')) {
-    return primitiveCall(cx, op, [
-      { name: null, value: left, span: expr.left.span },
-      { name: null, value: right, span: expr.right.span },
-    ], expr.span, env.module);
+    return primitiveCall(
+      cx,
+      op,
+      [
+        { name: null, value: left, span: expr.left.span },
+        { name: null, value: right, span: expr.right.span },
+      ],
+      expr.span,
+      env.module,
+    );
   }
-  cx.report('invalidOperands', { op: expr.operator, left: describeValue(left), right: describeValue(right) }, env.module, operatorSpan(expr, env), {
-    label: 'no rule for these operands',
-    secondary: [
-      secondaryLabel('operandIs', { what: describeValue(left) }, env.module.source, expr.left.span),
-      secondaryLabel('operandIs', { what: describeValue(right) }, env.module.source, expr.right.span),
-    ],
-  });
+  cx.report(
+    'invalidOperands',
+    { op: expr.operator, left: describeValue(left), right: describeValue(right) },
+    env.module,
+    operatorSpan(expr, env),
+    {
+      label: 'no rule for these operands',
+      secondary: [
+        secondaryLabel('operandIs', { what: describeValue(left) }, env.module.source, expr.left.span),
+        secondaryLabel('operandIs', { what: describeValue(right) }, env.module.source, expr.right.span),
+      ],
+    },
+  );
   return errorValue;
 }
 
@@ -142,7 +156,13 @@ function member(cx: ElabContext, expr: A.MemberExpr, env: Env): Value {
         return field ?? errorValue;
       }
       const fix = nameFix(name, object.fields.keys(), env.module.source, expr.member.span);
-      cx.report('unknownField', { set: `${object.kind === 'features' ? 'features' : 'labels'} \`${object.set.name}\``, name }, env.module, expr.member.span, fix ?? {});
+      cx.report(
+        'unknownField',
+        { set: `${object.kind === 'features' ? 'features' : 'labels'} \`${object.set.name}\``, name },
+        env.module,
+        expr.member.span,
+        fix ?? {},
+      );
       return errorValue;
     }
     case 'module': {
@@ -155,7 +175,9 @@ function member(cx: ElabContext, expr: A.MemberExpr, env: Env): Value {
     case 'error':
       return object;
     default:
-      cx.report('unknownField', { set: describeValue(object), name }, env.module, expr.member.span, { help: 'only feature sets, label sets and modules have fields' });
+      cx.report('unknownField', { set: describeValue(object), name }, env.module, expr.member.span, {
+        help: 'only feature sets, label sets and modules have fields',
+      });
       return errorValue;
   }
 }
@@ -208,7 +230,16 @@ function index(cx: ElabContext, expr: A.IndexExpr, env: Env): Value {
         spec.push(v.value);
       }
     }
-    return primitiveCall(cx, 'slice', [{ name: null, value: object, span: expr.object.span }, { name: 'spec', value: attrToValue(spec), span: expr.span }], expr.span, env.module);
+    return primitiveCall(
+      cx,
+      'slice',
+      [
+        { name: null, value: object, span: expr.object.span },
+        { name: 'spec', value: attrToValue(spec), span: expr.span },
+      ],
+      expr.span,
+      env.module,
+    );
   }
   return cx.mismatch('a list or a tensor to index', object, env.module, expr.object.span);
 }
@@ -243,6 +274,8 @@ function sliceList(xs: readonly Value[], start: number | null, stop: number | nu
   const norm = (i: number | null, fallback: number): number => (i === null ? fallback : i < 0 ? Math.max(0, i + n) : Math.min(i, n));
   const out: Value[] = [];
   if (step > 0) for (let i = norm(start, 0); i < norm(stop, n); i += step) out.push(xs[i]!);
-  else for (let i = start === null ? n - 1 : norm(start, n - 1); i > (stop === null ? -1 : norm(stop, 0)); i += step) if (xs[i]) out.push(xs[i]!);
+  else
+    for (let i = start === null ? n - 1 : norm(start, n - 1); i > (stop === null ? -1 : norm(stop, 0)); i += step)
+      if (xs[i]) out.push(xs[i]!);
   return out;
 }

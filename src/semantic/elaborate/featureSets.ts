@@ -34,7 +34,10 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
       const names = [...featureKinds.values()].filter((k) => k.roles.includes(role)).map((k) => k.name);
       const fix = nameFix(f.fieldKind.name.name, names, module.source, f.fieldKind.name.span);
       const help = fix?.help ?? `${role} kinds are ${names.map((n) => `\`${n}\``).join(', ')}`;
-      cx.report('unknownFeatureKind', { what: `${role} kind`, name: f.fieldKind.name.name }, module, f.fieldKind.name.span, { ...fix, help });
+      cx.report('unknownFeatureKind', { what: `${role} kind`, name: f.fieldKind.name.name }, module, f.fieldKind.name.span, {
+        ...fix,
+        help,
+      });
       continue;
     }
     const args = applicationArgs(cx, f.fieldKind, kind.params, `kind \`${kind.name}\``, env);
@@ -56,7 +59,13 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
       if (!op || role === 'label') {
         const fix = nameFix(t.name.name, transformOps.keys(), module.source, t.name.span);
         const help = fix?.help ?? `transforms are ${[...transformOps.keys()].map((n) => `\`${n}\``).join(', ')}`;
-        cx.report('unknownFeatureKind', { what: 'transform', name: t.name.name }, module, t.name.span, role === 'label' ? { help: 'labels take no transforms' } : { ...fix, help });
+        cx.report(
+          'unknownFeatureKind',
+          { what: 'transform', name: t.name.name },
+          module,
+          t.name.span,
+          role === 'label' ? { help: 'labels take no transforms' } : { ...fix, help },
+        );
         continue;
       }
       const schema = cx.primitives.get(op)!;
@@ -75,32 +84,66 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
  * `binary(downsample_neg: r)` keeps a fraction `r` in (0, 1] of the negative rows; the
  * rows dropped are those negative for every downsampled label, so all of them share `r`.
  */
-function checkDownsampling(cx: ElabContext, f: A.FieldDecl, role: 'feature' | 'label', args: Readonly<Record<string, AttrValue>>, earlier: readonly FeatureField[], module: ModuleInfo): boolean {
+function checkDownsampling(
+  cx: ElabContext,
+  f: A.FieldDecl,
+  role: 'feature' | 'label',
+  args: Readonly<Record<string, AttrValue>>,
+  earlier: readonly FeatureField[],
+  module: ModuleInfo,
+): boolean {
   const rate = args['downsample_neg'];
   if (typeof rate !== 'number' || rate === 1) return true;
   const at = (f.fieldKind.args ?? []).find((a) => a.name?.name === 'downsample_neg' || a.name === null)?.span ?? f.fieldKind.span;
   if (role !== 'label' || !(rate > 0 && rate <= 1)) {
-    cx.report('typeMismatch', { expected: role === 'label' ? 'a fraction of negatives kept, in (0, 1]' : '1 (only labels are downsampled)', found: String(rate) }, module, at, {
-      label: role === 'label' ? 'the fraction of negative rows kept' : 'a feature is not downsampled',
-    });
+    cx.report(
+      'typeMismatch',
+      { expected: role === 'label' ? 'a fraction of negatives kept, in (0, 1]' : '1 (only labels are downsampled)', found: String(rate) },
+      module,
+      at,
+      {
+        label: role === 'label' ? 'the fraction of negative rows kept' : 'a feature is not downsampled',
+      },
+    );
     return false;
   }
-  const other = earlier.find((g) => typeof g.args['downsample_neg'] === 'number' && g.args['downsample_neg'] !== 1 && g.args['downsample_neg'] !== rate);
+  const other = earlier.find(
+    (g) => typeof g.args['downsample_neg'] === 'number' && g.args['downsample_neg'] !== 1 && g.args['downsample_neg'] !== rate,
+  );
   if (other) {
-    cx.report('typeMismatch', { expected: `the rate of \`${other.name}\` (${String(other.args['downsample_neg'])})`, found: String(rate) }, module, at, {
-      label: 'a second downsampling rate',
-      secondary: [secondaryLabel('firstRateDeclaredHere', {}, module.source, other.decl.span)],
-      help: 'a row is dropped only when it is negative for every downsampled label, so they share one `downsample_neg`',
-    });
+    cx.report(
+      'typeMismatch',
+      { expected: `the rate of \`${other.name}\` (${String(other.args['downsample_neg'])})`, found: String(rate) },
+      module,
+      at,
+      {
+        label: 'a second downsampling rate',
+        secondary: [secondaryLabel('firstRateDeclaredHere', {}, module.source, other.decl.span)],
+        help: 'a row is dropped only when it is negative for every downsampled label, so they share one `downsample_neg`',
+      },
+    );
     return false;
   }
   return true;
 }
 
-function applicationArgs(cx: ElabContext, app: A.Application, params: readonly PrimitiveParam[], callee: string, env: Env): Record<string, AttrValue> | null {
+function applicationArgs(
+  cx: ElabContext,
+  app: A.Application,
+  params: readonly PrimitiveParam[],
+  callee: string,
+  env: Env,
+): Record<string, AttrValue> | null {
   const args = (app.args ?? []).map((a) => argValue(cx, a, env));
   if (args.some((a) => a.value.kind === 'error')) return null;
-  const bound = bindArgs(cx, params.map((p) => ({ name: p.name, required: p.default === undefined })), args, callee, env.module, app.span);
+  const bound = bindArgs(
+    cx,
+    params.map((p) => ({ name: p.name, required: p.default === undefined })),
+    args,
+    callee,
+    env.module,
+    app.span,
+  );
   if (!bound) return null;
   const out: Record<string, AttrValue> = {};
   for (const p of params) {
@@ -118,9 +161,18 @@ export function featureInputs(cx: ElabContext, set: FeatureSet): Map<string, Ten
   for (const f of set.decl.fields) values.set(f.name.name, null);
   for (const f of set.fields) {
     const origin = cx.origin(set.module, f.decl.name.span);
-    let value: Value = cx.emit('input', [], { name: f.name, role: set.role, kind: f.kind.name, args: f.args, default: f.default }, f.kind.rawType(f.args), origin);
+    let value: Value = cx.emit(
+      'input',
+      [],
+      { name: f.name, role: set.role, kind: f.kind.name, args: f.args, default: f.default },
+      f.kind.rawType(f.args),
+      origin,
+    );
     for (const t of f.transforms) {
-      const args: ArgValue[] = [{ name: null, value, span: t.decl.span }, ...Object.entries(t.args).map(([name, v]) => ({ name, value: attrToValue(v), span: t.decl.span }))];
+      const args: ArgValue[] = [
+        { name: null, value, span: t.decl.span },
+        ...Object.entries(t.args).map(([name, v]) => ({ name, value: attrToValue(v), span: t.decl.span })),
+      ];
       value = primitiveCall(cx, t.op, args, t.decl.span, set.module);
       if (value.kind === 'error') break;
     }

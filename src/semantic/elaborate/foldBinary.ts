@@ -11,22 +11,41 @@ export function foldBinary(op: A.BinaryOperator, l: Value, r: Value): Value | un
     const b = r.value;
     const n = (value: number, int = bothInt): Value => (int ? { kind: 'int', value } : { kind: 'float', value });
     switch (op) {
-      case '+': return n(a + b);
-      case '-': return n(a - b);
-      case '*': return n(a * b);
-      case '/': return bothInt && b !== 0 && a % b === 0 ? n(a / b) : n(a / b, false);
-      case '%': return n(((a % b) + b) % b);
-      case '^': return n(a ** b, bothInt && b >= 0);
-      case '==': return { kind: 'bool', value: a === b };
-      case '!=': return { kind: 'bool', value: a !== b };
-      case '<': return { kind: 'bool', value: a < b };
-      case '<=': return { kind: 'bool', value: a <= b };
-      case '>': return { kind: 'bool', value: a > b };
-      case '>=': return { kind: 'bool', value: a >= b };
+      case '+':
+        return n(a + b);
+      case '-':
+        return n(a - b);
+      case '*':
+        return n(a * b);
+      case '/':
+        return bothInt && b !== 0 && a % b === 0 ? n(a / b) : n(a / b, false);
+      case '%':
+        return n(((a % b) + b) % b);
+      case '^':
+        return n(a ** b, bothInt && b >= 0);
+      case '==':
+        return { kind: 'bool', value: a === b };
+      case '!=':
+        return { kind: 'bool', value: a !== b };
+      case '<':
+        return { kind: 'bool', value: a < b };
+      case '<=':
+        return { kind: 'bool', value: a <= b };
+      case '>':
+        return { kind: 'bool', value: a > b };
+      case '>=':
+        return { kind: 'bool', value: a >= b };
       case '..':
         if (!bothInt) return undefined;
-        return { kind: 'list', elements: Array.from({ length: Math.max(0, Math.min(b - a, maxLoopIterations + 1)) }, (_, i) => ({ kind: 'int' as const, value: a + i })) };
-      default: return undefined;
+        return {
+          kind: 'list',
+          elements: Array.from({ length: Math.max(0, Math.min(b - a, maxLoopIterations + 1)) }, (_, i) => ({
+            kind: 'int' as const,
+            value: a + i,
+          })),
+        };
+      default:
+        return undefined;
     }
   }
   if (l.kind === 'bool' && r.kind === 'bool') {

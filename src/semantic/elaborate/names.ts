@@ -34,8 +34,20 @@ export function lookup(cx: ElabContext, name: A.Identifier | A.NameExpr, env: En
 
 function importHint(name: string): string | undefined {
   const stdlib: Readonly<Record<string, string>> = {
-    dense: 'nn', mlp: 'nn', embedding_bag: 'nn', sparse_linear: 'nn', one_hot: 'nn', layer_norm: 'nn', dropout: 'nn',
-    bce: 'loss', mse: 'loss', softmax_ce: 'loss', auc: 'metric', rce: 'metric', logloss: 'metric', accuracy: 'metric',
+    dense: 'nn',
+    mlp: 'nn',
+    embedding_bag: 'nn',
+    sparse_linear: 'nn',
+    one_hot: 'nn',
+    layer_norm: 'nn',
+    dropout: 'nn',
+    bce: 'loss',
+    mse: 'loss',
+    softmax_ce: 'loss',
+    auc: 'metric',
+    rce: 'metric',
+    logloss: 'metric',
+    accuracy: 'metric',
   };
   const module = stdlib[name];
   return module ? `import it: \`import std.${module} { ${name} }\`` : undefined;
@@ -62,7 +74,10 @@ export function constValue(cx: ElabContext, decl: A.ConstDecl, module: ModuleInf
   const cached = cx.constValues.get(decl);
   if (cached) return cached;
   if (cx.constsInProgress.has(decl)) {
-    cx.report('unknownName', { name: decl.name.name }, module, decl.name.span, { label: 'defined in terms of itself', help: 'a constant cannot refer to itself' });
+    cx.report('unknownName', { name: decl.name.name }, module, decl.name.span, {
+      label: 'defined in terms of itself',
+      help: 'a constant cannot refer to itself',
+    });
     return errorValue;
   }
   cx.constsInProgress.add(decl);

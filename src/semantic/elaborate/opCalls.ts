@@ -11,7 +11,8 @@ import type { ArgValue, ElabContext } from './context.js';
 import { valueSize } from './limits.js';
 
 /** Matches arguments to parameters: positional first, then by name; reports what does not fit. */
-export function bindArgs(cx: ElabContext, 
+export function bindArgs(
+  cx: ElabContext,
   params: readonly { name: string; required: boolean }[],
   args: readonly ArgValue[],
   callee: string,
@@ -23,15 +24,28 @@ export function bindArgs(cx: ElabContext,
   const positional = args.filter((a) => a.name === null);
   if (positional.length > params.length) {
     const extra = positional[params.length]!;
-    cx.report('wrongArgumentCount', { callee, count: String(params.length), given: String(positional.length) }, module, extra.span, { label: 'unexpected argument' });
+    cx.report('wrongArgumentCount', { callee, count: String(params.length), given: String(positional.length) }, module, extra.span, {
+      label: 'unexpected argument',
+    });
     ok = false;
   }
   positional.slice(0, params.length).forEach((a, i) => bound.set(params[i]!.name, a));
   for (const a of args) {
     if (a.name === null) continue;
     if (!params.some((p) => p.name === a.name)) {
-      const fix = argumentNameFix(a, a.name, params.map((p) => p.name), module);
-      cx.report('unknownArgument', { callee, name: a.name }, module, a.span, fix ?? { help: `its parameters are ${params.map((p) => `\`${p.name}\``).join(', ') || 'none'}` });
+      const fix = argumentNameFix(
+        a,
+        a.name,
+        params.map((p) => p.name),
+        module,
+      );
+      cx.report(
+        'unknownArgument',
+        { callee, name: a.name },
+        module,
+        a.span,
+        fix ?? { help: `its parameters are ${params.map((p) => `\`${p.name}\``).join(', ') || 'none'}` },
+      );
       ok = false;
       continue;
     }
@@ -62,7 +76,14 @@ export function primitiveCall(cx: ElabContext, name: string, args: readonly ArgV
     cx.report('internalError', { detail: `no primitive op \`${name}\`` }, module, at);
     return errorValue;
   }
-  const bound = bindArgs(cx, schema.params.map((p) => ({ name: p.name, required: p.default === undefined })), args, `op \`${name}\``, module, at);
+  const bound = bindArgs(
+    cx,
+    schema.params.map((p) => ({ name: p.name, required: p.default === undefined })),
+    args,
+    `op \`${name}\``,
+    module,
+    at,
+  );
   if (!bound) return errorValue;
   const inputs: number[] = [];
   const operands: Record<string, OperandType | OperandType[]> = {};
@@ -70,7 +91,9 @@ export function primitiveCall(cx: ElabContext, name: string, args: readonly ArgV
   const spans = new Map<string, Span>();
   const origin = cx.origin(module, at);
   // Numbers given for tensor operands become constants of the other operands' dtype.
-  const firstTensor = [...bound.values()].map((a) => a.value).find((v): v is TensorValue => v.kind === 'tensor' && v.type.kind === 'tensor');
+  const firstTensor = [...bound.values()]
+    .map((a) => a.value)
+    .find((v): v is TensorValue => v.kind === 'tensor' && v.type.kind === 'tensor');
   const constDtype: DType = firstTensor?.type.kind === 'tensor' && firstTensor.type.dtype !== 'string' ? firstTensor.type.dtype : 'f32';
   for (const p of schema.params) {
     const a = bound.get(p.name);
@@ -106,20 +129,40 @@ export function primitiveCall(cx: ElabContext, name: string, args: readonly ArgV
       const span = spans.get(o);
       const t = operands[o];
       if (!span || !t) return [];
-      return [secondaryLabel('operandIs', { what: Array.isArray(t) ? t.map(formatType).join(', ') : formatType(t as OperandType) }, module.source, span)];
+      return [
+        secondaryLabel(
+          'operandIs',
+          { what: Array.isArray(t) ? t.map(formatType).join(', ') : formatType(t as OperandType) },
+          module.source,
+          span,
+        ),
+      ];
     });
     const attrSpan = result.attr ? spans.get(result.attr) : undefined;
     const primary = labels[0]?.span ?? attrSpan ?? at;
     const primaryLabel = labels[0]?.message ?? '';
     if (result.category === 'shape') {
-      cx.report('shapeMismatch', { op: name, shapes: labels.map((l) => `\`${l.message}\``).join(' and ') || result.message }, module, primary, {
+      cx.report(
+        'shapeMismatch',
+        { op: name, shapes: labels.map((l) => `\`${l.message}\``).join(' and ') || result.message },
+        module,
+        primary,
+        {
+          label: primaryLabel,
+          secondary: labels.slice(1),
+          notes: [note('shapeRule', { reason: result.message })],
+        },
+      );
+    } else {
+      const help = kindBoundaryHelp(
+        result.message,
+        (result.operands ?? []).map((o) => operands[o]),
+      );
+      cx.report('opTypeError', { op: name, reason: result.message }, module, primary, {
         label: primaryLabel,
         secondary: labels.slice(1),
-        notes: [note('shapeRule', { reason: result.message })],
+        ...(help ? { help } : {}),
       });
-    } else {
-      const help = kindBoundaryHelp(result.message, (result.operands ?? []).map((o) => operands[o]));
-      cx.report('opTypeError', { op: name, reason: result.message }, module, primary, { label: primaryLabel, secondary: labels.slice(1), ...(help ? { help } : {}) });
     }
     return errorValue;
   }
@@ -154,19 +197,24 @@ export function attrArg(cx: ElabContext, a: ArgValue, p: PrimitiveParam, module:
     case 'string':
       return v.kind === 'string' ? v.value : v.kind === 'none' ? null : fail('a string');
     case 'dtype':
-      return v.kind === 'string' && (dtypes as readonly string[]).includes(v.value) ? v.value : fail(`a dtype name (${dtypes.map((d) => `"${d}"`).join(', ')})`);
+      return v.kind === 'string' && (dtypes as readonly string[]).includes(v.value)
+        ? v.value
+        : fail(`a dtype name (${dtypes.map((d) => `"${d}"`).join(', ')})`);
     case 'ints':
       if (v.kind === 'int') return [v.value];
-      return v.kind === 'list' && v.elements.every((e) => e.kind === 'int') ? (toAttr(v) ?? fail('a list of integers')) : fail('a list of integers');
+      return v.kind === 'list' && v.elements.every((e) => e.kind === 'int')
+        ? (toAttr(v) ?? fail('a list of integers'))
+        : fail('a list of integers');
     case 'floats':
-      return v.kind === 'list' && v.elements.every((e) => e.kind === 'int' || e.kind === 'float') ? (toAttr(v) ?? fail('a list of numbers')) : fail('a list of numbers');
+      return v.kind === 'list' && v.elements.every((e) => e.kind === 'int' || e.kind === 'float')
+        ? (toAttr(v) ?? fail('a list of numbers'))
+        : fail('a list of numbers');
     case 'any':
       return toAttr(v) ?? fail('a compile-time value');
     default:
       return fail('a compile-time value');
   }
 }
-
 
 /** A scalar or small constant tensor from a compile-time number or list of numbers. */
 function constant(cx: ElabContext, v: Value, dtype: DType, origin: Origin | null): TensorValue | null {
@@ -184,7 +232,6 @@ function constant(cx: ElabContext, v: Value, dtype: DType, origin: Origin | null
   return cx.emit('const', [], { value }, type, origin);
 }
 
-
 /**
  * The transform that crosses a kind boundary an op refused: strings (a `string` or `text`
  * feature) reach ops that take ids or numbers only through `vocab` or `hash` (text through
@@ -193,8 +240,9 @@ function constant(cx: ElabContext, v: Value, dtype: DType, origin: Origin | null
 function kindBoundaryHelp(message: string, types: readonly unknown[]): string | undefined {
   const dtypes = types.flatMap((t) => (t && !Array.isArray(t) && (t as OperandType).kind === 'tensor' ? [(t as TensorType).dtype] : []));
   if (dtypes.includes('string') && !/continuous/.test(message)) {
-    return 'strings become ids in the feature\'s declaration: `|> vocab(max: 1000)` or `|> hash(bits: 18)` (a text feature: `|> tokens(max: 64) |> hash(bits: 18)`)';
+    return "strings become ids in the feature's declaration: `|> vocab(max: 1000)` or `|> hash(bits: 18)` (a text feature: `|> tokens(max: 64) |> hash(bits: 18)`)";
   }
-  if (dtypes.includes('f32') && /integer ids/.test(message)) return 'a real number becomes ids in the feature\'s declaration: `|> bucketize(bins: 10)`';
+  if (dtypes.includes('f32') && /integer ids/.test(message))
+    return "a real number becomes ids in the feature's declaration: `|> bucketize(bins: 10)`";
   return undefined;
 }

@@ -24,21 +24,31 @@ function exec(cx: ElabContext, stmt: A.Stmt, env: Env, onOut?: OnOut): void {
       const value = stmt.value ? evalNamed(cx, stmt.name.name, stmt.value, env) : lookup(cx, stmt.name, env);
       if (stmt.value) env.set(stmt.name.name, value, stmt.name.span);
       if (onOut) onOut(stmt, value);
-      else cx.report('typeMismatch', { expected: 'a statement', found: '`out`' }, env.module, stmt.span, { label: '`out` is only for model bodies', help: 'blocks hand their result back with `return`' });
+      else
+        cx.report('typeMismatch', { expected: 'a statement', found: '`out`' }, env.module, stmt.span, {
+          label: '`out` is only for model bodies',
+          help: 'blocks hand their result back with `return`',
+        });
       return;
     }
     case 'ReturnStmt': {
       const value = cx.eval(stmt.value, env);
       // A model body (the one place with `onOut`) hands its results out with `out`; unwinding it would lose the rest.
       if (!onOut) throw new ReturnSignal(value, stmt.value.span);
-      cx.report('typeMismatch', { expected: 'a statement', found: '`return`' }, env.module, stmt.span, { label: '`return` is only for blocks', help: 'a model hands its results out with `out NAME = ...`' });
+      cx.report('typeMismatch', { expected: 'a statement', found: '`return`' }, env.module, stmt.span, {
+        label: '`return` is only for blocks',
+        help: 'a model hands its results out with `out NAME = ...`',
+      });
       return;
     }
     case 'IfStmt': {
       const cond = cx.eval(stmt.condition, env);
       if (cond.kind === 'error') return;
       if (cond.kind !== 'bool') {
-        if (cond.kind === 'tensor') cx.report('notCompileTime', { what: 'an `if` condition' }, env.module, stmt.condition.span, { help: 'to choose between tensors element by element use `where(condition, a, b)`' });
+        if (cond.kind === 'tensor')
+          cx.report('notCompileTime', { what: 'an `if` condition' }, env.module, stmt.condition.span, {
+            help: 'to choose between tensors element by element use `where(condition, a, b)`',
+          });
         else cx.mismatch('`true` or `false`', cond, env.module, stmt.condition.span);
         return;
       }
@@ -51,7 +61,8 @@ function exec(cx: ElabContext, stmt: A.Stmt, env: Env, onOut?: OnOut): void {
       const iterable = cx.eval(stmt.iterable, env);
       if (iterable.kind === 'error') return;
       if (iterable.kind !== 'list') {
-        if (iterable.kind === 'tensor') cx.report('notCompileTime', { what: 'what a `for` loop runs over' }, env.module, stmt.iterable.span);
+        if (iterable.kind === 'tensor')
+          cx.report('notCompileTime', { what: 'what a `for` loop runs over' }, env.module, stmt.iterable.span);
         else cx.mismatch('a list or a range such as `0..n`', iterable, env.module, stmt.iterable.span);
         return;
       }

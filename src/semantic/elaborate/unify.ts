@@ -11,7 +11,12 @@ import { foldBinary } from './foldBinary.js';
 
 /** Whether a declared type is a tensor type (`f32[B, D]`, `bool[B]`) rather than a compile-time one. */
 export function isTensorTypeRef(t: A.TypeRef): boolean {
-  return (dtypes as readonly string[]).includes(t.name.name) && t.name.name !== 'string' && t.dims.length > 0 && !(t.name.name === 'bool' && t.dims[0]!.dims.length === 0);
+  return (
+    (dtypes as readonly string[]).includes(t.name.name) &&
+    t.name.name !== 'string' &&
+    t.dims.length > 0 &&
+    !(t.name.name === 'bool' && t.dims[0]!.dims.length === 0)
+  );
 }
 
 export function printType(t: A.TypeRef): string {
@@ -19,11 +24,21 @@ export function printType(t: A.TypeRef): string {
 }
 
 /** Checks a value against a parameter's declared type, binding shape symbols in `dims`. */
-export function checkParam(cx: ElabContext, value: Value, p: A.Param, env: Env, dims: Map<string, Dim>, decl: A.BlockDecl | A.ModelDecl, module: ModuleInfo, at: Span): Value {
+export function checkParam(
+  cx: ElabContext,
+  value: Value,
+  p: A.Param,
+  env: Env,
+  dims: Map<string, Dim>,
+  decl: A.BlockDecl | A.ModelDecl,
+  module: ModuleInfo,
+  at: Span,
+): Value {
   if (value.kind === 'error') return value;
   const t = p.type;
   if (isTensorTypeRef(t)) {
-    if (value.kind !== 'tensor' && value.kind !== 'int' && value.kind !== 'float') return cx.mismatch(`a tensor \`${printType(t)}\``, value, module, at);
+    if (value.kind !== 'tensor' && value.kind !== 'int' && value.kind !== 'float')
+      return cx.mismatch(`a tensor \`${printType(t)}\``, value, module, at);
     if (value.kind !== 'tensor') return value;
     return unifyTensor(cx, value, t, env, dims, module, at, `parameter \`${p.name.name}\``, decl.name.name);
   }
@@ -60,7 +75,17 @@ export function checkCompileTimeType(cx: ElabContext, value: Value, t: A.TypeRef
 }
 
 /** Matches a tensor's dtype and shape against a declared type, binding its shape symbols in `dims`. */
-function unifyTensor(cx: ElabContext, value: TensorValue, t: A.TypeRef, env: Env, dims: Map<string, Dim>, module: ModuleInfo, at: Span, what: string, callee: string): Value {
+function unifyTensor(
+  cx: ElabContext,
+  value: TensorValue,
+  t: A.TypeRef,
+  env: Env,
+  dims: Map<string, Dim>,
+  module: ModuleInfo,
+  at: Span,
+  what: string,
+  callee: string,
+): Value {
   const expectedDtype = t.name.name as DType;
   const actual = value.type;
   const report = (): Value => {
@@ -120,7 +145,15 @@ function describeTypeRef(t: A.TypeRef, env: Env, dims: ReadonlyMap<string, Dim>)
 }
 
 /** Checks a block's result against its declared return type, with the shape symbols its parameters bound. */
-export function checkReturn(cx: ElabContext, value: Value, decl: A.BlockDecl, env: Env, dims: Map<string, Dim>, module: ModuleInfo, at: Span): Value {
+export function checkReturn(
+  cx: ElabContext,
+  value: Value,
+  decl: A.BlockDecl,
+  env: Env,
+  dims: Map<string, Dim>,
+  module: ModuleInfo,
+  at: Span,
+): Value {
   const t = decl.returnType!;
   if (!isTensorTypeRef(t)) return checkCompileTimeType(cx, value, t, module, at);
   if (value.kind !== 'tensor') return cx.mismatch(`a tensor \`${printType(t)}\``, value, module, at);

@@ -21,16 +21,34 @@ export const labelLossCompatibility: Rule = {
       if (!trainDecl) continue;
       visit(trainDecl.body, {
         CallExpr(call) {
-          const callee = call.callee.kind === 'NameExpr' ? call.callee.name : call.callee.kind === 'MemberExpr' ? call.callee.member.name : '';
+          const callee =
+            call.callee.kind === 'NameExpr' ? call.callee.name : call.callee.kind === 'MemberExpr' ? call.callee.member.name : '';
           const rule = lossLabels[callee];
           const label = call.args[1]?.value;
           if (!rule || !label || label.kind !== 'MemberExpr' || label.object.kind !== 'NameExpr' || label.object.name !== 'labels') return;
           const field = labels.fields.find((f) => f.name === label.member.name);
           if (!field || rule.kinds.includes(field.kind.name)) return;
-          report('labelLossMismatch', { loss: callee, expected: rule.describe, label: field.name, kind: `\`${field.kind.name}\`` }, model.module, label.span, {
-            secondary: [secondaryLabel('labelKindDeclaredHere', { kind: `\`${field.kind.name}\`` }, labels.module.source, field.decl.fieldKind.span)],
-            help: { discrete: 'a discrete label goes with `softmax_ce`', continuous: 'a continuous label goes with `mse`', binary: 'a binary label goes with `bce`' }[field.kind.name as 'binary'],
-          });
+          report(
+            'labelLossMismatch',
+            { loss: callee, expected: rule.describe, label: field.name, kind: `\`${field.kind.name}\`` },
+            model.module,
+            label.span,
+            {
+              secondary: [
+                secondaryLabel(
+                  'labelKindDeclaredHere',
+                  { kind: `\`${field.kind.name}\`` },
+                  labels.module.source,
+                  field.decl.fieldKind.span,
+                ),
+              ],
+              help: {
+                discrete: 'a discrete label goes with `softmax_ce`',
+                continuous: 'a continuous label goes with `mse`',
+                binary: 'a binary label goes with `bce`',
+              }[field.kind.name as 'binary'],
+            },
+          );
         },
       });
     }

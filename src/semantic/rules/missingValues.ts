@@ -25,9 +25,15 @@ export const missingValues: Rule = {
         const impute = field.transforms[at]!;
         const module = model.features.module;
         if (!imputedKinds.has(field.kind.name)) {
-          report('imputePlacement', { name: field.name, problem: `needs a \`continuous\` or \`binary\` feature, not \`${field.kind.name}\`` }, module, impute.decl.span, {
-            help: 'a missing value of other kinds takes the declared default (`= value`); a missing string reads as `""`, id 0 after `hash` or `vocab`',
-          });
+          report(
+            'imputePlacement',
+            { name: field.name, problem: `needs a \`continuous\` or \`binary\` feature, not \`${field.kind.name}\`` },
+            module,
+            impute.decl.span,
+            {
+              help: 'a missing value of other kinds takes the declared default (`= value`); a missing string reads as `""`, id 0 after `hash` or `vocab`',
+            },
+          );
           continue;
         }
         if (field.decl.default) {
@@ -39,22 +45,36 @@ export const missingValues: Rule = {
         }
         const before = field.transforms.slice(0, at).find((t) => !keepsMissing.has(t.op));
         if (before) {
-          report('imputePlacement', { name: field.name, problem: `comes after \`${before.name}\`, which does not keep a missing value missing` }, module, impute.decl.span, {
-            help: `move \`impute\` before \`${before.name}\`; only \`log1p\` and \`zscore\` may come before it`,
-          });
+          report(
+            'imputePlacement',
+            { name: field.name, problem: `comes after \`${before.name}\`, which does not keep a missing value missing` },
+            module,
+            impute.decl.span,
+            {
+              help: `move \`impute\` before \`${before.name}\`; only \`log1p\` and \`zscore\` may come before it`,
+            },
+          );
           continue;
         }
         const again = field.transforms.slice(at + 1).find((t) => t.op === 'impute');
         if (again) {
-          report('imputePlacement', { name: field.name, problem: 'is applied twice' }, module, again.decl.span, { help: 'after the first `impute` nothing is missing' });
+          report('imputePlacement', { name: field.name, problem: 'is applied twice' }, module, again.decl.span, {
+            help: 'after the first `impute` nothing is missing',
+          });
           continue;
         }
         const after = field.transforms[at + 1];
         if (impute.args['indicator'] === true && after) {
-          report('imputePlacement', { name: field.name, problem: 'with `indicator: true` must be the last transform' }, module, after.decl.span, {
-            label: 'this would see two columns, the value and the indicator',
-            help: `move \`${after.name}\` before \`impute\``,
-          });
+          report(
+            'imputePlacement',
+            { name: field.name, problem: 'with `indicator: true` must be the last transform' },
+            module,
+            after.decl.span,
+            {
+              label: 'this would see two columns, the value and the indicator',
+              help: `move \`${after.name}\` before \`impute\``,
+            },
+          );
         }
       }
     }

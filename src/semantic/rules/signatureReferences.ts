@@ -21,12 +21,24 @@ export const signatureReferences: Rule = {
             const wanted = field ?? name ?? '?';
             const at = v.kind === 'MemberExpr' ? v.member.span : v.kind === 'NameExpr' ? v.span : undefined;
             const fix = at && nameFix(wanted, field !== null ? features : [param ?? '', ...features], model.module.source, at);
-            const help = fix?.help ?? didYouMean(wanted, field !== null ? features : [param ?? '', ...features]) ?? `inputs are \`${param ?? 'f'}\` (all features) or its fields, as in \`${param ?? 'f'}.${features[0] ?? 'x'}\``;
-            report('unknownSignatureItem', { signature: sig.name, direction: 'input', name: wanted }, model.module, v.span, { ...fix, help });
+            const help =
+              fix?.help ??
+              didYouMean(wanted, field !== null ? features : [param ?? '', ...features]) ??
+              `inputs are \`${param ?? 'f'}\` (all features) or its fields, as in \`${param ?? 'f'}.${features[0] ?? 'x'}\``;
+            report('unknownSignatureItem', { signature: sig.name, direction: 'input', name: wanted }, model.module, v.span, {
+              ...fix,
+              help,
+            });
           } else if (name === null || v.kind !== 'NameExpr' || !outputs.includes(name)) {
             const fix = v.kind === 'NameExpr' ? nameFix(v.name, outputs, model.module.source, v.span) : undefined;
-            const help = fix?.help ?? didYouMean(name ?? '', outputs) ?? `the outputs of \`${model.name}\` are ${outputs.map((o) => `\`${o}\``).join(', ') || 'none'}`;
-            report('unknownSignatureItem', { signature: sig.name, direction: 'output', name: name ?? '?' }, model.module, v.span, { ...fix, help });
+            const help =
+              fix?.help ??
+              didYouMean(name ?? '', outputs) ??
+              `the outputs of \`${model.name}\` are ${outputs.map((o) => `\`${o}\``).join(', ') || 'none'}`;
+            report('unknownSignatureItem', { signature: sig.name, direction: 'output', name: name ?? '?' }, model.module, v.span, {
+              ...fix,
+              help,
+            });
           }
         }
       }

@@ -12,7 +12,9 @@ export const trainAndSignatureTargets: Rule = {
       const target = item.kind === 'TrainDecl' ? item.model : item.kind === 'SignatureDecl' ? item.model : null;
       if (target && !models.includes(target.name)) {
         const fix = nameFix(target.name, models, module.source, target.span);
-        const help = fix?.help ?? (models.length > 0 ? `models in this file: ${models.map((m) => `\`${m}\``).join(', ')}` : 'this file declares no model');
+        const help =
+          fix?.help ??
+          (models.length > 0 ? `models in this file: ${models.map((m) => `\`${m}\``).join(', ')}` : 'this file declares no model');
         report('unknownModel', { name: target.name }, module, target.span, { ...fix, help });
       }
       if (item.kind === 'SignatureDecl' && item.model === null && models.length !== 1) {

@@ -19,14 +19,22 @@ interface ArgSpec {
   readonly expected: string;
 }
 
-const int = (min: number, expected = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer of at least ${min}`): ArgSpec => ({ type: 'int', min, expected });
+const int = (
+  min: number,
+  expected = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer of at least ${min}`,
+): ArgSpec => ({ type: 'int', min, expected });
 const positive: ArgSpec = { type: 'number', above: 0, expected: 'a positive number' };
 const nonNegative: ArgSpec = { type: 'number', min: 0, expected: 'a non-negative number' };
 const unit: ArgSpec = { type: 'number', min: 0, below: 1, expected: 'a number in [0, 1)' };
 const openUnit: ArgSpec = { type: 'number', above: 0, below: 1, expected: 'a number between 0 and 1' };
 const text = (required = false): ArgSpec => ({ type: 'string', required, expected: 'a string' });
 const bool: ArgSpec = { type: 'bool', expected: '`true` or `false`' };
-const config = (oneOf: readonly string[], required = false): ArgSpec => ({ type: 'config', oneOf, required, expected: oneOf.map((c) => `\`${c}(...)\``).join(' or ') });
+const config = (oneOf: readonly string[], required = false): ArgSpec => ({
+  type: 'config',
+  oneOf,
+  required,
+  expected: oneOf.map((c) => `\`${c}(...)\``).join(' or '),
+});
 
 const schedules = ['constant', 'warmup', 'linear', 'cosine', 'step', 'exponential'];
 const optimizerLr = positive;
@@ -55,7 +63,12 @@ const constructorArgs: Readonly<Record<string, Readonly<Record<string, ArgSpec>>
   cosine: { warmup: int(0), steps: int(1), end: nonNegative },
   step: { every: int(1), gamma: positive, warmup: int(0) },
   exponential: { rate: positive, every: int(1), warmup: int(0) },
-  early_stop: { metric: { type: 'name', required: true, expected: 'a metric of the train section, such as `auc`' }, patience: int(1), mode: { type: 'string', oneOf: ['min', 'max'], expected: '`"min"` or `"max"`' }, min_delta: nonNegative },
+  early_stop: {
+    metric: { type: 'name', required: true, expected: 'a metric of the train section, such as `auc`' },
+    patience: int(1),
+    mode: { type: 'string', oneOf: ['min', 'max'], expected: '`"min"` or `"max"`' },
+    min_delta: nonNegative,
+  },
   skip: { max: int(0) },
   fail: {},
 };
@@ -88,7 +101,9 @@ interface ConfigAttr {
 function asConfig(v: AttrValue | undefined): ConfigAttr | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const r = v as Record<string, AttrValue>;
-  return typeof r['fn'] === 'string' ? { fn: r['fn'], args: (r['args'] ?? {}) as Record<string, AttrValue>, positional: (r['positional'] ?? []) as AttrValue[] } : undefined;
+  return typeof r['fn'] === 'string'
+    ? { fn: r['fn'], args: (r['args'] ?? {}) as Record<string, AttrValue>, positional: (r['positional'] ?? []) as AttrValue[] }
+    : undefined;
 }
 
 function describeValue(v: AttrValue | undefined): string {
@@ -119,7 +134,12 @@ export const trainSettingValues: Rule = {
       const decl = model.module.ast.items.find((i): i is A.TrainDecl => i.kind === 'TrainDecl' && i.model.name === model.name);
       if (!decl) continue;
       for (const stmt of decl.body.statements) {
-        const [name, expr] = stmt.kind === 'AssignStmt' ? [stmt.target.name, stmt.value] : stmt.kind === 'ExprStmt' ? ['early_stop', stmt.expr] : [undefined, undefined];
+        const [name, expr] =
+          stmt.kind === 'AssignStmt'
+            ? [stmt.target.name, stmt.value]
+            : stmt.kind === 'ExprStmt'
+              ? ['early_stop', stmt.expr]
+              : [undefined, undefined];
         const spec = name === undefined ? undefined : settingSpecs[name];
         if (!spec || !expr) continue;
         const value = model.train.settings[name!];
@@ -130,16 +150,39 @@ export const trainSettingValues: Rule = {
   },
 };
 
-function checkValue(context: RuleContext, model: CheckedModel, owner: string, name: string, spec: ArgSpec, value: AttrValue, expr: A.Expr | undefined, at: Span, role: 'setting' | 'argument'): void {
+function checkValue(
+  context: RuleContext,
+  model: CheckedModel,
+  owner: string,
+  name: string,
+  spec: ArgSpec,
+  value: AttrValue,
+  expr: A.Expr | undefined,
+  at: Span,
+  role: 'setting' | 'argument',
+): void {
   const bad = (): void => {
-    if (role === 'setting') context.report('invalidTrainSetting', { name, expected: spec.expected, found: describeValue(value) }, model.module, at);
-    else context.report('invalidConstructorArgument', { name, callee: owner, expected: spec.expected, found: describeValue(value) }, model.module, at);
+    if (role === 'setting')
+      context.report('invalidTrainSetting', { name, expected: spec.expected, found: describeValue(value) }, model.module, at);
+    else
+      context.report(
+        'invalidConstructorArgument',
+        { name, callee: owner, expected: spec.expected, found: describeValue(value) },
+        model.module,
+        at,
+      );
   };
   switch (spec.type) {
     case 'int':
     case 'number': {
       if (typeof value !== 'number' || (spec.type === 'int' && !Number.isInteger(value))) return bad();
-      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max) || (spec.above !== undefined && value <= spec.above) || (spec.below !== undefined && value >= spec.below)) return bad();
+      if (
+        (spec.min !== undefined && value < spec.min) ||
+        (spec.max !== undefined && value > spec.max) ||
+        (spec.above !== undefined && value <= spec.above) ||
+        (spec.below !== undefined && value >= spec.below)
+      )
+        return bad();
       return;
     }
     case 'string':
@@ -154,7 +197,10 @@ function checkValue(context: RuleContext, model: CheckedModel, owner: string, na
       const metrics = model.train?.metrics.map((m) => m.name) ?? [];
       if (!metrics.some((m) => m === value || m.startsWith(`${value}(`))) {
         context.report('earlyStopUnknownMetric', { metric: value }, model.module, at, {
-          help: metrics.length > 0 ? `the section computes ${metrics.map((m) => `\`${m}\``).join(', ')}` : 'add the metric to `metrics = [...]`',
+          help:
+            metrics.length > 0
+              ? `the section computes ${metrics.map((m) => `\`${m}\``).join(', ')}`
+              : 'add the metric to `metrics = [...]`',
         });
       }
       return;
@@ -176,50 +222,110 @@ function checkCall(context: RuleContext, model: CheckedModel, c: ConfigAttr, cal
   const positional = ['csv', 'jsonl', 'parquet', 'arrow'].includes(c.fn) ? 1 : 0;
   if (c.positional.length > positional) {
     const extra = call?.args.filter((a) => a.name === null)[positional];
-    context.report('invalidConstructorArgument', { name: `#${positional + 1}`, callee: `\`${c.fn}\``, expected: 'named arguments', found: describeValue(c.positional[positional]) }, model.module, extra?.span ?? at, {
-      help: `name it: \`${c.fn}(${Object.keys(specs).map((k) => `${k}: ...`).join(', ')})\``,
-    });
+    context.report(
+      'invalidConstructorArgument',
+      { name: `#${positional + 1}`, callee: `\`${c.fn}\``, expected: 'named arguments', found: describeValue(c.positional[positional]) },
+      model.module,
+      extra?.span ?? at,
+      {
+        help: `name it: \`${c.fn}(${Object.keys(specs)
+          .map((k) => `${k}: ...`)
+          .join(', ')})\``,
+      },
+    );
   }
   const args: Record<string, AttrValue> = { ...c.args };
   if (positional === 1 && c.positional[0] !== undefined && args['path'] === undefined) args['path'] = c.positional[0];
   for (const [name, spec] of Object.entries(specs)) {
     const value = args[name];
     if (value === undefined) {
-      if (spec.required || (name === 'path' && positional === 1)) context.report('missingArgument', { name, callee: `\`${c.fn}\`` }, model.module, call?.span ?? at);
+      if (spec.required || (name === 'path' && positional === 1))
+        context.report('missingArgument', { name, callee: `\`${c.fn}\`` }, model.module, call?.span ?? at);
       continue;
     }
     checkValue(context, model, `\`${c.fn}\``, name, spec, value, argExpr(name), argSpan(name), 'argument');
   }
   if (c.fn === 'holdout') checkHoldout(context, model, args, argSpan);
-  if (c.fn === 'by_date' && typeof args['validation_from'] === 'string' && typeof args['test_from'] === 'string' && args['validation_from'] >= args['test_from']) {
-    context.report('invalidConstructorArgument', { name: 'validation_from', callee: '`by_date`', expected: `a date before \`test_from\` (${JSON.stringify(args['test_from'])})`, found: describeValue(args['validation_from']) }, model.module, argSpan('validation_from'));
+  if (
+    c.fn === 'by_date' &&
+    typeof args['validation_from'] === 'string' &&
+    typeof args['test_from'] === 'string' &&
+    args['validation_from'] >= args['test_from']
+  ) {
+    context.report(
+      'invalidConstructorArgument',
+      {
+        name: 'validation_from',
+        callee: '`by_date`',
+        expected: `a date before \`test_from\` (${JSON.stringify(args['test_from'])})`,
+        found: describeValue(args['validation_from']),
+      },
+      model.module,
+      argSpan('validation_from'),
+    );
   }
 }
 
-function checkHoldout(context: RuleContext, model: CheckedModel, args: Readonly<Record<string, AttrValue>>, argSpan: (name: string) => Span): void {
+function checkHoldout(
+  context: RuleContext,
+  model: CheckedModel,
+  args: Readonly<Record<string, AttrValue>>,
+  argSpan: (name: string) => Span,
+): void {
   const given = (names: readonly string[]): string[] => names.filter((n) => args[n] !== undefined);
   const [stride, hashed] = splitFamilies.map(given) as [string[], string[]];
   if (stride.length > 0 && hashed.length > 0) {
-    context.report('conflictingArguments', { callee: '`holdout`', first: stride[0]!, second: hashed[0]! }, model.module, argSpan(hashed[0]!), {
-      secondary: [secondaryLabel('splitsByRowNumber', { argument: stride[0]! }, model.module.source, argSpan(stride[0]!))],
-      help: '`every` and `offset` hold out every n-th row; `fraction` (with or without `key`) holds out a random fraction: keep one',
-    });
+    context.report(
+      'conflictingArguments',
+      { callee: '`holdout`', first: stride[0]!, second: hashed[0]! },
+      model.module,
+      argSpan(hashed[0]!),
+      {
+        secondary: [secondaryLabel('splitsByRowNumber', { argument: stride[0]! }, model.module.source, argSpan(stride[0]!))],
+        help: '`every` and `offset` hold out every n-th row; `fraction` (with or without `key`) holds out a random fraction: keep one',
+      },
+    );
     return;
   }
   const every = typeof args['every'] === 'number' ? args['every'] : 5;
   for (const name of ['offset', 'validation_offset']) {
     const v = args[name];
     if (typeof v === 'number' && Number.isInteger(v) && v >= every) {
-      context.report('invalidConstructorArgument', { name, callee: '`holdout`', expected: `a row position below \`every\` (${every})`, found: describeValue(v) }, model.module, argSpan(name));
+      context.report(
+        'invalidConstructorArgument',
+        { name, callee: '`holdout`', expected: `a row position below \`every\` (${every})`, found: describeValue(v) },
+        model.module,
+        argSpan(name),
+      );
     }
   }
   const offset = typeof args['offset'] === 'number' ? args['offset'] : every - 1;
   if (args['validation_offset'] !== undefined && args['validation_offset'] === offset) {
-    context.report('invalidConstructorArgument', { name: 'validation_offset', callee: '`holdout`', expected: `a row position other than the test rows' \`offset\` (${offset})`, found: describeValue(args['validation_offset']) }, model.module, argSpan('validation_offset'));
+    context.report(
+      'invalidConstructorArgument',
+      {
+        name: 'validation_offset',
+        callee: '`holdout`',
+        expected: `a row position other than the test rows' \`offset\` (${offset})`,
+        found: describeValue(args['validation_offset']),
+      },
+      model.module,
+      argSpan('validation_offset'),
+    );
   }
   const fraction = typeof args['fraction'] === 'number' ? args['fraction'] : 0.2;
   const validation = args['validation'];
   if (typeof validation === 'number' && fraction + validation >= 1) {
-    context.report('invalidConstructorArgument', { name: 'validation', callee: '`holdout`', expected: `a fraction that leaves rows to train on (below ${+(1 - fraction).toFixed(6)} with \`fraction\` ${fraction})`, found: describeValue(validation) }, model.module, argSpan('validation'));
+    context.report(
+      'invalidConstructorArgument',
+      {
+        name: 'validation',
+        callee: '`holdout`',
+        expected: `a fraction that leaves rows to train on (below ${+(1 - fraction).toFixed(6)} with \`fraction\` ${fraction})`,
+        found: describeValue(validation),
+      },
+      model.module,
+      argSpan('validation'),
+    );
   }
 }

@@ -48,6 +48,13 @@ export function calibrationBuckets(p: Float32Array, y: Float32Array, buckets = 1
   }
   return ranges.map((r, b) => {
     const count = r.end - r.start;
-    return { min: sorted[r.start]!, max: sorted[r.end - 1]!, count, positives: positives[b]!, meanPredicted: r.sum / count, actualRate: positives[b]! / count };
+    return {
+      min: sorted[r.start]!,
+      max: sorted[r.end - 1]!,
+      count,
+      positives: positives[b]!,
+      meanPredicted: r.sum / count,
+      actualRate: positives[b]! / count,
+    };
   });
 }

@@ -9,8 +9,13 @@ export function formatSetting(value: AttrValue | undefined): string {
   const record = value as { readonly [key: string]: AttrValue };
   if (typeof record['fn'] === 'string') {
     const positional = Array.isArray(record['positional']) ? (record['positional'] as readonly AttrValue[]).map(formatSetting) : [];
-    const args = record['args'] && typeof record['args'] === 'object' ? Object.entries(record['args'] as Record<string, AttrValue>).map(([k, v]) => `${k}: ${formatSetting(v)}`) : [];
+    const args =
+      record['args'] && typeof record['args'] === 'object'
+        ? Object.entries(record['args'] as Record<string, AttrValue>).map(([k, v]) => `${k}: ${formatSetting(v)}`)
+        : [];
     return `${record['fn']}(${[...positional, ...args].join(', ')})`;
   }
-  return `{${Object.entries(record).map(([k, v]) => `${k}: ${formatSetting(v)}`).join(', ')}}`;
+  return `{${Object.entries(record)
+    .map(([k, v]) => `${k}: ${formatSetting(v)}`)
+    .join(', ')}}`;
 }

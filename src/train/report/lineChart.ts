@@ -50,7 +50,9 @@ export function lineChart(spec: LineChartSpec): string {
   const all = spec.series.flatMap((s) => s.points);
   const xs = all.map((p) => p.x);
   const ys = all.filter((p): p is ChartPoint & { y: number } => p.y !== null && Number.isFinite(p.y)).map((p) => p.y);
-  const xTicks = spec.xDomain ? niceTicks(spec.xDomain[0], spec.xDomain[1], 5, spec.integerX) : niceTicks(Math.min(...xs), Math.max(...xs), 6, spec.integerX);
+  const xTicks = spec.xDomain
+    ? niceTicks(spec.xDomain[0], spec.xDomain[1], 5, spec.integerX)
+    : niceTicks(Math.min(...xs), Math.max(...xs), 6, spec.integerX);
   const yTicks = spec.yDomain ? niceTicks(spec.yDomain[0], spec.yDomain[1], 5) : niceTicks(Math.min(...ys), Math.max(...ys), 5);
   const [x0, x1] = spec.xDomain ?? [xTicks[0] ?? 0, xTicks.at(-1) ?? 1];
   const [y0, y1] = spec.yDomain ?? [yTicks[0] ?? 0, yTicks.at(-1) ?? 1];
@@ -68,8 +70,12 @@ export function lineChart(spec: LineChartSpec): string {
     parts.push(`<line class="grid" x1="${px(t)}" x2="${px(t)}" y1="${margin.top}" y2="${margin.top + plotH}"/>`);
     parts.push(`<text class="tick" x="${px(t)}" y="${margin.top + plotH + 16}" text-anchor="middle">${escapeHtml(formatValue(t))}</text>`);
   }
-  parts.push(`<text class="axis-label" x="${margin.left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`);
-  parts.push(`<text class="axis-label" transform="translate(14 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`);
+  parts.push(
+    `<text class="axis-label" x="${margin.left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="axis-label" transform="translate(14 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
+  );
   if (spec.diagonal) {
     const lo = Math.max(x0, y0);
     const hi = Math.min(x1, y1);
@@ -83,12 +89,18 @@ export function lineChart(spec: LineChartSpec): string {
     }
     const lines = runs
       .filter((r) => r.length > 0)
-      .map((r) => `<polyline points="${r.map((p) => `${px(p.x)},${py(p.y!)}`).join(' ')}" data-values="${r.map((p) => `${p.x},${p.y}`).join(' ')}"/>`);
+      .map(
+        (r) =>
+          `<polyline points="${r.map((p) => `${px(p.x)},${py(p.y!)}`).join(' ')}" data-values="${r.map((p) => `${p.x},${p.y}`).join(' ')}"/>`,
+      );
     const markers =
       s.points.length <= (spec.maxMarkers ?? 60)
         ? s.points
             .filter((p) => p.y !== null && Number.isFinite(p.y))
-            .map((p) => `<circle cx="${px(p.x)}" cy="${py(p.y!)}" r="${p.radius ?? 3}"><title>${escapeHtml(p.note ?? `${s.name} at ${spec.xLabel} ${formatValue(p.x)}: ${formatValue(p.y)}`)}</title></circle>`)
+            .map(
+              (p) =>
+                `<circle cx="${px(p.x)}" cy="${py(p.y!)}" r="${p.radius ?? 3}"><title>${escapeHtml(p.note ?? `${s.name} at ${spec.xLabel} ${formatValue(p.x)}: ${formatValue(p.y)}`)}</title></circle>`,
+            )
         : [];
     parts.push(`<g class="series s${i % 6}" data-series="${escapeHtml(s.name)}">${[...lines, ...markers].join('')}</g>`);
   });

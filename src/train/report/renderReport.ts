@@ -81,11 +81,17 @@ function factsTable(run: RunRecords): string {
           ? `train ${data.train}, ${data.validation !== undefined ? `validation ${data.validation}, ` : ''}test ${data.test}`
           : `${data.path}, split ${describeSplit(data.split)}`,
     ],
-    ['rows', `${last ? `${last['examples']} training examples per epoch` : 'training examples not recorded yet'}${evaluated !== undefined ? `, ${evaluated} evaluation examples` : ''}`],
+    [
+      'rows',
+      `${last ? `${last['examples']} training examples per epoch` : 'training examples not recorded yet'}${evaluated !== undefined ? `, ${evaluated} evaluation examples` : ''}`,
+    ],
     [
       'data fingerprint',
       c.fingerprint
-        ? [...c.fingerprint.files.map((f) => `${f.path}: ${f.bytes} bytes, sha256 ${f.sha256}`), ...Object.entries(c.fingerprint.rows).map(([part, n]) => `${n} ${part} rows`)].join('; ')
+        ? [
+            ...c.fingerprint.files.map((f) => `${f.path}: ${f.bytes} bytes, sha256 ${f.sha256}`),
+            ...Object.entries(c.fingerprint.rows).map(([part, n]) => `${n} ${part} rows`),
+          ].join('; ')
         : 'not recorded',
     ],
     ['backend', `${c.backend ?? '?'}${c.threads !== undefined ? `, ${c.threads} thread${c.threads === 1 ? '' : 's'} asked` : ''}`],
@@ -93,7 +99,10 @@ function factsTable(run: RunRecords): string {
     ['batch', String(c.batch ?? '?')],
     ['optimizer', formatSetting(c.settings?.['optimizer']) || 'adam(lr: 0.001) (the default)'],
     ['seed', String(c.seed ?? '?')],
-    ['training time', `${formatValue(total)} s over ${run.epochs.length} epoch${run.epochs.length === 1 ? '' : 's'}${total > 0 && last ? `, ${Math.round(run.epochs.reduce((s, r) => s + (r['examples'] ?? 0), 0) / total)} examples/s` : ''} (training only: reading and evaluation excluded)`],
+    [
+      'training time',
+      `${formatValue(total)} s over ${run.epochs.length} epoch${run.epochs.length === 1 ? '' : 's'}${total > 0 && last ? `, ${Math.round(run.epochs.reduce((s, r) => s + (r['examples'] ?? 0), 0) / total)} examples/s` : ''} (training only: reading and evaluation excluded)`,
+    ],
     ['peak memory', last?.['peak_rss_mb'] !== undefined && last['peak_rss_mb'] !== null ? `${last['peak_rss_mb']} MB` : 'not recorded'],
     ['created', c.created ?? 'not recorded'],
     ['Bird version', c.bird ?? 'not recorded'],
@@ -170,7 +179,7 @@ function lossCharts(run: RunRecords): string {
     charts.push(
       lineChart({
         id: 'loss per step',
-        title: per === 1 ? 'training loss per step (the batch\'s mean)' : `training loss per step (mean of each ${per} steps)`,
+        title: per === 1 ? "training loss per step (the batch's mean)" : `training loss per step (mean of each ${per} steps)`,
         xLabel: 'step',
         yLabel: 'loss',
         integerX: true,
@@ -184,17 +193,36 @@ function lossCharts(run: RunRecords): string {
 
 function taskSection(run: RunRecords, t: TaskMetrics): string {
   const charts = t.metrics.map((name) =>
-    lineChart({ id: name, title: name, xLabel: 'epoch', yLabel: name.replace(/\(.*$/s, ''), integerX: true, series: [{ name, points: run.epochs.map((r) => ({ x: r.epoch, y: r[name] ?? null })) }] }),
+    lineChart({
+      id: name,
+      title: name,
+      xLabel: 'epoch',
+      yLabel: name.replace(/\(.*$/s, ''),
+      integerX: true,
+      series: [{ name, points: run.epochs.map((r) => ({ x: r.epoch, y: r[name] ?? null })) }],
+    }),
   );
   const calibrations = (run.calibration?.outputs ?? []).filter((c) => c.output === t.output && c.label === t.label);
   const body = [`<div class="charts">${charts.join('')}</div>`, ...calibrations.map((c) => calibrationBlock(c, run.calibration!.epoch))];
-  return section(taskId(t.output, t.label), taskTitle(t), body.join('\n'), ` class="task" data-output="${escapeHtml(t.output)}" data-label="${escapeHtml(t.label)}"`);
+  return section(
+    taskId(t.output, t.label),
+    taskTitle(t),
+    body.join('\n'),
+    ` class="task" data-output="${escapeHtml(t.output)}" data-label="${escapeHtml(t.label)}"`,
+  );
 }
 
 /** Calibrations of outputs no metric group names (they always have one when written by `bird train`). */
 function orphanCalibrations(run: RunRecords, tasks: readonly TaskMetrics[]): string[] {
   const orphans = (run.calibration?.outputs ?? []).filter((c) => !tasks.some((t) => t.output === c.output && t.label === c.label));
-  return orphans.map((c) => section(taskId(c.output, c.label), `${c.output} against ${c.label}`, calibrationBlock(c, run.calibration!.epoch), ` class="task" data-output="${escapeHtml(c.output)}" data-label="${escapeHtml(c.label)}"`));
+  return orphans.map((c) =>
+    section(
+      taskId(c.output, c.label),
+      `${c.output} against ${c.label}`,
+      calibrationBlock(c, run.calibration!.epoch),
+      ` class="task" data-output="${escapeHtml(c.output)}" data-label="${escapeHtml(c.label)}"`,
+    ),
+  );
 }
 
 /** A task section's element id: HTML ids hold no spaces, so anything but letters, digits, `_` and `.` becomes `-`. */

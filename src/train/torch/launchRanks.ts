@@ -28,7 +28,15 @@ export interface RankResult {
  * last lines shown if it fails). If one rank fails, the others are stopped. With
  * `onStdin`, rank 0's standard input is a pipe handed to it (the script's `--gate`).
  */
-export async function launchRanks(python: string, script: string, args: readonly string[], nproc: number, onLine: (line: string) => void, extraEnv: Readonly<Record<string, string>> = {}, onStdin?: (stdin: Writable) => void): Promise<RankResult[]> {
+export async function launchRanks(
+  python: string,
+  script: string,
+  args: readonly string[],
+  nproc: number,
+  onLine: (line: string) => void,
+  extraEnv: Readonly<Record<string, string>> = {},
+  onStdin?: (stdin: Writable) => void,
+): Promise<RankResult[]> {
   const port = await freePort();
   const children = Array.from({ length: nproc }, (_, rank) =>
     spawn(python, [script, ...args], {

@@ -36,7 +36,20 @@ function resumeArgs(resume: TorchRunOptions['resume']): string[] {
   if (!resume) return [];
   const { start, step } = resume;
   if (typeof start === 'number') return ['--start-epoch', String(start), '--start-step', String(step)];
-  return ['--start-epoch', String(start.epoch), '--start-step', String(step), '--skip-batches', String(start.batches), '--start-examples', String(start.examples), '--start-loss-sum', String(start.lossSum), '--start-seconds', String(start.seconds)];
+  return [
+    '--start-epoch',
+    String(start.epoch),
+    '--start-step',
+    String(step),
+    '--skip-batches',
+    String(start.batches),
+    '--start-examples',
+    String(start.examples),
+    '--start-loss-sum',
+    String(start.lossSum),
+    '--start-seconds',
+    String(start.seconds),
+  ];
 }
 
 /** The `torchrun` command that runs the same script on `nnodes` machines of `nproc` ranks each, with a current PyTorch. */
@@ -44,7 +57,7 @@ export function torchrunCommand(script: string, nproc: number, nnodes: number, a
   return [
     '#!/bin/sh',
     '# The same training as `bird train --engine torch`, on a cluster: run this on every node,',
-    '# with MASTER_ADDR set to node 0\'s address and NODE_RANK to the node\'s number (0 .. nnodes-1).',
+    "# with MASTER_ADDR set to node 0's address and NODE_RANK to the node's number (0 .. nnodes-1).",
     '# Every node needs this folder (script, init checkpoint, shards) at the same path.',
     'set -eu',
     `torchrun --nnodes=${nnodes} --nproc-per-node=${nproc} --node-rank="\${NODE_RANK:-0}" \\`,
@@ -67,7 +80,13 @@ export interface PreparedTorchRun {
  * checkpoint (Bird's initializers, so both engines start alike), the generated script,
  * and `torchrun.sh` for clusters.
  */
-export async function prepareTorchRun(graph: IrGraph, dataset: Dataset, trainer: Trainer, runPath: string, options: TorchRunOptions): Promise<PreparedTorchRun> {
+export async function prepareTorchRun(
+  graph: IrGraph,
+  dataset: Dataset,
+  trainer: Trainer,
+  runPath: string,
+  options: TorchRunOptions,
+): Promise<PreparedTorchRun> {
   const world = options.nproc * options.nnodes;
   const local = options.batch / world;
   const dir = join(runPath, 'torch');
@@ -91,14 +110,36 @@ export async function prepareTorchRun(graph: IrGraph, dataset: Dataset, trainer:
     ),
   };
   writeEncodedSpec(shards, spec);
-  options.log(`encoded ${spec.shards.reduce((n, s) => n + s.rows, 0)} training rows into ${world} shard${world === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  options.log(
+    `encoded ${spec.shards.reduce((n, s) => n + s.rows, 0)} training rows into ${world} shard${world === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   // Bird's initial weights, so the two engines start from the same point.
   mkdirSync(join(dir, 'init'), { recursive: true });
-  for (const [file, data] of Object.entries(checkpointFiles(trainer, { epoch: 0, model: graph.model, engine: 'torch' }))) writeFileSync(join(dir, 'init', file), data);
+  for (const [file, data] of Object.entries(checkpointFiles(trainer, { epoch: 0, model: graph.model, engine: 'torch' })))
+    writeFileSync(join(dir, 'init', file), data);
   const script = join(dir, 'train.py');
-  writeFileAtomic(script, generateTorchScript(graph, { source: options.source, birdVersion: options.birdVersion, epochs: options.epochs, batch: options.batch, seed: options.seed }));
+  writeFileAtomic(
+    script,
+    generateTorchScript(graph, {
+      source: options.source,
+      birdVersion: options.birdVersion,
+      epochs: options.epochs,
+      batch: options.batch,
+      seed: options.seed,
+    }),
+  );
   const args = [
-    'train', '--shards', shards, '--init', join(dir, 'init'), '--out', runPath, '--epochs', String(options.epochs), '--batch', String(options.batch),
+    'train',
+    '--shards',
+    shards,
+    '--init',
+    join(dir, 'init'),
+    '--out',
+    runPath,
+    '--epochs',
+    String(options.epochs),
+    '--batch',
+    String(options.batch),
     ...(options.checkpointEvery !== undefined ? ['--checkpoint-every', String(options.checkpointEvery)] : []),
     ...resumeArgs(options.resume),
   ];
@@ -116,7 +157,15 @@ export async function prepareTorchRun(graph: IrGraph, dataset: Dataset, trainer:
  * own trainer stops. `history` holds the metrics of epochs a resumed run already has.
  * With `nnodes > 1` it stops after preparing: `torchrun.sh` is run on each node.
  */
-export async function trainTorch(graph: IrGraph, dataset: Dataset, trainer: Trainer, run: RunDirectory, options: TorchRunOptions, report: (r: EpochReport) => void, history: readonly Readonly<Record<string, number>>[] = []): Promise<'trained' | 'prepared' | 'stopped'> {
+export async function trainTorch(
+  graph: IrGraph,
+  dataset: Dataset,
+  trainer: Trainer,
+  run: RunDirectory,
+  options: TorchRunOptions,
+  report: (r: EpochReport) => void,
+  history: readonly Readonly<Record<string, number>>[] = [],
+): Promise<'trained' | 'prepared' | 'stopped'> {
   const stopper = earlyStopper(graph.train?.settings['early_stop']);
   // A resumed run replays its recorded epochs so early stopping counts them.
   for (const metrics of history) if (stopper?.(metrics)) return 'stopped';
@@ -139,7 +188,16 @@ export async function trainTorch(graph: IrGraph, dataset: Dataset, trainer: Trai
       const saved = readCheckpoint(join(run.path, 'checkpoints', `epoch-${epoch}`));
       trainer.restore(saved.tensors, saved.step);
       const { metrics, calibration } = await trainer.evaluate(testPart.batches(4096));
-      report({ epoch, steps: line['steps']!, examples: line['examples']!, trainSeconds: line['train_s']!, examplesPerSecond: line['examples_per_s']!, loss: line['loss']!, metrics, calibration });
+      report({
+        epoch,
+        steps: line['steps']!,
+        examples: line['examples']!,
+        trainSeconds: line['train_s']!,
+        examplesPerSecond: line['examples_per_s']!,
+        loss: line['loss']!,
+        metrics,
+        calibration,
+      });
       stop = stopper?.(metrics) ?? false;
     } catch (error) {
       failure ??= error;
@@ -175,4 +233,3 @@ export class TorchFailed extends Error {
     super(`PyTorch rank ${rank} failed (exit ${code}):\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
   }
 }
-

@@ -26,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bird-compile-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bird compile --emit onnx', () => {
-  test('prints the dump of each signature: the export\'s graph, with placeholder statistics and a note', async () => {
+  test("prints the dump of each signature: the export's graph, with placeholder statistics and a note", async () => {
     const r = await bird('compile', '--emit', 'onnx', flights);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expectGolden(join(cases, 'flights.txt'), r.stdout);
@@ -37,11 +37,13 @@ describe('bird compile --emit onnx', () => {
     expect(shape(r.stdout)).toEqual(shape(trained));
   });
 
-  test('--out writes one signature\'s model: it passes the checker and, its weights zero, predicts sigmoid(0) for any row', async () => {
+  test("--out writes one signature's model: it passes the checker and, its weights zero, predicts sigmoid(0) for any row", async () => {
     const out = join(dir, 'serve.onnx');
     const r = await bird('compile', '--emit', 'onnx', flights, '--signature', 'serve', '--out', out);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
-    expect(r.stderr).toMatch(/^wrote .*serve\.onnx \(signature `serve` of model `DelayMlp`, \d+ bytes, zero weights and placeholder statistics/);
+    expect(r.stderr).toMatch(
+      /^wrote .*serve\.onnx \(signature `serve` of model `DelayMlp`, \d+ bytes, zero weights and placeholder statistics/,
+    );
     const python = onnxPython();
     if (python) expect(spawnSync(python, [checkerScript, out], { encoding: 'utf8' }).stdout).toBe(`ok ${out}\n`);
     const { graph } = await fittedModel('flights.bird');
@@ -77,7 +79,13 @@ describe('bird compile --emit onnx', () => {
     ]);
     expect(runs.map((r) => [r.code, r.stdout, r.stderr.split('\n')[0]])).toEqual([
       [1, '', 'error[BIRD3025]: model `DelayMlp` has no signature `nope`'],
-      [2, '', expect.stringMatching(/^error: `--out` writes one model, and model `\w+` has 2 signatures \(`serve`, `lite`\); choose one with `--signature`$/)],
+      [
+        2,
+        '',
+        expect.stringMatching(
+          /^error: `--out` writes one model, and model `\w+` has 2 signatures \(`serve`, `lite`\); choose one with `--signature`$/,
+        ),
+      ],
       [2, '', 'error: `--out` goes with `--emit onnx`'],
       [1, '', 'error[BIRD2024]: model `DelayMlp` declares no signature, so there is nothing to emit as ONNX'],
     ]);

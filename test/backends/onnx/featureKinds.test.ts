@@ -25,7 +25,9 @@ describe('every feature kind and transform through a signature', () => {
   test('inputs: encodings, dtypes, shapes and the steps left to the client', async () => {
     const graph = await kindsModel();
     const [serve, lite] = exportSignatures(graph, randomWeights(graph, 2));
-    const table = serve!.inputs.map((i) => `${i.name} ${i.dtype}[${i.shape.join(', ')}] ${i.encoding} default=${JSON.stringify(i.default)} ${i.outOfGraph.map((s) => `${s.op}${JSON.stringify(s.args)}`).join(' ')}`.trim());
+    const table = serve!.inputs.map((i) =>
+      `${i.name} ${i.dtype}[${i.shape.join(', ')}] ${i.encoding} default=${JSON.stringify(i.default)} ${i.outOfGraph.map((s) => `${s.op}${JSON.stringify(s.args)}`).join(' ')}`.trim(),
+    );
     expect(table).toEqual([
       'likes float32[batch] dense default=0',
       'hour float32[batch] dense default=0',

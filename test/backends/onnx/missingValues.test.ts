@@ -24,10 +24,15 @@ async function missingModel(): Promise<IrGraph> {
 function trainColumn(name: string): number[] {
   const [header, ...lines] = readFileSync(join(caseDir, 'rows.csv'), 'utf8').trim().split('\n');
   const at = header!.split(',').indexOf(name);
-  return lines.filter((_, i) => i % 4 !== 3).map((l) => l.split(',')[at]!).filter((v) => v !== '').map(Number);
+  return lines
+    .filter((_, i) => i % 4 !== 3)
+    .map((l) => l.split(',')[at]!)
+    .filter((v) => v !== '')
+    .map(Number);
 }
 
-const fitted = (graph: IrGraph, feature: string): Record<string, unknown> => graph.features.find((f) => f.name === feature)!.transforms.find((t) => t.op === 'impute')!.args;
+const fitted = (graph: IrGraph, feature: string): Record<string, unknown> =>
+  graph.features.find((f) => f.name === feature)!.transforms.find((t) => t.op === 'impute')!.args;
 
 describe('missing values: fitted imputation and missing indicators', () => {
   test('statistics are fitted on the training rows present, after the transforms before `impute`', async () => {
@@ -58,7 +63,11 @@ describe('missing values: fitted imputation and missing indicators', () => {
     const graph = await missingModel();
     const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], join(caseDir, 'input.bird'))!);
     const fittedGraph = await dataset.fit();
-    const rows = readFileSync(join(caseDir, 'rows.csv'), 'utf8').trim().split('\n').slice(1).filter((_, i) => i % 4 === 3);
+    const rows = readFileSync(join(caseDir, 'rows.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((_, i) => i % 4 === 3);
     const batch = (await dataset.batches('test', 100).next()).value!;
     const income = batch.columns.get('income')!;
     expect(income.kind === 'dense' && income.shape).toEqual([rows.length, 2]);

@@ -8,7 +8,9 @@ import { expectGolden } from '../../helpers/golden.js';
 import { repoRoot } from '../../helpers/semanticCases.js';
 import { checkModels, fittedModel, randomWeights } from './onnxTestHelpers.js';
 
-const models = readdirSync(join(repoRoot, 'models')).filter((f) => f.endsWith('.bird')).sort();
+const models = readdirSync(join(repoRoot, 'models'))
+  .filter((f) => f.endsWith('.bird'))
+  .sort();
 
 describe.each(models)('models/%s exported to ONNX', (file) => {
   const model = file.replace(/\.bird$/, '');

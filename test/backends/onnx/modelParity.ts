@@ -59,12 +59,15 @@ export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], se
     writeCsv(path, rows);
     const { tf } = await loadTf();
     const program = new TfProgram(tf, graph, seed);
-    const weights = new Map([...program.variables].map(([id, v]) => [String(graph.nodes[id]!.attrs['name']), v.dataSync() as Float32Array]));
+    const weights = new Map(
+      [...program.variables].map(([id, v]) => [String(graph.nodes[id]!.attrs['name']), v.dataSync() as Float32Array]),
+    );
     const [sig] = exportSignatures(graph, weights, signature === undefined ? {} : { only: [signature] });
     const output = graph.outputs.find((o) => o.name === sig!.outputs[0]!.output)!;
     const dataset = new Dataset(graph, { kind: 'file', path, split: { kind: 'none' } });
     const expected: number[] = [];
-    for await (const batch of dataset.batches('train', 128)) expected.push(...Array.from(program.forward(batch, [output.node]).get(output.node)!.dataSync()));
+    for await (const batch of dataset.batches('train', 128))
+      expected.push(...Array.from(program.forward(batch, [output.node]).get(output.node)!.dataSync()));
     program.dispose();
     const session = await OnnxSession.load(sig!.onnx);
     const result = await session.run(clientFeeds(sig!.inputs, rows));
@@ -75,4 +78,3 @@ export async function modelParity(graph: IrGraph, rows: readonly ClientRow[], se
     rmSync(dir, { recursive: true, force: true });
   }
 }
-

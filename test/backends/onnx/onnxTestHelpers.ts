@@ -31,7 +31,10 @@ export function randomWeights(graph: IrGraph, seed: number, std = 0.3): Map<stri
   for (const n of graph.nodes) {
     if (n.op !== 'param') continue;
     const size = (n.attrs['shape'] as number[]).reduce((p, q) => p * q, 1);
-    weights.set(String(n.attrs['name']), Float32Array.from({ length: size }, () => r.normal() * std));
+    weights.set(
+      String(n.attrs['name']),
+      Float32Array.from({ length: size }, () => r.normal() * std),
+    );
   }
   return weights;
 }
@@ -88,7 +91,8 @@ export const checkerScript = join(repoRoot, 'test', 'backends', 'onnx', 'check_o
 export function checkModels(model: string, signatures: readonly ExportedSignature[]): void {
   const python = onnxPython();
   if (!python) {
-    if (process.env['CI'] === 'true') throw new Error('the ONNX checker needs Python with the `onnx` package: apt-get install python3-onnx');
+    if (process.env['CI'] === 'true')
+      throw new Error('the ONNX checker needs Python with the `onnx` package: apt-get install python3-onnx');
     console.warn('skipping onnx.checker: no Python with the `onnx` package (apt-get install python3-onnx)');
     return;
   }
@@ -100,7 +104,11 @@ export function checkModels(model: string, signatures: readonly ExportedSignatur
       return path;
     });
     const run = spawnSync(python, [checkerScript, ...paths], { encoding: 'utf8' });
-    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: paths.map((p) => `ok ${p}\n`).join(''), stderr: '' });
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      status: 0,
+      stdout: paths.map((p) => `ok ${p}\n`).join(''),
+      stderr: '',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

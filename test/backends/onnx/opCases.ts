@@ -2,9 +2,19 @@ import type { OpCase, Operand } from './opGraph.js';
 
 const f = (...shape: number[]): Operand => ({ kind: 'data', dtype: 'f32', shape, gen: (r) => r.normal() * 2 });
 const positive = (...shape: number[]): Operand => ({ kind: 'data', dtype: 'f32', shape, gen: (r) => 0.1 + Math.abs(r.normal()) * 2 });
-const awayFromZero = (...shape: number[]): Operand => ({ kind: 'data', dtype: 'f32', shape, gen: (r) => (r.uniform() < 0.5 ? -1 : 1) * (0.5 + r.uniform() * 3) });
+const awayFromZero = (...shape: number[]): Operand => ({
+  kind: 'data',
+  dtype: 'f32',
+  shape,
+  gen: (r) => (r.uniform() < 0.5 ? -1 : 1) * (0.5 + r.uniform() * 3),
+});
 const ints = (...shape: number[]): Operand => ({ kind: 'data', dtype: 'i32', shape, gen: (r) => r.int(13) - 6 });
-const nonzeroInts = (...shape: number[]): Operand => ({ kind: 'data', dtype: 'i32', shape, gen: (r) => (r.uniform() < 0.5 ? -1 : 1) * (1 + r.int(4)) });
+const nonzeroInts = (...shape: number[]): Operand => ({
+  kind: 'data',
+  dtype: 'i32',
+  shape,
+  gen: (r) => (r.uniform() < 0.5 ? -1 : 1) * (1 + r.int(4)),
+});
 const ids = (vocab: number, ...shape: number[]): Operand => ({ kind: 'data', dtype: 'i32', shape, gen: (r) => r.int(vocab), vocab });
 const probs = (...shape: number[]): Operand => ({ kind: 'data', dtype: 'f32', shape, gen: (r) => r.uniform() });
 const labels01 = (...shape: number[]): Operand => ({ kind: 'data', dtype: 'f32', shape, gen: (r) => (r.uniform() < 0.5 ? 0 : 1) });
@@ -85,7 +95,12 @@ export const opCases: readonly OpCase[] = [
   unary('slice', f(3, 4), { spec: [[null, null, 1], 1, [1, 3, 1]] }),
   // x[:, 0:3:2, -1] of [B, 3, 4]: a stride on one axis and an index on another.
   unary('slice', f(3, 4), { spec: [[null, null, 1], [0, 3, 2], -1] }),
-  unary('slice', f(5), { spec: [[null, null, 1], [-3, null, 1]] }),
+  unary('slice', f(5), {
+    spec: [
+      [null, null, 1],
+      [-3, null, 1],
+    ],
+  }),
   unary('transpose', f(2, 3), { perm: [0, 2, 1] }),
   unary('expand_dims', f(3), { axis: 1 }),
   unary('squeeze', f(1, 3), { axis: 1 }),
@@ -99,7 +114,12 @@ export const opCases: readonly OpCase[] = [
   { op: 'embedding_lookup', label: 'bag sum with padding', operands: [ids(10, 3), param(10, 4)], attrs: { combiner: 'sum' } },
   { op: 'embedding_lookup', label: 'sequence kept apart', operands: [ids(10, 3), param(10, 4)], attrs: { combiner: 'none' } },
   { op: 'embedding_lookup', label: 'sparse ids, mean', operands: [{ kind: 'sparse', vocab: 16, weighted: false }, param(16, 4)] },
-  { op: 'embedding_lookup', label: 'weighted sparse ids, sum', operands: [{ kind: 'sparse', vocab: 16, weighted: true }, param(16, 4)], attrs: { combiner: 'sum' } },
+  {
+    op: 'embedding_lookup',
+    label: 'weighted sparse ids, sum',
+    operands: [{ kind: 'sparse', vocab: 16, weighted: true }, param(16, 4)],
+    attrs: { combiner: 'sum' },
+  },
   { op: 'embedding_lookup', label: 'weighted sparse ids, mean', operands: [{ kind: 'sparse', vocab: 16, weighted: true }, param(16, 4)] },
   unary('sequence_mask', ids(3, 5)),
   binary('binary_cross_entropy', probs(1), labels01(1)),

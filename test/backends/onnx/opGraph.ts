@@ -11,7 +11,13 @@ type Rng = ReturnType<typeof rng>;
 
 /** One operand of an op case: fed data, a bool made from data, a parameter, a constant, or sparse ids. */
 export type Operand =
-  | { readonly kind: 'data'; readonly dtype: 'f32' | 'i32'; readonly shape: readonly number[]; readonly gen: (r: Rng) => number; readonly vocab?: number }
+  | {
+      readonly kind: 'data';
+      readonly dtype: 'f32' | 'i32';
+      readonly shape: readonly number[];
+      readonly gen: (r: Rng) => number;
+      readonly vocab?: number;
+    }
   | { readonly kind: 'bool'; readonly shape: readonly number[] }
   | { readonly kind: 'param'; readonly shape: readonly number[] }
   | { readonly kind: 'const'; readonly value: AttrValue; readonly shape: readonly number[] }
@@ -47,14 +53,29 @@ export function graphParts(rows: number, r: Rng) {
     features.push({ name, role: 'feature', kind: 'tensor', args: {}, default: 0, transforms: [], node: id });
     const dims = [rows, ...shape];
     columns.set(name, { kind: 'dense', dtype, shape: dims, data: dtype === 'f32' ? Float32Array.from(values) : Int32Array.from(values) });
-    feeds[name] = dtype === 'f32' ? { dtype: 'float32', data: Float32Array.from(values), dims } : { dtype: 'int64', data: BigInt64Array.from(values.map(BigInt)), dims };
+    feeds[name] =
+      dtype === 'f32'
+        ? { dtype: 'float32', data: Float32Array.from(values), dims }
+        : { dtype: 'int64', data: BigInt64Array.from(values.map(BigInt)), dims };
     return id;
   };
   const param = (name: string, shape: readonly number[]): number => {
-    weights.set(name, Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => r.normal()));
+    weights.set(
+      name,
+      Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => r.normal()),
+    );
     return push('param', [], { shape: [...shape], init: 'normal', std: 0.05, name }, tensor('f32', shape));
   };
-  const graph = (model: string, out: number): IrGraph => ({ version: 1, model, features, functions: [], nodes, outputs: [{ name: 'out', node: out }], train: null, signatures: [] });
+  const graph = (model: string, out: number): IrGraph => ({
+    version: 1,
+    model,
+    features,
+    functions: [],
+    nodes,
+    outputs: [{ name: 'out', node: out }],
+    train: null,
+    signatures: [],
+  });
   return { nodes, features, weights, columns, feeds, push, feedDense, param, graph };
 }
 
@@ -62,7 +83,10 @@ export function graphParts(rows: number, r: Rng) {
  * A one-op IR graph around an op case: an `input` per fed operand, parameters with
  * seeded weights, and the op node typed by the registry's own inference.
  */
-export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: Map<string, Float32Array>; batch: Batch; feeds: Record<string, OnnxValue>; out: number } {
+export function caseGraph(
+  c: OpCase,
+  seed: number,
+): { graph: IrGraph; weights: Map<string, Float32Array>; batch: Batch; feeds: Record<string, OnnxValue>; out: number } {
   const r = rng(seed);
   const { nodes, features, weights, columns, feeds, push, feedDense: feed, param, graph } = graphParts(batchSize, r);
   const feedDense = (name: string, dtype: 'f32' | 'i32', shape: readonly number[], gen: () => number, vocab?: number): number =>
@@ -97,7 +121,15 @@ export function caseGraph(c: OpCase, seed: number): { graph: IrGraph; weights: M
           width = Math.max(width, row.length);
         }
         const id = push('input', [], {}, { kind: 'sparse', keys: 'id', vocab: o.vocab, weighted: o.weighted });
-        features.push({ name, role: 'feature', kind: o.weighted ? 'sparse_continuous' : 'sparse_binary', args: {}, default: [], transforms: [], node: id });
+        features.push({
+          name,
+          role: 'feature',
+          kind: o.weighted ? 'sparse_continuous' : 'sparse_binary',
+          args: {},
+          default: [],
+          transforms: [],
+          node: id,
+        });
         columns.set(name, { kind: 'sparse', ids: Int32Array.from(all), values: o.weighted ? Float32Array.from(vals) : null, offsets });
         const padded = new BigInt64Array(batchSize * width);
         const w = new Float32Array(batchSize * width);

@@ -23,7 +23,9 @@ afterAll(() => {
 
 describe('the ONNX op table', () => {
   test('places every registry op: an emitter, lowered directly, training only, or outside the graph', () => {
-    const unplaced = [...opRegistry.keys()].filter((op) => [onnxEmitters.has(op), loweredOps.has(op), trainingOnlyOps.has(op), outOfGraphOps.has(op)].filter(Boolean).length !== 1);
+    const unplaced = [...opRegistry.keys()].filter(
+      (op) => [onnxEmitters.has(op), loweredOps.has(op), trainingOnlyOps.has(op), outOfGraphOps.has(op)].filter(Boolean).length !== 1,
+    );
     expect(unplaced).toEqual([]);
   });
 
@@ -35,11 +37,17 @@ describe('the ONNX op table', () => {
 });
 
 describe(`ops through TF.js and ONNX Runtime agree within ${tolerance.abs} abs + ${tolerance.rel} rel`, () => {
-  const named = opCases.map((c, i) => [`${c.op}${c.label ? ` (${c.label})` : ''}${c.attrs ? ` ${JSON.stringify(c.attrs)}` : ''}`, c, i] as const);
+  const named = opCases.map(
+    (c, i) => [`${c.op}${c.label ? ` (${c.label})` : ''}${c.attrs ? ` ${JSON.stringify(c.attrs)}` : ''}`, c, i] as const,
+  );
   test.each(named)('%s', async (title, c, i) => {
     const { graph, weights, batch, feeds, out } = caseGraph(c, 1000 + i);
     const program = new TfProgram(tf, graph, 1);
-    const overrides = new Map(graph.nodes.filter((n) => n.op === 'param').map((n) => [n.id, tf.tensor(weights.get(String(n.attrs['name']))!, n.attrs['shape'] as number[])]));
+    const overrides = new Map(
+      graph.nodes
+        .filter((n) => n.op === 'param')
+        .map((n) => [n.id, tf.tensor(weights.get(String(n.attrs['name']))!, n.attrs['shape'] as number[])]),
+    );
     const tfOut = program.forward(batch, [out], { overrides }).get(out)!;
     const expected = Array.from(tfOut.dataSync(), Number);
     const expectedShape = tfOut.shape;

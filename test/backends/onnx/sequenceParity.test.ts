@@ -17,7 +17,10 @@ describe('an unrolled LSTM and GRU with attention pooling: raw rows through ONNX
     const graph = compileModel(checked.models[0]!).graph;
     const fitted = await new Dataset(graph, dataSource(graph.train!.settings['data'], modelPath)!).fit();
     const sample = join(repoRoot, 'models', 'data', 'tweets_sample.jsonl.gz');
-    const rows = (await firstRows(sample, 300)).map((r, i) => ({ label_engaged: r['label_engaged']!, text: i % 9 === 4 ? '' : i % 5 === 2 ? r['text']!.split(' ').slice(0, 3).join(' ') : r['text']! }));
+    const rows = (await firstRows(sample, 300)).map((r, i) => ({
+      label_engaged: r['label_engaged']!,
+      text: i % 9 === 4 ? '' : i % 5 === 2 ? r['text']!.split(' ').slice(0, 3).join(' ') : r['text']!,
+    }));
     const parity = await modelParity(fitted, rows, 5);
     expect(parity.onnx).toHaveLength(300);
     expectParity(parity, 'over 300 rows');

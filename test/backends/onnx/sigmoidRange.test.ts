@@ -12,8 +12,14 @@ import { runCli } from '../../../src/cli/runCli.js';
 // breaks a consumer's log(p). The exported sigmoid follows TF.js across float32's range.
 test('the exported sigmoid matches TF.js to 1e-5 relative from -87 to 87, never 0 where TF.js is not', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bird-sigmoid-'));
-  writeFileSync(join(dir, 's.bird'), 'bird 1\n\nfeatures F {\n  x : continuous\n}\n\nmodel M(f: F) {\n  out p = sigmoid(f.x)\n}\n\nsignature serve @ 1.0.0 {\n  inputs f\n  outputs p\n}\n');
-  const code = await runCli(['compile', '--emit', 'onnx', join(dir, 's.bird'), '--out', join(dir, 's.onnx')], { stdout: () => undefined, stderr: () => undefined });
+  writeFileSync(
+    join(dir, 's.bird'),
+    'bird 1\n\nfeatures F {\n  x : continuous\n}\n\nmodel M(f: F) {\n  out p = sigmoid(f.x)\n}\n\nsignature serve @ 1.0.0 {\n  inputs f\n  outputs p\n}\n',
+  );
+  const code = await runCli(['compile', '--emit', 'onnx', join(dir, 's.bird'), '--out', join(dir, 's.onnx')], {
+    stdout: () => undefined,
+    stderr: () => undefined,
+  });
   expect(code).toBe(0);
   const xs = Float32Array.from([-87, -50, -30, -20, -19.87, -18, -17, -16, -10, -1, 0, 1, 10, 16, 30, 87]);
   const session = await OnnxSession.load(readFileSync(join(dir, 's.onnx')));

@@ -14,14 +14,18 @@ const logitTolerance = { abs: 1e-4, rel: 1e-4 } as const;
 const sample = join(repoRoot, 'models', 'data', 'movielens_sample.csv.gz');
 
 describe('models/movielens.bird: the tower signatures are consistent with the score', () => {
-  test.each(['score', 'user_embedding', 'item_embedding'])(`%s: ONNX Runtime on raw rows agrees with the data stage and TF.js within ${tolerance.abs} abs + ${tolerance.rel} rel`, async (signature) => {
-    const { graph } = await fittedModel('movielens.bird');
-    const rows = await firstRows(sample, 200);
-    const parity = await modelParity(graph, rows, 6, signature);
-    expect(parity.onnx.length).toBe(parity.tf.length);
-    expect(parity.onnx.length).toBeGreaterThanOrEqual(rows.length);
-    expectParity(parity, `over ${rows.length} rows`);
-  }, 60_000);
+  test.each(['score', 'user_embedding', 'item_embedding'])(
+    `%s: ONNX Runtime on raw rows agrees with the data stage and TF.js within ${tolerance.abs} abs + ${tolerance.rel} rel`,
+    async (signature) => {
+      const { graph } = await fittedModel('movielens.bird');
+      const rows = await firstRows(sample, 200);
+      const parity = await modelParity(graph, rows, 6, signature);
+      expect(parity.onnx.length).toBe(parity.tf.length);
+      expect(parity.onnx.length).toBeGreaterThanOrEqual(rows.length);
+      expectParity(parity, `over ${rows.length} rows`);
+    },
+    60_000,
+  );
 
   test(`logit(score) = user_embedding . item_embedding on real rows within ${logitTolerance.abs} abs + ${logitTolerance.rel} rel`, async () => {
     const { graph } = await fittedModel('movielens.bird');

@@ -13,19 +13,23 @@ describe('models/timelines.bird and models/cortex.bird: raw tweets through ONNX 
     ['timelines.bird', 'serve'],
     ['cortex.bird', 'serve'],
     ['cortex.bird', 'embed'],
-  ])(`%s, signature %s: within ${tolerance.abs} abs + ${tolerance.rel} rel, with missing sources and replies and empty texts`, async (file, signature) => {
-    const { graph } = await fittedModel(file);
-    const rows = (await firstRows(sample, 200)).map((r, i) => ({
-      ...r,
-      ...(i % 7 === 3 ? { text: '' } : {}),
-      ...(i % 11 === 4 ? { source: '', in_reply_to_user_id_str: '12345' } : {}),
-      ...(i % 13 === 5 ? { source: 'a client never seen' } : {}),
-    }));
-    const parity = await modelParity(graph, rows, 9, signature);
-    expect(parity.onnx.length).toBe(parity.tf.length);
-    expect(parity.onnx.length).toBeGreaterThanOrEqual(rows.length);
-    expectParity(parity, `over ${rows.length} rows`);
-  }, 60_000);
+  ])(
+    `%s, signature %s: within ${tolerance.abs} abs + ${tolerance.rel} rel, with missing sources and replies and empty texts`,
+    async (file, signature) => {
+      const { graph } = await fittedModel(file);
+      const rows = (await firstRows(sample, 200)).map((r, i) => ({
+        ...r,
+        ...(i % 7 === 3 ? { text: '' } : {}),
+        ...(i % 11 === 4 ? { source: '', in_reply_to_user_id_str: '12345' } : {}),
+        ...(i % 13 === 5 ? { source: 'a client never seen' } : {}),
+      }));
+      const parity = await modelParity(graph, rows, 9, signature);
+      expect(parity.onnx.length).toBe(parity.tf.length);
+      expect(parity.onnx.length).toBeGreaterThanOrEqual(rows.length);
+      expectParity(parity, `over ${rows.length} rows`);
+    },
+    60_000,
+  );
 
   test('the embed signature of cortex.bird takes the text alone', async () => {
     const { graph } = await fittedModel('cortex.bird');

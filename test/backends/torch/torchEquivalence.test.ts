@@ -24,7 +24,9 @@ import { Trainer } from '../../../src/train/trainer.js';
 import { checkFile, repoRoot } from '../../helpers/semanticCases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'bird-torch-'));
-afterAll(() => { if (!process.env["BIRD_KEEP"]) rmSync(work, { recursive: true, force: true }); });
+afterAll(() => {
+  if (!process.env['BIRD_KEEP']) rmSync(work, { recursive: true, force: true });
+});
 const python = torchPython();
 
 /** A model of models/ fitted on its bundled sample, with TF.js's initial weights. */
@@ -49,7 +51,9 @@ function writeCheckpointFolder(dir: string, files: Record<string, string | Uint8
 const TOLERANCE = 2e-5;
 
 describe('the generated PyTorch module', () => {
-  const models = readdirSync(join(repoRoot, 'models')).filter((f) => f.endsWith('.bird')).sort();
+  const models = readdirSync(join(repoRoot, 'models'))
+    .filter((f) => f.endsWith('.bird'))
+    .sort();
 
   test.each(models)('%s: the forward pass matches TF.js on the same weights and batch', async (file) => {
     const { graph, dataset, trainer } = await fitted(file);
@@ -63,10 +67,30 @@ describe('the generated PyTorch module', () => {
     mkdirSync(shards, { recursive: true });
     const columns = shardColumns(dataset.names, dataset.types);
     await writeEncodedShard(join(shards, 'part-00000.arrows'), columns, [batch!]);
-    writeEncodedSpec(shards, { format: 'bird-encoded-1', model: graph.model, columns, shards: [{ file: 'part-00000.arrows', rows: batch!.size }] });
+    writeEncodedSpec(shards, {
+      format: 'bird-encoded-1',
+      model: graph.model,
+      columns,
+      shards: [{ file: 'part-00000.arrows', rows: batch!.size }],
+    });
     writeCheckpointFolder(join(dir, 'init'), checkpointFiles(trainer, { epoch: 0 }));
     writeFileSync(join(dir, 'model.py'), generateTorchScript(graph, { source: file, birdVersion: 'test', epochs: 1, batch: 64, seed: 1 }));
-    const run = spawnSync(python, [join(dir, 'model.py'), 'predict', '--shards', shards, '--shard', 'part-00000.arrows', '--checkpoint', join(dir, 'init'), '--out', join(dir, 'out.json')], { encoding: 'utf8' });
+    const run = spawnSync(
+      python,
+      [
+        join(dir, 'model.py'),
+        'predict',
+        '--shards',
+        shards,
+        '--shard',
+        'part-00000.arrows',
+        '--checkpoint',
+        join(dir, 'init'),
+        '--out',
+        join(dir, 'out.json'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.stderr).toBe('');
     const torchOut = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Record<string, number[][] | number[]>;
     const nodes = graph.outputs.map((o) => o.node);
@@ -101,14 +125,25 @@ describe('training against TF.js', () => {
   // 5,000 training rows in global batches of 768 over 2 ranks of 384: 6 full steps and a
   // last one of 392 rows, 384 on rank 0 and 8 on rank 1 (then 8 on rank 0 and none on
   // rank 1 in a batch of 384 below). Both engines take the same batches with shuffle 0.
-  const settings = '  optimizer = adam(lr: 3e-3, schedule: cosine(warmup: 3))\n  clip_norm = 0.5\n  weight_decay = 0.01\n  batch = 768\n  epochs = 2\n';
+  const settings =
+    '  optimizer = adam(lr: 3e-3, schedule: cosine(warmup: 3))\n  clip_norm = 0.5\n  weight_decay = 0.01\n  batch = 768\n  epochs = 2\n';
 
   test('2 DDP ranks and TF.js end two epochs with the same weights (clip_norm, weight_decay, a cosine schedule, every row once)', async () => {
     const { graph, dataset } = await flightsWith(settings, 'clipped');
     const { tf } = await loadTf('cpu');
     const init = new Trainer(tf, graph, { epochs: 2, batch: 768, seed: 1, shuffle: 0 });
     const log = (): void => undefined;
-    const prepared = await prepareTorchRun(graph, dataset, init, join(work, 'ddp'), { nproc: 2, nnodes: 1, epochs: 2, batch: 768, seed: 1, source: 'flights.bird', birdVersion: 'test', python, log });
+    const prepared = await prepareTorchRun(graph, dataset, init, join(work, 'ddp'), {
+      nproc: 2,
+      nnodes: 1,
+      epochs: 2,
+      batch: 768,
+      seed: 1,
+      source: 'flights.bird',
+      birdVersion: 'test',
+      python,
+      log,
+    });
     const start = readCheckpoint(join(work, 'ddp', 'torch', 'init'));
     const reference = new Trainer(tf, graph, { epochs: 2, batch: 768, seed: 1, shuffle: 0 });
     reference.restore(start.tensors, 0);
@@ -138,15 +173,34 @@ describe('training against TF.js', () => {
   }, 300_000);
 
   test('a last step with no rows on one rank: 2 DDP ranks and one process on the same global batches agree', async () => {
-    const { graph, dataset } = await flightsWith(settings.replace('batch = 768', 'batch = 384').replace('epochs = 2', 'epochs = 1'), 'tail');
+    const { graph, dataset } = await flightsWith(
+      settings.replace('batch = 768', 'batch = 384').replace('epochs = 2', 'epochs = 1'),
+      'tail',
+    );
     const { tf } = await loadTf('cpu');
     const trainer = new Trainer(tf, graph, { epochs: 1, batch: 384, seed: 1, shuffle: 0 });
     const log = (): void => undefined;
-    const prepared = await prepareTorchRun(graph, dataset, trainer, join(work, 'tail'), { nproc: 2, nnodes: 1, epochs: 1, batch: 384, seed: 1, source: 'flights.bird', birdVersion: 'test', python, log });
+    const prepared = await prepareTorchRun(graph, dataset, trainer, join(work, 'tail'), {
+      nproc: 2,
+      nnodes: 1,
+      epochs: 1,
+      batch: 384,
+      seed: 1,
+      source: 'flights.bird',
+      birdVersion: 'test',
+      python,
+      log,
+    });
     const withOut = (out: string): string[] => prepared.args.map((a, i) => (prepared.args[i - 1] === '--out' ? out : a));
     const two = await launchRanks(python, prepared.script, [...withOut(join(work, 'tail')), '--threads', '1'], 2, log);
     expect(two.map((r) => (r.code === 0 ? '' : r.stderr))).toEqual(['', '']);
-    const one = await launchRanks(python, prepared.script, [...withOut(join(work, 'single')), '--threads', '1', '--emulate-world', '2'], 1, log);
+    const one = await launchRanks(
+      python,
+      prepared.script,
+      [...withOut(join(work, 'single')), '--threads', '1', '--emulate-world', '2'],
+      1,
+      log,
+    );
     expect(one[0]!.code === 0 ? '' : one[0]!.stderr).toBe('');
     const a = readCheckpoint(join(work, 'tail', 'checkpoints', 'epoch-1'));
     const b = readCheckpoint(join(work, 'single', 'checkpoints', 'epoch-1'));
@@ -164,7 +218,17 @@ describe('bird train with engine = "torch"', () => {
   test('trains on 2 ranks from encoded shards; the run exports and verifies', async () => {
     // The CLI as a user runs it, in its own process (TF.js in jest's module sandbox trips on typed arrays of another realm).
     const cli = async (argv: string[]) => {
-      const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(repoRoot, 'bench', 'register.mjs')).href, join(repoRoot, 'src', 'cli', 'main.ts'), ...argv, '--no-color'], { encoding: 'utf8', cwd: work });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          pathToFileURL(join(repoRoot, 'bench', 'register.mjs')).href,
+          join(repoRoot, 'src', 'cli', 'main.ts'),
+          ...argv,
+          '--no-color',
+        ],
+        { encoding: 'utf8', cwd: work },
+      );
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     };
     const text = readFileSync(join(repoRoot, 'models', 'flights.bird'), 'utf8')

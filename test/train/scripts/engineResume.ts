@@ -35,7 +35,10 @@ try {
       a.parameters().forEach((p, i) => p.values.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - pb[i]!.values[k]!)))));
       return worst;
     };
-    for (const [first, then] of [['tfjs', 'onnxruntime'], ['onnxruntime', 'tfjs']] as const) {
+    for (const [first, then] of [
+      ['tfjs', 'onnxruntime'],
+      ['onnxruntime', 'tfjs'],
+    ] as const) {
       // Two steps on `first`, checkpointed to disk; the third step on `then` after reading it
       // back, against the third step of a run that trained all three on `then`.
       const before = make(first);
@@ -53,7 +56,13 @@ try {
       const checkpointGap = maxDiff(resumed, straight);
       const lossResumed = await resumed.trainStep(batches[2]!, 0.01);
       const lossStraight = await straight.trainStep(batches[2]!, 0.01);
-      results[`${name}: ${first} then ${then}`] = { step: resumed.globalStep, checkpointGap, lossResumed, lossStraight, paramGap: maxDiff(resumed, straight) };
+      results[`${name}: ${first} then ${then}`] = {
+        step: resumed.globalStep,
+        checkpointGap,
+        lossResumed,
+        lossStraight,
+        paramGap: maxDiff(resumed, straight),
+      };
     }
     await engine.release();
   }
