@@ -1,4 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ModelRepository } from './modelRepository.js';
+
+/** The `model` label of requests for a name no version was ever loaded under. */
+export const UNKNOWN_MODEL = '(unknown)';
 
 /** A labelled child of a metric, found once per label set: prom-client hashes the labels on every call otherwise. */
 function cachedChild<C>(cache: Map<string, C>, key: string, make: () => C): C {
@@ -6,7 +10,6 @@ function cachedChild<C>(cache: Map<string, C>, key: string, make: () => C): C {
   if (child === undefined) cache.set(key, (child = make()));
   return child;
 }
-import type { ModelRepository } from './modelRepository.js';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (so two servers in one
@@ -24,9 +27,22 @@ export class ServeMetrics {
   private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
   private readonly batchChildren = new Map<string, { observe(v: number): void }>();
 
-  /** Counts one answered request and its latency in seconds. */
+  /**
+   * Counts one answered request and its latency in seconds. A model name the repository
+   * has never loaded is counted as `(unknown)`: the name comes from the request path, and
+   * a client sending many made-up names must not grow the metrics without bound.
+   */
   answered(protocol: string, model: string, code: string, seconds: number): void {
-    cachedChild(this.requestChildren, `${protocol}\0${model}\0${code}`, () => this.requests.labels({ protocol, model, code })).inc();
+    const key = `${protocol}\0${model}\0${code}`;
+    const child = this.requestChildren.get(key);
+    if (child !== undefined) child.inc();
+    else {
+      const known = model === '' || this.repository().hasModel(model) ? model : UNKNOWN_MODEL;
+      const make = () => this.requests.labels({ protocol, model: known, code });
+      // Only a loaded model's label set is cached by its name; unknown names share one child, uncached by name.
+      if (known === model) cachedChild(this.requestChildren, key, make).inc();
+      else cachedChild(this.requestChildren, `${protocol}\0\0${UNKNOWN_MODEL}\0${code}`, make).inc();
+    }
     cachedChild(this.latencyChildren, protocol, () => this.latency.labels({ protocol })).observe(seconds);
   }
 
@@ -35,7 +51,10 @@ export class ServeMetrics {
     cachedChild(this.batchChildren, `${model}\0${signature}`, () => this.batchRows.labels({ model, signature })).observe(rows);
   }
 
-  constructor(repository: () => ModelRepository, inflight: () => number) {
+  constructor(
+    private readonly repository: () => ModelRepository,
+    inflight: () => number,
+  ) {
     const registers = [this.registry];
     this.requests = new Counter({
       name: 'bird_serve_requests_total',

@@ -173,6 +173,11 @@ export class ModelRepository {
     }
   }
 
+  /** Whether `model` has a version loaded. */
+  hasModel(model: string): boolean {
+    return this.models.has(model);
+  }
+
   /** The names of the models with a version loaded. */
   modelNames(): string[] {
     return [...this.models.keys()].sort();

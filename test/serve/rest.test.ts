@@ -265,4 +265,12 @@ describe('bird serve over REST (TF Serving and KServe v2), with fetch', () => {
     expect(text).toMatch(/bird_serve_model_versions_loaded\{model="DelayMlp"\} 2/);
     expect(text).toMatch(/bird_serve_batch_rows_count\{model="DelayMlp",signature="serve"\} [1-9]/);
   });
+
+  test('a request for a model never loaded is counted as (unknown), not by the name it gave', async () => {
+    for (const name of ['Made1', 'Made2', 'Made3'])
+      expect((await post(`/v1/models/${name}:predict`, { instances: [{}] })).status).toBe(404);
+    const text = await (await fetch(server.url + '/metrics')).text();
+    expect(text).not.toMatch(/model="Made/);
+    expect(text).toMatch(/bird_serve_requests_total\{protocol="tfserving_rest",model="\(unknown\)",code="404"\} ([3-9]|\d\d)/);
+  });
 });
