@@ -46,6 +46,10 @@
  * - `<!-- no-run: REASON -->`: the next ```console block is not run (REASON says why: an
  *   hour of training on the full dataset, a benchmark); every `bird` command in it must
  *   still be a valid command line (it parses, see cliCommandLines.ts).
+ * - `<!-- background: REASON -->`: the next ```console block is one command that keeps
+ *   running (a server): it starts in the background, its output so far must come to match
+ *   the page's (masks apply) within two minutes, and it keeps running while the rest of the
+ *   page runs against it; when the page ends it gets SIGTERM (as Ctrl-C would stop it).
  *
  * A page's folder is a fresh temporary folder per test run, removed afterwards.
  */
@@ -64,7 +68,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { docItems, repoRoot, type Fence } from './docBlocks.js';
 
 export interface Command {
@@ -84,6 +88,7 @@ export type Step =
       readonly commands: readonly Command[];
       readonly masks: readonly string[];
       readonly noRun?: string;
+      readonly background?: string;
     };
 
 /** The commands of a ```console block, each with the lines it prints. */
@@ -107,6 +112,7 @@ export function pageSteps(page: string): Step[] {
   let file: string | undefined;
   let masks: string[] = [];
   let noRun: string | undefined;
+  let background: string | undefined;
   for (const item of docItems(page)) {
     if (item.kind === 'annotation') {
       if (item.key === 'file') file = item.value;
@@ -114,25 +120,31 @@ export function pageSteps(page: string): Step[] {
       else if (item.key === 'cwd') steps.push({ kind: 'cwd', line: item.line, value: item.value });
       else if (item.key === 'mask') masks.push(item.value);
       else if (item.key === 'no-run') noRun = item.value;
+      else if (item.key === 'background') background = item.value;
       continue;
     }
     if (file !== undefined) steps.push({ kind: 'file', line: item.line, path: file, text: item.text });
     file = undefined;
     if (item.lang === 'console') {
+      const commands = consoleCommands(page, item);
+      if (background !== undefined && (commands.length !== 1 || noRun !== undefined))
+        throw new Error(`${page}:${item.line}: a \`background:\` block is one command that runs`);
       steps.push({
         kind: 'block',
         line: item.line,
-        commands: consoleCommands(page, item),
+        commands,
         masks,
         ...(noRun !== undefined ? { noRun } : {}),
+        ...(background !== undefined ? { background } : {}),
       });
-    } else if (masks.length > 0 || noRun !== undefined) {
+    } else if (masks.length > 0 || noRun !== undefined || background !== undefined) {
       throw new Error(
-        `${page}:${item.line}: \`mask:\` and \`no-run:\` are for the next \`\`\`console block, not a \`\`\`${item.lang} block`,
+        `${page}:${item.line}: \`mask:\`, \`no-run:\` and \`background:\` are for the next \`\`\`console block, not a \`\`\`${item.lang} block`,
       );
     }
     masks = [];
     noRun = undefined;
+    background = undefined;
   }
   return steps;
 }
@@ -150,6 +162,8 @@ export class DocShell {
   private status = 0;
   /** Page text of a masked part -> the real text in its place. */
   private readonly bindings = new Map<string, string>();
+  /** The `background:` commands still running. */
+  private readonly background: { child: ChildProcess; exited: Promise<number | null> }[] = [];
 
   constructor(page: string) {
     const name = basename(page, '.md');
@@ -204,6 +218,63 @@ export class DocShell {
     for (const [shown, real] of this.bindings) text = text.replaceAll(shown, real);
     const cwdFile = join(this.root, 'cwd');
     const script = `exec 2>&1\n(exit ${this.status})\n${text}\n__bird_status=$?\npwd > '${cwdFile}'\nexit $__bird_status\n`;
+    const result = spawnSync('bash', ['-c', script], {
+      cwd: this.cwd,
+      env: this.env(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    });
+    if (result.error) throw result.error;
+    if (existsSync(cwdFile)) this.cwd = readFileSync(cwdFile, 'utf8').trim();
+    rmSync(cwdFile, { force: true });
+    this.status = result.status ?? 128;
+    const output = (result.stdout + result.stderr).replaceAll(this.pageDir, this.shownDir);
+    return { output: output === '' || output.endsWith('\n') ? output : output + '\n', status: this.status };
+  }
+
+  /**
+   * Starts a command that keeps running (a `background:` block) and waits until what it
+   * printed matches `expected` (see matchOutput); returns the match's masked pairs, or
+   * throws with what it printed when it exits or two minutes pass first.
+   */
+  async start(command: string, expected: string, masks: readonly string[]): Promise<[string, string][]> {
+    let text = command;
+    for (const [shown, real] of this.bindings) text = text.replaceAll(shown, real);
+    // `exec`, so that the SIGTERM of stopBackground reaches the command itself, not a shell.
+    const child = spawn('bash', ['-c', `exec 2>&1\nexec ${text}\n`], { cwd: this.cwd, env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let printed = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    this.background.push({ child, exited });
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const match = matchOutput(expected, printed.replaceAll(this.pageDir, this.shownDir), masks);
+      if (match.pairs !== undefined) return match.pairs;
+      const state = await Promise.race([
+        exited.then((code) => `exited ${code}`),
+        new Promise<string>((done) => setTimeout(() => done(''), 100)),
+      ]);
+      if (state !== '' || Date.now() > deadline)
+        throw new Error(`\`${command}\` ${state || "did not print the page's lines within 2 minutes"}; it printed:\n${printed}`);
+    }
+  }
+
+  /** Stops the `background:` commands (SIGTERM, then SIGKILL after 10 s) and waits for them. */
+  async stopBackground(): Promise<void> {
+    await Promise.all(
+      this.background.map(async ({ child, exited }) => {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    this.background.length = 0;
+  }
+
+  /** The environment of a command: the page's `bird` first on PATH, no npm_* variables. */
+  private env(): Record<string, string | undefined> {
     // `npm test` exports npm's settings as npm_* variables; a reader's shell has none.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'INIT_CWD'));
     const env: Record<string, string | undefined> = {
@@ -219,19 +290,7 @@ export class DocShell {
       LC_ALL: 'C.UTF-8',
     };
     delete env['FORCE_COLOR'];
-    const result = spawnSync('bash', ['-c', script], {
-      cwd: this.cwd,
-      env,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 300_000,
-    });
-    if (result.error) throw result.error;
-    if (existsSync(cwdFile)) this.cwd = readFileSync(cwdFile, 'utf8').trim();
-    rmSync(cwdFile, { force: true });
-    this.status = result.status ?? 128;
-    const output = (result.stdout + result.stderr).replaceAll(this.pageDir, this.shownDir);
-    return { output: output === '' || output.endsWith('\n') ? output : output + '\n', status: this.status };
+    return env;
   }
 
   /** Remembers the real text of each masked part, for later commands. */

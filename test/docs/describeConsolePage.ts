@@ -27,14 +27,22 @@ export function describeConsolePage(page: string): void {
       checkBuilt();
       shell = new DocShell(page);
     });
-    afterAll(() => shell?.dispose());
+    afterAll(async () => {
+      await shell?.stopBackground();
+      shell?.dispose();
+    });
     let done = 0;
     for (const index of blocks) {
       const block = steps[index] as Extract<Step, { kind: 'block' }>;
       const from = done;
       done = index + 1;
-      test(`${page}:${block.line} $ ${block.commands[0]?.text ?? ''}`, () => {
+      test(`${page}:${block.line} $ ${block.commands[0]?.text ?? ''}`, async () => {
         for (const step of steps.slice(from, index)) if (step.kind !== 'block') prepare(shell, page, step);
+        if (block.background !== undefined) {
+          const command = block.commands[0]!;
+          shell.bind(await shell.start(command.text, command.output.join('\n') + '\n', block.masks));
+          return;
+        }
         for (const command of block.commands) {
           const { output } = shell.run(command.text);
           const expected = command.output.length === 0 ? '' : command.output.join('\n') + '\n';

@@ -21,9 +21,9 @@ export type DocItem = Annotation | Fence;
 
 /**
  * The annotations the doc tests read: `file`, `expect` (birdSnippets.test.ts); `setup`,
- * `cwd`, `mask`, `no-run` (consoleBlocks.ts, which describes them).
+ * `cwd`, `mask`, `no-run`, `background` (consoleBlocks.ts, which describes them).
  */
-export const annotationKeys = ['file', 'expect', 'setup', 'cwd', 'mask', 'no-run'];
+export const annotationKeys = ['file', 'expect', 'setup', 'cwd', 'mask', 'no-run', 'background'];
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
