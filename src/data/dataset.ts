@@ -10,8 +10,8 @@ import { RowDecoder } from './decodeRow.js';
 import { DataError } from './dataError.js';
 import type { FieldValue } from './decodeField.js';
 import { fitTransforms } from './fitTransforms.js';
-import { dataFiles } from './dataFiles.js';
-import { formatOf, readRows, type DataFormat, type RawRow } from './readRows.js';
+import { readDataRows } from './readDataRows.js';
+import type { DataFormat, RawRow } from './readRows.js';
 import { hasValidation, partOf, splitRule, type Part, type SplitRule } from './split.js';
 import { birdHashSeed } from './hashBucket.js';
 import { murmur3x86_32 } from './murmur3.js';
@@ -183,14 +183,18 @@ export class Dataset {
 
   /** The rows of every file a path names, in path order, each with a decoder for its file. */
   private async *rows(path: string, named: DataFormat | undefined): AsyncGenerator<{ row: RawRow; decoder: RowDecoder }> {
-    for (const file of await dataFiles(path)) {
-      const format = named ?? formatOf(file);
-      const decoder = new RowDecoder(
-        file,
-        this.columns.map((c) => c.feature),
-        format ?? 'csv',
-      );
-      for await (const row of readRows(file, format, this.projected)) yield { row, decoder };
+    let decoder: RowDecoder | undefined;
+    let current: string | undefined;
+    for await (const { file, format, row } of readDataRows(path, named, this.projected)) {
+      if (file !== current || !decoder) {
+        current = file;
+        decoder = new RowDecoder(
+          file,
+          this.columns.map((c) => c.feature),
+          format ?? 'csv',
+        );
+      }
+      yield { row, decoder };
     }
   }
 

@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { clientRows } from '../../src/data/clientRows.js';
 import { dataFiles } from '../../src/data/dataFiles.js';
 import { Dataset, dataSource, type DataSource } from '../../src/data/dataset.js';
 import { DataError } from '../../src/data/dataError.js';
@@ -51,6 +52,23 @@ describe('columnar files and globs', () => {
     expect(parquet.parts['train']!.reduce((n, b) => n + b.size, 0)).toBe(5000);
     expect(plainBatches(parquet.parts['test']!)).toEqual(plainBatches(csv.parts['test']!));
     expect(plainBatches(parquet.parts['train']!)).toEqual(plainBatches(csv.parts['train']!));
+  });
+
+  test("a glob's holdout rows as a client holds them (export's golden rows and comparisons) are the CSV file's", async () => {
+    // Before, clientRows read the pattern as one path: BIRD7001 for `part-*.parquet` (issue 16, bench torch-flights).
+    const split = { kind: 'stride', every: 6, offset: 5 } as const;
+    const features = flightsGraph().features.filter((f) => f.role === 'feature');
+    const check = { features, bad: 'skip' } as const;
+    const glob = { kind: 'file', path: join(dir, 'parts', 'part-*.parquet'), split, format: 'parquet' } as const;
+    // 2,000 rows a part: the holdout rows (every sixth, counted across the parts) come from all three.
+    const parquet = await clientRows(glob, 2000, 'test', check);
+    const csv = await clientRows({ kind: 'file', path: sample, split }, 2000, 'test', check);
+    expect(parquet).toHaveLength(1000);
+    const columns = ['hour', 'dayofweek', 'month', 'distance', 'origin', 'destination', 'route'];
+    const pick = (rows: typeof csv) => rows.map((r) => columns.map((c) => r[c]));
+    expect(pick(parquet)).toEqual(pick(csv));
+    // The unsplit form reads every file of the glob too (bird verify --data with a glob).
+    expect(await clientRows(join(dir, 'parts', 'part-*.parquet'), 6000)).toHaveLength(6000);
   });
 
   test('parquet(...) in a train section names the format and keeps the glob', () => {
