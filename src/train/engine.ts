@@ -94,3 +94,15 @@ export function engineUnavailable(model: CheckedModel, choice: EngineChoice, ref
     help: `train with \`engine = "${defaultEngine}"\`, or leave the setting out`,
   });
 }
+
+/**
+ * `BIRD7026` at the model's name for an engine that runs here but cannot train this model
+ * (`reason`: a gradient the IR autodiff pass cannot build, an op without an ONNX or
+ * PyTorch form), when `--engine` chose it; the train section's choice is `BIRD7025` at
+ * the setting (`engineUnavailable`).
+ */
+export function engineCannotTrain(model: CheckedModel, engine: TrainEngineName, reason: string): Diagnostic {
+  return diagnostic('engineCannotTrain', { engine, model: model.name, reason }, model.module.source, model.decl.name.span, {
+    label: 'this model',
+  });
+}

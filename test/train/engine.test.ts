@@ -29,4 +29,17 @@ describe('engine selection', () => {
     expect(code).toBe(1);
     expectGolden(join(cases, 'engine-unavailable', 'errors.txt'), stderr.replaceAll(cases + '/', ''));
   });
+
+  test('an engine --engine chooses that cannot train the model is BIRD7026 at the model, before any data is read', async () => {
+    let stderr = '';
+    // Its embedding table is read by another op than its lookups: the IR autodiff pass, which
+    // the onnxruntime engine runs, cannot build its gradient (BIRD5015 for `--emit train-ir`).
+    // The case's data file does not exist: the engine is refused first.
+    const code = await runCli(['train', join(cases, 'engine-cannot-train', 'input.bird'), '--engine', 'onnxruntime', '--no-color'], {
+      stdout: () => undefined,
+      stderr: (t) => void (stderr += t),
+    });
+    expect(code).toBe(1);
+    expectGolden(join(cases, 'engine-cannot-train', 'errors.txt'), stderr.replaceAll(cases + '/', ''));
+  });
 });

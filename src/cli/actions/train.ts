@@ -14,7 +14,7 @@ import type { IrGraph } from '../../ir/ir.js';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { RunDirectory } from '../../train/runDirectory.js';
 import { OnnxStep, onnxStepRefusal } from '../../train/onnxStep.js';
-import { chooseEngine, engineStatus, engineUnavailable, type TrainEngineName } from '../../train/engine.js';
+import { chooseEngine, engineCannotTrain, engineStatus, engineUnavailable, type TrainEngineName } from '../../train/engine.js';
 import { Trainer, type EpochProgress, type EpochReport } from '../../train/trainer.js';
 import { torchPython } from '../../train/engine.js';
 import { TorchFailed, trainTorch } from '../../train/torch/trainTorch.js';
@@ -78,11 +78,10 @@ async function torchPreflight(
       `the batch (${batch}) must split evenly over the ${nproc * nnodes} ranks; give \`--batch\` a multiple of ${nproc * nnodes}`,
     );
   const ops = unsupportedOps(graph);
-  if (ops.length > 0)
-    throw new UsageError(
-      `\`--engine torch\` cannot train model \`${model.name}\` yet: the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')}`,
-    );
-  const refusal = earlyStopAcrossNodes(model, nnodes);
+  const refusal =
+    ops.length > 0
+      ? engineCannotTrain(model, 'torch', `the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')} yet`)
+      : earlyStopAcrossNodes(model, nnodes);
   if (refusal) {
     reportDiagnostics(io, [refusal], args);
     return 'refused';
@@ -160,7 +159,10 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
   }
   if (!engineStatus[engine.name].available)
     throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
-  if (refusal !== undefined) throw new UsageError(`\`--engine ${engine.name}\` cannot train model \`${model.name}\`: ${refusal}`);
+  if (refusal !== undefined) {
+    reportDiagnostics(io, [engineCannotTrain(model, engine.name, refusal)], args);
+    return ExitCode.diagnostics;
+  }
   if ((args.nproc !== undefined || args.nnodes !== undefined) && engine.name !== 'torch')
     throw new UsageError('`--nproc` and `--nnodes` need `--engine torch`');
   const torch = engine.name === 'torch' ? await torchPreflight(model, compiled.graph, args, io) : undefined;
@@ -179,7 +181,8 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
     );
   }
   const source_ = previous?.data ?? dataSource(settings['data'], resolve(args.file), args.data);
-  if (!source_) throw new UsageError('the train section names no data; give `data = csv(...)` or `--data PATH`');
+  // The semantic stage refuses a train section without a data source (BIRD3012, BIRD3011, BIRD3003).
+  if (!source_) throw new Error(`the train section of \`${model.name}\` names no data`);
   const epochs = args.epochs ?? previous?.epochs ?? Number(settings['epochs'] ?? 1);
   const batch = previous?.batch ?? args.batch ?? Number(settings['batch'] ?? 1024);
   const seed = previous?.seed ?? Number(settings['seed'] ?? 1);

@@ -44,6 +44,12 @@ export const dataCodes = {
     severity: 'error',
     message: 'the `{engine}` training engine cannot run here: {reason}',
   },
+  engineCannotTrain: {
+    code: 'BIRD7026',
+    severity: 'error',
+    message: 'the `{engine}` training engine cannot train model `{model}`: {reason}',
+    help: 'train it with `--engine tfjs`',
+  },
   earlyStopAcrossNodes: {
     code: 'BIRD7035',
     severity: 'error',
