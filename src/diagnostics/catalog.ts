@@ -52,6 +52,7 @@ export const labelCatalog = {
   /** An operand, named by its type or value, beside the operand the primary span marks. */
   operandIs: '{what}',
   theFirstModel: 'the first model',
+  probabilityMadeHere: 'the probability is made here',
 } as const satisfies Record<string, string>;
 
 /** The notes a diagnostic adds below its code frame, by name, with named parameters. */

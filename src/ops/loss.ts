@@ -32,6 +32,27 @@ export const lossOps: readonly OpDefinition[] = [
     },
   },
   {
+    name: 'sigmoid_cross_entropy',
+    family: 'loss',
+    // d/dz = sigmoid(z) - y, exact everywhere (the formula's |z| and max(z, 0) have kinks at
+    // 0 that a derivative taken through them gets wrong); d/dy = -z.
+    grad: (b, n, g) => {
+      const [z, y] = n.inputs as [GradValue, GradValue];
+      const dz = b.op('sub', [b.op('sigmoid', [z]), y]);
+      return [unbroadcast(b, b.op('mul', [g, dz]), z), unbroadcast(b, b.op('mul', [g, b.op('neg', [z])]), y)];
+    },
+    doc: 'per-element binary cross-entropy of `sigmoid(logits)`, computed from the logits as max(z, 0) - z y + log(1 + exp(-|z|)): no clipping, no overflow',
+    params: [tensorParam('logits'), tensorParam('y')],
+    infer(input) {
+      const z = dense(input, 'logits');
+      const y = dense(input, 'y');
+      if (!z || !y || z.dtype !== 'f32' || y.dtype !== 'f32') return typeError('takes `f32` logits and labels', ['logits', 'y']);
+      const shape = broadcastShapes(z.shape, y.shape);
+      if (!shape.ok) return shapeError(shape.reason, ['logits', 'y']);
+      return ok(tensor('f32', shape.shape));
+    },
+  },
+  {
     name: 'softmax_cross_entropy',
     family: 'loss',
     // d/dlogits = (softmax(logits) - one_hot(labels)) * g per example; labels get none.

@@ -156,6 +156,21 @@ describe("each op's VJP against TF.js gradients, over random shapes", () => {
     );
   });
 
+  test('sigmoid_cross_entropy, broadcasting', async () => {
+    await fc.assert(
+      fc.asyncProperty(broadcastPair, fc.integer({ min: 1, max: 1000 }), async ([s, drop, ones], seed) => {
+        const g = new Graph();
+        const z = g.param('z', s);
+        const y = g.param(
+          'y',
+          s.slice(drop).map((d, i) => (ones[i] ? 1 : d)),
+        );
+        await expectGradientsMatch(g.withLoss(g.add('sigmoid_cross_entropy', [z, y])), seed);
+      }),
+      runs,
+    );
+  });
+
   test.each(['sum', 'mean', 'max', 'min'])('%s over random axes', async (op) => {
     await fc.assert(
       fc.asyncProperty(

@@ -15,9 +15,15 @@ import { checkFile, repoRoot } from '../helpers/semanticCases.js';
 const sample = join(repoRoot, 'models', 'data', 'flights_sample.csv.gz');
 const rate = 0.25;
 
-/** models/flights.bird with its label downsampled, reading the bundled sample. */
-function downsampledFlights(): IrGraph {
-  const text = readFileSync(join(repoRoot, 'models', 'flights.bird'), 'utf8')
+/** models/flights.bird with its label downsampled, reading the bundled sample; `logits`: trained by `bce_with_logits` on an output `logit`. */
+function downsampledFlights(logits = false): IrGraph {
+  let text = readFileSync(join(repoRoot, 'models', 'flights.bird'), 'utf8');
+  if (logits)
+    text = text
+      .replace('import std.loss { bce }', 'import std.loss { bce_with_logits }')
+      .replace('out p_delayed = sigmoid(dense(h, 1))', 'z = dense(h, 1)\n  out logit = z\n  out p_delayed = sigmoid(z)')
+      .replace('loss = bce(p_delayed,', 'loss = bce_with_logits(logit,');
+  text = text
     .replace('label_delayed15 : binary', `label_delayed15 : binary(downsample_neg: ${rate})`)
     .replace('"data/flights_sample.csv.gz"', JSON.stringify(sample));
   const dir = mkdtempSync(join(tmpdir(), 'bird-ds-'));
@@ -70,6 +76,33 @@ describe('negative downsampling', () => {
     const consumers = (id: number): string[] => fitted.nodes.filter((n) => n.inputs.includes(id)).map((n) => n.op);
     expect(consumers(raw)).toContain('binary_cross_entropy');
     expect(consumers(output)).toEqual(expect.arrayContaining(['metric_auc', 'binary_cross_entropy']));
+    trainer.program.dispose();
+  }, 60_000);
+
+  test('a loss on logits: outputs read the logit plus log(r), so sigmoid of it is p / (p + (1 - p) / r)', async () => {
+    const graph = downsampledFlights(true);
+    expect(verifyIr(graph, { inlined: true })).toEqual([]);
+    const loss = graph.nodes.find((n) => n.op === 'sigmoid_cross_entropy' && graph.nodes[n.inputs[1]!]!.op === 'input')!;
+    const raw = loss.inputs[0]!;
+    const logit = graph.outputs.find((o) => o.name === 'logit')!.node;
+    const p = graph.outputs.find((o) => o.name === 'p_delayed')!.node;
+    expect(logit).not.toBe(raw);
+    const dataset = new Dataset(graph, dataSource(graph.train!.settings['data'], join(repoRoot, 'models', 'm.bird'))!);
+    const fitted = await dataset.fit();
+    const { tf } = await loadTf('cpu');
+    const trainer = new Trainer(tf, fitted, { epochs: 1, batch: 256, seed: 3, shuffle: 0 });
+    const batch = (await dataset.encode('test')).batches(256).next().value!;
+    for await (const r of trainer.predict([batch], [raw, logit, p])) {
+      const [z, zc, pc] = r.values;
+      for (let i = 0; i < r.size; i++) {
+        expect(Math.abs(zc!.data[i]! - (z!.data[i]! + Math.log(rate)))).toBeLessThan(1e-5);
+        const q = 1 / (1 + Math.exp(-z!.data[i]!));
+        expect(Math.abs(pc!.data[i]! - q / (q + (1 - q) / rate))).toBeLessThan(1e-6);
+      }
+    }
+    const consumers = (id: number): string[] => fitted.nodes.filter((n) => n.inputs.includes(id)).map((n) => n.op);
+    expect(consumers(raw)).toContain('sigmoid_cross_entropy');
+    expect(consumers(raw)).not.toContain('sigmoid');
     trainer.program.dispose();
   }, 60_000);
 

@@ -191,6 +191,12 @@ const binaryCrossEntropy: OnnxEmitter = ({ b, inputs: [p, y], attrs }) => {
   return b.op('Neg', [b.op('Add', [pos, neg])]);
 };
 
+/** `max(z, 0) - z y + softplus(-|z|)`: finite for every float32 logit, as TF.js computes it. */
+const sigmoidCrossEntropy: OnnxEmitter = ({ b, inputs: [z, y] }) => {
+  const tail = b.op('Softplus', [b.op('Neg', [b.op('Abs', [z!])])]);
+  return b.op('Add', [b.op('Sub', [b.op('Relu', [z!]), b.op('Mul', [z!, y!])]), tail]);
+};
+
 const softmaxCrossEntropy: OnnxEmitter = (ctx) => {
   const { b, inputs } = ctx;
   const depth = ctx.inputType(0).shape[1];
@@ -341,6 +347,7 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
     ({ b, inputs: [ids] }) => b.op('Cast', [b.op('Not', [b.op('Equal', [ids!, b.i64(0)])])], { to: intAttr(elemTypeNumber.float32) }),
   ],
   ['binary_cross_entropy', binaryCrossEntropy],
+  ['sigmoid_cross_entropy', sigmoidCrossEntropy],
   ['softmax_cross_entropy', softmaxCrossEntropy],
   ['zscore', zscore],
   ['impute', impute],

@@ -233,6 +233,7 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
       return tf.neg(tf.add(tf.mul(y!, tf.log(q)), tf.mul(tf.sub(1, y!), tf.log(tf.sub(1, q)))));
     },
   ],
+  ['sigmoid_cross_entropy', (tf, [z, y]) => sigmoidCrossEntropy(tf, z!, y!)],
   [
     'softmax_cross_entropy',
     (tf, [logits, labels]) => {
@@ -242,6 +243,35 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
     },
   ],
 ]);
+
+/**
+ * `max(z, 0) - z y + log1p(exp(-|z|))` with the exact gradient `sigmoid(z) - y` (and `-z`
+ * for the labels): TF.js's own derivatives of `relu` and `abs` are 0 at `z = 0`, which
+ * would give `-y` there instead of `0.5 - y`, unlike the IR's VJP.
+ */
+function sigmoidCrossEntropy(tf: Tf, z: Tensor, y: Tensor): Tensor {
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const [zz, yy, save] = args as [Tensor, Tensor, (ts: Tensor[]) => void];
+    save([zz, yy]);
+    return {
+      value: tf.add(tf.sub(tf.relu(zz), tf.mul(zz, yy)), tf.log1p(tf.exp(tf.neg(tf.abs(zz))))),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sz, sy] = saved as [Tensor, Tensor];
+        const dz = tf.mul(dy, tf.sub(tf.sigmoid(sz), sy));
+        const dyy = tf.mul(dy, tf.neg(sz));
+        return [reduceTo(tf, dz, sz.shape), reduceTo(tf, dyy, sy.shape)];
+      },
+    };
+  }) as Parameters<Tf['customGrad']>[0]);
+  return f(z, y);
+}
+
+/** `g` summed over the axes along which a value of `shape` was broadcast to `g`'s shape. */
+function reduceTo(tf: Tf, g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.rank - shape.length;
+  const axes = g.shape.flatMap((d, i) => (i < lead || (shape[i - lead] === 1 && d !== 1) ? [i] : []));
+  return axes.length === 0 ? g : tf.reshape(tf.sum(g, axes), [...shape]);
+}
 
 /**
  * `x[i]` and `x[a:b:c]` per axis, as the IR's `slice` spec says: a number indexes (dropping

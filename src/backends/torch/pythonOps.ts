@@ -96,6 +96,7 @@ export const torchOps: ReadonlySet<string> = new Set([
   'concat',
   'embedding_lookup',
   'binary_cross_entropy',
+  'sigmoid_cross_entropy',
   'softmax_cross_entropy',
   'dropout',
   'const',
@@ -127,6 +128,8 @@ export function opExpression(node: IrNode, args: readonly string[]): string | un
       return `torch.cat([${args.join(', ')}], dim=${py(a['axis'])})`;
     case 'binary_cross_entropy':
       return `binary_cross_entropy(${args[0]}, ${args[1]}, ${py(a['eps'])})`;
+    case 'sigmoid_cross_entropy':
+      return `sigmoid_cross_entropy(${args[0]}, ${args[1]})`;
     case 'softmax_cross_entropy':
       return `softmax_cross_entropy(${args[0]}, ${args[1]})`;
     case 'dropout':

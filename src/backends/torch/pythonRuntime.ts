@@ -17,6 +17,11 @@ def binary_cross_entropy(p, y, eps):
     return -(y * torch.log(q) + (1 - y) * torch.log(1 - q))
 
 
+def sigmoid_cross_entropy(z, y):
+    z, y = torch.broadcast_tensors(z, y)
+    return F.binary_cross_entropy_with_logits(z, y, reduction="none")
+
+
 def softmax_cross_entropy(logits, labels):
     return -(one_hot(labels, logits.shape[-1]) * torch.log_softmax(logits, dim=-1)).sum(-1)
 

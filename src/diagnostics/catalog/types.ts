@@ -138,6 +138,12 @@ export const typesCodes = {
     severity: 'error',
     message: '`impute` of feature `{name}` {problem}',
   },
+  logitsLossGivenProbability: {
+    code: 'BIRD3036',
+    severity: 'warning',
+    message: '`{loss}` takes logits, but its first argument is the output of `{op}`',
+    help: 'pass the value `{op}` is applied to (the logit), and keep `{op}` for the output',
+  },
   // `--signature NAME` naming no signature of the model (`pipeline/selectModel.ts`).
   noSuchSignature: {
     code: 'BIRD3025',

@@ -6,6 +6,7 @@ import type { Rule } from './rule.js';
 /** Which label kinds each standard loss accepts. */
 const lossLabels: Readonly<Record<string, { kinds: readonly string[]; describe: string }>> = {
   bce: { kinds: ['binary'], describe: 'binary' },
+  bce_with_logits: { kinds: ['binary'], describe: 'binary' },
   softmax_ce: { kinds: ['discrete'], describe: 'discrete' },
   mse: { kinds: ['continuous'], describe: 'continuous' },
 };

@@ -1,6 +1,7 @@
 import { duplicateArguments } from './duplicateArguments.js';
 import { labelLossCompatibility } from './labelLossCompatibility.js';
 import { missingValues } from './missingValues.js';
+import { logitsNotProbabilities } from './logitsNotProbabilities.js';
 import { modelOutputs } from './modelOutputs.js';
 import type { Rule } from './rule.js';
 import { signatureInputsCoverOutputs } from './signatureInputsCoverOutputs.js';
@@ -20,6 +21,7 @@ export const specifiedRules: readonly Rule[] = [
   signatureReferences,
   signatureInputsCoverOutputs,
   labelLossCompatibility,
+  logitsNotProbabilities,
   trainSettingValues,
   textTokenized,
   missingValues,

@@ -123,6 +123,13 @@ export const opCases: readonly OpCase[] = [
   { op: 'embedding_lookup', label: 'weighted sparse ids, mean', operands: [{ kind: 'sparse', vocab: 16, weighted: true }, param(16, 4)] },
   unary('sequence_mask', ids(3, 5)),
   binary('binary_cross_entropy', probs(1), labels01(1)),
+  binary('sigmoid_cross_entropy', f(4), labels01(4)),
+  binary(
+    'sigmoid_cross_entropy',
+    { kind: 'data', dtype: 'f32', shape: [4], gen: (r) => (r.uniform() < 0.5 ? -1 : 1) * (30 + r.uniform() * 60) },
+    labels01(4),
+    'logits far from 0',
+  ),
   binary('softmax_cross_entropy', f(5), ids(5)),
   unary('dropout', f(4)),
   binary('add', f(3), { kind: 'const', value: [0.5, -1, 2], shape: [3] }, 'a constant'),
