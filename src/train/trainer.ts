@@ -1,9 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initialValue } from '../backends/tfjs/initializers.js';
 import type { BackendName, Tf } from '../backends/tfjs/loadTf.js';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { TfProgram } from '../backends/tfjs/program.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Part } from '../data/split.js';
@@ -13,14 +10,12 @@ import { DenseOptimizer } from './denseOptimizer.js';
 import { dropoutMasks, dropoutNodes } from './dropoutMasks.js';
 import type { StepEngine } from './onnxStep.js';
 import { earlyStopper } from './earlyStopper.js';
-import type { GradientRequest, GradientWorkerSetup } from './gradientWorker.js';
+import { evaluateMetrics, type Evaluation } from './evaluateMetrics.js';
+import { HalfBatchWorker, type Gathered } from './halfBatchWorker.js';
 import { lossGradients, type LossGradients } from './lossGradients.js';
-import { sliceBatch, sliceRows } from './splitBatch.js';
 import { learningRate } from './schedule.js';
-import { auc, FloatBuffer, prAuc } from './setMetrics.js';
 import { SparseTable } from './sparseTables.js';
-import { calibrationTargets } from './report/calibrationTargets.js';
-import { outputCalibration, type OutputCalibration } from './report/outputCalibration.js';
+import type { OutputCalibration } from './report/outputCalibration.js';
 
 /** An embedding lookup run by the project's own kernels: its table, ids entry and combiner. */
 interface SparseLookup {
@@ -87,9 +82,8 @@ export class Trainer {
   /** Milliseconds spent in each part of the training steps so far (what `npm run bench -- flights` breaks a step into). */
   readonly timings = { steps: 0, gather: 0, gradients: 0, sparse: 0, dense: 0 };
   private lastGather = 0;
-  private worker: Worker | null = null;
-  /** Whether two half-batches give the whole batch's gradients; undefined until checked. */
-  private splitExact: boolean | undefined = undefined;
+  /** The second core of each step, when started. */
+  private readonly halves = new HalfBatchWorker();
 
   constructor(
     private readonly tf: Tf,
@@ -133,8 +127,16 @@ export class Trainer {
     return this.gathered(batch).map((g) => this.tf.tensor(g.values, [...g.shape]));
   }
 
+  /** The model's values of `nodes` for a batch, the embedded values gathered by the sparse kernels; inference mode (no dropout). */
+  private forward(batch: Batch, nodes: readonly number[]): Map<number, tfTypes.Tensor> {
+    const embedded = this.embedded(batch);
+    const overrides = new Map<number, tfTypes.Tensor>();
+    this.lookups.forEach((l, i) => overrides.set(l.node.id, embedded[i]!));
+    return this.program.forward(batch, nodes, { overrides });
+  }
+
   /** The embedded values of a batch for each sparse lookup, gathered by the sparse kernels. */
-  private gathered(batch: Batch): { node: number; values: Float32Array; shape: number[] }[] {
+  private gathered(batch: Batch): Gathered[] {
     const started = performance.now();
     const out = this.lookups.map((l) => {
       const column = this.program.columnFor(batch, l.idsNode);
@@ -147,51 +149,18 @@ export class Trainer {
   }
 
   /**
-   * Starts the gradient worker that computes half of each batch on a second core. The
-   * first step checks that the two halves' gradients, weighted by their sizes, equal the
-   * whole batch's (true of losses that average over examples, dropout included since its
-   * masks are drawn for the whole batch; not of sample-weighted models), and trains on one
-   * thread otherwise.
+   * Starts the gradient worker that computes half of each batch on a second core, when
+   * the two halves give the whole batch's gradients (`HalfBatchWorker`).
    */
   async startWorker(backend: BackendName): Promise<void> {
     const lossNode = this.graph.train?.loss;
-    if (this.worker || lossNode === null || lossNode === undefined) return;
-    const setup: GradientWorkerSetup = { graph: this.graph, backend, lossNode, tables: [...new Set(this.lookups.map((l) => l.tableNode))] };
-    const source = import.meta.url.endsWith('.ts');
-    const url = new URL(source ? './gradientWorker.ts' : './gradientWorker.js', import.meta.url);
-    // Run from source (tests), the worker's TypeScript goes through tsx's loader, registered in the worker itself.
-    // (tsx is resolved here: an eval'd worker resolves bare names from the working folder.)
-    const tsx = source
-      ? new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href
-      : '';
-    const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
-    const worker = source ? new Worker(boot, { eval: true, workerData: setup }) : new Worker(url, { workerData: setup });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-    });
-    worker.unref();
-    this.worker = worker;
+    if (lossNode === null || lossNode === undefined) return;
+    await this.halves.start({ graph: this.graph, backend, lossNode, tables: [...new Set(this.lookups.map((l) => l.tableNode))] });
   }
 
   /** Stops the gradient worker, if any. */
   async stopWorker(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
-  }
-
-  private askWorker(request: GradientRequest): Promise<LossGradients> {
-    const worker = this.worker!;
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      worker.once('error', onError);
-      worker.once('message', (result: LossGradients) => {
-        worker.off('error', onError);
-        resolve(result);
-      });
-      worker.postMessage(request);
-    });
+    await this.halves.stop();
   }
 
   /** The loss and gradients of a batch: split over two cores when a worker runs and the split is exact. */
@@ -208,61 +177,13 @@ export class Trainer {
         masks,
       );
     const dense = this.dense.map((d) => ({ node: d.node, variable: d.variable as tfTypes.Tensor }));
-    if (!this.worker || this.splitExact === false || batch.size < 2)
-      return lossGradients(tf, this.program, batch, lossNode, full, dense, masks);
-    const n = batch.size;
-    const h = Math.ceil(n / 2);
-    const rows = <T extends { values: Float32Array; shape: readonly number[] }>(all: readonly T[], from: number, to: number): T[] =>
-      all.map((g) => ({ ...g, values: sliceRows(g.values, g.values.length / n, from, to), shape: [to - from, ...g.shape.slice(1)] }));
-    const b = sliceBatch(batch, h, n);
-    const pending = this.askWorker({
-      size: b.size,
-      columns: [...b.columns],
-      lookups: rows(full, h, n),
-      weights: this.dense.map((d) => d.variable.dataSync() as Float32Array),
-      masks: rows(masks, h, n),
-    });
-    const first = lossGradients(tf, this.program, sliceBatch(batch, 0, h), lossNode, rows(full, 0, h), dense, rows(masks, 0, h));
-    const second = await pending;
-    // The whole batch's mean is the halves' means weighted by their sizes.
-    const wa = h / n;
-    const wb = (n - h) / n;
-    const mix = (a: Float32Array, b2: Float32Array): Float32Array => a.map((x, i) => wa * x + wb * b2[i]!);
-    const joined: LossGradients = {
-      loss: wa * first.loss + wb * second.loss,
-      embedded: first.embedded.map((a, i) => {
-        const out = new Float32Array(a.length + second.embedded[i]!.length);
-        out.set(a.map((x) => wa * x));
-        out.set(
-          second.embedded[i]!.map((x) => wb * x),
-          a.length,
-        );
-        return out;
-      }),
-      dense: first.dense.map((a, i) => mix(a, second.dense[i]!)),
-    };
-    if (this.splitExact === undefined) {
-      const whole = lossGradients(tf, this.program, batch, lossNode, full, dense, masks);
-      const close = (x: Float32Array[], y: Float32Array[]): boolean =>
-        x.every((a, i) => {
-          const scale = a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-          return a.every((v, k) => Math.abs(v - y[i]![k]!) <= 1e-4 * scale + 1e-7);
-        });
-      this.splitExact =
-        Math.abs(whole.loss - joined.loss) <= 1e-5 * Math.max(1, Math.abs(whole.loss)) &&
-        close(whole.dense, joined.dense) &&
-        close(whole.embedded, joined.embedded);
-      if (!this.splitExact) {
-        await this.stopWorker();
-        return whole;
-      }
-    }
-    return joined;
+    if (!this.halves.splitting || batch.size < 2) return lossGradients(tf, this.program, batch, lossNode, full, dense, masks);
+    return this.halves.gradients(tf, this.program, batch, lossNode, full, dense, masks);
   }
 
   /** Whether a batch split over two cores gives the whole batch's gradients; known after the first split step. */
   get parallel(): boolean {
-    return this.worker !== null && this.splitExact !== false;
+    return this.halves.splitting;
   }
 
   /** One optimization step on a batch; returns the loss. */
@@ -332,45 +253,8 @@ export class Trainer {
    * Metrics of the train section over a part of the data, by name, and the calibration of
    * each output that a metric measures against a binary label, from the same forward pass.
    */
-  async evaluate(
-    batches: AsyncIterable<Batch> | Iterable<Batch>,
-  ): Promise<{ metrics: Record<string, number>; calibration: OutputCalibration[] }> {
-    const tf = this.tf;
-    const metricNodes = this.graph.nodes.filter((n) => n.op.startsWith('metric_'));
-    const buffers = metricNodes.map((n) => n.inputs.map(() => new FloatBuffer()));
-    const targets = calibrationTargets(this.graph);
-    const kept = new Map([...new Set(targets.flatMap((t) => [t.outputNode, t.labelNode]))].map((n) => [n, new FloatBuffer()]));
-    const inputs = [...new Set([...metricNodes.flatMap((n) => n.inputs), ...kept.keys()])];
-    for await (const batch of batches) {
-      tf.tidy(() => {
-        const embedded = this.embedded(batch);
-        const overrides = new Map<number, tfTypes.Tensor>();
-        this.lookups.forEach((l, i) => overrides.set(l.node.id, embedded[i]!));
-        const values = this.program.forward(batch, inputs, { overrides });
-        metricNodes.forEach((n, m) => n.inputs.forEach((i, k) => buffers[m]![k]!.push(values.get(i)!.dataSync() as Float32Array)));
-        kept.forEach((buffer, node) => buffer.push(values.get(node)!.dataSync() as Float32Array));
-      });
-    }
-    const results = new Map<number, tfTypes.Tensor>();
-    metricNodes.forEach((n, m) => {
-      const [a, b] = buffers[m]!.map((x) => x.values());
-      const value =
-        n.op === 'metric_auc'
-          ? auc(a!, b!)
-          : n.op === 'metric_pr_auc'
-            ? prAuc(a!, b!)
-            : a!.reduce((s, x) => s + x, 0) / Math.max(1, a!.length);
-      results.set(n.id, tf.scalar(value));
-    });
-    const named: Record<string, number> = {};
-    const empty: Batch = { size: 0, columns: new Map() };
-    for (const m of this.graph.train?.metrics ?? []) {
-      const v = tf.tidy(() => this.program.forward(empty, [m.node], { overrides: results }).get(m.node)!.dataSync()[0]!);
-      named[m.name] = v;
-    }
-    results.forEach((t) => t.dispose());
-    const calibration = targets.map((t) => outputCalibration(t, kept.get(t.outputNode)!.values(), kept.get(t.labelNode)!.values()));
-    return { metrics: named, calibration };
+  async evaluate(batches: AsyncIterable<Batch> | Iterable<Batch>): Promise<Evaluation> {
+    return evaluateMetrics(this.tf, this.graph, this.program, (batch, nodes) => this.forward(batch, nodes), batches);
   }
 
   /** The metrics over one whole part of the data (the test part, scored once after training). */
@@ -395,10 +279,7 @@ export class Trainer {
     const tf = this.tf;
     for await (const batch of batches) {
       const values = tf.tidy(() => {
-        const embedded = this.embedded(batch);
-        const overrides = new Map<number, tfTypes.Tensor>();
-        this.lookups.forEach((l, i) => overrides.set(l.node.id, embedded[i]!));
-        const out = this.program.forward(batch, nodes, { overrides });
+        const out = this.forward(batch, nodes);
         return nodes.map((n) => {
           const t = out.get(n)!;
           return { data: Float32Array.from(t.dataSync() as ArrayLike<number>), shape: [...t.shape] };
