@@ -94,3 +94,27 @@ export function selectSignatures(model: CheckedModel, name: string | undefined):
     ],
   };
 }
+
+/**
+ * The one signature an output of one model is written for (`bird compile --emit onnx
+ * --out`): the one `name` names, or the model's only one; BIRD3026 at the model's name
+ * when it has several and none is named, BIRD3025 when it has none of that name.
+ */
+export function selectOneSignature(model: CheckedModel, name: string | undefined): Result<SignatureSpec> {
+  const found = selectSignatures(model, name);
+  if (!found.value) return { value: undefined, diagnostics: found.diagnostics };
+  if (found.value.length === 0) return { value: undefined, diagnostics: [requireSignature(model, 'write as ONNX')!] };
+  if (found.value.length === 1) return { value: found.value[0], diagnostics: [] };
+  return {
+    value: undefined,
+    diagnostics: [
+      diagnostic(
+        'severalSignatures',
+        { model: model.name, count: String(found.value.length), signatures: names(found.value) },
+        model.module.source,
+        model.decl.name.span,
+        { label: 'this model' },
+      ),
+    ],
+  };
+}

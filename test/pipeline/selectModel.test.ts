@@ -1,7 +1,7 @@
 /**
  * The pipeline's refusals about the model of a file, called in-process: which model a
  * command works on (BIRD2020-2022), whether it can be trained (BIRD2023) or exported
- * (BIRD2024), and `--signature` (BIRD3025). Each is a diagnostic with a span in the file,
+ * (BIRD2024), and `--signature` (BIRD3025, BIRD3026 when one is needed). Each is a diagnostic with a span in the file,
  * against its golden under test/cases/pipeline/.
  */
 import { join } from 'node:path';
@@ -9,7 +9,14 @@ import { describe, expect, test } from '@jest/globals';
 import { renderDiagnostics } from '../../src/diagnostics/renderDiagnostic.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { checkFile } from '../../src/pipeline/checkFile.js';
-import { requireSignature, requireTrainSection, selectModel, selectSignatures, type ModelChoice } from '../../src/pipeline/selectModel.js';
+import {
+  requireSignature,
+  requireTrainSection,
+  selectModel,
+  selectOneSignature,
+  selectSignatures,
+  type ModelChoice,
+} from '../../src/pipeline/selectModel.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const cases = join(import.meta.dirname, '..', 'cases', 'pipeline');
@@ -75,5 +82,18 @@ describe('selectModel', () => {
     golden('no-such-signature', r.diagnostics);
     expect(selectSignatures(model, undefined).value?.map((s) => s.name)).toEqual(['serve']);
     expect(selectSignatures(model, 'serve').value?.map((s) => s.name)).toEqual(['serve']);
+  });
+
+  test('one signature for a model with several and none named: BIRD3026 at its name; a name or an only one picks it', () => {
+    const model = select('several-signatures', undefined, 'only').value!;
+    const r = selectOneSignature(model, undefined);
+    expect(r.value).toBeUndefined();
+    golden('several-signatures', r.diagnostics);
+    expect(selectOneSignature(model, 'lite').value?.name).toBe('lite');
+    expect(selectOneSignature(model, 'score').diagnostics.map((d) => d.code)).toEqual(['BIRD3025']);
+    const only = select('no-such-signature', undefined, 'only').value!;
+    expect(selectOneSignature(only, undefined).value?.name).toBe('serve');
+    const none = select('no-signature', undefined, 'only').value!;
+    expect(selectOneSignature(none, undefined).diagnostics.map((d) => d.code)).toEqual(['BIRD2024']);
   });
 });

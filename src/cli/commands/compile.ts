@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { common, str, type BirdCommand } from '../command.js';
-import { emitKinds, type EmitKind } from '../emitKinds.js';
+import { emitKinds, type EmitKind } from '../../pipeline/emitKinds.js';
 
 /** `bird compile --emit KIND FILE`: one compiler stage's output. */
 export const compileCommand: BirdCommand = (cli) => ({

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { common, str, type BirdCommand } from '../command.js';
-import { graphFormats, type GraphFormat } from '../graphFormats.js';
+import { graphFormats, type GraphFormat } from '../../pipeline/graphFormats.js';
 
 /** `bird graph FILE|ARTIFACT`: the network as SVG or DOT. */
 export const graphCommand: BirdCommand = (cli) => ({

@@ -151,4 +151,10 @@ export const typesCodes = {
     message: 'model `{model}` has no signature `{name}`',
     help: 'its signatures: {signatures}',
   },
+  severalSignatures: {
+    code: 'BIRD3026',
+    severity: 'error',
+    message: 'model `{model}` has {count} signatures, and `--out` writes the ONNX model of one',
+    help: 'choose one with `--signature`: {signatures}',
+  },
 } as const satisfies Record<string, CatalogEntry>;

@@ -79,13 +79,7 @@ describe('bird compile --emit onnx', () => {
     ]);
     expect(runs.map((r) => [r.code, r.stdout, r.stderr.split('\n')[0]])).toEqual([
       [1, '', 'error[BIRD3025]: model `DelayMlp` has no signature `nope`'],
-      [
-        2,
-        '',
-        expect.stringMatching(
-          /^error: `--out` writes one model, and model `\w+` has 2 signatures \(`serve`, `lite`\); choose one with `--signature`$/,
-        ),
-      ],
+      [1, '', expect.stringMatching(/^error\[BIRD3026\]: model `\w+` has 2 signatures, and `--out` writes the ONNX model of one$/)],
       [2, '', 'error: `--out` goes with `--emit onnx`'],
       [1, '', 'error[BIRD2024]: model `DelayMlp` declares no signature, so there is nothing to emit as ONNX'],
     ]);

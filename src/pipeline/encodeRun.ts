@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { dataFiles } from '../data/dataFiles.js';
+import { DataError } from '../data/dataError.js';
+import { Dataset, type DataSource } from '../data/dataset.js';
+import { shardColumns, writeEncodedShard, writeEncodedSpec, type EncodedSpec } from '../data/encodedShards.js';
+import type { IrGraph } from '../ir/ir.js';
+import type { RunConfig } from '../train/runConfig.js';
+import { failed, type Result } from './result.js';
+import { UsageError } from './usageError.js';
+
+export interface EncodeOptions {
+  /** The folder for the shards and `encoded.json` (made if missing). */
+  readonly out: string;
+  /** The files to encode, a glob allowed; default: the run's own data. */
+  readonly data?: string;
+}
+
+/** One input file encoded: what `bird encode` prints a line for. */
+export interface EncodedFile {
+  readonly input: string;
+  readonly shard: string;
+  readonly rows: number;
+  readonly seconds: number;
+}
+
+/** The shard name of an input file: its name without the data extensions, `.arrows`. */
+function shardName(file: string): string {
+  return `${basename(file).replace(/(\.(csv|tsv|jsonl|ndjson))?(\.gz)?$|\.(parquet|arrow|arrows|feather|ipc)$/i, '')}.arrows`;
+}
+
+/** A run file as `bird train` writes it; a folder without it is not a run (a `UsageError`). */
+function runFile<T>(run: string, name: string): T {
+  const path = join(run, name);
+  if (!existsSync(path)) throw new UsageError(`\`${run}\` has no \`${name}\`: not a run folder written by \`bird train\``);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (error) {
+    throw new UsageError(`\`${path}\` is not valid JSON (${(error as Error).message}): not as \`bird train\` writes it`);
+  }
+}
+
+/**
+ * `bird encode RUN`: every row of every file `data` names (a glob allowed), decoded and
+ * transformed with the run's fitted transforms (no split: a map job encodes everything),
+ * written as one Arrow IPC shard per input file, with `encoded.json` listing the columns
+ * and each shard's rows and source; `onFile` hears of each file as it is done. Memory
+ * stays flat: rows stream in and batches stream out. A bad row stops it with its
+ * diagnostic; a folder that is not a run, or two inputs that would write the same shard,
+ * are `UsageError`s.
+ */
+export async function encodeRun(run: string, options: EncodeOptions, onFile?: (file: EncodedFile) => void): Promise<Result<EncodedSpec>> {
+  const graph = runFile<IrGraph>(run, 'ir.json');
+  const config = runFile<RunConfig>(run, 'config.json');
+  const path = options.data ?? (config.data.kind === 'file' ? config.data.path : config.data.train);
+  const format = options.data === undefined && config.data.kind === 'file' ? config.data.format : undefined;
+  try {
+    const files = await dataFiles(path);
+    const names = files.map(shardName);
+    const clash = names.find((n, i) => names.indexOf(n) !== i);
+    if (clash) throw new UsageError(`two input files would both be encoded as \`${clash}\`; encode them into different folders`);
+    mkdirSync(options.out, { recursive: true });
+    const shards: { file: string; rows: number; source: string }[] = [];
+    let columns: EncodedSpec['columns'] = [];
+    for (const [i, file] of files.entries()) {
+      const source: DataSource = { kind: 'file', path: file, split: { kind: 'none' }, ...(format ? { format } : {}) };
+      const dataset = new Dataset(graph, source);
+      columns = shardColumns(dataset.names, dataset.types);
+      const started = performance.now();
+      const shard = join(options.out, names[i]!);
+      const rows = await writeEncodedShard(shard, columns, dataset.batches('train', 65536));
+      shards.push({ file: names[i]!, rows, source: file });
+      onFile?.({ input: file, shard, rows, seconds: (performance.now() - started) / 1000 });
+    }
+    const spec: EncodedSpec = { format: 'bird-encoded-1', model: graph.model, columns, shards };
+    writeEncodedSpec(options.out, spec);
+    return { value: spec, diagnostics: [] };
+  } catch (error) {
+    if (error instanceof DataError) return failed([error.diagnostic]);
+    throw error;
+  }
+}
