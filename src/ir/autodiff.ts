@@ -199,7 +199,7 @@ export function buildTrainStep(source: IrGraph): TrainStep {
     grads.set(id, before === undefined ? g : b.op('add', [before, g]));
   };
   b.at(graph.nodes[lossId]!);
-  accumulate(lossId, b.op('broadcast_like', [b.scalar(1), lossId]));
+  accumulate(lossId, b.op('broadcast_to', [b.scalar(1), lossId]));
   for (let id = lossId; id >= 0; id--) {
     const g = grads.get(id);
     const n = graph.nodes[id]!;
@@ -237,7 +237,7 @@ export function buildTrainStep(source: IrGraph): TrainStep {
     if (node === undefined) {
       // A parameter the loss does not read: its gradient is zero.
       b.at(graph.nodes[w.node]!);
-      node = b.op('broadcast_like', [b.scalar(0), w.node]);
+      node = b.op('broadcast_to', [b.scalar(0), w.node]);
     }
     return { ...w, wrt: w.node, node };
   });

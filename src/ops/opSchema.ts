@@ -26,11 +26,12 @@ export type OpDefinition = Omit<OpSchema, 'infer'> & { infer(input: InferInput):
 export const ok = (type: OperandType, attrs?: Readonly<Record<string, AttrValue>>): InferResult =>
   attrs === undefined ? { ok: true, type } : { ok: true, type, attrs };
 
-export const shapeError = (message: string, operands?: readonly string[]): InferResult => ({
+export const shapeError = (message: string, operands?: readonly string[], attr?: string): InferResult => ({
   ok: false,
   category: 'shape',
   message,
   ...(operands ? { operands } : {}),
+  ...(attr ? { attr } : {}),
 });
 
 export const typeError = (message: string, operands?: readonly string[], attr?: string): InferResult => ({

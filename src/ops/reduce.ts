@@ -49,7 +49,7 @@ export const reduceOps: readonly OpDefinition[] = [
   reduction('mean', 'mean over `axes` (all by default)', (b, n, g) => {
     // The count comes from the graph, as the batch axis has no size before it runs.
     const x = n.inputs[0]!;
-    const count = b.op('sum', [b.op('broadcast_like', [b.scalar(1), x])], { axes: axesOf(n), keepdims: n.attrs['keepdims'] === true });
+    const count = b.op('sum', [b.op('broadcast_to', [b.scalar(1), x])], { axes: axesOf(n), keepdims: n.attrs['keepdims'] === true });
     return [unreduce(b, b.op('div', [g, count]), x, axesOf(n), n.attrs['keepdims'] === true)];
   }),
   reduction('max', 'maximum over `axes` (all by default)', extremumVjp),

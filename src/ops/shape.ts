@@ -20,7 +20,7 @@ function sliceDim(d: Dim, [start, stop, step]: SliceSpec): { dim: Dim } | { erro
 /**
  * The gradient of a slice: `g` put back where the slice came from, zeros elsewhere. Axes
  * an index dropped are re-inserted, then each cut axis is padded with zeros (built by
- * `broadcast_like` from slices of `x`, so nothing is computed from `x`'s values).
+ * `broadcast_to` from slices of `x`, so nothing is computed from `x`'s values).
  */
 const sliceVjp: Vjp = (b, n, g) => {
   const x = n.inputs[0]!;
@@ -46,7 +46,7 @@ const sliceVjp: Vjp = (b, n, g) => {
         throw new NoGradient('a strided slice before a symbolic dimension has no gradient');
       const count = kept[axis] as number;
       const one = b.op('expand_dims', [cur], { axis: axis + 1 });
-      const zero = b.op('broadcast_like', [b.scalar(0), one]);
+      const zero = b.op('broadcast_to', [b.scalar(0), one]);
       const spread = b.op('concat', [one, ...Array.from({ length: step - 1 }, () => zero)], { axis: axis + 1 });
       cur = b.op('reshape', [spread], { shape: reshapeTarget([...kept.slice(0, axis), count * step, ...kept.slice(axis + 1)]) });
       to = Math.min(d, from + count * step);
@@ -55,7 +55,7 @@ const sliceVjp: Vjp = (b, n, g) => {
     }
     const zeros = (a: number, z: number): GradValue => {
       const part: AttrValue[] = spec.map((s, i) => (i < axis ? whole : i === axis ? [a, z, 1] : s) as unknown as AttrValue);
-      return b.op('broadcast_like', [b.scalar(0), b.op('slice', [x], { spec: part })]);
+      return b.op('broadcast_to', [b.scalar(0), b.op('slice', [x], { spec: part })]);
     };
     const pieces = [...(from > 0 ? [zeros(0, from)] : []), cur, ...(to < d ? [zeros(to, d)] : [])];
     if (pieces.length > 1) cur = b.op('concat', pieces, { axis });
@@ -63,13 +63,41 @@ const sliceVjp: Vjp = (b, n, g) => {
   return [cur];
 };
 
+/**
+ * `full` and `zeros`: a constant whose shape is read from `like` at run time (only its
+ * shape: nothing flows back into `like`), because the batch axis has no size until the
+ * graph runs. `full` takes the value; `zeros` is `full` with 0, the common case.
+ */
+function filled(name: 'full' | 'zeros', doc: string): OpDefinition {
+  return {
+    name,
+    family: 'shape',
+    grad: 'none',
+    doc,
+    params: [
+      tensorParam('like'),
+      ...(name === 'full' ? [{ name: 'value', kind: 'float' as const }] : []),
+      { name: 'shape', kind: 'ints', default: null },
+    ],
+    infer(input) {
+      const like = dense(input, 'like');
+      if (!like) return typeError('`like` must be a dense tensor', ['like']);
+      const shape = input.attrs['shape'] as number[] | null;
+      if (shape === null) return ok(tensor('f32', like.shape));
+      if (like.shape.length === 0) return shapeError('with `shape`, `like` needs a first (batch) axis to take', ['like']);
+      if (shape.some((d) => !Number.isInteger(d) || d <= 0))
+        return shapeError(`every dimension of \`shape\` must be a positive integer, not [${shape.join(', ')}]`, [], 'shape');
+      return ok(tensor('f32', [like.shape[0]!, ...shape]));
+    },
+  };
+}
+
 export const shapeOps: readonly OpDefinition[] = [
   {
-    name: 'broadcast_like',
+    name: 'broadcast_to',
     family: 'shape',
     grad: (b, n, g) => [unbroadcast(b, g, n.inputs[0]!), null],
-    internal: true,
-    doc: 'x broadcast to the shape of `like` (made by gradients: the batch axis has no size until the graph runs)',
+    doc: 'x broadcast to the shape of `like` (NumPy rules; only the shape of `like` is read, so the batch size comes from it at run time)',
     params: [tensorParam('x'), tensorParam('like')],
     infer(input) {
       const x = dense(input, 'x');
@@ -81,6 +109,8 @@ export const shapeOps: readonly OpDefinition[] = [
       return ok(tensor(x.dtype, like.shape));
     },
   },
+  filled('full', "a float tensor of `value` in the shape of `like`, or with `shape`: `like`'s first (batch) axis followed by `shape`"),
+  filled('zeros', "a float tensor of zeros in the shape of `like`, or with `shape`: `like`'s first (batch) axis followed by `shape`"),
   {
     name: 'reshape',
     family: 'shape',

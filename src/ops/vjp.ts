@@ -57,7 +57,7 @@ export function unbroadcast(b: VjpBuilder, g: GradValue, like: GradValue): GradV
 export function unreduce(b: VjpBuilder, g: GradValue, x: GradValue, axes: readonly number[], keepdims: boolean): GradValue {
   let out = g;
   if (!keepdims) for (const a of [...axes].sort((p, q) => p - q)) out = b.op('expand_dims', [out], { axis: a });
-  return b.op('broadcast_like', [out, x]);
+  return b.op('broadcast_to', [out, x]);
 }
 
 /** `where(cond, g, 0)`: the gradient masked to where `cond` holds. */

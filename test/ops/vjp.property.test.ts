@@ -171,6 +171,23 @@ describe("each op's VJP against TF.js gradients, over random shapes", () => {
     );
   });
 
+  test('broadcast_to, full and zeros (shapes read from a parameter, nothing flows back through full)', async () => {
+    await fc.assert(
+      fc.asyncProperty(broadcastPair, fc.integer({ min: 1, max: 1000 }), async ([s, drop, ones], seed) => {
+        const g = new Graph();
+        const like = g.param('like', s);
+        const x = g.param(
+          'x',
+          s.slice(drop).map((d, i) => (ones[i] ? 1 : d)),
+        );
+        const filled = g.add('add', [g.add('full', [like], { value: 2 }), g.add('zeros', [like])]);
+        const y = g.add('add', [g.add('mul', [g.add('broadcast_to', [x, like]), filled]), like]);
+        await expectGradientsMatch(g.withLoss(y), seed);
+      }),
+      runs,
+    );
+  });
+
   test.each(['sum', 'mean', 'max', 'min'])('%s over random axes', async (op) => {
     await fc.assert(
       fc.asyncProperty(

@@ -191,6 +191,15 @@ const binaryCrossEntropy: OnnxEmitter = ({ b, inputs: [p, y], attrs }) => {
   return b.op('Neg', [b.op('Add', [pos, neg])]);
 };
 
+/** `full` and `zeros`: the value expanded to `like`'s shape, or to its first axis followed by the `shape` attribute. */
+function filled({ b, inputs: [like], attrs }: EmitContext, value: number): string {
+  const likeShape = b.op('Shape', [like!]);
+  const dims = attrs['shape'] as number[] | null;
+  const shape =
+    dims === null ? likeShape : b.op('Concat', [b.op('Slice', [likeShape, b.i64s([0]), b.i64s([1])]), b.i64s(dims)], { axis: intAttr(0) });
+  return b.op('Expand', [b.f32(value), shape]);
+}
+
 /** `max(z, 0) - z y + softplus(-|z|)`: finite for every float32 logit, as TF.js computes it. */
 const sigmoidCrossEntropy: OnnxEmitter = ({ b, inputs: [z, y] }) => {
   const tail = b.op('Softplus', [b.op('Neg', [b.op('Abs', [z!])])]);
@@ -337,7 +346,9 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
   ['transpose', ({ b, inputs, attrs }) => b.op('Transpose', inputs, { perm: intsAttr(attrs['perm'] as number[]) })],
   ['expand_dims', ({ b, inputs: [x], attrs }) => b.op('Unsqueeze', [x!, b.i64s([num(attrs, 'axis')])])],
   ['squeeze', ({ b, inputs: [x], attrs }) => b.op('Squeeze', [x!, b.i64s([num(attrs, 'axis')])])],
-  ['broadcast_like', ({ b, inputs: [x, like] }) => b.op('Expand', [x!, b.op('Shape', [like!])])],
+  ['broadcast_to', ({ b, inputs: [x, like] }) => b.op('Expand', [x!, b.op('Shape', [like!])])],
+  ['full', (ctx) => filled(ctx, num(ctx.attrs, 'value'))],
+  ['zeros', (ctx) => filled(ctx, 0)],
   ['softmax', ({ b, inputs, attrs }) => b.op('Softmax', inputs, { axis: intAttr(num(attrs, 'axis')) })],
   ['log_softmax', ({ b, inputs, attrs }) => b.op('LogSoftmax', inputs, { axis: intAttr(num(attrs, 'axis')) })],
   ['one_hot', oneHot],

@@ -206,7 +206,9 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
   ['transpose', unary((tf, x, a) => tf.transpose(x, a['perm'] as number[]))],
   ['expand_dims', unary((tf, x, a) => tf.expandDims(x, Number(a['axis'])))],
   ['squeeze', unary((tf, x, a) => tf.squeeze(x, [Number(a['axis'])]))],
-  ['broadcast_like', (tf, [x, like]) => tf.broadcastTo(x!, like!.shape)],
+  ['broadcast_to', (tf, [x, like]) => tf.broadcastTo(x!, like!.shape)],
+  ['full', (tf, [like], a) => tf.fill(filledShape(like!, a), Number(a['value']))],
+  ['zeros', (tf, [like], a) => tf.zeros(filledShape(like!, a))],
   [
     'softmax',
     unary((tf, x, a) =>
@@ -243,6 +245,12 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
     },
   ],
 ]);
+
+/** The shape `full` and `zeros` fill: `like`'s, or its first axis followed by the `shape` attribute. */
+function filledShape(like: Tensor, a: Readonly<Record<string, AttrValue>>): number[] {
+  const shape = a['shape'] as number[] | null;
+  return shape === null ? [...like.shape] : [like.shape[0]!, ...shape];
+}
 
 /**
  * `max(z, 0) - z y + log1p(exp(-|z|))` with the exact gradient `sigmoid(z) - y` (and `-z`

@@ -93,6 +93,9 @@ export const torchOps: ReadonlySet<string> = new Set([
   ...Object.keys(binary),
   'where',
   'cast',
+  'broadcast_to',
+  'full',
+  'zeros',
   'concat',
   'embedding_lookup',
   'binary_cross_entropy',
@@ -123,6 +126,15 @@ export function opExpression(node: IrNode, args: readonly string[]): string | un
       // To bool by comparison with 0, as the TF.js emitter does.
       if (dtype === 'bool') return `${args[0]} != 0`;
       return dtype === 'f32' ? `${args[0]}.float()` : `${args[0]}.long()`;
+    }
+    case 'broadcast_to':
+      return `torch.broadcast_to(${args[0]}, ${args[1]}.shape)`;
+    case 'full':
+    case 'zeros': {
+      const dims = a['shape'] as number[] | null;
+      const shape = dims === null ? `${args[0]}.shape` : `(${args[0]}.shape[0], ${dims.map(String).join(', ')})`;
+      const value = node.op === 'zeros' ? '0.0' : py(a['value']);
+      return `torch.full(${shape}, ${value}, dtype=torch.float32, device=${args[0]}.device)`;
     }
     case 'concat':
       return `torch.cat([${args.join(', ')}], dim=${py(a['axis'])})`;
