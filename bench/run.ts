@@ -37,6 +37,11 @@ const benches: Readonly<Record<string, Bench>> = {
       'holdout AUC and RCE of models/timelines.bird and models/cortex.bird on the full derived tweets file beside a logistic-regression peer (--data=PATH, --models=timelines,cortex)',
     load: () => import('./tweets.js'),
   },
+  'text-bags': {
+    description:
+      'a bag of hashed tokens over 1,000-token synthetic documents (bench/text/bag.bird) on each engine beside the same architecture in PyTorch (nn.EmbeddingBag) in the same run (--docs=N, --tokens=N, --engine=E[,E], --repeat=N) (goal: Bird at least as fast at equal AUC)',
+    load: () => import('./textBags.js'),
+  },
   'torch-flights': {
     description:
       'models/flights.bird on the full flights file from Parquet parts, trained by TF.js and by --engine torch --nproc 2, AUC of each and their difference, then export and verify of the torch run (--rows=N, --parts=N, --nproc=N) (goal: AUC within 0.002)',
