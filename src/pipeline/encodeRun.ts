@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { dataFiles } from '../data/dataFiles.js';
 import { DataError } from '../data/dataError.js';
 import { Dataset, type DataSource } from '../data/dataset.js';
 import { shardColumns, writeEncodedShard, writeEncodedSpec, type EncodedSpec } from '../data/encodedShards.js';
+import { writeParquetShard } from '../data/writeParquetShard.js';
 import type { IrGraph } from '../ir/ir.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { failed, type Result } from './result.js';
+import type { ShardFormat } from './shardFormats.js';
 import { UsageError } from './usageError.js';
 
 export interface EncodeOptions {
@@ -14,6 +16,8 @@ export interface EncodeOptions {
   readonly out: string;
   /** The files to encode, a glob allowed; default: the run's own data. */
   readonly data?: string;
+  /** `arrow` (the default): Arrow IPC stream files; `parquet`: Parquet files. */
+  readonly format?: ShardFormat;
 }
 
 /** One input file encoded: what `bird encode` prints a line for. */
@@ -24,9 +28,10 @@ export interface EncodedFile {
   readonly seconds: number;
 }
 
-/** The shard name of an input file: its name without the data extensions, `.arrows`. */
-function shardName(file: string): string {
-  return `${basename(file).replace(/(\.(csv|tsv|jsonl|ndjson))?(\.gz)?$|\.(parquet|arrow|arrows|feather|ipc)$/i, '')}.arrows`;
+/** The shard name of an input file: its name without the data extensions, then `.arrows` or `.parquet`. */
+function shardName(file: string, format: ShardFormat): string {
+  const stem = basename(file).replace(/(\.(csv|tsv|jsonl|ndjson))?(\.gz)?$|\.(parquet|arrow|arrows|feather|ipc)$/i, '');
+  return `${stem}.${format === 'parquet' ? 'parquet' : 'arrows'}`;
 }
 
 /** A run file as `bird train` writes it; a folder without it is not a run (a `UsageError`). */
@@ -43,7 +48,7 @@ function runFile<T>(run: string, name: string): T {
 /**
  * `bird encode RUN`: every row of every file `data` names (a glob allowed), decoded and
  * transformed with the run's fitted transforms (no split: a map job encodes everything),
- * written as one Arrow IPC shard per input file, with `encoded.json` listing the columns
+ * written as one shard per input file (Arrow IPC, or Parquet with `format`), with `encoded.json` listing the columns
  * and each shard's rows and source; `onFile` hears of each file as it is done. Memory
  * stays flat: rows stream in and batches stream out. A bad row stops it with its
  * diagnostic; a folder that is not a run, or two inputs that would write the same shard,
@@ -56,9 +61,15 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
   const format = options.data === undefined && config.data.kind === 'file' ? config.data.format : undefined;
   try {
     const files = await dataFiles(path);
-    const names = files.map(shardName);
+    const shardFormat = options.format ?? 'arrow';
+    const names = files.map((f) => shardName(f, shardFormat));
     const clash = names.find((n, i) => names.indexOf(n) !== i);
     if (clash) throw new UsageError(`two input files would both be encoded as \`${clash}\`; encode them into different folders`);
+    // Parquet shards of Parquet inputs keep their names: encoded into the inputs' own folder, they would replace them.
+    const inputs = new Set(files.map((f) => resolve(f)));
+    const replaced = names.find((n) => inputs.has(resolve(options.out, n)));
+    if (replaced)
+      throw new UsageError(`the shard \`${join(options.out, replaced)}\` would replace its input file; encode into another folder`);
     mkdirSync(options.out, { recursive: true });
     const shards: { file: string; rows: number; source: string }[] = [];
     let columns: EncodedSpec['columns'] = [];
@@ -68,7 +79,8 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
       columns = shardColumns(dataset.names, dataset.types);
       const started = performance.now();
       const shard = join(options.out, names[i]!);
-      const rows = await writeEncodedShard(shard, columns, dataset.batches('train', 65536));
+      const write = shardFormat === 'parquet' ? writeParquetShard : writeEncodedShard;
+      const rows = await write(shard, columns, dataset.batches('train', 65536));
       shards.push({ file: names[i]!, rows, source: file });
       onFile?.({ input: file, shard, rows, seconds: (performance.now() - started) / 1000 });
     }

@@ -1,7 +1,8 @@
 /**
  * The fixed part of every generated training script: the helpers the generated module
  * calls, the reader of Bird's encoded shards (Arrow IPC stream files, read with numpy
- * alone so the script needs nothing but PyTorch) and Bird's checkpoint format; the
+ * alone so the script needs nothing but PyTorch; Parquet shards of `bird encode --format
+ * parquet` with pyarrow, where it is installed) and Bird's checkpoint format; the
  * training part is pythonTraining.ts. It runs on torch 1.13 and on current PyTorch: it
  * uses no API removed since (F.embedding_bag, DistributedDataParallel, init_process_group
  * with env://).
@@ -103,13 +104,43 @@ def read_ipc_batches(path):
         pos = body + body_length
 
 
+def read_parquet_shard(path, columns):
+    """A Parquet shard (bird encode --format parquet) as read_shard returns one, read with
+    pyarrow, imported here only: Arrow IPC shards need nothing but numpy."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise SystemExit(f"{path}: reading Parquet shards needs pyarrow (pip install pyarrow); "
+                         "or encode them as Arrow IPC (bird encode --format arrow), which needs nothing but numpy")
+    table = pq.read_table(path)
+
+    def values(name, dtype):
+        return table.column(name).combine_chunks().flatten().to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    out = {}
+    for c in columns:
+        dtype = np.float32 if c["dtype"] == "f32" else np.int32
+        if c["kind"] == "dense" and not c["inner"]:
+            out[c["name"]] = table.column(c["name"]).to_numpy().astype(dtype, copy=False)
+        elif c["kind"] == "dense":
+            out[c["name"]] = values(c["name"], dtype).reshape([-1] + c["inner"])
+        else:
+            offsets = table.column(c["name"]).combine_chunks().offsets.to_numpy().astype(np.int64)
+            weights = values(c["name"] + ".values", np.float32) if c["weighted"] else None
+            out[c["name"]] = (values(c["name"], np.int32), offsets, weights)
+    return out
+
+
 def read_shard(path, columns):
     """One encoded shard as {column: numpy array, or (ids, offsets, weights) for a ragged column}.
+
+    A .parquet file is read by read_parquet_shard; any other is an Arrow IPC stream file.
 
     columns comes from encoded.json. Every column is written without nulls; its buffers
     are, in order: dense scalar [validity, values]; dense with inner shape [validity]
     then the child's [validity, values] (a FixedSizeList); ragged [validity, offsets]
     then [validity, ids] (a List), and for weighted ids a second List of float32."""
+    if path.endswith(".parquet"):
+        return read_parquet_shard(path, columns)
     parts = {c["name"]: [] for c in columns}
     for n, buffers in read_ipc_batches(path):
         # Buffers are padded to 8 bytes: each view is cut to the values it holds.

@@ -1,4 +1,5 @@
 import { encodeRun } from '../../pipeline/encodeRun.js';
+import type { ShardFormat } from '../../pipeline/shardFormats.js';
 import { checkOut } from '../outPath.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportDiagnostics, type Io, type ReportOptions } from '../reporter.js';
@@ -7,6 +8,8 @@ export interface EncodeArgs extends ReportOptions {
   readonly run: string;
   readonly out: string;
   readonly data?: string;
+  /** Default: `arrow`. */
+  readonly format?: ShardFormat;
 }
 
 /**
@@ -16,9 +19,17 @@ export interface EncodeArgs extends ReportOptions {
  */
 export async function encode(args: EncodeArgs, io: Io): Promise<number> {
   checkOut(args.out, 'folder');
-  const result = await encodeRun(args.run, { out: args.out, ...(args.data !== undefined ? { data: args.data } : {}) }, (f) => {
-    if (!args.json) io.stderr(`${f.input}: ${f.rows} rows to ${f.shard} in ${f.seconds.toFixed(1)} s\n`);
-  });
+  const result = await encodeRun(
+    args.run,
+    {
+      out: args.out,
+      ...(args.data !== undefined ? { data: args.data } : {}),
+      ...(args.format !== undefined ? { format: args.format } : {}),
+    },
+    (f) => {
+      if (!args.json) io.stderr(`${f.input}: ${f.rows} rows to ${f.shard} in ${f.seconds.toFixed(1)} s\n`);
+    },
+  );
   if (!result.value) {
     reportDiagnostics(io, result.diagnostics, args);
     return ExitCode.diagnostics;
