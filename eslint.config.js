@@ -84,7 +84,7 @@ const cliZones = STAGES.filter((s) => !CLI_MAY_IMPORT.includes(s) && !s.startsWi
 
 // Actions whose work has not moved into a pipeline entry point yet: they may still import
 // earlier stages. The list only shrinks.
-const CLI_NOT_YET_ON_PIPELINE = ['export', 'predict', 'predictArtifact', 'train', 'verify'].map((a) => `src/cli/actions/${a}.ts`);
+const CLI_NOT_YET_ON_PIPELINE = ['train'].map((a) => `src/cli/actions/${a}.ts`);
 
 const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
 

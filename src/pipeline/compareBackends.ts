@@ -7,7 +7,9 @@ import { csvText } from '../data/clientRows.js';
 import { Dataset } from '../data/dataset.js';
 import { rowsTempDir } from '../data/rowsTempDir.js';
 import { signatureFeeds, type ClientRow } from '../data/signatureFeeds.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IrGraph } from '../ir/ir.js';
+import { SourceFile } from '../source/sourceFile.js';
 import { Trainer } from '../train/trainer.js';
 
 /** How far ONNX Runtime may stray from TF.js on float32 outputs: |onnx - tfjs| <= abs + rel * |tfjs|. */
@@ -107,5 +109,14 @@ export function compareOutputsOf(
       onnx: a[worst.at] ?? NaN,
       tfjs: b[worst.at] ?? NaN,
     };
+  });
+}
+
+/** BIRD6002 for an output out of tolerance on `rows` rows, naming `where` (the model file, or the rows' file). */
+export function disagreement(c: OutputComparison, rows: number, where: string): Diagnostic {
+  const detail = `on row ${c.row + 1} of ${rows}, ${c.onnx} against ${c.tfjs} (max abs diff ${c.maxAbs.toExponential(2)}, tolerance ${backendTolerance.abs} + ${backendTolerance.rel} x |tfjs|)`;
+  return diagnostic('backendsDisagree', { output: c.output, signature: c.signature, detail }, new SourceFile(where, ''), {
+    start: 0,
+    end: 0,
   });
 }

@@ -30,6 +30,18 @@ export const artifactsCodes = {
     message: 'output `{output}` of signature `{signature}` no longer matches its golden vectors: {detail}',
     help: "the artifact's model computes something other than when it was exported; export it again rather than editing it",
   },
+  noComparisonRows: {
+    code: 'BIRD6010',
+    severity: 'error',
+    message: 'run `{run}` gives no rows to compare ONNX Runtime with TF.js on: {reason}',
+    help: "`bird export` writes an artifact only after both engines agree on the run's holdout rows (its training rows when the data has no split); train on data whose holdout part has rows the model can read",
+  },
+  artifactHasNoSignature: {
+    code: 'BIRD6011',
+    severity: 'error',
+    message: 'artifact {model} {version} has no signature `{name}`',
+    help: 'its signatures: {signatures}',
+  },
   artifactLink: {
     code: 'BIRD6020',
     severity: 'error',

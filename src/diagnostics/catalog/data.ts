@@ -39,6 +39,12 @@ export const dataCodes = {
     severity: 'error',
     message: 'line is not {expected}: {reason}',
   },
+  runWithoutSignature: {
+    code: 'BIRD7010',
+    severity: 'error',
+    message: 'run `{run}` was trained before model `{model}` declared signature `{signature}`',
+    help: 'export the run (an export takes the signatures from the file as it is now) and predict with the artifact, or train again',
+  },
   engineUnavailable: {
     code: 'BIRD7025',
     severity: 'error',
