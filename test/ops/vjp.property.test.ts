@@ -4,70 +4,16 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { loadTf, type Tf } from '../../src/backends/tfjs/loadTf.js';
 import { TfProgram } from '../../src/backends/tfjs/program.js';
 import { buildTrainStep } from '../../src/ir/autodiff.js';
-import type { IrGraph, IrNode } from '../../src/ir/ir.js';
-import { inferInput, verifyIr } from '../../src/ir/verify.js';
-import { opRegistry } from '../../src/ops/registry.js';
-import type { AttrValue } from '../../src/tensor/attrValue.js';
-import { tensor, type TensorType } from '../../src/tensor/types.js';
+import type { IrGraph } from '../../src/ir/ir.js';
+import { verifyIr } from '../../src/ir/verify.js';
+import type { TensorType } from '../../src/tensor/types.js';
 import { lossGradients } from '../../src/train/lossGradients.js';
+import { Graph } from '../helpers/irGraph.js';
 
 let tf: Tf;
 beforeAll(async () => {
   tf = (await loadTf('cpu')).tf;
 });
-
-/** A tiny IR graph under construction: each node typed by its op's own `infer`. */
-class Graph {
-  readonly nodes: IrNode[] = [];
-  add(op: string, inputs: number[], attrs: Record<string, AttrValue> = {}): number {
-    const schema = opRegistry.get(op)!;
-    const full: Record<string, AttrValue> = {};
-    for (const p of schema.params) {
-      if (p.kind === 'tensors') full[`${p.name}_count`] = inputs.length;
-      else if (p.kind !== 'tensor' && p.kind !== 'ids' && p.kind !== 'sparse') full[p.name] = attrs[p.name] ?? p.default ?? null;
-    }
-    const r =
-      op === 'param'
-        ? { ok: true as const, type: tensor('f32', attrs['shape'] as number[]), attrs: {} }
-        : schema.infer(
-            inferInput(
-              schema.params,
-              inputs.map((i) => this.nodes[i]!.type),
-              full,
-            ),
-          );
-    if (!r.ok) throw new Error(`${op}: ${r.message}`);
-    const id = this.nodes.length;
-    this.nodes.push({ id, op, type: r.type, inputs, attrs: { ...full, ...(r.attrs ?? {}) }, loc: null, scope: '' });
-    return id;
-  }
-  param(name: string, shape: number[]): number {
-    return this.add('param', [], { shape, init: 'normal', std: 1, name });
-  }
-  scalar(v: number): number {
-    const id = this.nodes.length;
-    this.nodes.push({ id, op: 'const', type: tensor('f32', []), inputs: [], attrs: { value: v }, loc: null, scope: '' });
-    return id;
-  }
-  /** Positive values (for log, sqrt, pow's base): x^2 + 0.5. */
-  positive(x: number): number {
-    return this.add('add', [this.add('square', [x]), this.scalar(0.5)]);
-  }
-  /** The IR graph whose loss is sum(y * y * 0.5 + y): a gradient that differs per element. */
-  withLoss(y: number): IrGraph {
-    const loss = this.add('sum', [this.add('add', [this.add('mul', [this.add('square', [y]), this.scalar(0.5)]), y])]);
-    return {
-      version: 1,
-      model: 'T',
-      features: [],
-      functions: [],
-      nodes: this.nodes,
-      outputs: [],
-      train: { settings: {}, loss, metrics: [] },
-      signatures: [],
-    };
-  }
-}
 
 /**
  * The step graph's gradients (each op's VJP) against TF.js's own gradients of the forward
