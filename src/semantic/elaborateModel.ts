@@ -1,3 +1,4 @@
+import { expandMetrics } from './metricGroups.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type * as A from '../syntax/ast.js';
 import { printExpr } from '../syntax/printer.js';
@@ -197,9 +198,13 @@ function elaborateTrain(
       continue;
     }
     if (name === 'metrics') {
-      const list = stmt.value.kind === 'ListExpr' ? stmt.value.elements : [stmt.value];
-      for (const e of list) {
-        const v = elab.evalNamed(printExpr(e), e, env);
+      const { entries, problems } = expandMetrics(
+        stmt.value,
+        (n) => env.lookup(n) !== undefined || module.values.has(n) || module.imported.has(n),
+      );
+      for (const p of problems) elab.report('invalidMetricGroup', { problem: p.problem }, module, p.at.span, { help: p.help });
+      for (const { name: metricName, expr: e } of entries) {
+        const v = elab.evalNamed(metricName, e, env);
         if (v.kind === 'error') continue;
         if (!isScalar(v)) {
           elab.report(
@@ -210,7 +215,7 @@ function elaborateTrain(
           );
           continue;
         }
-        metrics.push({ name: printExpr(e), node: (v as TensorValue).node, origin: { source: module.source, span: e.span } });
+        metrics.push({ name: metricName, node: (v as TensorValue).node, origin: { source: module.source, span: e.span } });
       }
       continue;
     }

@@ -144,6 +144,11 @@ export const typesCodes = {
     message: '`{loss}` takes logits, but its first argument is the output of `{op}`',
     help: 'pass the value `{op}` is applied to (the logit), and keep `{op}` for the output',
   },
+  invalidMetricGroup: {
+    code: 'BIRD3037',
+    severity: 'error',
+    message: '`on(...)` in `metrics` {problem}',
+  },
   // `--signature NAME` naming no signature of the model (`pipeline/selectModel.ts`).
   noSuchSignature: {
     code: 'BIRD3025',
