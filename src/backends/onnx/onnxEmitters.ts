@@ -100,6 +100,8 @@ const elemTypeNumber: Readonly<Record<ElemTypeName, number>> = { float32: 1, int
 function reduce(opType: string): OnnxEmitter {
   return ({ b, inputs, attrs }) => {
     const axes = attrs['axes'] as number[];
+    // No axes reduces nothing in the IR (and on TF.js); ONNX would reduce every axis.
+    if (axes.length === 0) return b.op('Identity', [inputs[0]!]);
     const keepdims = intAttr(attrs['keepdims'] === true ? 1 : 0);
     // Opset 17 takes ReduceSum's axes as an input, the other reductions' as an attribute.
     if (opType === 'ReduceSum') return b.op(opType, [inputs[0]!, b.i64s(axes)], { keepdims });
@@ -211,7 +213,9 @@ const softmaxCrossEntropy: OnnxEmitter = (ctx) => {
   const depth = ctx.inputType(0).shape[1];
   if (typeof depth !== 'number')
     throw new OnnxExportError('`softmax_cross_entropy` needs a fixed number of classes', 'softmax_cross_entropy', ctx.node.loc);
-  const onehot = b.op('OneHot', [inputs[1]!, b.i64(depth), b.constant('float32', [2], [0, 1])], { axis: intAttr(-1) });
+  // A negative label picks no class, as on TF.js (see `oneHot`), rather than counting from the end.
+  const labels = b.op('Where', [b.op('Less', [inputs[1]!, b.i64(0)]), b.i64(depth), inputs[1]!]);
+  const onehot = b.op('OneHot', [labels, b.i64(depth), b.constant('float32', [2], [0, 1])], { axis: intAttr(-1) });
   const picked = b.op('ReduceSum', [b.op('Mul', [onehot, b.op('LogSoftmax', [inputs[0]!], { axis: intAttr(-1) })]), b.i64s([-1])], {
     keepdims: intAttr(0),
   });

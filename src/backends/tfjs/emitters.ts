@@ -111,6 +111,17 @@ function matmul(tf: Tf, a: Tensor, b: Tensor): Tensor {
   return tf.matMul(a, b);
 }
 
+/** One-hot rows; TF.js's oneHot refuses a depth below 2, so depth 1 is the first column of depth 2. */
+function oneHot(tf: Tf, ids: Tensor, depth: number): Tensor {
+  const rows = tf.cast(tf.oneHot(tf.cast(ids, 'int32') as tfTypes.Tensor1D, Math.max(depth, 2)), 'float32');
+  if (depth >= 2) return rows;
+  return tf.slice(
+    rows,
+    rows.shape.map(() => 0),
+    [...rows.shape.slice(0, -1), depth],
+  );
+}
+
 /** Mean or sum of table rows per example; `ids` is `[B]` (one id) or `[B, L]` (a bag), 0 counting as padding in a bag. */
 function embeddingLookup(tf: Tf, ids: Tensor, table: Tensor, combiner: string): Tensor {
   const rows = tf.gather(table, tf.cast(ids, 'int32'));
@@ -224,7 +235,7 @@ export const emitters: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
     'log_softmax',
     unary((tf, x, a) => (Number(a['axis']) === x.rank - 1 ? tf.logSoftmax(x) : tf.sub(x, tf.logSumExp(x, Number(a['axis']), true)))),
   ],
-  ['one_hot', unary((tf, x, a) => tf.cast(tf.oneHot(tf.cast(x, 'int32') as tfTypes.Tensor1D, Number(a['depth'])), 'float32'))],
+  ['one_hot', unary((tf, x, a) => oneHot(tf, x, Number(a['depth'])))],
   ['embedding_lookup', (tf, [ids, table], a) => embeddingLookup(tf, ids!, table!, String(a['combiner']))],
   ['sequence_mask', unary((tf, x) => tf.cast(tf.notEqual(x, 0), 'float32'))],
   [

@@ -93,6 +93,9 @@ export const opCases: readonly OpCase[] = [
   unary('mean', f(3, 4), { axes: [1, 2], keepdims: true }),
   unary('max', f(3, 4), { axes: [1] }),
   unary('min', f(3, 4), { axes: [-1], keepdims: true }),
+  // An empty axes list reduces nothing (ONNX's own empty axes would reduce everything).
+  unary('sum', f(3, 4), { axes: [] }),
+  unary('max', f(3), { axes: [], keepdims: true }),
   unary('reshape', f(6), { shape: [0, 2, 3] }),
   unary('reshape', f(2, 3), { shape: [0, -1] }),
   { op: 'concat', operands: [f(2), f(3), f(1)], attrs: { axis: -1 } },
@@ -113,6 +116,8 @@ export const opCases: readonly OpCase[] = [
   unary('log_softmax', f(5)),
   unary('log_softmax', f(3, 4), { axis: 1 }),
   unary('one_hot', ids(7)),
+  // TF.js's oneHot refuses a depth below 2.
+  { op: 'one_hot', label: 'depth 1', operands: [ids(1)], attrs: { depth: 1 } },
   { op: 'embedding_lookup', label: 'one id', operands: [ids(10), param(10, 4)] },
   { op: 'embedding_lookup', label: 'bag mean with padding', operands: [ids(10, 3), param(10, 4)] },
   { op: 'embedding_lookup', label: 'bag sum with padding', operands: [ids(10, 3), param(10, 4)], attrs: { combiner: 'sum' } },
@@ -135,6 +140,8 @@ export const opCases: readonly OpCase[] = [
     'logits far from 0',
   ),
   binary('softmax_cross_entropy', f(5), ids(5)),
+  // A label outside [0, C), negative too, picks nothing: a loss of 0 (ONNX's OneHot would count -1 from the end).
+  binary('softmax_cross_entropy', f(5), { kind: 'data', dtype: 'i32', shape: [], gen: (r) => r.int(8) - 2 }, 'labels outside the classes'),
   unary('dropout', f(4)),
   binary('add', f(3), { kind: 'const', value: [0.5, -1, 2], shape: [3] }, 'a constant'),
 ];
