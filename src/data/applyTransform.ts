@@ -1,6 +1,8 @@
 import type { AttrValue } from '../tensor/attrValue.js';
 import type { FieldValue } from './decodeField.js';
 import { hashBucket } from './hashBucket.js';
+import { unaryScalar } from '../ops/reference/elementwise.js';
+import { zscoreScalar } from '../ops/reference/preprocess.js';
 
 /** A transform of a feature pipeline, with its fitted statistics once the pre-pass has run. */
 export interface TransformStep {
@@ -64,16 +66,16 @@ export function vocabId(value: string, vocabulary: readonly AttrValue[], oov: nu
   return 1 + (oov === 1 ? 0 : (hashBucket(value, 30) - 1) % oov);
 }
 
-/** Applies one (fitted) transform to one example's value. */
+/** Applies one (fitted) transform to one example's value; the numeric ones by the ops' reference semantics (`src/ops/reference/`). */
 export function applyTransform(step: TransformStep, v: FieldValue): FieldValue {
   const a = step.args;
   switch (step.op) {
     case 'log1p':
-      return v.kind === 'number' ? { kind: 'number', value: Math.log1p(v.value) } : v;
+      return v.kind === 'number' ? { kind: 'number', value: unaryScalar.log1p(v.value) } : v;
     case 'clip':
-      return v.kind === 'number' ? { kind: 'number', value: Math.min(Number(a['max']), Math.max(Number(a['min']), v.value)) } : v;
+      return v.kind === 'number' ? { kind: 'number', value: unaryScalar.clip(v.value, a) } : v;
     case 'zscore':
-      return v.kind === 'number' ? { kind: 'number', value: (v.value - Number(a['mean'])) / Number(a['std']) } : v;
+      return v.kind === 'number' ? { kind: 'number', value: zscoreScalar(v.value, a) } : v;
     case 'impute': {
       if (v.kind !== 'number') return v;
       const missing = Number.isNaN(v.value);

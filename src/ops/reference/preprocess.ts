@@ -1,12 +1,13 @@
+import type { AttrValue } from '../../tensor/attrValue.js';
 import type { FamilyTable } from './evaluator.js';
 import { denseOf, map, ndarray, reshaped } from './ndarray.js';
 
+/** `(x - mean) / std` with the fitted statistics: the data stage's `zscore` too. */
+export const zscoreScalar = (x: number, attrs: Readonly<Record<string, AttrValue>>): number =>
+  (x - Number(attrs['mean'])) / Number(attrs['std']);
+
 export const preprocessReference = {
-  zscore: ([x], attrs) => {
-    const mean = Number(attrs['mean']);
-    const std = Number(attrs['std']);
-    return map(denseOf(x, 'zscore'), (v) => (v - mean) / std);
-  },
+  zscore: ([x], attrs) => map(denseOf(x, 'zscore'), (v) => zscoreScalar(v, attrs)),
   // NaN (a missing value) becomes `value`; with `indicator`, a second column is 1 where it was missing.
   impute: ([x], attrs) => {
     const v = denseOf(x, 'impute');
