@@ -53,6 +53,7 @@ export const labelCatalog = {
   operandIs: '{what}',
   theFirstModel: 'the first model',
   probabilityMadeHere: 'the probability is made here',
+  firstCalledHere: 'first called here',
 } as const satisfies Record<string, string>;
 
 /** The notes a diagnostic adds below its code frame, by name, with named parameters. */

@@ -3,7 +3,7 @@
  * uses for its settings. A constructor's call is recorded, not run: `adam(lr: 1e-3)`
  * becomes the setting `{fn: "adam", args: {lr: 0.001}}` for the trainer to interpret.
  */
-export const compileTimeBuiltins = ['range', 'len', 'int', 'float', 'vocab_size', 'shape', 'rank', 'assert'] as const;
+export const compileTimeBuiltins = ['range', 'len', 'int', 'float', 'vocab_size', 'shape', 'rank', 'assert', 'callable', 'shared'] as const;
 
 /** Each train-section constructor and the named arguments it accepts. */
 export const configConstructors: ReadonlyMap<string, readonly string[]> = new Map([

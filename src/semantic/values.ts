@@ -20,7 +20,8 @@ export type Value =
   | TensorValue
   | { readonly kind: 'features'; readonly set: FeatureSet; readonly fields: ReadonlyMap<string, TensorValue | null> }
   | { readonly kind: 'labels'; readonly set: FeatureSet; readonly fields: ReadonlyMap<string, TensorValue | null> }
-  | { readonly kind: 'block'; readonly decl: A.BlockDecl; readonly module: ModuleInfo }
+  /** `shared`: made by `shared(block, "name")`, whose calls all use one set of parameters named `name/...`. */
+  | { readonly kind: 'block'; readonly decl: A.BlockDecl; readonly module: ModuleInfo; readonly shared?: string }
   | { readonly kind: 'model'; readonly decl: A.ModelDecl; readonly module: ModuleInfo }
   | { readonly kind: 'primitive'; readonly schema: PrimitiveSchema }
   | { readonly kind: 'builtin'; readonly name: string }

@@ -51,6 +51,25 @@ describe('passes', () => {
     ]);
   });
 
+  test('the calls of a shared(...) block read one set of weights, named by the shared name wherever they are made', () => {
+    const g = graphOf(
+      'block T(x: f32[N, D]) -> f32[N, 2] {\n  return dense(x, 2)\n}\nblock Outer(x: f32[N, D], t: any) -> f32[N, 2] {\n  return t(x)\n}\nmodel M(f: F) {\n  t = shared(T, "tw")\n  out p = t(f.x) + Outer(f.x * 2.0, t) + T(f.x) + Outer(f.x, T)\n}',
+    );
+    const flat = inlinePass.run(g, {});
+    expect(verifyIr(flat, { inlined: true })).toEqual([]);
+    const params = flat.nodes.filter((n) => n.op === 'param');
+    expect(params.map((n) => n.attrs['name'])).toEqual([
+      'tw/dense_0/w',
+      'tw/dense_0/b',
+      'T_0/dense_0/w',
+      'T_0/dense_0/b',
+      'Outer_1/T_0/dense_0/w',
+      'Outer_1/T_0/dense_0/b',
+    ]);
+    const shared = params[0]!.id;
+    expect(flat.nodes.filter((n) => n.op === 'matmul' && n.inputs[1] === shared)).toHaveLength(2);
+  });
+
   test('one instance serves equal calls, each call still gets its own weights', () => {
     const g = graphOf('block B(x: f32[N, D]) -> f32[N, D] {\n  return x * param([D])\n}\nmodel M(f: F) {\n  out p = B(B(f.x))\n}');
     expect(g.functions).toHaveLength(1);

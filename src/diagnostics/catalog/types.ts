@@ -149,6 +149,12 @@ export const typesCodes = {
     severity: 'error',
     message: '`on(...)` in `metrics` {problem}',
   },
+  sharedBlockMismatch: {
+    code: 'BIRD3038',
+    severity: 'error',
+    message: 'the calls of shared block `{name}` (`{block}`) differ in their arguments or input types',
+    help: 'the calls of one shared block use one set of parameters, so each needs the same compile-time arguments and input shapes; give a different call its own `shared(...)` name',
+  },
   // `--signature NAME` naming no signature of the model (`pipeline/selectModel.ts`).
   noSuchSignature: {
     code: 'BIRD3025',

@@ -1,3 +1,4 @@
+import { secondaryLabel } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../source/span.js';
 import type * as A from '../../syntax/ast.js';
 import { Env } from '../env.js';
@@ -22,6 +23,7 @@ export function blockCall(
   args: readonly ArgValue[],
   site: A.Expr,
   env: Env,
+  shared?: string,
 ): Value {
   const callee = `block \`${decl.name.name}\``;
   const bound = bindArgs(
@@ -81,12 +83,24 @@ export function blockCall(
       cx.instances.set(key, instance);
     }
     const resultType = instance.nodes[instance.result]!.type;
-    const scope = scopeName(cx, decl.name.name);
+    if (shared !== undefined) {
+      // Every call of one shared name reads one set of parameters, so it must be the same instance.
+      const first = cx.sharedCalls.get(shared);
+      if (!first) cx.sharedCalls.set(shared, { key, module: env.module, span: site.span });
+      else if (first.key !== key) {
+        cx.report('sharedBlockMismatch', { name: shared, block: decl.name.name }, env.module, site.span, {
+          label: 'other arguments or input types',
+          secondary: [secondaryLabel('firstCalledHere', {}, first.module.source, first.span)],
+        });
+        return errorValue;
+      }
+    }
+    const scope = shared ?? scopeName(cx, decl.name.name);
     cx.called(instance, env.module, site.span);
     return cx.emit(
       'call',
       tensorInputs.map((t) => t.node),
-      { fn: instance.name, scope },
+      shared === undefined ? { fn: instance.name, scope } : { fn: instance.name, scope, shared: true },
       resultType,
       cx.origin(env.module, site.span),
     );
@@ -120,6 +134,9 @@ function specializationKey(value: Value, tensors: TensorValue[]): unknown {
         [value.kind]: value.set.name,
         fields: [...value.fields].map(([k, t]) => [k, t === null ? null : specializationKey(t, tensors)]),
       };
+    case 'block':
+      // A shared block makes other parameters than the plain one, so it is another instance.
+      return { block: value.decl.name.name, module: value.module.path, shared: value.shared ?? null };
     default:
       return toAttr(value) ?? value.kind;
   }

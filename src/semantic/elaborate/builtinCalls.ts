@@ -73,6 +73,16 @@ export function builtinCall(cx: ElabContext, name: string, args: readonly ArgVal
     case 'float':
       if ((first?.kind === 'int' || first?.kind === 'float') && values.length === 1) return { kind: 'float', value: first.value };
       return cx.mismatch('one number', first ?? errorValue, module, at);
+    case 'callable':
+      if (values.length === 1) return { kind: 'bool', value: first!.kind === 'block' || first!.kind === 'primitive' };
+      return cx.mismatch('one value', first ?? errorValue, module, at);
+    case 'shared': {
+      const [block, name] = values;
+      if (block?.kind !== 'block' || values.length !== 2) return cx.mismatch('`shared(block, "name")`', block ?? errorValue, module, at);
+      if (name?.kind !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.value))
+        return cx.mismatch('a name for the shared parameters, such as `"encoder"`', name ?? errorValue, module, at);
+      return { ...block, shared: name.value };
+    }
     default:
       return errorValue;
   }

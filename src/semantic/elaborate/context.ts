@@ -77,6 +77,8 @@ export abstract class ElabContext {
   readonly callStack: CallSite[] = [];
   /** Block instances by memo key (see `blockCalls.ts`), and counters for their names. */
   readonly instances = new Map<string, ElabFunction>();
+  /** The first call of each `shared(...)` name: its instance key and where it was made. */
+  readonly sharedCalls = new Map<string, { readonly key: string; readonly module: ModuleInfo; readonly span: Span }>();
   readonly instanceCounts = new Map<string, number>();
   readonly instanceNames = new Map<string, number>();
   /** Loops and block calls running, outermost first. */

@@ -252,7 +252,7 @@ export function call(cx: ElabContext, callee: Value, args: readonly ArgValue[], 
     case 'primitive':
       return primitiveCall(cx, callee.schema.name, args, site.span, env.module);
     case 'block':
-      return blockCall(cx, callee.decl, callee.module, args, site, env);
+      return blockCall(cx, callee.decl, callee.module, args, site, env, callee.shared);
     case 'builtin':
       return configConstructors.has(callee.name) && !(compileTimeBuiltins as readonly string[]).includes(callee.name)
         ? configCall(cx, callee.name, args, env.module, calleeSpan)
