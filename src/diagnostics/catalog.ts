@@ -69,6 +69,8 @@ export const noteCatalog = {
   headerNames: 'the header names: {names}',
   runTrainedModel: '`{run}` trained model `{model}`',
   setOnCommandLine: 'this value was set on the command line: `--set {set}`',
+  /** The last lines a failed PyTorch rank wrote on its standard error. */
+  rankStderr: 'its standard error ends with:\n{stderr}',
 } as const satisfies Record<string, string>;
 
 export type LabelKey = keyof typeof labelCatalog;

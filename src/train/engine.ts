@@ -29,7 +29,7 @@ export function chooseEngine(flag: TrainEngineName | undefined, settings: Readon
  * How each engine is reached. An engine is available when `bird train` can run it here;
  * otherwise `reason` says why not, and the caller reports `BIRD7025` at the setting (or a
  * usage error for the flag). An engine plugs in by giving its entry here and its branch
- * in `cli/commands/train.ts` (see docs/architecture.md, "Training engines").
+ * in `pipeline/runTraining.ts` (see docs/architecture.md, "Training engines").
  */
 export const engineStatus: Readonly<Record<TrainEngineName, { readonly available: boolean; readonly reason: string }>> = {
   tfjs: { available: true, reason: '' },

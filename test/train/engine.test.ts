@@ -1,3 +1,5 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { runCli } from '../../src/cli/runCli.js';
@@ -42,4 +44,24 @@ describe('engine selection', () => {
     expect(code).toBe(1);
     expectGolden(join(cases, 'engine-cannot-train', 'errors.txt'), stderr.replaceAll(cases + '/', ''));
   });
+
+  test('a PyTorch rank that fails is BIRD7036 at the run, with the end of its standard error', async () => {
+    // The case's `python3` answers the PyTorch probe, then fails as a rank that ran out of memory would.
+    let stderr = '';
+    const out = join(mkdtempSync(join(tmpdir(), 'bird-torch-')), 'run');
+    const saved = process.env['BIRD_PYTHON'];
+    process.env['BIRD_PYTHON'] = join(cases, 'torch-rank-fails', 'python3');
+    const code = await runCli(
+      ['train', join(cases, 'strided-slice', 'model.bird'), '--engine', 'torch', '--backend', 'cpu', '--out', out, '--no-color'],
+      { stdout: () => undefined, stderr: (t) => void (stderr += t) },
+    ).finally(() => {
+      if (saved === undefined) delete process.env['BIRD_PYTHON'];
+      else process.env['BIRD_PYTHON'] = saved;
+    });
+    expect(code).toBe(1);
+    // The lines before it (fitting, encoding) carry times.
+    expectGolden(join(cases, 'torch-rank-fails', 'errors.txt'), stderr.slice(stderr.indexOf('error[')).replaceAll(out, 'RUN'));
+    // A new run that failed before its first checkpoint leaves nothing behind.
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });

@@ -61,6 +61,11 @@ export const dataCodes = {
     severity: 'error',
     message: '`early_stop` cannot stop a PyTorch run on {nnodes} machines',
   },
+  torchRankFailed: {
+    code: 'BIRD7036',
+    severity: 'error',
+    message: 'rank {rank} of the PyTorch run failed (exit {code})',
+  },
   duplicateColumn: {
     code: 'BIRD7015',
     severity: 'error',
