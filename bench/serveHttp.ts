@@ -12,6 +12,10 @@
  *   256, `--batch-delay-ms`, default 0: one turn of the event loop);
  * - `rows_256`: 256-row requests, 4 connections, the server's defaults: rows/s against the
  *   in-process rows/s on the same 256 rows.
+ * - `single_row_ceiling`: the same single-row requests against a Fastify server that parses
+ *   the JSON body and answers a fixed prediction without any model work: the most
+ *   requests/s a Node HTTP server reaches on this machine beside this load generator, the
+ *   ceiling the single-row figures are a fraction of.
  * Each run lasts `--duration` seconds (default 5). Beside each figure, the server's CPU time
  * per request (user + system, all its threads, from /proc on Linux): the one figure the
  * machine's other work barely moves, for comparing builds on a shared machine. Goals (issue 15): single-row with
@@ -81,6 +85,29 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * The ceiling: Fastify (the server's own HTTP library) in a child process, parsing each
+ * JSON body and answering a fixed TF Serving reply, no model run.
+ */
+async function startCeilingServer(): Promise<{ url: string; child: ChildProcess }> {
+  const script = `
+    const app = require('fastify')({ logger: false });
+    app.post('/v1/models/:name', async (request) => ({ predictions: [[0.5]], rows: request.body.instances.length }));
+    app.listen({ host: '127.0.0.1', port: 0 }).then((address) => process.stderr.write('on ' + address + '\\n'));
+  `;
+  const child = spawn(process.execPath, ['-e', script], { cwd: packageRoot(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /on (http:\/\/[\d.:]+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error(`the ceiling server exited: ${stderr}`)));
+  });
+  return { url, child };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -160,6 +187,13 @@ export async function run(args: readonly string[]): Promise<void> {
       inProcess.push((n * rows.length) / ((performance.now() - started) / 1000));
       const cpu = process.cpuUsage(cpu0);
       inProcessCpuMs.push((cpu.user + cpu.system) / 1000 / n);
+      const ceiling = await startCeilingServer();
+      try {
+        await load(ceiling.url, single, connections, 1); // warm-up
+        note('single_row_ceiling', await load(ceiling.url, single, connections, duration, ceiling.child.pid));
+      } finally {
+        await stop(ceiling.child);
+      }
       for (const [name, flags, body, conns] of [
         ['single_row', ['--no-batching'], single, connections],
         ['single_row_batching', ['--max-batch', '256', '--batch-delay-ms', String(delay)], single, connections],
@@ -191,6 +225,8 @@ export async function run(args: readonly string[]): Promise<void> {
         repeats,
         threads,
       };
+      if (name.startsWith('single_row') && name !== 'single_row_ceiling')
+        line['fraction_of_ceiling'] = Number((median(r.rps) / median(results['single_row_ceiling']!.rps)).toFixed(3));
       if (name === 'rows_256') {
         line['fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
         // The same fraction in CPU time (in-process CPU per 256 rows over the server's per 256-row request), which the machine's load barely moves.
@@ -215,6 +251,8 @@ export async function run(args: readonly string[]): Promise<void> {
         goal_single_row_rps: 20_000,
         goal_single_row_p99_ms: 10,
         single_row_batching_meets_goal: median(batching.rps) >= 20_000 && median(batching.p99) < 10,
+        // Whether the goal is within reach here at all: a server doing no model work.
+        ceiling_meets_goal: median(results['single_row_ceiling']!.rps) >= 20_000 && median(results['single_row_ceiling']!.p99) < 10,
         goal_fraction_256: 0.6,
         rows_256_meets_goal: (median(results['rows_256']!.rps) * 256) / inProcessRows >= 0.6,
         cores: availableParallelism(),
