@@ -64,16 +64,20 @@ async function startServer(
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  return { url: await listeningUrl(child, 'bird serve'), child };
+}
+
+/** The URL a server child prints on stderr (`... on http://127.0.0.1:PORT`) once it listens. */
+function listeningUrl(child: ChildProcess, what: string): Promise<string> {
   let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       const m = /on (http:\/\/[\d.:]+)/.exec(stderr);
       if (m) resolve(m[1]!);
     });
-    child.on('exit', () => reject(new Error(`bird serve exited: ${stderr}`)));
+    child.on('exit', () => reject(new Error(`${what} exited: ${stderr}`)));
   });
-  return { url, child };
 }
 
 /** The process's CPU time so far in seconds (user + system, every thread), or NaN off Linux. */
@@ -98,16 +102,7 @@ async function startCeilingServer(): Promise<{ url: string; child: ChildProcess 
     app.listen({ host: '127.0.0.1', port: 0 }).then((address) => process.stderr.write('on ' + address + '\\n'));
   `;
   const child = spawn(process.execPath, ['-e', script], { cwd: packageRoot(), stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /on (http:\/\/[\d.:]+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error(`the ceiling server exited: ${stderr}`)));
-  });
-  return { url, child };
+  return { url: await listeningUrl(child, 'the ceiling server'), child };
 }
 
 async function stop(child: ChildProcess): Promise<void> {

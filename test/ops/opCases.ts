@@ -28,7 +28,8 @@ function ints(shapeOf: number[], lo: number, hi: number, s: number): NdArray {
   );
 }
 
-const unaryOps = [
+/** The unary elementwise ops with a VJP, each a case here and in vjp.property.test.ts. */
+export const unaryOps = [
   'neg',
   'abs',
   'exp',

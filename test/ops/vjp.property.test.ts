@@ -9,6 +9,7 @@ import { verifyIr } from '../../src/ir/verify.js';
 import type { TensorType } from '../../src/tensor/types.js';
 import { lossGradients } from '../../src/train/lossGradients.js';
 import { Graph } from '../helpers/irGraph.js';
+import { unaryOps } from './opCases.js';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -48,23 +49,7 @@ const shape = fc.array(dim, { minLength: 1, maxLength: 3 });
 const runs = { numRuns: 6, seed: 12 };
 
 describe("each op's VJP against TF.js gradients, over random shapes", () => {
-  const unary = [
-    'neg',
-    'abs',
-    'exp',
-    'log',
-    'log1p',
-    'sqrt',
-    'square',
-    'relu',
-    'leaky_relu',
-    'elu',
-    'gelu',
-    'sigmoid',
-    'tanh',
-    'softplus',
-    'clip',
-  ];
+  const unary = unaryOps;
   test.each(unary)('%s', async (op) => {
     await fc.assert(
       fc.asyncProperty(shape, fc.integer({ min: 1, max: 1000 }), async (s, seed) => {
