@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BackendUnavailable, loadTf, type BackendName } from '../backends/tfjs/loadTf.js';
@@ -17,6 +17,7 @@ import { writeReport } from '../train/report/writeReport.js';
 import { TorchFailed, trainTorch } from '../train/torch/trainTorch.js';
 import { Trainer, type EpochReport } from '../train/trainer.js';
 import { finishRun } from './finishRun.js';
+import { readRunJson } from './readRunJson.js';
 import { resumeCheckpoint } from './resumeCheckpoint.js';
 import { failed, type Result } from './result.js';
 import { checkTorchWorld, type TorchWorld } from './torchPreflight.js';
@@ -73,7 +74,7 @@ export async function runTraining(
     let fitted: IrGraph;
     let dataset: Dataset;
     if (resumeDir) {
-      fitted = JSON.parse(readFileSync(join(resumeDir, 'ir.json'), 'utf8')) as IrGraph;
+      fitted = readRunJson<IrGraph>(resumeDir, 'ir.json');
       dataset = new Dataset(fitted, plan.data, policy);
     } else {
       dataset = new Dataset(plan.graph, plan.data, policy);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backends/tfjs/loadTf.js';
 import { dataSource } from '../data/dataset.js';
@@ -10,6 +10,7 @@ import { chooseEngine, engineCannotTrain, engineStatus, engineUnavailable } from
 import { onnxStepRefusal } from '../train/onnxStep.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { checkSource } from './checkSource.js';
+import { readRunJson } from './readRunJson.js';
 import { readSources } from './readSources.js';
 import { failed, type Result } from './result.js';
 import { runTraining } from './runTraining.js';
@@ -112,7 +113,7 @@ export async function trainModel(
   if (options.resume && (!resumeDir || !existsSync(join(resumeDir, 'config.json')))) {
     throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
   }
-  const previous = resumeDir ? (JSON.parse(readFileSync(join(resumeDir, 'config.json'), 'utf8')) as RunConfig) : undefined;
+  const previous = resumeDir ? readRunJson<RunConfig>(resumeDir, 'config.json') : undefined;
   const sets = overridden.applied.map((o) => o.set);
   if (previous && JSON.stringify(previous.overrides ?? []) !== JSON.stringify(sets)) {
     throw new UsageError(

@@ -3,7 +3,7 @@
  * events in the order they happen, the run folder written, a resumed run, and refusals as
  * diagnostics (a wrong option as a `UsageError`).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
@@ -108,5 +108,13 @@ describe('trainModel', () => {
   test('nothing to resume is a usage error', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bird-pipe-')), 'none');
     await expect(trainModel({ file: model, resume: true, out })).rejects.toThrow(UsageError);
+  });
+
+  test('a run whose config.json is damaged is a usage error naming the file, not an internal error', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bird-pipe-'));
+    writeFileSync(join(out, 'config.json'), '{"model": "M", ');
+    const resumed = trainModel({ file: model, resume: true, out });
+    await expect(resumed).rejects.toThrow(UsageError);
+    await expect(resumed).rejects.toThrow(/config\.json` is not JSON \(.+\): not as `bird train` writes it$/);
   });
 });
