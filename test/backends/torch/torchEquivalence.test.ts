@@ -29,9 +29,9 @@ afterAll(() => {
 });
 const python = torchPython();
 
-/** A model of models/ fitted on its bundled sample, with TF.js's initial weights. */
+/** A model (a path from the repository root) fitted on its data, with TF.js's initial weights. */
 async function fitted(file: string) {
-  const modelPath = join(repoRoot, 'models', file);
+  const modelPath = join(repoRoot, file);
   const model = checkFile(modelPath, repoRoot).models.find((m) => m.train !== null)!;
   const graph = compileModel(model).graph;
   const dataset = new Dataset(graph, dataSource(graph.train!.settings['data'], modelPath)!);
@@ -51,9 +51,14 @@ function writeCheckpointFolder(dir: string, files: Record<string, string | Uint8
 const TOLERANCE = 2e-5;
 
 describe('the generated PyTorch module', () => {
-  const models = readdirSync(join(repoRoot, 'models'))
-    .filter((f) => f.endsWith('.bird'))
-    .sort();
+  // Every model of models/, and a case for the ops none of them uses (zeros, full, broadcast_to).
+  const models = [
+    ...readdirSync(join(repoRoot, 'models'))
+      .filter((f) => f.endsWith('.bird'))
+      .sort()
+      .map((f) => `models/${f}`),
+    'test/cases/torch/batch-shaped-ops/input.bird',
+  ];
 
   test.each(models)('%s: the forward pass matches TF.js on the same weights and batch', async (file) => {
     const { graph, dataset, trainer } = await fitted(file);
