@@ -1,5 +1,5 @@
 import type { ManifestFeature } from './manifest.js';
-import { byName, same, show, type ChangeKind, type Collector } from './manifestChange.js';
+import { byName, comparedArgs, same, show, type ChangeKind, type Collector } from './manifestChange.js';
 
 function vocabularySummary(a: unknown, b: unknown): string {
   if (!Array.isArray(a) || !Array.isArray(b)) return `from ${show(a)} to ${show(b)}`;
@@ -71,8 +71,9 @@ function diffFeature(section: 'features' | 'labels', a: ManifestFeature, b: Mani
   }
   a.transforms.forEach((ta, i) => {
     const tb = b.transforms[i]!;
-    for (const key of new Set([...Object.keys(ta.args), ...Object.keys(tb.args)])) {
-      const [x, y] = [ta.args[key], tb.args[key]];
+    const [argsA, argsB] = [comparedArgs(ta.op, ta.args), comparedArgs(tb.op, tb.args)];
+    for (const key of new Set([...Object.keys(argsA), ...Object.keys(argsB)])) {
+      const [x, y] = [argsA[key], argsB[key]];
       if (same(x, y)) continue;
       const path = `${p}.transforms[${i}].${key}`;
       const head = `${what} \`${b.name}\`, \`${tb.name}\``;

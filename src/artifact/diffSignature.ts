@@ -1,5 +1,5 @@
 import type { ArtifactManifest, ManifestInput, ManifestOutput, ManifestSignature } from './manifest.js';
-import { byName, same, shapeText, show, type Collector } from './manifestChange.js';
+import { byName, comparedArgs, same, shapeText, show, type Collector } from './manifestChange.js';
 
 /** A rename is a removed and an added tensor that only one candidate matches in everything but names. */
 function pairRenames<T extends { readonly name: string }>(removed: T[], added: T[], key: (t: T) => string): [T, T][] {
@@ -76,7 +76,16 @@ function diffInputs(sig: string, olds: readonly ManifestInput[], news: readonly 
       'default',
       `input \`${b.name}\` changed default from ${show(a.default)} to ${show(b.default)}; clients that rely on it send a different value`,
     );
-    field('outOfGraph', `the steps a client runs before sending input \`${b.name}\` changed`);
+    const steps = (i: ManifestInput): unknown => i.outOfGraph.map((st) => ({ op: st.op, args: comparedArgs(st.op, st.args) }));
+    if (!same(steps(a), steps(b)))
+      out.add({
+        kind: 'breaking',
+        signature: sig,
+        path: `${p}.outOfGraph`,
+        message: `the steps a client runs before sending input \`${b.name}\` changed`,
+        old: a.outOfGraph,
+        new: b.outOfGraph,
+      });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Bump } from './versions.js';
+import { tokenizerDefaults } from '../ops/textTokens.js';
 
 /**
  * - `breaking`: a client must change what it sends or how it reads what it gets back.
@@ -35,6 +36,10 @@ export function canonical(value: unknown): string {
 }
 
 export const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
+
+/** A step's or transform's arguments as compared: a `tokenize` written before its options existed has their defaults. */
+export const comparedArgs = (op: string, args: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> =>
+  op === 'tokenize' ? { ...tokenizerDefaults, ...args } : args;
 export const show = (v: unknown): string => (typeof v === 'string' ? `\`${v}\`` : canonical(v));
 export const shapeText = (s: readonly (number | string)[]): string => `[${s.join(', ')}]`;
 

@@ -3,6 +3,7 @@ import type { FieldValue } from './decodeField.js';
 import { hashBucket } from './hashBucket.js';
 import { unaryScalar } from '../ops/reference/elementwise.js';
 import { zscoreScalar } from '../ops/reference/preprocess.js';
+import { tokenizeText, tokenizerOptions } from '../ops/textTokens.js';
 
 /** A transform of a feature pipeline, with its fitted statistics once the pre-pass has run. */
 export interface TransformStep {
@@ -11,7 +12,7 @@ export interface TransformStep {
 }
 
 /** Transforms that need statistics of the training split before they can run. */
-export const fittedOps: ReadonlySet<string> = new Set(['zscore', 'impute', 'vocab_lookup', 'bucketize']);
+export const fittedOps: ReadonlySet<string> = new Set(['zscore', 'impute', 'vocab_lookup', 'bucketize', 'term_weight']);
 
 /** Whether a step's statistics are present (explicit `boundaries` or `vocabulary` count as fitted). */
 export function isFitted(step: TransformStep): boolean {
@@ -24,6 +25,8 @@ export function isFitted(step: TransformStep): boolean {
       return Array.isArray(step.args['vocabulary']);
     case 'bucketize':
       return Array.isArray(step.args['boundaries']);
+    case 'term_weight':
+      return step.args['scheme'] !== 'tfidf' || (Array.isArray(step.args['idf']) && typeof step.args['idf_default'] === 'number');
     default:
       return true;
   }
@@ -39,12 +42,6 @@ export function bucketOf(x: number, boundaries: readonly number[]): number {
     else lo = mid + 1;
   }
   return lo;
-}
-
-/** Splits text into lowercased word tokens, as `tokens(max: n)` does, cut to `max`. */
-export function tokenize(text: string, max: number, lower: boolean): string[] {
-  const words = (lower ? text.toLowerCase() : text).match(/[\p{L}\p{N}_#@']+/gu) ?? [];
-  return words.slice(0, max);
 }
 
 const vocabIndex = new WeakMap<readonly AttrValue[], Map<string, number>>();
@@ -64,6 +61,39 @@ export function vocabId(value: string, vocabulary: readonly AttrValue[], oov: nu
   const known = index.get(value);
   if (known !== undefined) return 1 + oov + known;
   return 1 + (oov === 1 ? 0 : (hashBucket(value, 30) - 1) % oov);
+}
+
+const idfIndex = new WeakMap<readonly AttrValue[], Map<number, number>>();
+
+/**
+ * A token list as a weighted bag, as `term_weight` weighs it: each position of a term that
+ * appears `c` times weighs `w(c) / c` (1, `ln(1 + c) / c`, or the term's idf), so the
+ * positions of a term add up to `w(c)`, the term's weight. Padding (id 0) is left out.
+ */
+export function termWeights(ids: readonly number[], a: Readonly<Record<string, AttrValue>>): FieldValue {
+  const present = ids.filter((id) => id !== 0);
+  const counts = new Map<number, number>();
+  for (const id of present) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const scheme = a['scheme'];
+  let idf: Map<number, number> | undefined;
+  if (scheme === 'tfidf') {
+    const keys = a['idf_ids'] as AttrValue[];
+    idf = idfIndex.get(keys);
+    if (!idf) {
+      const values = a['idf'] as number[];
+      idf = new Map(keys.map((k, i) => [Number(k), values[i]!]));
+      idfIndex.set(keys, idf);
+    }
+  }
+  const fallback = Number(a['idf_default']);
+  const values = present.map((id) => {
+    if (scheme === 'log') {
+      const c = counts.get(id)!;
+      return Math.log1p(c) / c;
+    }
+    return idf ? (idf.get(id) ?? fallback) : 1;
+  });
+  return { kind: 'ids', ids: present, values };
 }
 
 /** Applies one (fitted) transform to one example's value; the numeric ones by the ops' reference semantics (`src/ops/reference/`). */
@@ -98,8 +128,10 @@ export function applyTransform(step: TransformStep, v: FieldValue): FieldValue {
       if (v.kind === 'tokens') return { kind: 'ids', ids: v.tokens.map((t) => vocabId(t, vocabulary, oov)), values: null };
       return v;
     }
+    case 'term_weight':
+      return v.kind === 'ids' ? termWeights(v.ids, a) : v;
     case 'tokenize':
-      return v.kind === 'string' ? { kind: 'tokens', tokens: tokenize(v.value, Number(a['max']), a['lower'] !== false) } : v;
+      return v.kind === 'string' ? { kind: 'tokens', tokens: tokenizeText(v.value, tokenizerOptions(a)) } : v;
     default:
       return v;
   }

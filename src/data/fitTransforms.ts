@@ -130,8 +130,35 @@ function imputeAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulat
   };
 }
 
+/**
+ * The inverse document frequency of each term of `term_weight("tfidf")`, over the `n`
+ * training rows: `ln((1 + n) / (1 + df)) + 1` for a term found in `df` of them (smoothed,
+ * as if one more row held every term), and `ln(1 + n) + 1` for a term never seen. Ids in order.
+ */
+function idfAccumulator(): Accumulator {
+  const df = new Map<number, number>();
+  let rows = 0;
+  return {
+    add(v) {
+      rows++;
+      if (v.kind !== 'ids') return;
+      for (const id of new Set(v.ids)) if (id !== 0) df.set(id, (df.get(id) ?? 0) + 1);
+    },
+    result() {
+      const ids = [...df.keys()].sort((p, q) => p - q);
+      return {
+        idf_ids: ids,
+        idf: ids.map((id) => Math.log((1 + rows) / (1 + df.get(id)!)) + 1),
+        idf_default: Math.log(1 + rows) + 1,
+      };
+    },
+  };
+}
+
 function accumulatorFor(step: TransformStep): Accumulator {
   switch (step.op) {
+    case 'term_weight':
+      return idfAccumulator();
     case 'zscore':
       return zscoreAccumulator();
     case 'impute':

@@ -1,7 +1,7 @@
 import type { SignatureInput } from '../backends/onnx/exportedSignature.js';
 import type { OnnxValue } from '../backends/onnx/runOnnx.js';
-import { tokenize } from './applyTransform.js';
 import { hashBucket } from './hashBucket.js';
+import { tokenizeText, tokenizerOptions } from '../ops/textTokens.js';
 import type { RawValue } from './readRows.js';
 
 const separators = /[\s|]/;
@@ -24,7 +24,7 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
     const keysOf = (row: ClientRow): string[] => {
       let keys: string[] = [withDefault(field(row))];
       for (const step of input.outOfGraph) {
-        if (step.op === 'tokenize') keys = tokenize(keys[0]!, Number(step.args['max']), step.args['lower'] !== false);
+        if (step.op === 'tokenize') keys = tokenizeText(keys[0]!, tokenizerOptions(step.args));
       }
       if (input.kind === 'sequence')
         keys = field(row)

@@ -1,5 +1,7 @@
 import { formatType, tensor } from '../tensor/types.js';
+import type { InferResult } from '../semantic/primitives.js';
 import { dense, ok, operand, tensorParam, typeError, type OpDefinition } from './opSchema.js';
+import { keepChoices, maxNgrams, normalizeChoices, stopwordLists, stopwordsOf, tokenWidth } from './textTokens.js';
 
 /**
  * Feature transforms that need data: `zscore`, `impute` and `bucketize` statistics and `vocab`
@@ -9,6 +11,9 @@ import { dense, ok, operand, tensorParam, typeError, type OpDefinition } from '.
  */
 /** How `impute` chooses the value a missing entry takes. */
 export const imputeStrategies: readonly string[] = ['mean', 'median', 'mode', 'constant'];
+
+/** How `term_weight` weighs a term that appears `c` times in a text. */
+export const termWeightSchemes: readonly string[] = ['count', 'log', 'tfidf'];
 
 export const preprocessOps: readonly OpDefinition[] = [
   {
@@ -112,15 +117,72 @@ export const preprocessOps: readonly OpDefinition[] = [
     },
   },
   {
+    name: 'term_weight',
+    family: 'preprocess',
+    grad: 'none',
+    doc: 'token ids `i32[B, L]` (0 padding) as a weighted bag: a term that appears `c` times weighs `c` (`"count"`), `ln(1 + c)` (`"log"`) or `c * idf` (`"tfidf"`, `idf = ln((1 + n) / (1 + df)) + 1` over the `n` training rows, `df` of them holding the term), spread evenly over its positions',
+    params: [
+      tensorParam('x'),
+      { name: 'scheme', kind: 'string', default: 'count' },
+      { name: 'idf_ids', kind: 'ints', default: null },
+      { name: 'idf', kind: 'floats', default: null },
+      { name: 'idf_default', kind: 'float', default: null },
+    ],
+    infer(input) {
+      const x = dense(input, 'x');
+      if (!x || (x.dtype !== 'i32' && x.dtype !== 'i64') || x.shape.length !== 2 || x.vocab === undefined)
+        return typeError(
+          `weighs the token ids of \`tokens(...) |> hash\` or \`|> vocab\`, \`i32[B, L]\`, not \`${x ? formatType(x) : 'sparse'}\``,
+          ['x'],
+        );
+      const scheme = input.attrs['scheme'];
+      if (typeof scheme !== 'string' || !termWeightSchemes.includes(scheme))
+        return typeError(
+          `\`scheme\` is ${termWeightSchemes.map((s) => `\`"${s}"\``).join(', ')}, not \`${JSON.stringify(scheme)}\``,
+          [],
+          'scheme',
+        );
+      return ok({ kind: 'sparse', keys: 'id', vocab: x.vocab, weighted: true });
+    },
+  },
+  {
     name: 'tokenize',
     family: 'preprocess',
     grad: 'none',
-    doc: 'splits text into at most `max` tokens (lowercased unless `lower: false`), padded with empty strings',
-    params: [tensorParam('x'), { name: 'max', kind: 'int' }, { name: 'lower', kind: 'bool', default: true }],
+    doc: 'splits text into words (markup stripped with `strip_html`, NFKC with `normalize: "nfkc"`, lowercased unless `lower: false`, `stopwords` dropped), keeps the first or last `max` (`keep`), adds the word k-grams up to `ngrams`, padded with empty strings',
+    params: [
+      tensorParam('x'),
+      { name: 'max', kind: 'int' },
+      { name: 'lower', kind: 'bool', default: true },
+      { name: 'ngrams', kind: 'int', default: 1 },
+      { name: 'keep', kind: 'string', default: 'first' },
+      { name: 'normalize', kind: 'string', default: 'none' },
+      { name: 'strip_html', kind: 'bool', default: false },
+      { name: 'stopwords', kind: 'any', default: null },
+    ],
     infer(input) {
       const x = dense(input, 'x');
       if (!x || x.dtype !== 'string' || x.shape.length !== 1) return typeError('splits a text feature `string[B]`', ['x']);
-      return ok(tensor('string', [x.shape[0]!, input.attrs['max'] as number]));
+      const max = input.attrs['max'] as number;
+      if (!(max >= 1)) return typeError(`\`max\` must be at least 1, not ${max}`, [], 'max');
+      const ngrams = input.attrs['ngrams'] as number;
+      if (!(ngrams >= 1 && ngrams <= maxNgrams))
+        return typeError(`\`ngrams\` must be between 1 and ${maxNgrams}, not ${ngrams}`, [], 'ngrams');
+      const choice = (name: string, choices: readonly string[]): InferResult | null => {
+        const v = input.attrs[name];
+        return typeof v === 'string' && choices.includes(v)
+          ? null
+          : typeError(`\`${name}\` is ${choices.map((c) => `\`"${c}"\``).join(' or ')}, not \`${JSON.stringify(v)}\``, [], name);
+      };
+      const bad = choice('keep', keepChoices) ?? choice('normalize', normalizeChoices);
+      if (bad) return bad;
+      if (stopwordsOf(input.attrs['stopwords']) === undefined)
+        return typeError(
+          `\`stopwords\` is a list of words or the name of a built-in list (${[...stopwordLists.keys()].map((k) => `\`"${k}"\``).join(', ')}), not \`${JSON.stringify(input.attrs['stopwords'])}\``,
+          [],
+          'stopwords',
+        );
+      return ok(tensor('string', [x.shape[0]!, tokenWidth(max, ngrams)]));
     },
   },
 ];

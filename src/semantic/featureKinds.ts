@@ -126,4 +126,5 @@ export const transformOps: ReadonlyMap<string, string> = new Map([
   ['vocab', 'vocab_lookup'],
   ['tokens', 'tokenize'],
   ['impute', 'impute'],
+  ['term_weight', 'term_weight'],
 ]);

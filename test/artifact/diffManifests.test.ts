@@ -121,6 +121,29 @@ describe('diffManifests classifies every change', () => {
     expect(diff.bump).toBe('major');
   });
 
+  test('a `tokenize` step written before its options existed equals one with their defaults; a changed option is breaking', () => {
+    const tokens = (args: Record<string, unknown>): ArtifactManifest =>
+      withInputs(
+        serveInputs.map((i) =>
+          i.name === 'origin'
+            ? {
+                ...i,
+                outOfGraph: [
+                  { op: 'tokenize', args },
+                  { op: 'hash_bucket', args: { bits: 12 } },
+                ],
+              }
+            : i,
+        ),
+      );
+    const old = tokens({ max: 5, lower: true });
+    const defaults = { max: 5, lower: true, ngrams: 1, keep: 'first', normalize: 'none', strip_html: false, stopwords: null };
+    expect(contract(diffManifests(old, tokens(defaults)))).toEqual([]);
+    const diff = diffManifests(old, tokens({ ...defaults, ngrams: 2 }));
+    expect(contract(diff)).toEqual([{ kind: 'breaking', path: 'serve.inputs.origin.outOfGraph', signature: 'serve' }]);
+    expect(diff.bump).toBe('major');
+  });
+
   test('input dtype change: breaking', () => {
     const diff = diffManifests(base, withInputs(serveInputs.map((i) => (i.name === 'hour' ? input('hour', { dtype: 'float32' }) : i))));
     expect(contract(diff)).toEqual([{ kind: 'breaking', path: 'serve.inputs.hour.dtype', signature: 'serve' }]);

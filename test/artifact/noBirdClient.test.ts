@@ -25,6 +25,7 @@ import type { IrGraph } from '../../src/ir/ir.js';
 import { clientFeeds, type ClientRow } from '../backends/onnx/clientFeeds.js';
 import { randomWeights } from '../backends/onnx/onnxTestHelpers.js';
 import { checkFile, repoRoot } from '../helpers/semanticCases.js';
+import { tokenizeText, tokenizerOptions } from '../../src/ops/textTokens.js';
 
 const client = join(repoRoot, 'test', 'artifact', 'client', 'no_bird_client.mjs');
 
@@ -125,6 +126,7 @@ describe('a client without Bird reproduces an artifact', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   let flights: { dir: string; rowsFile: string; signatures: ExportedSignature[] };
   let kinds: { dir: string; rowsFile: string; signatures: ExportedSignature[] };
+  let text: { dir: string; rowsFile: string; signatures: ExportedSignature[] };
 
   beforeAll(async () => {
     // The first rows of the sample, then rows with missing values, unknown airports and text that needs quoting.
@@ -144,6 +146,14 @@ describe('a client without Bird reproduces an artifact', () => {
       await fitted(join(repoRoot, 'test', 'cases', 'onnx', 'kinds', 'input.bird')),
       await csvRows(kindsRows, 100),
       kindsRows,
+    );
+    // Every option of `tokens` on Unicode, markup, empty and missing text.
+    const textRows = join(repoRoot, 'test', 'cases', 'onnx', 'text', 'rows.csv');
+    text = await buildArtifact(
+      root,
+      await fitted(join(repoRoot, 'test', 'cases', 'onnx', 'text', 'input.bird')),
+      await csvRows(textRows, 100),
+      textRows,
     );
   }, 60_000);
 
@@ -170,6 +180,52 @@ describe('a client without Bird reproduces an artifact', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('serve: 9 raw row(s) encode to the golden inputs (14 tensors) and give the golden outputs');
     expect(r.stdout).toContain('lite: 9 raw row(s) encode to the golden inputs (1 tensors) and give the golden outputs');
+  });
+
+  test('every option of `tokens`: the raw text of 72 rows encodes to the golden inputs (text)', () => {
+    const r = runClient(text.dir, '--rows', `serve=${text.rowsFile}`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('serve: 72 raw row(s) encode to the golden inputs (5 tensors) and give the golden outputs');
+  });
+
+  test('a changed tokenizer argument fails on the encoded input (text)', () => {
+    const copy = tampered(root, text.dir, 'changed-keep', 'manifest.json', (m) => {
+      const title = (m as unknown as ArtifactManifest).signatures[0]!.inputs.find((i) => i.name === 'title')!;
+      (title.outOfGraph[0]!.args as Record<string, unknown>)['keep'] = 'first';
+    });
+    const r = runClient(copy, '--rows', `serve=${text.rowsFile}`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^mismatch: serve \(raw rows\): input title\[\d+\]/m);
+  });
+
+  test("the Python client's tokenizer gives Bird's tokens for every option and every row (text)", async () => {
+    const python = venvPython();
+    const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
+    const code = /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Serving with ONNX Runtime')))![1]!;
+    const tokenizer = code.slice(code.indexOf("# 3. Bird's tokenizer"), code.indexOf('# 4. '));
+    const steps = text.signatures[0]!.inputs.flatMap((i) =>
+      i.outOfGraph.filter((s) => s.op === 'tokenize').map((s) => ({ feature: i.feature, args: s.args })),
+    );
+    const rows = readFileSync(text.rowsFile, 'utf8');
+    const script = join(root, 'tokens.py');
+    writeFileSync(
+      script,
+      [
+        'import csv, io, json, re, sys, unicodedata',
+        tokenizer,
+        'steps = json.loads(sys.argv[1])',
+        'rows = list(csv.DictReader(io.StringIO(sys.stdin.read())))',
+        'print(json.dumps([[tokenize(r[s["feature"]], s["args"]) for s in steps] for r in rows]))',
+      ].join('\n'),
+    );
+    const r = spawnSync(python, [script, JSON.stringify(steps)], { encoding: 'utf8', input: rows });
+    expect(r.stderr).toBe('');
+    const expected = (await csvRows(text.rowsFile, 1000)).map((row) =>
+      steps.map((st) => tokenizeText(row[st.feature] ?? '', tokenizerOptions(st.args))),
+    );
+    expect(expected).toHaveLength(72);
+    expect(JSON.parse(r.stdout)).toEqual(expected);
   });
 
   test('a changed expected output fails, naming the output and element', () => {
@@ -218,7 +274,7 @@ describe('a client without Bird reproduces an artifact', () => {
     expect(r.stderr).toContain('usage: node no_bird_client.mjs');
   });
 
-  test.each(['flights', 'kinds'])(
+  test.each(['flights', 'kinds', 'text'])(
     'the Python client of docs/artifacts.md runs on the %s artifact: predictions for rows with missing values, then `golden vectors: ok`',
     (which) => {
       // The project's venv (made by `.ci/python-venv.sh`, the pretest script): the test fails without it.
@@ -227,7 +283,7 @@ describe('a client without Bird reproduces an artifact', () => {
       const section = doc.slice(doc.indexOf('## Serving with ONNX Runtime'));
       const code = /```python\n([\s\S]*?)```/.exec(section)?.[1];
       expect(code).toContain('root = pathlib.Path("artifacts/DelayMlp/1.0.0")');
-      const dir = which === 'flights' ? flights.dir : kinds.dir;
+      const dir = which === 'flights' ? flights.dir : which === 'kinds' ? kinds.dir : text.dir;
       const script = join(root, `client-${which}.py`);
       // On the kinds artifact, the client's rows (flights fields) leave every feature missing
       // (None): text, token lists, sparse keys and embeddings included.

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyTransform, bucketOf, tokenize, vocabId } from '../../src/data/applyTransform.js';
+import { applyTransform, bucketOf, vocabId } from '../../src/data/applyTransform.js';
+import { tokenizeText, tokenizerOptions } from '../../src/ops/textTokens.js';
 import type { FieldValue } from '../../src/data/decodeField.js';
 import { fitTransforms } from '../../src/data/fitTransforms.js';
 import { hashBucket } from '../../src/data/hashBucket.js';
@@ -92,7 +93,12 @@ describe('string transforms', () => {
       ids: [hashBucket('a', 10), hashBucket('b', 10)],
       values: [0.5, 2],
     });
-    expect(tokenize('Make America GREAT again! #MAGA @user', 4, true)).toEqual(['make', 'america', 'great', 'again']);
+    expect(tokenizeText('Make America GREAT again! #MAGA @user', tokenizerOptions({ max: 4 }))).toEqual([
+      'make',
+      'america',
+      'great',
+      'again',
+    ]);
     expect(applyTransform({ op: 'tokenize', args: { max: 10, lower: false } }, str('Hi there'))).toEqual({
       kind: 'tokens',
       tokens: ['Hi', 'there'],

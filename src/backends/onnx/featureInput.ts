@@ -1,5 +1,6 @@
 import type { IrFeature, IrGraph } from '../../ir/ir.js';
 import { transformChain } from '../../ir/transformChain.js';
+import { stopwordsOf } from '../../ops/textTokens.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
 import type { SignatureInput } from './exportedSignature.js';
 import { OnnxExportError } from './onnxExportError.js';
@@ -29,8 +30,17 @@ function knownVocabId(value: string, vocabulary: readonly AttrValue[], oov: numb
   return oov === 1 ? 1 : null;
 }
 
+/**
+ * The client steps of a feature: its transforms up to the cut, with their arguments; a
+ * named stopword list (`stopwords: "english"`) is written out as its words, so that a
+ * client needs no list of its own.
+ */
 const steps = (f: IrFeature, upto: number): SignatureInput['outOfGraph'] =>
-  f.transforms.slice(0, upto).map((t) => ({ op: t.op, args: Object.fromEntries(Object.entries(t.args)) }));
+  f.transforms.slice(0, upto).map((t) => {
+    const args: Record<string, unknown> = Object.fromEntries(Object.entries(t.args));
+    if (t.op === 'tokenize' && typeof args['stopwords'] === 'string') args['stopwords'] = stopwordsOf(t.args['stopwords']) ?? [];
+    return { op: t.op, args };
+  });
 
 /**
  * How a feature crosses the signature, decided by the value at the point where the graph

@@ -7,6 +7,7 @@ import {
   onnxElemType,
   onnxEmitters,
   outOfGraphOps,
+  termWeight,
   trainingOnlyOps,
   type EmitContext,
   type SparseValue,
@@ -103,6 +104,11 @@ export function lowerToOnnx(graph: IrGraph, weights: ReadonlyMap<string, Float32
       const v = entry.build(b);
       if (typeof v === 'string') values.set(n.id, v);
       else sparse.set(n.id, v);
+      continue;
+    }
+    if (n.op === 'term_weight') {
+      // The one op whose result is sparse: a weighted bag over the token ids it reads.
+      sparse.set(n.id, termWeight(b, values.get(n.inputs[0]!)!, n));
       continue;
     }
     const fusion = fusions.get(n.id);

@@ -370,8 +370,46 @@ export const onnxEmitters: ReadonlyMap<string, OnnxEmitter> = new Map<string, On
   ['vocab_lookup', vocabLookup],
 ]);
 
+/**
+ * `term_weight`: token ids `[batch, L]` (0 padding) as a weighted bag with the same ids.
+ * The count `c` of each position's term in its row comes from comparing every pair of
+ * positions (`[batch, L, L]`, L is small); a position weighs 1 (`count`), `ln(1 + c) / c`
+ * (`log`) or its term's idf by ai.onnx.ml LabelEncoder (`tfidf`), and 0 at padding, as
+ * the data stage weighs it.
+ */
+export function termWeight(b: OnnxGraphBuilder, ids: string, node: IrNode): SparseValue {
+  const attrs = node.attrs;
+  const present = b.op('Cast', [b.op('Not', [b.op('Equal', [ids, b.i64(0)])])], { to: intAttr(elemTypeNumber.float32) });
+  const scheme = String(attrs['scheme']);
+  if (scheme === 'count') return { ids, weights: present };
+  if (scheme === 'log') {
+    const same = b.op('Equal', [b.op('Unsqueeze', [ids, b.i64s([2])]), b.op('Unsqueeze', [ids, b.i64s([1])])]);
+    const counts = b.op('Max', [
+      b.op('ReduceSum', [b.op('Cast', [same], { to: intAttr(elemTypeNumber.float32) }), b.i64s([2])], { keepdims: intAttr(0) }),
+      b.f32(1),
+    ]);
+    const perPosition = b.op('Div', [b.op('Log', [b.op('Add', [counts, b.f32(1)])]), counts]);
+    return { ids, weights: b.op('Mul', [perPosition, present]) };
+  }
+  const keys = attrs['idf_ids'];
+  const idf = attrs['idf'];
+  if (!Array.isArray(keys) || !Array.isArray(idf) || typeof attrs['idf_default'] !== 'number')
+    throw new OnnxExportError('`term_weight("tfidf")` has no fitted idf; export the IR the data stage fitted', 'term_weight', node.loc);
+  const weights = b.op(
+    'LabelEncoder',
+    [ids],
+    {
+      keys_int64s: intsAttr(keys as number[]),
+      values_floats: { kind: 'floats', value: idf as number[] },
+      default_float: floatAttr(attrs['idf_default']),
+    },
+    mlDomain,
+  );
+  return { ids, weights: b.op('Mul', [weights, present]) };
+}
+
 /** Ops the lowering handles itself rather than through an emitter. */
-export const loweredOps: ReadonlySet<string> = new Set(['input', 'param', 'const', 'dropout']);
+export const loweredOps: ReadonlySet<string> = new Set(['input', 'param', 'const', 'dropout', 'term_weight']);
 
 /** Ops that exist only for training and evaluation, never in an exported inference graph. */
 export const trainingOnlyOps: ReadonlySet<string> = new Set(['metric_auc', 'metric_pr_auc', 'metric_mean', 'arg', 'call']);

@@ -1,12 +1,13 @@
 import type { IrGraph } from '../../ir/ir.js';
 import type { AttrValue } from '../../tensor/attrValue.js';
 
-/** Stand-ins for statistics the data stage fits: an identity z-score, 0 for a missing value, an empty vocabulary (every value out of it), no bucket boundaries. */
+/** Stand-ins for statistics the data stage fits: an identity z-score, 0 for a missing value, an empty vocabulary (every value out of it), no bucket boundaries, an idf of 1. */
 const placeholders: Readonly<Record<string, Readonly<Record<string, AttrValue>>>> = {
   zscore: { mean: 0, std: 1 },
   impute: { value: 0 },
   vocab_lookup: { vocabulary: [] },
   bucketize: { boundaries: [] },
+  term_weight: { idf_ids: [0], idf: [1], idf_default: 1 },
 };
 
 const unfitted = (op: string, attrs: Readonly<Record<string, AttrValue>>): boolean =>

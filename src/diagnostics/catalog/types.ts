@@ -155,6 +155,16 @@ export const typesCodes = {
     message: 'the calls of shared block `{name}` (`{block}`) differ in their arguments or input types',
     help: 'the calls of one shared block use one set of parameters, so each needs the same compile-time arguments and input shapes; give a different call its own `shared(...)` name',
   },
+  textOptionNoEffect: {
+    code: 'BIRD3039',
+    severity: 'warning',
+    message: '`{option}` of feature `{name}` has no effect: {reason}',
+  },
+  termWeightPlacement: {
+    code: 'BIRD3040',
+    severity: 'error',
+    message: '`term_weight` of feature `{name}` {problem}',
+  },
   // `--signature NAME` naming no signature of the model (`pipeline/selectModel.ts`).
   noSuchSignature: {
     code: 'BIRD3025',

@@ -8,6 +8,7 @@ import { signatureInputsCoverOutputs } from './signatureInputsCoverOutputs.js';
 import { signatureReferences } from './signatureReferences.js';
 import { signatureVersions } from './signatureVersions.js';
 import { trainAndSignatureTargets } from './trainAndSignatureTargets.js';
+import { textOptions } from './textOptions.js';
 import { textTokenized } from './textTokenized.js';
 import { trainSettingValues } from './trainSettingValues.js';
 import { unusedFeatures } from './unusedFeatures.js';
@@ -24,6 +25,7 @@ export const specifiedRules: readonly Rule[] = [
   logitsNotProbabilities,
   trainSettingValues,
   textTokenized,
+  textOptions,
   missingValues,
   unusedFeatures,
 ];

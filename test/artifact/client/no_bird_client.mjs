@@ -178,8 +178,37 @@ function parseCsv(text) {
   });
 }
 
-/** Bird's `tokens`: lowercase unless told not to, words of letters, digits and _ # @ ' (docs/data.md). */
-const tokenize = (text, max, lower) => ((lower ? text.toLowerCase() : text).match(/[\p{L}\p{N}_#@']+/gu) ?? []).slice(0, max);
+/** A character reference's text, as docs/data.md says: numeric ones decoded, `&apos;` a quote, other names a space. */
+function reference(body) {
+  if (body[0] !== '#') return body === 'apos' ? "'" : ' ';
+  const code = /^#[xX]/.test(body) ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+  const isChar = code >= 1 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+  return isChar ? String.fromCodePoint(code) : ' ';
+}
+
+/**
+ * Bird's `tokens` (docs/data.md, Tokens), step by step: strip markup, NFKC, lowercase,
+ * split into words, drop stopwords, keep the first or last `max`, add the k-grams.
+ */
+function tokenize(text, args) {
+  let t = text;
+  if (args.strip_html === true)
+    t = t
+      .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
+      .replace(/<[A-Za-z/!?][^>]*>/g, ' ')
+      .replace(/&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);/g, (_, body) => reference(body));
+  const nfkc = args.normalize === 'nfkc';
+  if (nfkc) t = t.normalize('NFKC');
+  if (args.lower !== false) t = t.toLowerCase();
+  const drop = new Set(args.stopwords ?? []);
+  const words = (t.match(nfkc ? /[\p{L}\p{M}\p{N}_#@']+/gu : /[\p{L}\p{N}_#@']+/gu) ?? []).filter((w) => !drop.has(w));
+  const max = Number(args.max);
+  const kept = args.keep === 'last' ? words.slice(-max) : words.slice(0, max);
+  const grams = [];
+  for (let k = 1; k <= (args.ngrams ?? 1); k++)
+    for (let i = 0; i + k <= kept.length; i++) grams.push(kept.slice(i, i + k).join(' '));
+  return grams;
+}
 
 const listKinds = new Set(['sparse_binary', 'sparse_continuous', 'sequence']);
 const splitKeys = (field) => field.split('|').filter((k) => k !== '');
@@ -200,7 +229,7 @@ function clientValue(input, field, featureDefault, hash) {
     value = field === '' ? fallback : field;
   }
   for (const step of input.outOfGraph) {
-    if (step.op === 'tokenize') value = tokenize(value, Number(step.args.max), step.args.lower !== false);
+    if (step.op === 'tokenize') value = tokenize(value, step.args);
     else if (step.op === 'hash_bucket') value = Array.isArray(value) ? value.map((k) => hash.bucket(k, step.args.bits)) : hash.bucket(value, step.args.bits);
     else throw new Error(`input ${input.name}: unknown client step ${step.op}`);
   }

@@ -42,7 +42,7 @@ describe('every feature kind and transform through a signature', () => {
       'words string[batch, 4] string default=null',
       'words.hash int64[batch, 4] vocab_hash default=null hash_bucket{"bits":30}',
       'emb float32[batch, 3] dense default=0',
-      'title int64[batch, 5] padded_ids default="" tokenize{"max":5,"lower":true} hash_bucket{"bits":12}',
+      'title int64[batch, 5] padded_ids default="" tokenize{"max":5,"lower":true,"ngrams":1,"keep":"first","normalize":"none","strip_html":false,"stopwords":null} hash_bucket{"bits":12}',
     ]);
     // The second signature's output needs one feature, so it takes one input.
     expect(lite!.inputs.map((i) => i.name)).toEqual(['likes']);
