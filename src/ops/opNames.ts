@@ -75,6 +75,7 @@ export const opNames = [
   'bucketize',
   'hash_bucket',
   'vocab_lookup',
+  'term_weight',
   'tokenize',
 ] as const;
 

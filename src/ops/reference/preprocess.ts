@@ -36,4 +36,8 @@ export const preprocessReference = {
   hash_bucket: { excluded: 'hashes strings, which the reference does not hold' },
   vocab_lookup: { excluded: 'looks up strings, which the reference does not hold' },
   tokenize: { excluded: 'splits strings, which the reference does not hold' },
+  term_weight: {
+    excluded:
+      'gives a weighted bag (sparse ids), which the reference does not hold; the data stage weighs token lists (src/data/applyTransform.ts)',
+  },
 } satisfies FamilyTable;
