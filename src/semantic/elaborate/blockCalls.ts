@@ -73,12 +73,21 @@ export function blockCall(
   const savedTarget = cx.assignTarget;
   cx.assignTarget = null;
   try {
-    if (!returnsTensor) return runBody(cx, decl, inner, dims, module);
     const key = JSON.stringify([module.path, decl.name.name, keyParts]);
+    // A failed call is not run again with the same arguments (see failedInstances).
+    if (cx.failedInstances.has(key)) return errorValue;
+    if (!returnsTensor) {
+      const value = runBody(cx, decl, inner, dims, module);
+      if (value.kind === 'error') cx.failedInstances.add(key);
+      return value;
+    }
     let instance = cx.instances.get(key);
     if (!instance) {
       const created = instantiate(cx, decl, module, inner, dims, tensorInputs);
-      if (!created) return errorValue;
+      if (!created) {
+        cx.failedInstances.add(key);
+        return errorValue;
+      }
       instance = created;
       cx.instances.set(key, instance);
     }

@@ -77,6 +77,12 @@ export abstract class ElabContext {
   readonly callStack: CallSite[] = [];
   /** Block instances by memo key (see `blockCalls.ts`), and counters for their names. */
   readonly instances = new Map<string, ElabFunction>();
+  /**
+   * Memo keys whose instance failed (its errors already reported): a later call with the
+   * same key fails at once instead of running the body again, so a broken block that calls
+   * itself twice costs one run per key, not one per call (2^n for a Fibonacci-shaped block).
+   */
+  readonly failedInstances = new Set<string>();
   /** The first call of each `shared(...)` name: its instance key and where it was made. */
   readonly sharedCalls = new Map<string, { readonly key: string; readonly module: ModuleInfo; readonly span: Span }>();
   readonly instanceCounts = new Map<string, number>();
