@@ -241,8 +241,15 @@ export class DocShell {
   async start(command: string, expected: string, masks: readonly string[]): Promise<[string, string][]> {
     let text = command;
     for (const [shown, real] of this.bindings) text = text.replaceAll(shown, real);
-    // `exec`, so that the SIGTERM of stopBackground reaches the command itself, not a shell.
-    const child = spawn('bash', ['-c', `exec 2>&1\nexec ${text}\n`], { cwd: this.cwd, env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // `exec`, so that the SIGTERM of stopBackground reaches the command itself, not a shell; its own
+    // process group (`detached`), so that it reaches what the command starts too (`npx bird serve`
+    // runs the server as a child of npm, which does not pass SIGTERM on).
+    const child = spawn('bash', ['-c', `exec 2>&1\nexec ${text}\n`], {
+      cwd: this.cwd,
+      env: this.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let printed = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
@@ -260,14 +267,30 @@ export class DocShell {
     }
   }
 
-  /** Stops the `background:` commands (SIGTERM, then SIGKILL after 10 s) and waits for them. */
+  /**
+   * Stops the `background:` commands and every process they started (SIGTERM to the process
+   * group, then SIGKILL after 10 s) and waits until none is left, so that the next page can
+   * listen on the same ports.
+   */
   async stopBackground(): Promise<void> {
     await Promise.all(
-      this.background.map(async ({ child, exited }) => {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
+      this.background.map(async ({ child }) => {
+        const group = -(child.pid ?? 0);
+        const signal = (name: NodeJS.Signals | 0): boolean => {
+          try {
+            process.kill(group, name);
+            return true;
+          } catch {
+            return false; // ESRCH: no process of the group is left
+          }
+        };
+        if (child.pid === undefined) return;
+        signal('SIGTERM');
+        const killAt = Date.now() + 10_000;
+        while (signal(0)) {
+          if (Date.now() > killAt) signal('SIGKILL');
+          await new Promise((done) => setTimeout(done, 50));
+        }
       }),
     );
     this.background.length = 0;
