@@ -1,12 +1,15 @@
 /**
  * The PyTorch engine's done-when of issue 16: `models/flights.bird` on the full flights
  * file, read from Parquet parts (a glob), trained once by TF.js and once by `--engine
- * torch --nproc 2`, each scored by Bird on the same holdout; one JSON line per engine,
+ * torch --nproc 2 --shard-format parquet` (the ranks train from encoded Parquet shards),
+ * each scored by Bird on the same holdout; one JSON line per engine,
  * then the AUC difference (goal: within 0.002), then `bird export` and `bird verify` of
  * the torch run. Both train with the model's own settings (one epoch, batch 1,024).
  *
  * Options: --rows=N (the file's first N rows; default all 3,000,000), --parts=N (Parquet
- * parts; default 4), --nproc=N (default 2).
+ * parts; default 4), --nproc=N (default 2), --shard-format=arrow|parquet (the torch
+ * engine's shards; default parquet). The ranks run under `BIRD_PYTHON`, else `.venv-torch`
+ * (`.ci/python-torch-venv.sh`: PyTorch and pyarrow) where it exists.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -39,6 +42,10 @@ export async function run(args: readonly string[]): Promise<void> {
   const rows = option('rows') === undefined ? undefined : Number(option('rows'));
   const parts = Number(option('parts') ?? 4);
   const nproc = Number(option('nproc') ?? 2);
+  const shardFormat = option('shard-format') ?? 'parquet';
+  const venvTorch = join(root, '.venv-torch', 'bin', 'python');
+  // birdCli's children inherit this process's environment.
+  if (!process.env['BIRD_PYTHON'] && existsSync(venvTorch)) process.env['BIRD_PYTHON'] = venvTorch;
   const dir = mkdtempSync(join(tmpdir(), 'bird-torch-flights-'));
   const started = performance.now();
   const total = parquetParts(rows, parts, join(dir, 'lake'));
@@ -55,11 +62,12 @@ export async function run(args: readonly string[]): Promise<void> {
   for (const engine of ['tfjs', 'torch']) {
     const out = join(dir, engine);
     const t0 = performance.now();
-    birdCli(['train', model, '--data', data, '--engine', engine, '--out', out, ...(engine === 'torch' ? ['--nproc', String(nproc)] : [])]);
+    const torchFlags = engine === 'torch' ? ['--nproc', String(nproc), '--shard-format', shardFormat] : [];
+    birdCli(['train', model, '--data', data, '--engine', engine, '--out', out, ...torchFlags]);
     const record = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').pop()!) as Record<string, number>;
     const line = {
       engine,
-      ...(engine === 'torch' ? { nproc } : {}),
+      ...(engine === 'torch' ? { nproc, shard_format: shardFormat } : {}),
       train_rows: record['examples']!,
       steps: record['steps']!,
       train_s: record['train_s']!,

@@ -3,12 +3,12 @@ import { basename, join, resolve } from 'node:path';
 import { dataFiles } from '../data/dataFiles.js';
 import { DataError } from '../data/dataError.js';
 import { Dataset, type DataSource } from '../data/dataset.js';
-import { shardColumns, writeEncodedShard, writeEncodedSpec, type EncodedSpec } from '../data/encodedShards.js';
-import { writeParquetShard } from '../data/writeParquetShard.js';
+import { shardColumns, writeEncodedSpec, type EncodedSpec } from '../data/encodedShards.js';
 import type { IrGraph } from '../ir/ir.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { failed, type Result } from './result.js';
-import type { ShardFormat } from './shardFormats.js';
+import type { ShardFormat } from '../data/shardFormats.js';
+import { shardFile, writeShard } from '../data/writeShard.js';
 import { UsageError } from './usageError.js';
 
 export interface EncodeOptions {
@@ -31,7 +31,7 @@ export interface EncodedFile {
 /** The shard name of an input file: its name without the data extensions, then `.arrows` or `.parquet`. */
 function shardName(file: string, format: ShardFormat): string {
   const stem = basename(file).replace(/(\.(csv|tsv|jsonl|ndjson))?(\.gz)?$|\.(parquet|arrow|arrows|feather|ipc)$/i, '');
-  return `${stem}.${format === 'parquet' ? 'parquet' : 'arrows'}`;
+  return shardFile(stem, format);
 }
 
 /** A run file as `bird train` writes it; a folder without it is not a run (a `UsageError`). */
@@ -79,8 +79,7 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
       columns = shardColumns(dataset.names, dataset.types);
       const started = performance.now();
       const shard = join(options.out, names[i]!);
-      const write = shardFormat === 'parquet' ? writeParquetShard : writeEncodedShard;
-      const rows = await write(shard, columns, dataset.batches('train', 65536));
+      const rows = await writeShard(shardFormat, shard, columns, dataset.batches('train', 65536));
       shards.push({ file: names[i]!, rows, source: file });
       onFile?.({ input: file, shard, rows, seconds: (performance.now() - started) / 1000 });
     }

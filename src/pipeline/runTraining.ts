@@ -191,6 +191,7 @@ export async function runTraining(
           log: (line) => onProgress({ kind: 'engine', line }),
           ...(plan.checkpointEvery !== undefined ? { checkpointEvery: plan.checkpointEvery } : {}),
           ...(resume ? { resume } : {}),
+          shardFormat: torch.shardFormat,
         },
         onEpoch,
         history,

@@ -1,3 +1,2 @@
-/** What `bird encode --format` writes: Arrow IPC stream files (`.arrows`) or Parquet files (`.parquet`). */
-export const shardFormats = ['arrow', 'parquet'] as const;
-export type ShardFormat = (typeof shardFormats)[number];
+/** What `bird encode --format` and `bird train --shard-format` write: Arrow IPC stream files (`.arrows`) or Parquet files (`.parquet`). */
+export { shardFormats, type ShardFormat } from '../data/shardFormats.js';

@@ -3,27 +3,33 @@ import { join } from 'node:path';
 import { unsupportedOps } from '../backends/torch/generateTorchScript.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IrGraph } from '../ir/ir.js';
+import type { ShardFormat } from '../data/shardFormats.js';
 import type { CheckedModel } from '../semantic/checkedModel.js';
 import { engineCannotTrain } from '../train/engine.js';
 import { earlyStopAcrossNodes } from '../train/torch/earlyStopAcrossNodes.js';
+import { pyarrowMissing } from '../train/torch/torchMissing.js';
 import { UsageError } from './usageError.js';
 
-/** The ranks of a PyTorch run: processes per machine and machines. */
+/** The ranks of a PyTorch run: processes per machine and machines, and the format of the shards they read. */
 export interface TorchWorld {
   readonly nproc: number;
   readonly nnodes: number;
+  readonly shardFormat: ShardFormat;
 }
 
 /**
  * What `--engine torch` needs before any data is read: whole `--nproc`/`--nnodes`, a
- * global batch that splits evenly over the ranks (usage errors), ops the generated module
+ * global batch that splits evenly over the ranks, pyarrow in `python` for Parquet shards
+ * trained on this machine (usage errors; the nodes of a torchrun job have their own
+ * Python), ops the generated module
  * carries out (BIRD7026), and no `early_stop` across machines (BIRD7035: Bird scores each
  * epoch to stop early, and the nodes of a torchrun job run without it).
  */
 export function torchPreflight(
   model: CheckedModel,
   graph: IrGraph,
-  options: { readonly nproc?: number; readonly nnodes?: number; readonly batch?: number },
+  options: { readonly nproc?: number; readonly nnodes?: number; readonly batch?: number; readonly shardFormat?: ShardFormat },
+  python: string,
 ): TorchWorld | Diagnostic {
   const nproc = options.nproc ?? 1;
   const nnodes = options.nnodes ?? 1;
@@ -35,12 +41,18 @@ export function torchPreflight(
     throw new UsageError(
       `the batch (${batch}) must split evenly over the ${nproc * nnodes} ranks; give \`--batch\` a multiple of ${nproc * nnodes}`,
     );
+  const shardFormat = options.shardFormat ?? 'arrow';
+  const noPyarrow = shardFormat === 'parquet' && nnodes === 1 ? pyarrowMissing(python) : undefined;
+  if (noPyarrow !== undefined)
+    throw new UsageError(
+      `\`--shard-format parquet\` needs pyarrow in the Python that runs the ranks: ${noPyarrow}; install it there (or set BIRD_PYTHON to a Python with PyTorch and pyarrow), or leave the shards as Arrow IPC`,
+    );
   const ops = unsupportedOps(graph);
   const refusal =
     ops.length > 0
       ? engineCannotTrain(model, 'torch', `the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')} yet`)
       : earlyStopAcrossNodes(model, nnodes);
-  return refusal ?? { nproc, nnodes };
+  return refusal ?? { nproc, nnodes, shardFormat };
 }
 
 /**

@@ -1,12 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backends/tfjs/loadTf.js';
+import type { ShardFormat } from '../data/shardFormats.js';
 import { dataSource } from '../data/dataset.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { compileModel } from '../ir/compileModel.js';
 import type { TrainEngineName } from '../semantic/builtins.js';
 import { applyOverrides, noteOverrides } from '../semantic/overrides.js';
-import { chooseEngine, engineCannotTrain, engineStatus, engineUnavailable } from '../train/engine.js';
+import { chooseEngine, engineCannotTrain, engineStatus, engineUnavailable, torchPython } from '../train/engine.js';
 import { onnxStepRefusal } from '../train/onnxStep.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { checkSource } from './checkSource.js';
@@ -46,6 +47,8 @@ export interface TrainOptions {
   /** Ranks per machine and machines, for the torch engine. */
   readonly nproc?: number;
   readonly nnodes?: number;
+  /** The torch engine's shards: Arrow IPC (default) or Parquet. */
+  readonly shardFormat?: ShardFormat;
   /** `PATH=VALUE` overrides written into the file before it is checked, in order (a later one of the same path wins). */
   readonly set?: readonly string[];
 }
@@ -106,7 +109,9 @@ export async function trainModel(
   if (refusal !== undefined) return failed([engineCannotTrain(model, engine.name, refusal)], diagnostics);
   if ((options.nproc !== undefined || options.nnodes !== undefined) && engine.name !== 'torch')
     throw new UsageError('`--nproc` and `--nnodes` need `--engine torch`');
-  const torch = engine.name === 'torch' ? torchPreflight(model, compiled.graph, options) : undefined;
+  if (options.shardFormat !== undefined && engine.name !== 'torch')
+    throw new UsageError('`--shard-format` needs `--engine torch`: only the PyTorch engine trains from encoded shards');
+  const torch = engine.name === 'torch' ? torchPreflight(model, compiled.graph, options, torchPython()) : undefined;
   if (torch && 'code' in torch) return failed([torch], diagnostics);
   // A resumed run takes its data, batch, seed and fitted transforms from its own folder.
   const resumeDir = options.resume ? (options.out ?? latestRun(model.name)) : undefined;

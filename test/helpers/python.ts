@@ -16,3 +16,14 @@ export function venvPython(): string {
   }
   return python;
 }
+
+/**
+ * The Python that runs the PyTorch engine's ranks in the tests: `.venv-torch` (made by
+ * `.ci/python-torch-venv.sh`, the pretest script: the system Python with python3-torch, and
+ * pyarrow for Parquet shards) where it exists, else the engine's own choice (`BIRD_PYTHON`,
+ * `python3`, `/usr/bin/python3`). A test that needs PyTorch fails without one: CI installs it.
+ */
+export function torchTestPython(fallback: () => string): string {
+  const python = join(repoRoot, '.venv-torch', 'bin', 'python');
+  return existsSync(python) ? python : fallback();
+}

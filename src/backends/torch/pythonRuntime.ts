@@ -124,7 +124,9 @@ def read_parquet_shard(path, columns):
         elif c["kind"] == "dense":
             out[c["name"]] = values(c["name"], dtype).reshape([-1] + c["inner"])
         else:
+            # A list array's offsets start where its values do, not at 0 when the array is a slice.
             offsets = table.column(c["name"]).combine_chunks().offsets.to_numpy().astype(np.int64)
+            offsets = offsets - offsets[0]
             weights = values(c["name"] + ".values", np.float32) if c["weighted"] else None
             out[c["name"]] = (values(c["name"], np.int32), offsets, weights)
     return out

@@ -2,6 +2,7 @@ import { diagnosticToJson } from '../../diagnostics/diagnosticJson.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/renderDiagnostic.js';
 import type { BackendName, TrainEngineName } from '../../pipeline/choices.js';
+import type { ShardFormat } from '../../pipeline/shardFormats.js';
 import { trainModel, type TrainProgress } from '../../pipeline/trainModel.js';
 import { ExitCode } from '../exitCodes.js';
 import { checkOut } from '../outPath.js';
@@ -18,6 +19,7 @@ export interface TrainArgs extends ReportOptions {
   readonly out?: string;
   readonly resume: boolean;
   readonly checkpointEvery?: number;
+  readonly shardFormat?: ShardFormat;
   readonly threads?: number;
   readonly badData?: 'fail' | 'skip';
   /** A progress bar on stderr (a terminal). */
@@ -130,6 +132,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       ...(args.badData !== undefined ? { badData: args.badData } : {}),
       ...(args.nproc !== undefined ? { nproc: args.nproc } : {}),
       ...(args.nnodes !== undefined ? { nnodes: args.nnodes } : {}),
+      ...(args.shardFormat !== undefined ? { shardFormat: args.shardFormat } : {}),
       ...(args.set !== undefined ? { set: args.set } : {}),
     },
     (event) => {

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { BackendName } from '../../pipeline/choices.js';
+import { shardFormats, type ShardFormat } from '../../pipeline/shardFormats.js';
 import { trainEngines, type TrainEngineName } from '../../pipeline/choices.js';
 import { backendChoices, checkWhole, common, num, str, type Args, type BirdCommand } from '../command.js';
 
@@ -57,6 +58,11 @@ export const trainCommand: BirdCommand = (cli) => ({
         describe:
           'With the torch engine: machines; above 1, the run folder gets the script, shards and a torchrun command to start on each (default 1)',
       })
+      .option('shard-format', {
+        choices: shardFormats,
+        describe:
+          'With the torch engine: the training shards the ranks read, Arrow IPC (default; numpy reads them) or Parquet (written by DuckDB, as by `bird encode`; read with pyarrow)',
+      })
       .check(checkWhole(['checkpoint-every'], 0, 'a whole number of steps (0: only at epoch ends)'))
       .check(checkWhole(['nproc', 'nnodes'], 1))
       .example('$0 train models/flights.bird', 'train on the bundled sample')
@@ -84,6 +90,7 @@ export const trainCommand: BirdCommand = (cli) => ({
           ...num(a, 'checkpoint-every', 'checkpointEvery'),
           ...num(a, 'nproc', 'nproc'),
           ...num(a, 'nnodes', 'nnodes'),
+          ...(typeof a['shard-format'] === 'string' ? { shardFormat: a['shard-format'] as ShardFormat } : {}),
           ...(a['bad-data'] === 'fail' || a['bad-data'] === 'skip' ? { badData: a['bad-data'] } : {}),
           progress: process.stderr.isTTY === true,
           ...common(a),

@@ -7,3 +7,11 @@ export function torchMissing(python: string): string | undefined {
   if (probe.status !== 0) return `\`${python}\` has no PyTorch (${probe.stderr.trim().split('\n').pop()})`;
   return undefined;
 }
+
+/** Why `python` cannot read Parquet shards (it has no pyarrow), or undefined when it can. */
+export function pyarrowMissing(python: string): string | undefined {
+  const probe = spawnSync(python, ['-c', 'import pyarrow.parquet'], { encoding: 'utf8' });
+  if (probe.error) return `\`${python}\` cannot be started (${probe.error.message})`;
+  if (probe.status !== 0) return `\`${python}\` has no pyarrow (${probe.stderr.trim().split('\n').pop()})`;
+  return undefined;
+}

@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { generateTorchScript } from '../../backends/torch/generateTorchScript.js';
-import { shardColumns, writeEncodedShard, writeEncodedSpec, type EncodedSpec } from '../../data/encodedShards.js';
+import { shardColumns, writeEncodedSpec, type EncodedSpec } from '../../data/encodedShards.js';
+import type { ShardFormat } from '../../data/shardFormats.js';
+import { shardFile, writeShard } from '../../data/writeShard.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { Batch } from '../../ir/batch.js';
 import type { IrGraph } from '../../ir/ir.js';
@@ -29,6 +31,8 @@ export interface TorchRunOptions {
   readonly checkpointEvery?: number;
   /** A resumed run: where its checkpoint left it (the trainer holds that checkpoint's weights and optimizer state). */
   readonly resume?: { readonly start: number | EpochProgress; readonly step: number };
+  /** `--shard-format`: the ranks' shards as Arrow IPC (the default: the script reads them with numpy alone) or Parquet (read with pyarrow). */
+  readonly shardFormat?: ShardFormat;
 }
 
 /** The script's arguments that continue a run from a checkpoint: the epoch, the global step and, inside an epoch, what it had done. */
@@ -75,7 +79,8 @@ export interface PreparedTorchRun {
 
 /**
  * Writes what the ranks read under `RUN/torch/`: the training part as encoded shards (one
- * per rank; local batch k of every rank together are rows k*batch .. (k+1)*batch of the
+ * per rank, Arrow IPC or Parquet as `shardFormat` says, written by `bird encode`'s
+ * writer; local batch k of every rank together are rows k*batch .. (k+1)*batch of the
  * part, the batch Bird's own trainer takes at that step), the starting weights as a Bird
  * checkpoint (Bird's initializers, so both engines start alike), the generated script,
  * and `torchrun.sh` for clusters.
@@ -91,27 +96,26 @@ export async function prepareTorchRun(
   const local = options.batch / world;
   const dir = join(runPath, 'torch');
   const shards = join(dir, 'shards');
+  // A resumed run writes its shards again, maybe in the other format: none of the old ones stays beside them.
+  rmSync(shards, { recursive: true, force: true });
   mkdirSync(shards, { recursive: true });
+  const format = options.shardFormat ?? 'arrow';
   const columns = shardColumns(dataset.names, dataset.types);
   // Shard r holds local batches r, r + world, r + 2*world, ...: rank r's k-th batch.
   const started = performance.now();
   const buffers: Batch[][] = Array.from({ length: world }, () => []);
   let chunk = 0;
   for await (const b of dataset.batches('train', local)) buffers[chunk++ % world]!.push(b);
-  const spec: EncodedSpec = {
-    format: 'bird-encoded-1',
-    model: graph.model,
-    columns,
-    shards: await Promise.all(
-      buffers.map(async (batches, r) => {
-        const file = `part-${String(r).padStart(5, '0')}.arrows`;
-        return { file, rows: await writeEncodedShard(join(shards, file), columns, batches) };
-      }),
-    ),
-  };
+  // One shard after another: a Parquet shard is written by a DuckDB instance of its own, with its own memory.
+  const written: { file: string; rows: number }[] = [];
+  for (const [r, batches] of buffers.entries()) {
+    const file = shardFile(`part-${String(r).padStart(5, '0')}`, format);
+    written.push({ file, rows: await writeShard(format, join(shards, file), columns, batches) });
+  }
+  const spec: EncodedSpec = { format: 'bird-encoded-1', model: graph.model, columns, shards: written };
   writeEncodedSpec(shards, spec);
   options.log(
-    `encoded ${spec.shards.reduce((n, s) => n + s.rows, 0)} training rows into ${world} shard${world === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `encoded ${spec.shards.reduce((n, s) => n + s.rows, 0)} training rows into ${world} ${format === 'parquet' ? 'Parquet' : 'Arrow IPC'} shard${world === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   // Bird's initial weights, so the two engines start from the same point.
   mkdirSync(join(dir, 'init'), { recursive: true });

@@ -2,7 +2,9 @@
  * The PyTorch engine against Bird's own: the generated module's forward pass on the same
  * weights and batch as TF.js for every model in models/, and a 2-rank DDP run (gloo, on
  * CPUs, each rank reading its own shard) against one process stepping on the same global
- * batches. Needs PyTorch under Python 3 (Debian's python3-torch; .ci/run installs it).
+ * batches, and the same run from Parquet shards as from Arrow IPC ones. Needs PyTorch under
+ * Python 3 (Debian's python3-torch; .ci/run installs it), and pyarrow beside it for Parquet
+ * shards: `.venv-torch` (`.ci/python-torch-venv.sh`, the pretest script).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -21,13 +23,14 @@ import { torchPython } from '../../../src/train/engine.js';
 import { launchRanks } from '../../../src/train/torch/launchRanks.js';
 import { prepareTorchRun } from '../../../src/train/torch/trainTorch.js';
 import { Trainer } from '../../../src/train/trainer.js';
+import { torchTestPython } from '../../helpers/python.js';
 import { checkFile, repoRoot } from '../../helpers/semanticCases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'bird-torch-'));
 afterAll(() => {
   if (!process.env['BIRD_KEEP']) rmSync(work, { recursive: true, force: true });
 });
-const python = torchPython();
+const python = torchTestPython(torchPython);
 
 /** A model (a path from the repository root) fitted on its data, with TF.js's initial weights. */
 async function fitted(file: string) {
@@ -177,7 +180,7 @@ describe('training against TF.js', () => {
     expect(moved).toBeGreaterThan(0.1);
   }, 300_000);
 
-  test('a last step with no rows on one rank: 2 DDP ranks and one process on the same global batches agree', async () => {
+  test('a last step with no rows on one rank: 2 DDP ranks and one process on the same global batches agree; Parquet shards train as Arrow IPC ones', async () => {
     const { graph, dataset } = await flightsWith(
       settings.replace('batch = 768', 'batch = 384').replace('epochs = 2', 'epochs = 1'),
       'tail',
@@ -216,11 +219,33 @@ describe('training against TF.js', () => {
       const other = b.tensors.get(name)!;
       values.forEach((v, i) => expect(Number.isFinite(v) && Math.abs(v - other[i]!) <= 1e-5).toBe(true));
     }
+    // The same run from Parquet shards (DuckDB writes them, pyarrow reads them): the same
+    // float32 values in the same batches, so the same weights, bit for bit.
+    const parquet = await prepareTorchRun(graph, dataset, trainer, join(work, 'tail-parquet'), {
+      nproc: 2,
+      nnodes: 1,
+      epochs: 1,
+      batch: 384,
+      seed: 1,
+      source: 'flights.bird',
+      birdVersion: 'test',
+      python,
+      log,
+      shardFormat: 'parquet',
+    });
+    const shardDir = join(work, 'tail-parquet', 'torch', 'shards');
+    expect(readdirSync(shardDir).sort()).toEqual(['encoded.json', 'part-00000.parquet', 'part-00001.parquet']);
+    const fromParquet = await launchRanks(python, parquet.script, [...parquet.args, '--threads', '1'], 2, log);
+    expect(fromParquet.map((r) => (r.code === 0 ? '' : r.stderr))).toEqual(['', '']);
+    const c = readCheckpoint(join(work, 'tail-parquet', 'checkpoints', 'epoch-1'));
+    expect(c.step).toBe(14);
+    expect([...c.tensors.keys()].sort()).toEqual([...a.tensors.keys()].sort());
+    for (const [name, values] of a.tensors) expect(Array.from(c.tensors.get(name)!)).toEqual(Array.from(values));
   }, 300_000);
 });
 
 describe('bird train with engine = "torch"', () => {
-  test('trains on 2 ranks from encoded shards; the run exports and verifies', async () => {
+  test('trains on 2 ranks from Parquet shards (--shard-format parquet); the run exports and verifies', async () => {
     // The CLI as a user runs it, in its own process (TF.js in jest's module sandbox trips on typed arrays of another realm).
     const cli = async (argv: string[]) => {
       const r = spawnSync(
@@ -232,7 +257,8 @@ describe('bird train with engine = "torch"', () => {
           ...argv,
           '--no-color',
         ],
-        { encoding: 'utf8', cwd: work },
+        // Jest gives the test its own process.env; a child gets the real one unless it is passed.
+        { encoding: 'utf8', cwd: work, env: { ...process.env, BIRD_PYTHON: python } },
       );
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     };
@@ -242,9 +268,11 @@ describe('bird train with engine = "torch"', () => {
     const model = join(work, 'flights_torch.bird');
     writeFileSync(model, text);
     const run = join(work, 'run');
-    const trained = await cli(['train', model, '--nproc', '2', '--out', run]);
+    const trained = await cli(['train', model, '--nproc', '2', '--shard-format', 'parquet', '--out', run]);
+    expect(trained.stderr).toContain('training rows into 2 Parquet shards');
     expect(trained.stderr).toContain('training with PyTorch on 2 ranks');
     expect(trained.code).toBe(0);
+    expect(readdirSync(join(run, 'torch', 'shards')).sort()).toEqual(['encoded.json', 'part-00000.parquet', 'part-00001.parquet']);
     const record = JSON.parse(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim()) as Record<string, number>;
     // 5,000 training rows over 2 ranks of 512: 4 full global batches of 1,024 and one of 904.
     expect(record['steps']).toBe(5);
