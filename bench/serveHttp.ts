@@ -3,8 +3,12 @@
  * (a child process, so the load generator does not share its event loop), on an artifact
  * of the flights model (fitted on the bundled sample, weights drawn from a seed: the
  * timing does not depend on their values). Beside it, in this process, ONNX Runtime on
- * the same rows as `bird predict ARTIFACT` runs them (signatureFeeds, then the session),
- * the in-process figure the HTTP throughput is a fraction of.
+ * the same rows as `bird predict ARTIFACT` runs them (signatureFeeds from the rows' text,
+ * then the session), the in-process figure the HTTP throughput is a fraction of: once with
+ * the session opened as the server opens it (`--threads`, pool threads sleeping between
+ * runs: `fraction_of_in_process`, like for like) and once with ONNX Runtime's default
+ * options (pool threads spinning, which a server sharing its cores with its event loop
+ * does not do: `fraction_of_in_process_spinning`).
  *
  * Configurations, each run `--repeats` times interleaved (medians reported):
  * - `single_row`: one-row TF Serving predict requests, `--connections` (64) connections,
@@ -21,6 +25,9 @@
  * machine's other work barely moves, for comparing builds on a shared machine. Goals (issue 15): single-row with
  * batching at least 20,000 requests/s with p99 under 10 ms; 256-row at least 60% of
  * in-process ONNX Runtime.
+ *
+ * `--configs=rows_256,...` runs only the named configurations; `--cli=PATH` serves with
+ * another build's CLI (a copy of an earlier `dist/`), to compare two builds in the same minutes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,24 +51,14 @@ function option(args: readonly string[], name: string, fallback: number): number
 }
 
 async function startServer(
+  cli: string,
   root: string,
   flags: readonly string[],
   threadFlags: readonly string[],
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [
-      join(packageRoot(), 'dist', 'src', 'cli', 'main.js'),
-      'serve',
-      root,
-      '--port',
-      '0',
-      '--no-grpc',
-      '--no-access-log',
-      '--no-watch',
-      ...threadFlags,
-      ...flags,
-    ],
+    [cli, 'serve', root, '--port', '0', '--no-grpc', '--no-access-log', '--no-watch', ...threadFlags, ...flags],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return { url: await listeningUrl(child, 'bird serve'), child };
@@ -141,6 +138,13 @@ export async function run(args: readonly string[]): Promise<void> {
   const delay = option(args, 'batch-delay-ms', 0);
   // ONNX Runtime threads per model in the server (0: its default, every core).
   const threads = option(args, 'threads', 0);
+  // The built CLI the server runs (another build's, to compare two builds in the same minutes).
+  const cli = args.find((a) => a.startsWith('--cli='))?.slice('--cli='.length) ?? join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+  const only = args
+    .find((a) => a.startsWith('--configs='))
+    ?.slice('--configs='.length)
+    .split(',');
+  const wanted = (name: string): boolean => only === undefined || only.includes(name);
   const root = mkdtempSync(join(tmpdir(), 'bird-bench-serve-'));
   try {
     const dir = await writeFlightsVersion(root, '1.0.0', 7);
@@ -159,9 +163,15 @@ export async function run(args: readonly string[]): Promise<void> {
     // In-process: encode and run the 256 rows, as `bird predict ARTIFACT` does, for `duration` seconds.
     const artifact = loadArtifact(dir);
     const s = artifact.manifest.signatures[0]!;
-    const session = await OnnxSession.load(artifact.models.get(s.name)!);
+    // The session as the server opens it (its threads, pool threads sleeping between runs), and
+    // as ONNX Runtime opens one by default (pool threads spinning, which a server sharing its
+    // cores with the event loop cannot afford).
+    const session = await OnnxSession.load(artifact.models.get(s.name)!, threads > 0 ? threads : undefined, false);
+    const spinning = await OnnxSession.load(artifact.models.get(s.name)!);
     const inProcess: number[] = [];
     const inProcessCpuMs: number[] = [];
+    const inProcessSpinning: number[] = [];
+    const inProcessSpinningCpuMs: number[] = [];
     const results: Record<string, { rps: number[]; p50: number[]; p99: number[]; cpuMs: number[]; errors: number }> = {};
     const note = (name: string, r: Measured): void => {
       const e = (results[name] ??= { rps: [], p50: [], p99: [], cpuMs: [], errors: 0 });
@@ -171,30 +181,37 @@ export async function run(args: readonly string[]): Promise<void> {
       e.p99.push(r.p99);
       e.errors += r.errors;
     };
-    for (let rep = 0; rep < repeats; rep++) {
+    const inProcessRun = async (on: OnnxSession, rates: number[], cpuMs: number[]): Promise<void> => {
       const started = performance.now();
       const cpu0 = process.cpuUsage();
       let n = 0;
       while (performance.now() - started < duration * 1000) {
-        await session.run(signatureFeeds(s.inputs, rows));
+        await on.run(signatureFeeds(s.inputs, rows));
         n++;
       }
-      inProcess.push((n * rows.length) / ((performance.now() - started) / 1000));
+      rates.push((n * rows.length) / ((performance.now() - started) / 1000));
       const cpu = process.cpuUsage(cpu0);
-      inProcessCpuMs.push((cpu.user + cpu.system) / 1000 / n);
-      const ceiling = await startCeilingServer();
-      try {
-        await load(ceiling.url, single, connections, 1); // warm-up
-        note('single_row_ceiling', await load(ceiling.url, single, connections, duration, ceiling.child.pid));
-      } finally {
-        await stop(ceiling.child);
+      cpuMs.push((cpu.user + cpu.system) / 1000 / n);
+    };
+    for (let rep = 0; rep < repeats; rep++) {
+      await inProcessRun(session, inProcess, inProcessCpuMs);
+      await inProcessRun(spinning, inProcessSpinning, inProcessSpinningCpuMs);
+      if (wanted('single_row_ceiling')) {
+        const ceiling = await startCeilingServer();
+        try {
+          await load(ceiling.url, single, connections, 1); // warm-up
+          note('single_row_ceiling', await load(ceiling.url, single, connections, duration, ceiling.child.pid));
+        } finally {
+          await stop(ceiling.child);
+        }
       }
       for (const [name, flags, body, conns] of [
         ['single_row', ['--no-batching'], single, connections],
         ['single_row_batching', ['--max-batch', '256', '--batch-delay-ms', String(delay)], single, connections],
         ['rows_256', [], batch, 4],
       ] as const) {
-        const server = await startServer(root, flags, threads > 0 ? ['--threads', String(threads)] : []);
+        if (!wanted(name)) continue;
+        const server = await startServer(cli, root, flags, threads > 0 ? ['--threads', String(threads)] : []);
         try {
           await load(server.url, body, conns, 1); // warm-up
           note(name, await load(server.url, body, conns, duration, server.child.pid));
@@ -204,7 +221,9 @@ export async function run(args: readonly string[]): Promise<void> {
       }
     }
     await session.release();
+    await spinning.release();
     const inProcessRows = median(inProcess);
+    const inProcessSpinningRows = median(inProcessSpinning);
     for (const [name, r] of Object.entries(results)) {
       const rowsPerRequest = name === 'rows_256' ? 256 : 1;
       const line: Record<string, unknown> = {
@@ -220,36 +239,47 @@ export async function run(args: readonly string[]): Promise<void> {
         repeats,
         threads,
       };
-      if (name.startsWith('single_row') && name !== 'single_row_ceiling')
+      if (name.startsWith('single_row') && name !== 'single_row_ceiling' && results['single_row_ceiling'])
         line['fraction_of_ceiling'] = Number((median(r.rps) / median(results['single_row_ceiling']!.rps)).toFixed(3));
       if (name === 'rows_256') {
+        // Against in-process ONNX Runtime with the server's session options (the like-for-like figure) ...
         line['fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
+        // ... and with ONNX Runtime's default options (pool threads spinning between runs).
+        line['fraction_of_in_process_spinning'] = Number(((median(r.rps) * 256) / inProcessSpinningRows).toFixed(3));
         // The same fraction in CPU time (in-process CPU per 256 rows over the server's per 256-row request), which the machine's load barely moves.
         line['cpu_fraction_of_in_process'] = Number((median(inProcessCpuMs) / median(r.cpuMs)).toFixed(3));
       }
       process.stdout.write(JSON.stringify(line) + '\n');
     }
-    process.stdout.write(
-      JSON.stringify({
-        bench: 'serve-http',
-        config: 'in_process_onnxruntime_256_rows',
-        rows_per_s: Math.round(inProcessRows),
-        cpu_ms_per_256_rows: Number(median(inProcessCpuMs).toFixed(4)),
-        repeats,
-      }) + '\n',
-    );
-    const batching = results['single_row_batching']!;
+    for (const [config, rates, cpuMs, options] of [
+      ['in_process_onnxruntime_256_rows', inProcess, inProcessCpuMs, "the server's: no spinning"],
+      ['in_process_onnxruntime_256_rows_spinning', inProcessSpinning, inProcessSpinningCpuMs, "ONNX Runtime's defaults: spinning"],
+    ] as const) {
+      process.stdout.write(
+        JSON.stringify({
+          bench: 'serve-http',
+          config,
+          session_options: options,
+          rows_per_s: Math.round(median(rates)),
+          cpu_ms_per_256_rows: Number(median(cpuMs).toFixed(4)),
+          repeats,
+        }) + '\n',
+      );
+    }
+    const batching = results['single_row_batching'];
+    const ceiling = results['single_row_ceiling'];
+    const rows256 = results['rows_256'];
     process.stdout.write(
       JSON.stringify({
         bench: 'serve-http',
         summary: true,
         goal_single_row_rps: 20_000,
         goal_single_row_p99_ms: 10,
-        single_row_batching_meets_goal: median(batching.rps) >= 20_000 && median(batching.p99) < 10,
+        single_row_batching_meets_goal: batching && median(batching.rps) >= 20_000 && median(batching.p99) < 10,
         // Whether the goal is within reach here at all: a server doing no model work.
-        ceiling_meets_goal: median(results['single_row_ceiling']!.rps) >= 20_000 && median(results['single_row_ceiling']!.p99) < 10,
+        ceiling_meets_goal: ceiling && median(ceiling.rps) >= 20_000 && median(ceiling.p99) < 10,
         goal_fraction_256: 0.6,
-        rows_256_meets_goal: (median(results['rows_256']!.rps) * 256) / inProcessRows >= 0.6,
+        rows_256_meets_goal: rows256 && (median(rows256.rps) * 256) / inProcessRows >= 0.6,
         cores: availableParallelism(),
         loadavg: loadavg().map((x) => Number(x.toFixed(2))),
       }) + '\n',

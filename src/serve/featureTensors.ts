@@ -108,3 +108,44 @@ export function rowValue(o: RowsOutput, i: number): unknown {
   for (let j = i * step; j < (i + 1) * step; j++) values.push(plain(o.data[j]!, o.dtype));
   return nest(values, rest);
 }
+
+/** One value as `JSON.stringify` writes it (a non-finite number as null). */
+function jsonValue(v: number | bigint | string | boolean, dtype: RowsOutput['dtype']): string {
+  const p = plain(v, dtype);
+  if (typeof p === 'number') return Number.isFinite(p) ? String(p) : 'null';
+  return typeof p === 'string' ? JSON.stringify(p) : String(p);
+}
+
+/**
+ * `JSON.stringify(nestedValues(o))`, written straight from the flat values: no nested
+ * lists built and walked again (a 256-row answer is one string built in one pass).
+ */
+export function nestedValuesJson(o: RowsOutput): string {
+  const dims = o.dims;
+  if (dims.length === 0) return jsonValue(o.data[0]!, o.dtype);
+  if (o.dtype === 'float32' && dims.every((d, k) => k === 0 || d === 1)) {
+    // One number a row (a score, a probability), the common answer: one loop, no per-value dispatch.
+    const open = '['.repeat(dims.length - 1);
+    const close = ']'.repeat(dims.length - 1);
+    const data = o.data as ArrayLike<number>;
+    let text = '[';
+    for (let i = 0; i < dims[0]!; i++) {
+      const v = data[i]!;
+      text += (i === 0 ? open : ',' + open) + (Number.isFinite(v) ? String(v) : 'null') + close;
+    }
+    return text + ']';
+  }
+  const parts: string[] = [];
+  // How many values each level's list holds, innermost last: a list opens where the index is a multiple of it.
+  const steps = dims.map((_, k) => dims.slice(k).reduce((p, q) => p * q, 1));
+  const total = steps[0]!;
+  if (total === 0) return JSON.stringify(nestedValues(o));
+  for (let j = 0; j < total; j++) {
+    let open = '';
+    for (const step of steps) if (j % step === 0) open += '[';
+    let close = '';
+    for (const step of steps) if ((j + 1) % step === 0) close += ']';
+    parts.push(open + jsonValue(o.data[j]!, o.dtype) + close);
+  }
+  return parts.join(',');
+}

@@ -166,7 +166,7 @@ export function predictionServiceImplementation(
         const tensors = Object.entries(request.inputs ?? {}).map(([name, t]) => tensorFromProto(name, t));
         if (tensors.length === 0) throw new ServeError('invalid', '`inputs` is empty: send the features as tensors by name', 'inputs');
         const p = await predictor.predict({ model: spec.name!, ...versionOf(spec), signature: spec.signature_name || undefined }, (rows) =>
-          rows.columns(columnsFromTensors(rows.specs, tensors)),
+          rows.readColumns(columnsFromTensors(rows.specs, tensors)),
         );
         const filter = request.output_filter ?? [];
         for (const f of filter) {

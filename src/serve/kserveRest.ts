@@ -95,7 +95,9 @@ export function registerKserveRest(
     const wanted = body['outputs'];
     if (wanted !== undefined && (!Array.isArray(wanted) || wanted.some((o) => !isObject(o) || typeof o['name'] !== 'string')))
       throw new ServeError('invalid', '`outputs` must be a list of `{"name": ...}`', 'outputs');
-    const p = await predictor.predict({ model: name, version, signature }, (rows) => rows.columns(columnsFromTensors(rows.specs, tensors)));
+    const p = await predictor.predict({ model: name, version, signature }, (rows) =>
+      rows.readColumns(columnsFromTensors(rows.specs, tensors)),
+    );
     const names = wanted === undefined ? undefined : (wanted as { name: string }[]).map((o) => o.name);
     for (const n of names ?? []) {
       if (!p.outputs.some((o) => o.name === n))

@@ -1,6 +1,5 @@
-import type { ClientRow } from '../data/signatureFeeds.js';
 import type { ModelRepository } from './modelRepository.js';
-import type { RequestRows } from './requestRows.js';
+import type { RequestInput, RequestRows } from './requestRows.js';
 import type { Servable, ServedSignature } from './servable.js';
 import { ServeError } from './serveError.js';
 import type { RowsOutput } from './signatureRunner.js';
@@ -32,7 +31,7 @@ export class Predictor {
     private readonly timeoutMs: number,
   ) {}
 
-  async predict(target: PredictTarget, read: (rows: RequestRows) => ClientRow[]): Promise<Prediction> {
+  async predict(target: PredictTarget, read: (rows: RequestRows) => RequestInput): Promise<Prediction> {
     const servable = this.repository.resolve(target.model, { version: target.version, label: target.label });
     const leave = servable.enter();
     let running: Promise<RowsOutput[]> | undefined;
@@ -52,7 +51,7 @@ export class Predictor {
           (outputs) => {
             leave();
             clearTimeout(timer);
-            resolve({ servable, served, rows: rows.length, outputs });
+            resolve({ servable, served, rows: rows.count, outputs });
           },
           (error: unknown) => {
             leave();

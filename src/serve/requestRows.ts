@@ -1,8 +1,19 @@
+import type { SignatureInput } from '../backends/onnx/exportedSignature.js';
+import type { OnnxValue } from '../backends/onnx/runOnnx.js';
 import { decodeField, type FieldSpec } from '../data/decodeField.js';
 import type { RawValue } from '../data/readRows.js';
 import { clientText, type ClientRow } from '../data/signatureFeeds.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import { DirectFeeds } from './directFeeds.js';
 import { ServeError } from './serveError.js';
+
+/**
+ * A request's rows as the runner takes them: the client rows `signatureFeeds` encodes, or
+ * the feeds already encoded by the fast path (`DirectFeeds`).
+ */
+export type RequestInput =
+  | { readonly count: number; readonly rows: readonly ClientRow[] }
+  | { readonly count: number; readonly feeds: Readonly<Record<string, OnnxValue>> };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -21,14 +32,34 @@ function shown(v: unknown): string {
  */
 export class RequestRows {
   private readonly byName: ReadonlyMap<string, FieldSpec>;
+  private readonly direct: DirectFeeds | undefined;
 
   constructor(
     /** The features the signature reads. */
     readonly specs: readonly FieldSpec[],
     /** How messages name the signature: `signature \`serve\` of flights 1.0.0`. */
     private readonly what: string,
+    /** The signature's inputs, for the fast path; none without them. */
+    inputs?: readonly SignatureInput[],
   ) {
     this.byName = new Map(specs.map((s) => [s.name, s]));
+    this.direct = inputs && DirectFeeds.of(inputs, specs);
+  }
+
+  /** The row form read for the runner: the fast path's feeds when it takes every value, else `instances`. */
+  readInstances(instances: unknown, field = 'instances'): RequestInput {
+    const direct = this.direct?.instances(instances);
+    if (direct) return direct;
+    const rows = this.instances(instances, field);
+    return { count: rows.length, rows };
+  }
+
+  /** The columnar form read for the runner: the fast path's feeds when it takes every value, else `columns`. */
+  readColumns(inputs: unknown, field = 'inputs'): RequestInput {
+    const direct = this.direct?.columnsOf(inputs);
+    if (direct) return direct;
+    const rows = this.columns(inputs, field);
+    return { count: rows.length, rows };
   }
 
   private spec(name: string, field: string): FieldSpec {

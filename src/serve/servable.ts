@@ -63,7 +63,7 @@ export class Servable {
         sessions.push(session);
         const needed = new Set(s.inputs.map((i) => i.feature));
         const specs = artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name));
-        const rows = new RequestRows(specs, `signature \`${s.name}\` of ${manifest.name} ${manifest.version}`);
+        const rows = new RequestRows(specs, `signature \`${s.name}\` of ${manifest.name} ${manifest.version}`, s.inputs);
         signatures.set(s.name, {
           signature: s,
           rows,

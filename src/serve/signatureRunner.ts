@@ -1,6 +1,7 @@
 import type { ManifestSignature } from '../artifact/manifest.js';
 import type { OnnxSession, OnnxValue } from '../backends/onnx/runOnnx.js';
-import { signatureFeeds, type ClientRow } from '../data/signatureFeeds.js';
+import { signatureFeeds } from '../data/signatureFeeds.js';
+import type { RequestInput } from './requestRows.js';
 
 /** Dynamic batching: requests arriving within `delayMs` of the first are run together, up to `maxBatch` rows. */
 export interface BatchingOptions {
@@ -19,7 +20,7 @@ export interface RowsOutput {
 }
 
 interface Waiting {
-  readonly rows: readonly ClientRow[];
+  readonly input: RequestInput;
   readonly resolve: (out: RowsOutput[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -28,6 +29,40 @@ const slice = <T>(data: ArrayLike<T>, start: number, end: number): ArrayLike<T> 
   'subarray' in data
     ? (data as unknown as { subarray(a: number, b: number): ArrayLike<T> }).subarray(start, end)
     : Array.prototype.slice.call(data, start, end);
+
+/**
+ * The feeds of several requests as one batch: each request's feeds (encoded here when it
+ * came as rows) joined along the rows. Only requests of a signature the fast path takes
+ * come as feeds, and every input of such a signature is one value a row, so the joined
+ * tensors are the requests' tensors one after the other.
+ */
+function joinedFeeds(inputs: ManifestSignature['inputs'], taken: readonly RequestInput[]): Record<string, OnnxValue> {
+  const parts = taken.map((t) => ('feeds' in t ? t.feeds : signatureFeeds(inputs, t.rows)));
+  const count = taken.reduce((sum, t) => sum + t.count, 0);
+  const joined: Record<string, OnnxValue> = {};
+  for (const name of Object.keys(parts[0]!)) {
+    const values = parts.map((p) => p[name]!);
+    const first = values[0]!;
+    const dims = [count, ...first.dims.slice(1)];
+    if (first.dtype === 'string') {
+      joined[name] = { dtype: 'string', dims, data: values.flatMap((v) => v.data as readonly string[]) };
+      continue;
+    }
+    const data =
+      first.dtype === 'float32'
+        ? new Float32Array(count * (first.data.length / first.dims[0]!))
+        : first.dtype === 'int64'
+          ? new BigInt64Array(count * (first.data.length / first.dims[0]!))
+          : new Uint8Array(count * (first.data.length / first.dims[0]!));
+    let offset = 0;
+    for (const v of values) {
+      (data as Float32Array).set(v.data as Float32Array, offset);
+      offset += v.data.length;
+    }
+    joined[name] = { dtype: first.dtype, dims, data } as OnnxValue;
+  }
+  return joined;
+}
 
 /**
  * Runs one signature of one loaded version: rows encoded by `signatureFeeds` (the code
@@ -48,21 +83,21 @@ export class SignatureRunner {
     private readonly onRun: (rows: number) => void = () => {},
   ) {}
 
-  predict(rows: readonly ClientRow[]): Promise<RowsOutput[]> {
+  predict(input: RequestInput): Promise<RowsOutput[]> {
     const b = this.batching;
-    if (!b || rows.length >= b.maxBatch) return this.run(rows);
+    if (!b || input.count >= b.maxBatch) return this.run(input);
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      this.queued += rows.length;
+      this.queue.push({ input, resolve, reject });
+      this.queued += input.count;
       if (this.queued >= b.maxBatch) this.flush();
       else if (this.timer === undefined)
         this.timer = b.delayMs <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), b.delayMs);
     });
   }
 
-  private async run(rows: readonly ClientRow[]): Promise<RowsOutput[]> {
-    this.onRun(rows.length);
-    const result = await this.session.run(signatureFeeds(this.signature.inputs, rows));
+  private async run(input: RequestInput): Promise<RowsOutput[]> {
+    this.onRun(input.count);
+    const result = await this.session.run('feeds' in input ? input.feeds : signatureFeeds(this.signature.inputs, input.rows));
     return this.signature.outputs.map((o) => ({
       name: o.name,
       dtype: result[o.name]!.dtype,
@@ -81,19 +116,29 @@ export class SignatureRunner {
     const max = this.batching!.maxBatch;
     const taken: Waiting[] = [];
     let count = 0;
-    while (this.queue.length > 0 && (taken.length === 0 || count + this.queue[0]!.rows.length <= max)) {
+    while (this.queue.length > 0 && (taken.length === 0 || count + this.queue[0]!.input.count <= max)) {
       const w = this.queue.shift()!;
       taken.push(w);
-      count += w.rows.length;
+      count += w.input.count;
     }
     this.queued -= count;
     if (this.queue.length > 0) this.timer = setImmediate(() => this.flush());
     if (taken.length === 0) return;
-    this.run(taken.flatMap((w) => w.rows)).then(
+    const inputs = taken.map((w) => w.input);
+    let batch: RequestInput;
+    try {
+      batch = inputs.every((i) => 'rows' in i)
+        ? { count, rows: inputs.flatMap((i) => ('rows' in i ? i.rows : [])) }
+        : { count, feeds: joinedFeeds(this.signature.inputs, inputs) };
+    } catch (error) {
+      taken.forEach((w) => w.reject(error));
+      return;
+    }
+    this.run(batch).then(
       (outputs) => {
         let offset = 0;
         for (const w of taken) {
-          const n = w.rows.length;
+          const n = w.input.count;
           w.resolve(
             outputs.map((o) => {
               const perRow = o.dims.slice(1).reduce((p, q) => p * q, 1);

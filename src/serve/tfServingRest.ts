@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ModelRepository } from './modelRepository.js';
 import type { Predictor } from './predictor.js';
 import { ServeError } from './serveError.js';
-import { nestedValues, rowValue } from './featureTensors.js';
+import { nestedValues, nestedValuesJson, rowValue } from './featureTensors.js';
 import { signatureMetadata } from './signatureMetadata.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -48,7 +48,7 @@ export function registerTfServingRest(
   predictor: Predictor,
   noteModel: (request: object, model: string) => void,
 ): void {
-  app.post('/v1/models/*', async (request) => {
+  app.post('/v1/models/*', async (request, reply) => {
     const path = parsePath((request.params as Record<string, string>)['*'] ?? '');
     noteModel(request, path.model);
     if (path.metadata || path.verb === undefined)
@@ -80,9 +80,14 @@ export function registerTfServingRest(
       );
     const p = await predictor.predict(
       { model: path.model, version: path.version, label: path.label, signature: body['signature_name'] as string | undefined },
-      (rows) => (rowForm ? rows.instances(body['instances']) : rows.columns(body['inputs'])),
+      (rows) => (rowForm ? rows.readInstances(body['instances']) : rows.readColumns(body['inputs'])),
     );
     const single = p.outputs.length === 1;
+    if (single && p.outputs[0]!.dims.length > 0) {
+      // One output: the answer written as one string (the rows' predictions are the output's nested lists, row by row), not nested lists for JSON.stringify.
+      void reply.header('content-type', 'application/json; charset=utf-8');
+      return `{"${rowForm ? 'predictions' : 'outputs'}":${nestedValuesJson(p.outputs[0]!)}}`;
+    }
     if (rowForm) {
       const predictions = Array.from({ length: p.rows }, (_, i) =>
         single ? rowValue(p.outputs[0]!, i) : Object.fromEntries(p.outputs.map((o) => [o.name, rowValue(o, i)])),
