@@ -1,7 +1,7 @@
 import type { HashFunctions } from '../artifact/hashFunctionSpec.js';
 import type { OpenOptions } from '../artifact/openArtifact.js';
 import { birdHashSeed, hashBucket } from './hashBucket.js';
-import { murmur3x86_32 } from './murmur3.js';
+import { murmur3x86_32 } from '../ops/murmur3.js';
 import { signatureFeeds } from './signatureFeeds.js';
 
 /** The feature hash as the data stage computes it, for the manifest's `hash` and its check. */

@@ -14,7 +14,7 @@ import { readDataRows } from './readDataRows.js';
 import type { DataFormat, RawRow } from './readRows.js';
 import { hasValidation, partOf, splitRule, type Part, type SplitRule } from './split.js';
 import { birdHashSeed } from './hashBucket.js';
-import { murmur3x86_32 } from './murmur3.js';
+import { murmur3x86_32 } from '../ops/murmur3.js';
 
 const encoder = new TextEncoder();
 

@@ -1,7 +1,6 @@
-import { murmur3x86_32 } from './murmur3.js';
+import { birdHashSeed, murmur3x86_32 } from '../ops/murmur3.js';
 
-/** The seed of Bird's feature hash: the bytes of "bird" read as a big-endian integer. */
-export const birdHashSeed = 0x62697264;
+export { birdHashSeed };
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 import type { AttrValue } from '../tensor/attrValue.js';
 import { birdHashSeed } from './hashBucket.js';
-import { murmur3x86_32 } from './murmur3.js';
+import { murmur3x86_32 } from '../ops/murmur3.js';
 import type { RawRow } from './readRows.js';
 
 /**

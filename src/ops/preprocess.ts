@@ -149,7 +149,7 @@ export const preprocessOps: readonly OpDefinition[] = [
     name: 'tokenize',
     family: 'preprocess',
     grad: 'none',
-    doc: 'splits text into words (markup stripped with `strip_html`, NFKC with `normalize: "nfkc"`, lowercased unless `lower: false`, `stopwords` dropped), keeps the first or last `max` (`keep`), adds the word k-grams up to `ngrams`, padded with empty strings',
+    doc: 'splits text into words (markup stripped with `strip_html`, NFKC with `normalize: "nfkc"`, lowercased unless `lower: false`, `stopwords` dropped), keeps the first, last or a hashed sample of `max` (`keep`: "first", "last", "sample"), adds the word k-grams up to `ngrams`, padded with empty strings',
     params: [
       tensorParam('x'),
       { name: 'max', kind: 'int' },

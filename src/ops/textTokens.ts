@@ -1,4 +1,5 @@
 import type { AttrValue } from '../tensor/attrValue.js';
+import { birdHashSeed, murmur3x86_32 } from './murmur3.js';
 
 /**
  * The tokenizer of `tokens(...)`, the one specification that training (the data stage)
@@ -30,7 +31,7 @@ export const englishStopwords: readonly string[] = (
 export const stopwordLists: ReadonlyMap<string, readonly string[]> = new Map([['english', englishStopwords]]);
 
 /** Which tokens `keep` keeps when the text has more than `max`. */
-export const keepChoices: readonly string[] = ['first', 'last'];
+export const keepChoices: readonly string[] = ['first', 'last', 'sample'];
 
 /** The Unicode normalizations `normalize` accepts. */
 export const normalizeChoices: readonly string[] = ['none', 'nfkc'];
@@ -56,7 +57,7 @@ export interface TokenizerOptions {
   readonly max: number;
   readonly lower: boolean;
   readonly ngrams: number;
-  readonly keep: 'first' | 'last';
+  readonly keep: 'first' | 'last' | 'sample';
   readonly normalize: 'none' | 'nfkc';
   readonly stripHtml: boolean;
   /** The words dropped, already resolved from a list's name. */
@@ -81,7 +82,7 @@ export function tokenizerOptions(args: Readonly<Record<string, unknown>>): Token
     max: Number(args['max']),
     lower: args['lower'] !== false,
     ngrams: typeof args['ngrams'] === 'number' ? args['ngrams'] : 1,
-    keep: args['keep'] === 'last' ? 'last' : 'first',
+    keep: args['keep'] === 'last' || args['keep'] === 'sample' ? args['keep'] : 'first',
     normalize: args['normalize'] === 'nfkc' ? 'nfkc' : 'none',
     stripHtml: args['strip_html'] === true,
     stopwords: new Set(stopwordsOf(args['stopwords'] as AttrValue | undefined) ?? []),
@@ -120,11 +121,37 @@ export function stripHtml(text: string): string {
   return text.replace(comment, ' ').replace(tag, ' ').replace(entity, entityText);
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * `keep: "sample"`: the `max` words whose `murmur3_x86_32(utf8(word), 0x62697264)` is
+ * smallest (equal hashes, the same word repeated, by position), in the text's order. A
+ * word's hash does not depend on the text around it, so the sample of a longer text keeps
+ * the same words where it can (a min-hash sample), and every copy of a kept word while
+ * places are left.
+ */
+export function hashedSample(words: readonly string[], max: number): string[] {
+  if (words.length <= max) return [...words];
+  const hashes = words.map((w) => murmur3x86_32(encoder.encode(w), birdHashSeed));
+  const order = words.map((_, i) => i).sort((a, b) => hashes[a]! - hashes[b]! || a - b);
+  return order
+    .slice(0, max)
+    .sort((a, b) => a - b)
+    .map((i) => words[i]!);
+}
+
+/** The first, last or hashed sample of `max` words, as `keep` says. */
+function keptWords(words: string[], options: TokenizerOptions): string[] {
+  if (options.keep === 'last') return words.slice(Math.max(0, words.length - options.max));
+  if (options.keep === 'sample') return hashedSample(words, options.max);
+  return words.slice(0, options.max);
+}
+
 /**
  * Text to tokens, in this order: markup stripped (`strip_html`), NFKC (`normalize`),
  * lowercased (`lower`), split into words of letters, digits and `_ # @ '` (and combining
  * marks, with NFKC), stopwords
- * dropped, the first or last `max` words kept (`keep`), then every k-gram of the kept
+ * dropped, the first, last or a hashed sample of `max` words kept (`keep`), then every k-gram of the kept
  * words for k = 1 to `ngrams`, unigrams first, words joined by one space.
  */
 export function tokenizeText(text: string, options: TokenizerOptions): string[] {
@@ -133,7 +160,7 @@ export function tokenizeText(text: string, options: TokenizerOptions): string[] 
   if (options.lower) t = t.toLowerCase();
   let words: string[] = t.match(options.normalize === 'nfkc' ? wordWithMarks : word) ?? [];
   if (options.stopwords.size > 0) words = words.filter((w) => !options.stopwords.has(w));
-  words = options.keep === 'last' ? words.slice(Math.max(0, words.length - options.max)) : words.slice(0, options.max);
+  words = keptWords(words, options);
   if (options.ngrams === 1) return words;
   const out = [...words];
   for (let k = 2; k <= options.ngrams; k++) for (let i = 0; i + k <= words.length; i++) out.push(words.slice(i, i + k).join(' '));

@@ -4,7 +4,7 @@ import type { ArtifactManifest } from '../../src/artifact/manifest.js';
 import { encodeVectorTensor, type GoldenVectors } from '../../src/artifact/vectors.js';
 import type { ExportedSignature, SignatureInput } from '../../src/backends/onnx/exportedSignature.js';
 import { birdHashSeed, hashBucket } from '../../src/data/hashBucket.js';
-import { murmur3x86_32 } from '../../src/data/murmur3.js';
+import { murmur3x86_32 } from '../../src/ops/murmur3.js';
 import type { IrFeature, IrGraph } from '../../src/ir/ir.js';
 
 export const hashSpec = describeHashFunction({ seed: birdHashSeed, murmur3: murmur3x86_32, bucket: hashBucket });

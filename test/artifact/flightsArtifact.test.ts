@@ -22,7 +22,7 @@ import { exportSignatures } from '../../src/backends/onnx/exportSignatures.js';
 import { OnnxSession, type OnnxValue } from '../../src/backends/onnx/runOnnx.js';
 import { Dataset, dataSource } from '../../src/data/dataset.js';
 import { birdHashSeed, hashBucket } from '../../src/data/hashBucket.js';
-import { murmur3x86_32 } from '../../src/data/murmur3.js';
+import { murmur3x86_32 } from '../../src/ops/murmur3.js';
 import { xorshift32 } from '../../src/data/xorshift.js';
 import { compileModel } from '../../src/ir/compileModel.js';
 import type { IrGraph } from '../../src/ir/ir.js';

@@ -18,7 +18,7 @@ import { exportSignatures } from '../../src/backends/onnx/exportSignatures.js';
 import { OnnxSession } from '../../src/backends/onnx/runOnnx.js';
 import { Dataset, dataSource } from '../../src/data/dataset.js';
 import { birdHashSeed, hashBucket } from '../../src/data/hashBucket.js';
-import { murmur3x86_32 } from '../../src/data/murmur3.js';
+import { murmur3x86_32 } from '../../src/ops/murmur3.js';
 import { readRows } from '../../src/data/readRows.js';
 import { compileModel } from '../../src/ir/compileModel.js';
 import type { IrGraph } from '../../src/ir/ir.js';
@@ -203,7 +203,9 @@ describe('a client without Bird reproduces an artifact', () => {
     const python = venvPython();
     const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
     const code = /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Serving with ONNX Runtime')))![1]!;
-    const tokenizer = code.slice(code.indexOf("# 3. Bird's tokenizer"), code.indexOf('# 4. '));
+    // The tokenizer, and the hash port its hashed sample (`keep: "sample"`) calls.
+    const murmur3 = code.slice(code.indexOf('def murmur3_x86_32'), code.indexOf('def hash_bucket'));
+    const tokenizer = murmur3 + code.slice(code.indexOf("# 3. Bird's tokenizer"), code.indexOf('# 4. '));
     const steps = text.signatures[0]!.inputs.flatMap((i) =>
       i.outOfGraph.filter((s) => s.op === 'tokenize').map((s) => ({ feature: i.feature, args: s.args })),
     );

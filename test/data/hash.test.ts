@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { birdHashSeed, hashBucket } from '../../src/data/hashBucket.js';
-import { murmur3x86_32 } from '../../src/data/murmur3.js';
+import { murmur3x86_32 } from '../../src/ops/murmur3.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@jest/globals';
 import { birdHashSeed, hashBucket } from '../../src/data/hashBucket.js';
-import { murmur3x86_32 } from '../../src/data/murmur3.js';
+import { murmur3x86_32 } from '../../src/ops/murmur3.js';
 import { repoRoot } from './docBlocks.js';
 
 const page = readFileSync(join(repoRoot, 'docs', 'data.md'), 'utf8');

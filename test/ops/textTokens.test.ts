@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { englishStopwords, stripHtml, tokenizeText, tokenizerOptions, tokenWidth } from '../../src/ops/textTokens.js';
+import { englishStopwords, hashedSample, stripHtml, tokenizeText, tokenizerOptions, tokenWidth } from '../../src/ops/textTokens.js';
 
 const tok = (text: string, args: Record<string, unknown>): string[] => tokenizeText(text, tokenizerOptions({ max: 8, ...args }));
 
@@ -16,6 +16,22 @@ describe('the tokenizer of `tokens(...)`', () => {
     expect(tok('a b c d e f g h i j', { max: 3, keep: 'last' })).toEqual(['h', 'i', 'j']);
     expect(tok('one two', { max: 3, keep: 'last' })).toEqual(['one', 'two']);
     expect(tok('alpha the beta of gamma', { max: 2, keep: 'last', stopwords: 'english' })).toEqual(['beta', 'gamma']);
+  });
+
+  test('`keep: "sample"` keeps the `max` words of smallest MurmurHash3 (ties by position), in the order of the text', () => {
+    // murmur3_x86_32(utf8(w), 0x62697264), by the Python port of docs/artifacts.md: is 205712952,
+    // be 372868906, question 699821601, to 2610542003, the 2743987036, that 3198091736, not 3743300801, or 3935164180.
+    const text = 'To be or not to be, that is the question';
+    expect(tok(text, { max: 5, keep: 'sample' })).toEqual(['to', 'be', 'be', 'is', 'question']);
+    expect(hashedSample(['to', 'be', 'or', 'not', 'to', 'be', 'that', 'is', 'the', 'question'], 3)).toEqual(['be', 'be', 'is']);
+    // Short texts are kept whole; a word kept from a text stays kept when the text grows by words of larger hash.
+    expect(tok('or not', { max: 5, keep: 'sample' })).toEqual(['or', 'not']);
+    expect(tok('is or not', { max: 2, keep: 'sample' })).toEqual(['is', 'not']);
+    expect(tok('or is or not or', { max: 2, keep: 'sample' })).toEqual(['is', 'not']);
+    // After stopwords, before n-grams: a bigram joins sampled words that were not neighbours.
+    expect(tok(text, { max: 3, keep: 'sample', stopwords: 'english', ngrams: 2 })).toEqual(['question']);
+    expect(tok(text, { max: 3, keep: 'sample', ngrams: 2 })).toEqual(['be', 'be', 'is', 'be be', 'be is']);
+    expect(tok('', { max: 3, keep: 'sample' })).toEqual([]);
   });
 
   test('`ngrams: n` adds every k-gram of the kept words for k up to n, unigrams first, joined by a space', () => {

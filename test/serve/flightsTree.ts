@@ -16,7 +16,7 @@ import { OnnxSession } from '../../src/backends/onnx/runOnnx.js';
 import { clientRows } from '../../src/data/clientRows.js';
 import { Dataset, dataSource } from '../../src/data/dataset.js';
 import { birdHashSeed, hashBucket } from '../../src/data/hashBucket.js';
-import { murmur3x86_32 } from '../../src/data/murmur3.js';
+import { murmur3x86_32 } from '../../src/ops/murmur3.js';
 import { signatureFeeds, type ClientRow } from '../../src/data/signatureFeeds.js';
 import { xorshift32 } from '../../src/data/xorshift.js';
 import { compileModel } from '../../src/ir/compileModel.js';

@@ -188,7 +188,7 @@ function reference(body) {
 
 /**
  * Bird's `tokens` (docs/data.md, Tokens), step by step: strip markup, NFKC, lowercase,
- * split into words, drop stopwords, keep the first or last `max`, add the k-grams.
+ * split into words, drop stopwords, keep the first, last or a hashed sample of `max`, add the k-grams.
  */
 function tokenize(text, args) {
   let t = text;
@@ -203,7 +203,13 @@ function tokenize(text, args) {
   const drop = new Set(args.stopwords ?? []);
   const words = (t.match(nfkc ? /[\p{L}\p{M}\p{N}_#@']+/gu : /[\p{L}\p{N}_#@']+/gu) ?? []).filter((w) => !drop.has(w));
   const max = Number(args.max);
-  const kept = args.keep === 'last' ? words.slice(-max) : words.slice(0, max);
+  let kept = args.keep === 'last' ? words.slice(-max) : words.slice(0, max);
+  if (args.keep === 'sample' && words.length > max) {
+    // The max words of smallest murmur3 under Bird's seed, ties by position, in the text's order.
+    const hashes = words.map((w) => murmur3x86_32(utf8(w), 0x62697264));
+    const order = words.map((_, i) => i).sort((a, b) => hashes[a] - hashes[b] || a - b);
+    kept = order.slice(0, max).sort((a, b) => a - b).map((i) => words[i]);
+  }
   const grams = [];
   for (let k = 1; k <= (args.ngrams ?? 1); k++)
     for (let i = 0; i + k <= kept.length; i++) grams.push(kept.slice(i, i + k).join(' '));

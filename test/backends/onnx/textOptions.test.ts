@@ -40,7 +40,7 @@ describe('tokenizer options through an export', () => {
     const body = serve!.inputs[0]!.outOfGraph[0]!;
     expect(body).toEqual({
       op: 'tokenize',
-      args: { max: 12, lower: true, ngrams: 2, keep: 'first', normalize: 'nfkc', strip_html: true, stopwords: englishStopwords },
+      args: { max: 12, lower: true, ngrams: 2, keep: 'sample', normalize: 'nfkc', strip_html: true, stopwords: englishStopwords },
     });
     expect(serve!.inputs[1]!.outOfGraph[0]!.args).toMatchObject({ keep: 'last', lower: false, stopwords: ['The', 'a'] });
     checkModels('text', [serve!]);
@@ -72,6 +72,13 @@ describe('tokenizer options through an export', () => {
           expect(fed.slice(i * width, (i + 1) * width).filter((id) => id !== 0)).toEqual(trained);
         });
       }
+      // body keeps a hashed sample: on some rows it is not the first 12 words.
+      const args = serve!.inputs[0]!.outOfGraph[0]!.args;
+      const sampled = rows.filter((r) => {
+        const words = (k: string): string[] => tokenizeText(r['body'] ?? '', tokenizerOptions({ ...args, keep: k }));
+        return words('sample').join('|') !== words('first').join('|');
+      });
+      expect(sampled.length).toBeGreaterThan(3);
       // Some rows fill the bigrams' part, some are empty.
       const body = Array.from(feeds['body']!.data as BigInt64Array, Number);
       expect(body.filter((id) => id !== 0).length).toBeGreaterThan(rows.length);

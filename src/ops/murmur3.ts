@@ -1,4 +1,10 @@
 /**
+ * The seed of Bird's feature hash (and of the tokenizer's hashed sample, the hash splits):
+ * the bytes of "bird" read as a big-endian integer.
+ */
+export const birdHashSeed = 0x62697264;
+
+/**
  * MurmurHash3, x86 32-bit variant (Austin Appleby's `MurmurHash3_x86_32`), over bytes.
  * The reference algorithm, written out so any language can match it bit for bit.
  */
