@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import type { Batch } from '../ir/batch.js';
-import type { IrType } from '../ir/ir.js';
+import type { IrGraph, IrType } from '../ir/ir.js';
 import { writeFileAtomic } from '../source/writeFileAtomic.js';
 
 /** How one batch column is stored in an encoded shard, as `encoded.json` lists it. */
@@ -22,6 +23,25 @@ export interface EncodedSpec {
   readonly model: string;
   readonly columns: readonly ShardColumn[];
   readonly shards: readonly { readonly file: string; readonly rows: number; readonly source?: string }[];
+  /** `fittedDigest` of the run whose transforms encoded the shards (`bird encode`), so a training run can check it fitted the same. */
+  readonly fitted?: string;
+}
+
+/**
+ * A digest of a fitted model's features and labels as the data stage encodes them (kinds,
+ * arguments, defaults, and each transform with its fitted arguments: vocabularies,
+ * buckets, means): two runs with the same digest encode every row alike.
+ */
+export function fittedDigest(graph: IrGraph): string {
+  const features = graph.features.map((f) => ({
+    name: f.name,
+    role: f.role,
+    kind: f.kind,
+    args: f.args,
+    default: f.default,
+    transforms: f.transforms,
+  }));
+  return createHash('sha256').update(JSON.stringify(features)).digest('hex');
 }
 
 /** The shard columns of a model's batches: one per feature and label the model reads, as its IR type says. */

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { dataFiles } from '../data/dataFiles.js';
 import { DataError } from '../data/dataError.js';
 import { Dataset, type DataSource } from '../data/dataset.js';
-import { shardColumns, writeEncodedSpec, type EncodedSpec } from '../data/encodedShards.js';
+import { fittedDigest, shardColumns, writeEncodedSpec, type EncodedSpec } from '../data/encodedShards.js';
 import type { IrGraph } from '../ir/ir.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { failed, type Result } from './result.js';
@@ -83,7 +83,7 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
       shards.push({ file: names[i]!, rows, source: file });
       onFile?.({ input: file, shard, rows, seconds: (performance.now() - started) / 1000 });
     }
-    const spec: EncodedSpec = { format: 'bird-encoded-1', model: graph.model, columns, shards };
+    const spec: EncodedSpec = { format: 'bird-encoded-1', model: graph.model, columns, shards, fitted: fittedDigest(graph) };
     writeEncodedSpec(options.out, spec);
     return { value: spec, diagnostics: [] };
   } catch (error) {

@@ -20,6 +20,7 @@ import { finishRun } from './finishRun.js';
 import { readRunJson } from './readRunJson.js';
 import { resumeCheckpoint } from './resumeCheckpoint.js';
 import { failed, type Result } from './result.js';
+import { encodedShardsFor } from './encodedShardsFor.js';
 import { checkTorchWorld, type TorchWorld } from './torchPreflight.js';
 import type { EpochRecord, TrainProgress } from './trainProgress.js';
 import { torchFailedDiagnostic } from './torchFailedDiagnostic.js';
@@ -174,6 +175,7 @@ export async function runTraining(
     if (torch) {
       if (resumed && typeof start !== 'number') checkTorchWorld(resumed.checkpoint, torch.nproc * torch.nnodes);
       const resume = resumed === undefined ? undefined : { start, step: resumed.at.step };
+      const shards = torch.shards && encodedShardsFor(torch.shards, fitted, dataset, torch.nproc * torch.nnodes, resumed !== undefined);
       const outcome = await trainTorch(
         fitted,
         dataset,
@@ -192,6 +194,7 @@ export async function runTraining(
           ...(plan.checkpointEvery !== undefined ? { checkpointEvery: plan.checkpointEvery } : {}),
           ...(resume ? { resume } : {}),
           shardFormat: torch.shardFormat,
+          ...(shards ? { shards } : {}),
         },
         onEpoch,
         history,

@@ -8,6 +8,7 @@ import type { CheckedModel } from '../semantic/checkedModel.js';
 import { engineCannotTrain } from '../train/engine.js';
 import { earlyStopAcrossNodes } from '../train/torch/earlyStopAcrossNodes.js';
 import { pyarrowMissing } from '../train/torch/torchMissing.js';
+import { readEncodedSpec } from './encodedShardsFor.js';
 import { UsageError } from './usageError.js';
 
 /** The ranks of a PyTorch run: processes per machine and machines, and the format of the shards they read. */
@@ -15,6 +16,8 @@ export interface TorchWorld {
   readonly nproc: number;
   readonly nnodes: number;
   readonly shardFormat: ShardFormat;
+  /** `--shards DIR`: train from the shards `bird encode` wrote there instead of writing the run's own. */
+  readonly shards?: string;
 }
 
 /**
@@ -28,7 +31,13 @@ export interface TorchWorld {
 export function torchPreflight(
   model: CheckedModel,
   graph: IrGraph,
-  options: { readonly nproc?: number; readonly nnodes?: number; readonly batch?: number; readonly shardFormat?: ShardFormat },
+  options: {
+    readonly nproc?: number;
+    readonly nnodes?: number;
+    readonly batch?: number;
+    readonly shardFormat?: ShardFormat;
+    readonly shards?: string;
+  },
   python: string,
 ): TorchWorld | Diagnostic {
   const nproc = options.nproc ?? 1;
@@ -41,7 +50,11 @@ export function torchPreflight(
     throw new UsageError(
       `the batch (${batch}) must split evenly over the ${nproc * nnodes} ranks; give \`--batch\` a multiple of ${nproc * nnodes}`,
     );
-  const shardFormat = options.shardFormat ?? 'arrow';
+  if (options.shards !== undefined && options.shardFormat !== undefined)
+    throw new UsageError('`--shard-format` chooses the format of the shards Bird writes; with `--shards` it writes none');
+  // Shards of `bird encode`: their format is the one of their files.
+  const given = options.shards !== undefined ? readEncodedSpec(options.shards) : undefined;
+  const shardFormat = options.shardFormat ?? (given?.shards.some((s) => s.file.endsWith('.parquet')) ? 'parquet' : 'arrow');
   const noPyarrow = shardFormat === 'parquet' && nnodes === 1 ? pyarrowMissing(python) : undefined;
   if (noPyarrow !== undefined)
     throw new UsageError(
@@ -52,7 +65,7 @@ export function torchPreflight(
     ops.length > 0
       ? engineCannotTrain(model, 'torch', `the PyTorch module has no form for ${ops.map((o) => `\`${o}\``).join(', ')} yet`)
       : earlyStopAcrossNodes(model, nnodes);
-  return refusal ?? { nproc, nnodes, shardFormat };
+  return refusal ?? { nproc, nnodes, shardFormat, ...(options.shards !== undefined ? { shards: options.shards } : {}) };
 }
 
 /**

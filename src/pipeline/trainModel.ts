@@ -49,6 +49,8 @@ export interface TrainOptions {
   readonly nnodes?: number;
   /** The torch engine's shards: Arrow IPC (default) or Parquet. */
   readonly shardFormat?: ShardFormat;
+  /** Train the torch engine from the shards `bird encode` wrote in this folder. */
+  readonly shards?: string;
   /** `PATH=VALUE` overrides written into the file before it is checked, in order (a later one of the same path wins). */
   readonly set?: readonly string[];
 }
@@ -109,8 +111,12 @@ export async function trainModel(
   if (refusal !== undefined) return failed([engineCannotTrain(model, engine.name, refusal)], diagnostics);
   if ((options.nproc !== undefined || options.nnodes !== undefined) && engine.name !== 'torch')
     throw new UsageError('`--nproc` and `--nnodes` need `--engine torch`');
-  if (options.shardFormat !== undefined && engine.name !== 'torch')
-    throw new UsageError('`--shard-format` needs `--engine torch`: only the PyTorch engine trains from encoded shards');
+  for (const [flag, value] of [
+    ['--shard-format', options.shardFormat],
+    ['--shards', options.shards],
+  ] as const)
+    if (value !== undefined && engine.name !== 'torch')
+      throw new UsageError(`\`${flag}\` needs \`--engine torch\`: only the PyTorch engine trains from encoded shards`);
   const torch = engine.name === 'torch' ? torchPreflight(model, compiled.graph, options, torchPython()) : undefined;
   if (torch && 'code' in torch) return failed([torch], diagnostics);
   // A resumed run takes its data, batch, seed and fitted transforms from its own folder.

@@ -20,6 +20,7 @@ export interface TrainArgs extends ReportOptions {
   readonly resume: boolean;
   readonly checkpointEvery?: number;
   readonly shardFormat?: ShardFormat;
+  readonly shards?: string;
   readonly threads?: number;
   readonly badData?: 'fail' | 'skip';
   /** A progress bar on stderr (a terminal). */
@@ -133,6 +134,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       ...(args.nproc !== undefined ? { nproc: args.nproc } : {}),
       ...(args.nnodes !== undefined ? { nnodes: args.nnodes } : {}),
       ...(args.shardFormat !== undefined ? { shardFormat: args.shardFormat } : {}),
+      ...(args.shards !== undefined ? { shards: args.shards } : {}),
       ...(args.set !== undefined ? { set: args.set } : {}),
     },
     (event) => {

@@ -63,6 +63,11 @@ export const trainCommand: BirdCommand = (cli) => ({
         describe:
           'With the torch engine: the training shards the ranks read, Arrow IPC (default; numpy reads them) or Parquet (written by DuckDB, as by `bird encode`; read with pyarrow)',
       })
+      .option('shards', {
+        type: 'string',
+        describe:
+          'With the torch engine: train from the shards `bird encode` wrote in this folder (encoded with the fitted transforms this run fits, holding exactly its training rows) instead of writing its own',
+      })
       .check(checkWhole(['checkpoint-every'], 0, 'a whole number of steps (0: only at epoch ends)'))
       .check(checkWhole(['nproc', 'nnodes'], 1))
       .example('$0 train models/flights.bird', 'train on the bundled sample')
@@ -90,6 +95,7 @@ export const trainCommand: BirdCommand = (cli) => ({
           ...num(a, 'checkpoint-every', 'checkpointEvery'),
           ...num(a, 'nproc', 'nproc'),
           ...num(a, 'nnodes', 'nnodes'),
+          ...str(a, 'shards', 'shards'),
           ...(typeof a['shard-format'] === 'string' ? { shardFormat: a['shard-format'] as ShardFormat } : {}),
           ...(a['bad-data'] === 'fail' || a['bad-data'] === 'skip' ? { badData: a['bad-data'] } : {}),
           progress: process.stderr.isTTY === true,

@@ -33,6 +33,8 @@ export interface TorchRunOptions {
   readonly resume?: { readonly start: number | EpochProgress; readonly step: number };
   /** `--shard-format`: the ranks' shards as Arrow IPC (the default: the script reads them with numpy alone) or Parquet (read with pyarrow). */
   readonly shardFormat?: ShardFormat;
+  /** A folder of shards `bird encode` wrote, checked against the run (pipeline/encodedShardsFor.ts): the ranks read them, and the run writes none. */
+  readonly shards?: string;
 }
 
 /** The script's arguments that continue a run from a checkpoint: the epoch, the global step and, inside an epoch, what it had done. */
@@ -77,24 +79,10 @@ export interface PreparedTorchRun {
   readonly args: readonly string[];
 }
 
-/**
- * Writes what the ranks read under `RUN/torch/`: the training part as encoded shards (one
- * per rank, Arrow IPC or Parquet as `shardFormat` says, written by `bird encode`'s
- * writer; local batch k of every rank together are rows k*batch .. (k+1)*batch of the
- * part, the batch Bird's own trainer takes at that step), the starting weights as a Bird
- * checkpoint (Bird's initializers, so both engines start alike), the generated script,
- * and `torchrun.sh` for clusters.
- */
-export async function prepareTorchRun(
-  graph: IrGraph,
-  dataset: Dataset,
-  trainer: Trainer,
-  runPath: string,
-  options: TorchRunOptions,
-): Promise<PreparedTorchRun> {
+/** Writes the training part as one shard per rank under `DIR/shards/`; returns that folder. */
+async function writeRankShards(graph: IrGraph, dataset: Dataset, dir: string, options: TorchRunOptions): Promise<string> {
   const world = options.nproc * options.nnodes;
   const local = options.batch / world;
-  const dir = join(runPath, 'torch');
   const shards = join(dir, 'shards');
   // A resumed run writes its shards again, maybe in the other format: none of the old ones stays beside them.
   rmSync(shards, { recursive: true, force: true });
@@ -117,6 +105,28 @@ export async function prepareTorchRun(
   options.log(
     `encoded ${spec.shards.reduce((n, s) => n + s.rows, 0)} training rows into ${world} ${format === 'parquet' ? 'Parquet' : 'Arrow IPC'} shard${world === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  return shards;
+}
+
+/**
+ * Writes what the ranks read under `RUN/torch/`: the training part as encoded shards (one
+ * per rank, Arrow IPC or Parquet as `shardFormat` says, written by `bird encode`'s
+ * writer; or none, given the folder `bird encode` wrote: `shards`); local batch k of
+ * every rank together are rows k*batch .. (k+1)*batch of the part, the batch Bird's own trainer takes at that step), the starting weights as a Bird
+ * checkpoint (Bird's initializers, so both engines start alike), the generated script,
+ * and `torchrun.sh` for clusters.
+ */
+export async function prepareTorchRun(
+  graph: IrGraph,
+  dataset: Dataset,
+  trainer: Trainer,
+  runPath: string,
+  options: TorchRunOptions,
+): Promise<PreparedTorchRun> {
+  const dir = join(runPath, 'torch');
+  let shards = options.shards;
+  if (shards === undefined) shards = await writeRankShards(graph, dataset, dir, options);
+  else options.log(`training from the shards \`bird encode\` wrote in ${shards}`);
   // Bird's initial weights, so the two engines start from the same point.
   mkdirSync(join(dir, 'init'), { recursive: true });
   for (const [file, data] of Object.entries(checkpointFiles(trainer, { epoch: 0, model: graph.model, engine: 'torch' })))
