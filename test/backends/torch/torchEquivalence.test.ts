@@ -55,13 +55,15 @@ function writeCheckpointFolder(dir: string, files: Record<string, string | Uint8
 const TOLERANCE = 2e-5;
 
 describe('the generated PyTorch module', () => {
-  // Every model of models/, and a case for the ops none of them uses (zeros, full, broadcast_to).
+  // Every model of models/, a case for the ops none of them uses (zeros, full, broadcast_to),
+  // and one for weighted bags (term_weight).
   const models = [
     ...readdirSync(join(repoRoot, 'models'))
       .filter((f) => f.endsWith('.bird'))
       .sort()
       .map((f) => `models/${f}`),
     'test/cases/torch/batch-shaped-ops/input.bird',
+    'test/cases/torch/term-weights/input.bird',
   ];
 
   test.each(models)('%s: the forward pass matches TF.js on the same weights and batch', async (file) => {
