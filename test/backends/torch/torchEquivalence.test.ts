@@ -191,17 +191,9 @@ describe('training against TF.js', () => {
     const { tf } = await loadTf('cpu');
     const trainer = new Trainer(tf, graph, { epochs: 1, batch: 384, seed: 1, shuffle: 0 });
     const log = (): void => undefined;
-    const prepared = await prepareTorchRun(graph, dataset, trainer, join(work, 'tail'), {
-      nproc: 2,
-      nnodes: 1,
-      epochs: 1,
-      batch: 384,
-      seed: 1,
-      source: 'flights.bird',
-      birdVersion: 'test',
-      python,
-      log,
-    });
+    // The run's options, the same for the Arrow IPC and the Parquet shards below.
+    const options = { nproc: 2, nnodes: 1, epochs: 1, batch: 384, seed: 1, source: 'flights.bird', birdVersion: 'test', python, log };
+    const prepared = await prepareTorchRun(graph, dataset, trainer, join(work, 'tail'), options);
     const withOut = (out: string): string[] => prepared.args.map((a, i) => (prepared.args[i - 1] === '--out' ? out : a));
     const two = await launchRanks(python, prepared.script, [...withOut(join(work, 'tail')), '--threads', '1'], 2, log);
     expect(two.map((r) => (r.code === 0 ? '' : r.stderr))).toEqual(['', '']);
@@ -224,18 +216,7 @@ describe('training against TF.js', () => {
     }
     // The same run from Parquet shards (DuckDB writes them, pyarrow reads them): the same
     // float32 values in the same batches, so the same weights, bit for bit.
-    const parquet = await prepareTorchRun(graph, dataset, trainer, join(work, 'tail-parquet'), {
-      nproc: 2,
-      nnodes: 1,
-      epochs: 1,
-      batch: 384,
-      seed: 1,
-      source: 'flights.bird',
-      birdVersion: 'test',
-      python,
-      log,
-      shardFormat: 'parquet',
-    });
+    const parquet = await prepareTorchRun(graph, dataset, trainer, join(work, 'tail-parquet'), { ...options, shardFormat: 'parquet' });
     const shardDir = join(work, 'tail-parquet', 'torch', 'shards');
     expect(readdirSync(shardDir).sort()).toEqual(['encoded.json', 'part-00000.parquet', 'part-00001.parquet']);
     const fromParquet = await launchRanks(python, parquet.script, [...parquet.args, '--threads', '1'], 2, log);
