@@ -1,5 +1,5 @@
 // Whole runs of bundled models on both engines through `trainModel` (what `bird train`
-// calls), printed as JSON. Run by test/train/engineRuns.test.ts in a child process:
+// calls), printed as JSON. Run by test/e2e/engineRuns.test.ts in a child process:
 // onnxruntime-node's outputs are typed arrays of the main realm, which jest's module realm
 // refuses.
 //
