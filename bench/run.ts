@@ -37,6 +37,11 @@ const benches: Readonly<Record<string, Bench>> = {
       'holdout AUC and RCE of models/timelines.bird and models/cortex.bird on the full derived tweets file beside a logistic-regression peer (--data=PATH, --models=timelines,cortex)',
     load: () => import('./tweets.js'),
   },
+  'tabular-text': {
+    description:
+      'models/credit.bird (missing values) and models/tweet_text.bird (text) on their full data beside logistic regression and xgboost on the same rows and three-way split: test AUC, logloss, RCE (--models=credit,tweet_text, --credit=PATH, --tweets=PATH)',
+    load: () => import('./tabularText.js'),
+  },
   'text-bags': {
     description:
       'a bag of hashed tokens over 1,000-token synthetic documents (bench/text/bag.bird) on each engine beside the same architecture in PyTorch (nn.EmbeddingBag) in the same run (--docs=N, --tokens=N, --engine=E[,E], --repeat=N) (goal: Bird at least as fast at equal AUC)',

@@ -29,62 +29,65 @@ function relativeError(a: Float32Array, b: Float32Array): number {
 // forward pass (tf.valueAndGrads) on a batch of its sample: the same loss, and every
 // gradient (dense parameters and embedded rows) within 1e-4 of its largest element.
 // timelines.bird's dropouts are the step graph's mask inputs, fed the trainer's masks on both runs.
-describe.each(['flights', 'flights_best', 'movielens', 'cortex', 'timelines'])('the training step of models/%s.bird', (name) => {
-  test('verifies, and its loss and gradients match TF.js gradients of the forward pass', async () => {
-    const modelPath = join(repoRoot, 'models', `${name}.bird`);
-    const graph = compileModel(checkFile(modelPath, repoRoot).models[0]!).graph;
-    const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!);
-    const fitted = await dataset.fit();
-    const step = buildTrainStep(fitted);
-    expect(verifyIr(step.graph, { inlined: true })).toEqual([]);
-    const program = new TfProgram(tf, step.graph, 3);
-    for await (const batch of dataset.batches('train', 64)) {
-      const drawn = dropoutMasks(fitted, dropoutNodes(fitted), batch.size, 3, 1);
-      expect(drawn.length).toBe(name === 'timelines' ? 2 : 0);
-      const masks = step.masks.map((m) => ({ ...drawn.find((d) => d.node === m.dropout)!, node: m.node }));
-      const embedded = step.gradients.filter((g) => g.kind === 'embedded');
-      const dense = step.gradients.filter((g) => g.kind === 'param');
-      const lookups = tf.tidy(() => {
-        const values = program.forward(
-          batch,
-          embedded.map((g) => g.wrt),
-        );
-        return embedded.map((g) => {
-          const t = values.get(g.wrt)!;
-          return { node: g.wrt, values: t.dataSync() as Float32Array, shape: t.shape };
+describe.each(['flights', 'flights_best', 'movielens', 'cortex', 'timelines', 'credit', 'tweet_text'])(
+  'the training step of models/%s.bird',
+  (name) => {
+    test('verifies, and its loss and gradients match TF.js gradients of the forward pass', async () => {
+      const modelPath = join(repoRoot, 'models', `${name}.bird`);
+      const graph = compileModel(checkFile(modelPath, repoRoot).models[0]!).graph;
+      const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath)!);
+      const fitted = await dataset.fit();
+      const step = buildTrainStep(fitted);
+      expect(verifyIr(step.graph, { inlined: true })).toEqual([]);
+      const program = new TfProgram(tf, step.graph, 3);
+      for await (const batch of dataset.batches('train', 64)) {
+        const drawn = dropoutMasks(fitted, dropoutNodes(fitted), batch.size, 3, 1);
+        expect(drawn.length).toBe(name === 'timelines' ? 2 : 0);
+        const masks = step.masks.map((m) => ({ ...drawn.find((d) => d.node === m.dropout)!, node: m.node }));
+        const embedded = step.gradients.filter((g) => g.kind === 'embedded');
+        const dense = step.gradients.filter((g) => g.kind === 'param');
+        const lookups = tf.tidy(() => {
+          const values = program.forward(
+            batch,
+            embedded.map((g) => g.wrt),
+          );
+          return embedded.map((g) => {
+            const t = values.get(g.wrt)!;
+            return { node: g.wrt, values: t.dataSync() as Float32Array, shape: t.shape };
+          });
         });
-      });
-      // The masks ride as lookups (after the real ones): fed values the loss is differentiated against.
-      const reference = lossGradients(
-        tf,
-        program,
-        batch,
-        step.loss,
-        [...lookups, ...masks],
-        dense.map((g) => ({ node: g.wrt, variable: program.variables.get(g.wrt)! as tfTypes.Tensor })),
-      );
-      const ours = tf.tidy(() => {
-        const overrides = new Map([...lookups, ...masks].map((l) => [l.node, tf.tensor(l.values, [...l.shape])] as const));
-        const values = program.forward(batch, [step.loss, ...step.gradients.map((g) => g.node)], { training: true, overrides });
-        return {
-          loss: values.get(step.loss)!.dataSync()[0]!,
-          grads: step.gradients.map((g) => values.get(g.node)!.dataSync() as Float32Array),
-        };
-      });
-      expect(Math.abs(ours.loss - reference.loss)).toBeLessThan(1e-5 * Math.max(1, reference.loss));
-      const errors = Object.fromEntries(
-        step.gradients.map((g, i) => [
-          g.name,
-          relativeError(
-            ours.grads[i]!,
-            g.kind === 'embedded' ? reference.embedded[embedded.indexOf(g)]! : reference.dense[dense.indexOf(g)]!,
-          ),
-        ]),
-      );
-      for (const [k, e] of Object.entries(errors))
-        expect({ gradient: k, error: e < 1e-4 ? 'ok' : e }).toEqual({ gradient: k, error: 'ok' });
-      break;
-    }
-    program.dispose();
-  });
-});
+        // The masks ride as lookups (after the real ones): fed values the loss is differentiated against.
+        const reference = lossGradients(
+          tf,
+          program,
+          batch,
+          step.loss,
+          [...lookups, ...masks],
+          dense.map((g) => ({ node: g.wrt, variable: program.variables.get(g.wrt)! as tfTypes.Tensor })),
+        );
+        const ours = tf.tidy(() => {
+          const overrides = new Map([...lookups, ...masks].map((l) => [l.node, tf.tensor(l.values, [...l.shape])] as const));
+          const values = program.forward(batch, [step.loss, ...step.gradients.map((g) => g.node)], { training: true, overrides });
+          return {
+            loss: values.get(step.loss)!.dataSync()[0]!,
+            grads: step.gradients.map((g) => values.get(g.node)!.dataSync() as Float32Array),
+          };
+        });
+        expect(Math.abs(ours.loss - reference.loss)).toBeLessThan(1e-5 * Math.max(1, reference.loss));
+        const errors = Object.fromEntries(
+          step.gradients.map((g, i) => [
+            g.name,
+            relativeError(
+              ours.grads[i]!,
+              g.kind === 'embedded' ? reference.embedded[embedded.indexOf(g)]! : reference.dense[dense.indexOf(g)]!,
+            ),
+          ]),
+        );
+        for (const [k, e] of Object.entries(errors))
+          expect({ gradient: k, error: e < 1e-4 ? 'ok' : e }).toEqual({ gradient: k, error: 'ok' });
+        break;
+      }
+      program.dispose();
+    });
+  },
+);

@@ -10,7 +10,16 @@ interface StepResult {
 }
 
 // The bundled models, and a strided slice between dense layers (its VJP in the step graph).
-const models = ['flights', 'flights_best', 'movielens', 'cortex', 'timelines', 'test/cases/train/strided-slice/model.bird'];
+const models = [
+  'flights',
+  'flights_best',
+  'movielens',
+  'cortex',
+  'timelines',
+  'credit',
+  'tweet_text',
+  'test/cases/train/strided-slice/model.bird',
+];
 
 // One training step on the same batch (256 rows of the model's sample), from the same
 // initial weights, with the same Adam update and dropout masks, on the TF.js engine and on the onnxruntime
