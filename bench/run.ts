@@ -39,7 +39,7 @@ const benches: Readonly<Record<string, Bench>> = {
   },
   'tabular-text': {
     description:
-      'models/credit.bird (missing values) and models/tweet_text.bird (text) on their full data beside logistic regression and xgboost on the same rows and three-way split: test AUC, logloss, RCE (--models=credit,tweet_text, --credit=PATH, --tweets=PATH)',
+      "models/credit.bird (missing values) and models/tweet_text.bird (text) on their full data beside logistic regression and xgboost on the same rows and three-way split: test AUC, logloss, RCE and the peers' settings, in a few minutes (--models=credit,tweet_text, --credit=PATH, --tweets=PATH, --peers=lr,lr_hashed,xgboost; the peers need Debian's python3-sklearn and python3-xgboost)",
     load: () => import('./tabularText.js'),
   },
   'text-bags': {

@@ -8,7 +8,11 @@
  * test AUC, logloss and RCE, validation AUC, training seconds.
  *
  * Options: --models=credit,tweet_text, --credit=PATH (default models/data/credit.csv.gz,
- * the whole data set), --tweets=PATH (default ../shared/datasets/tweets_engagement.jsonl.gz).
+ * the whole data set), --tweets=PATH (default ../shared/datasets/tweets_engagement.jsonl.gz),
+ * --peers=lr,lr_hashed,xgboost (lr_hashed is for the text model only). The peers run under
+ * Debian's /usr/bin/python3 and need python3-sklearn and python3-xgboost; each peer's line
+ * carries the settings it picked or was bounded by (C; depth, trees, learning rate, bins,
+ * columns). The whole bench takes a few minutes on 2 cores.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -91,7 +95,15 @@ export async function run(args: readonly string[]): Promise<void> {
     }
     const peer = spawnSync(
       '/usr/bin/python3',
-      [join(root, 'bench', 'tabular_text_peers.py'), '--task', task.peerTask, '--data', peerData],
+      [
+        join(root, 'bench', 'tabular_text_peers.py'),
+        '--task',
+        task.peerTask,
+        '--data',
+        peerData,
+        '--peers',
+        option('peers') ?? 'lr,lr_hashed,xgboost',
+      ],
       {
         encoding: 'utf8',
         maxBuffer: 1 << 26,
@@ -102,7 +114,8 @@ export async function run(args: readonly string[]): Promise<void> {
       .trim()
       .split('\n')
       .filter((l) => l.startsWith('{'))) {
-      const { peer: impl, task: _task, ...rest } = JSON.parse(line) as Record<string, number | string>;
+      const { peer: impl, ...rest } = JSON.parse(line) as Record<string, number | string>;
+      delete rest['task'];
       process.stdout.write(JSON.stringify({ impl, model: name, ...rest }) + '\n');
     }
   }
