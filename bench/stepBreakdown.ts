@@ -1,6 +1,7 @@
 /**
- * Where a training step's time goes, per engine: the flights model trained in this process
- * for up to `steps` batches of 1024 on the given data (read and encoded first, untimed),
+ * Where a training step's time goes, per engine: a model (the flights model unless given)
+ * trained in this process for up to `steps` batches of `batch` (1024 unless given) on the
+ * given data (read and encoded first, untimed),
  * with the trainer's own timings: the batch (`data`: taking it from the encoded part), the
  * gathers of the sparse tables, the engine's loss and gradients, the sparse scatter and
  * updates, and the dense optimizer; milliseconds per step.
@@ -16,8 +17,13 @@ import { Trainer } from '../src/train/trainer.js';
 import { availableParallelism } from 'node:os';
 import { root } from './peerRuns.js';
 
-export async function stepBreakdown(data: string, engines: readonly string[], steps: number): Promise<Record<string, unknown>[]> {
-  const modelPath = join(root, 'models', 'flights.bird');
+export async function stepBreakdown(
+  data: string,
+  engines: readonly string[],
+  steps: number,
+  modelPath = join(root, 'models', 'flights.bird'),
+  batch = 1024,
+): Promise<Record<string, unknown>[]> {
   const graph = compileModel(checkSource(readSources([modelPath])[0]!).models[0]!).graph;
   const dataset = new Dataset(graph, dataSource(graph.train?.settings['data'], modelPath, data)!);
   const fitted = await dataset.fit();
@@ -26,12 +32,12 @@ export async function stepBreakdown(data: string, engines: readonly string[], st
   const out: Record<string, unknown>[] = [];
   for (const engine of engines) {
     const step = engine === 'onnxruntime' ? await OnnxStep.create(fitted, availableParallelism()) : undefined;
-    const trainer = new Trainer(tf, fitted, { epochs: 1, batch: 1024, seed: 1, shuffle: 0, ...(step ? { engine: step } : {}) });
+    const trainer = new Trainer(tf, fitted, { epochs: 1, batch, seed: 1, shuffle: 0, ...(step ? { engine: step } : {}) });
     let dataMs = 0;
     let n = 0;
     const started = performance.now();
     let t = performance.now();
-    for (const b of part.batches(1024, undefined, 0)) {
+    for (const b of part.batches(batch, undefined, 0)) {
       dataMs += performance.now() - t;
       await trainer.trainStep(b, 1e-3);
       if (++n >= steps) break;
@@ -50,6 +56,7 @@ export async function stepBreakdown(data: string, engines: readonly string[], st
       gather_ms: per(tm.gather),
       engine_ms: per(tm.gradients),
       sparse_ms: per(tm.sparse),
+      scatter_ms: per(tm.scatter),
       dense_optimizer_ms: per(tm.dense),
     });
     trainer.program.dispose();

@@ -14,7 +14,8 @@
  *
  * Options: --docs=N (default 20000), --tokens=N (words per document, default 1000),
  * --seed=S, --engine=E[,E] (default tfjs,onnxruntime), --repeat=N (alternating runs, then
- * the median ratio).
+ * the median ratio), --breakdown-steps=N (after the runs, where a step's time goes on each
+ * engine over N batches; 0 skips it).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xorshift32 } from '../src/data/xorshift.js';
 import { birdTrain, lastJson, median, root } from './peerRuns.js';
+import { stepBreakdown } from './stepBreakdown.js';
 
 async function writeDocs(path: string, docs: number, tokens: number, seed: number): Promise<void> {
   const next = xorshift32(seed);
@@ -116,4 +118,8 @@ export async function run(args: readonly string[]): Promise<void> {
           ratios: r.map((x) => Number(x.toFixed(3))),
         }) + '\n',
       );
+  const steps = Number(option('breakdown-steps') ?? 30);
+  if (steps > 0)
+    for (const line of await stepBreakdown(data, engines, steps, join(root, 'bench', 'text', 'bag.bird'), 256))
+      process.stdout.write(JSON.stringify(line) + '\n');
 }

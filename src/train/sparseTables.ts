@@ -1,4 +1,5 @@
 import type { BatchColumn } from '../ir/batch.js';
+import { compactBags } from './compactBags.js';
 
 /**
  * The project's own embedding kernels. An embedding table lives in JS memory, not in a
@@ -13,6 +14,8 @@ export class SparseTable {
   private m: Float32Array | null = null;
   private v: Float32Array | null = null;
   private accumulator: Float32Array | null = null;
+  /** Per row, its slot in the scatter being built (-1: untouched); all -1 between scatters. */
+  private slots: Int32Array | null = null;
 
   constructor(
     readonly rows: number,
@@ -49,7 +52,8 @@ export class SparseTable {
 
   /**
    * `[B, D]` combined vectors (`mean` or `sum` over each bag, padding id 0 skipped in
-   * bags), or `[B, L, D]` per position for `none`.
+   * bags; each distinct id of a bag read once, times its count, see `compactBags`), or
+   * `[B, L, D]` per position for `none`.
    */
   gather(column: BatchColumn, combiner: string): { values: Float32Array; shape: number[] } {
     const { offsets, ids, weights, width } = SparseTable.bags(column);
@@ -62,51 +66,65 @@ export class SparseTable {
     }
     const out = new Float32Array(size * d);
     const single = width === null && column.kind === 'dense';
-    for (let i = 0; i < size; i++) {
-      let count = 0;
-      const o = i * d;
-      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
-        const id = ids[k]!;
-        if (id === 0 && !single) continue;
-        const w = weights ? weights[k]! : 1;
-        const r = id * d;
-        for (let j = 0; j < d; j++) out[o + j]! += w * this.data[r + j]!;
-        count++;
+    if (!single) {
+      const bags = compactBags(column, { offsets, ids, weights }, this.rows);
+      for (let i = 0; i < size; i++) {
+        const o = i * d;
+        for (let k = bags.offsets[i]!; k < bags.offsets[i + 1]!; k++) {
+          const w = bags.weights[k]!;
+          const r = bags.ids[k]! * d;
+          for (let j = 0; j < d; j++) out[o + j]! += w * this.data[r + j]!;
+        }
+        const count = bags.counts[i]!;
+        if (combiner === 'mean' && count > 1) for (let j = 0; j < d; j++) out[o + j]! /= count;
       }
-      if (combiner === 'mean' && count > 1) for (let j = 0; j < d; j++) out[o + j]! /= count;
+      return { values: out, shape: [size, d] };
     }
+    for (let i = 0; i < size; i++) out.set(this.data.subarray(ids[i]! * d, ids[i]! * d + d), i * d);
     return { values: out, shape: [size, d] };
   }
 
-  /** The row-sparse gradient: each touched row and the sum of what it received. */
+  /**
+   * The row-sparse gradient: each touched row and the sum of what it received, rows in
+   * the order the batch first touches them. Bags go by their compact form (`compactBags`:
+   * an id repeated in an example is added once, times its count). A first pass gives each
+   * touched row a slot (`slots`, reset after), a second sums into one buffer of the touched
+   * rows: an id costs array writes, not a map look-up.
+   */
   scatter(column: BatchColumn, combiner: string, grad: Float32Array): Map<number, Float32Array> {
     const { offsets, ids, weights } = SparseTable.bags(column);
     const size = offsets.length - 1;
     const d = this.dim;
     const single = column.kind === 'dense' && column.shape.length === 1;
-    const rows = new Map<number, Float32Array>();
+    const bags = combiner === 'none' || single ? null : compactBags(column, { offsets, ids, weights }, this.rows);
+    const seen = bags ? bags.ids : ids;
+    const slots = (this.slots ??= new Int32Array(this.rows).fill(-1));
+    const touched: number[] = [];
+    for (let k = 0; k < seen.length; k++) {
+      const id = seen[k]!;
+      if ((id === 0 && !single) || slots[id] !== -1) continue;
+      slots[id] = touched.length;
+      touched.push(id);
+    }
+    const sums = new Float32Array(touched.length * d);
     const add = (id: number, scale: number, from: number): void => {
-      let row = rows.get(id);
-      if (!row) {
-        row = new Float32Array(d);
-        rows.set(id, row);
-      }
-      for (let j = 0; j < d; j++) row[j]! += scale * grad[from + j]!;
+      const o = slots[id]! * d;
+      for (let j = 0; j < d; j++) sums[o + j]! += scale * grad[from + j]!;
     };
-    if (combiner === 'none') {
-      for (let k = 0; k < ids.length; k++) if (ids[k] !== 0) add(ids[k]!, 1, k * d);
-      return rows;
-    }
-    for (let i = 0; i < size; i++) {
-      let count = 0;
-      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) if (ids[k] !== 0 || single) count++;
-      const norm = combiner === 'mean' && count > 1 ? 1 / count : 1;
-      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
-        const id = ids[k]!;
-        if (id === 0 && !single) continue;
-        add(id, norm * (weights ? weights[k]! : 1), i * d);
+    if (bags)
+      for (let i = 0; i < size; i++) {
+        const count = bags.counts[i]!;
+        const norm = combiner === 'mean' && count > 1 ? 1 / count : 1;
+        for (let k = bags.offsets[i]!; k < bags.offsets[i + 1]!; k++) add(bags.ids[k]!, norm * bags.weights[k]!, i * d);
       }
-    }
+    else if (combiner === 'none') {
+      for (let k = 0; k < ids.length; k++) if (ids[k] !== 0) add(ids[k]!, 1, k * d);
+    } else for (let i = 0; i < size; i++) add(ids[i]!, 1, i * d);
+    const rows = new Map<number, Float32Array>();
+    touched.forEach((id, s) => {
+      rows.set(id, sums.subarray(s * d, s * d + d));
+      slots[id] = -1;
+    });
     return rows;
   }
 

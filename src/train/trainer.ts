@@ -80,7 +80,7 @@ export class Trainer {
   private readonly dropouts: number[];
   private step = 0;
   /** Milliseconds spent in each part of the training steps so far (what `npm run bench -- flights` breaks a step into). */
-  readonly timings = { steps: 0, gather: 0, gradients: 0, sparse: 0, dense: 0 };
+  readonly timings = { steps: 0, gather: 0, gradients: 0, sparse: 0, scatter: 0, dense: 0 };
   private lastGather = 0;
   /** The second core of each step, when started. */
   private readonly halves = new HalfBatchWorker();
@@ -198,6 +198,7 @@ export class Trainer {
     const sparseRows = this.lookups.map((l, i) =>
       l.table.scatter(this.program.columnFor(batch, l.idsNode)!, l.combiner, result.embedded[i]!),
     );
+    const scattered = performance.now();
     let denseValues = result.dense;
     // Gradient clipping by the global norm over every parameter, dense and sparse alike.
     const clip = Number(this.graph.train?.settings['clip_norm'] ?? 0);
@@ -245,6 +246,7 @@ export class Trainer {
     this.timings.gradients += t1 - t0 - this.lastGather;
     this.timings.gather += this.lastGather;
     this.timings.sparse += t2 - t1 + (t4 - t3);
+    this.timings.scatter += scattered - t1;
     this.timings.dense += t3 - t2;
     return result.loss;
   }
