@@ -238,6 +238,7 @@ export function assembleArtifact(input: ArtifactInput): AssembledArtifact {
         encoding: x.encoding,
         default: x.default,
         outOfGraph: x.outOfGraph,
+        ...(x.columns ? { columns: x.columns } : {}),
       })),
       outputs: s.outputs.map((x) => ({ name: x.name, dtype: x.dtype, shape: x.shape, output: x.output })),
     }),

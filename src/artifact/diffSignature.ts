@@ -76,6 +76,15 @@ function diffInputs(sig: string, olds: readonly ManifestInput[], news: readonly 
       'default',
       `input \`${b.name}\` changed default from ${show(a.default)} to ${show(b.default)}; clients that rely on it send a different value`,
     );
+    if (!same(a.columns ?? null, b.columns ?? null))
+      out.add({
+        kind: 'breaking',
+        signature: sig,
+        path: `${p}.columns`,
+        message: `the columns of feature group \`${b.feature}\` (input \`${b.name}\`) changed; clients send other values`,
+        old: a.columns ?? null,
+        new: b.columns ?? null,
+      });
     const steps = (i: ManifestInput): unknown => i.outOfGraph.map((st) => ({ op: st.op, args: comparedArgs(st.op, st.args) }));
     if (!same(steps(a), steps(b)))
       out.add({

@@ -27,6 +27,8 @@ export interface ManifestInput {
   readonly encoding: InputEncoding;
   readonly default: number | string | null;
   readonly outOfGraph: readonly { readonly op: string; readonly args: Readonly<Record<string, unknown>> }[];
+  /** A feature group's raw columns, in the order of the vector's values (`SignatureInput.columns`). */
+  readonly columns?: readonly string[];
 }
 
 export interface ManifestOutput {

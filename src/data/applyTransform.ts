@@ -2,7 +2,7 @@ import type { AttrValue } from '../tensor/attrValue.js';
 import type { FieldValue } from './decodeField.js';
 import { hashBucket } from './hashBucket.js';
 import { unaryScalar } from '../ops/reference/elementwise.js';
-import { zscoreScalar } from '../ops/reference/preprocess.js';
+import { columnStat, zscoreScalar } from '../ops/reference/preprocess.js';
 import { tokenizeText, tokenizerOptions } from '../ops/textTokens.js';
 
 /** A transform of a feature pipeline, with its fitted statistics once the pre-pass has run. */
@@ -14,13 +14,16 @@ export interface TransformStep {
 /** Transforms that need statistics of the training split before they can run. */
 export const fittedOps: ReadonlySet<string> = new Set(['zscore', 'impute', 'vocab_lookup', 'bucketize', 'term_weight']);
 
+/** A fitted statistic: one number, or one per column of a feature group. */
+const isStat = (v: AttrValue | undefined): boolean => typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+
 /** Whether a step's statistics are present (explicit `boundaries` or `vocabulary` count as fitted). */
 export function isFitted(step: TransformStep): boolean {
   switch (step.op) {
     case 'zscore':
-      return typeof step.args['mean'] === 'number' && typeof step.args['std'] === 'number';
+      return isStat(step.args['mean']) && isStat(step.args['std']);
     case 'impute':
-      return typeof step.args['value'] === 'number';
+      return isStat(step.args['value']);
     case 'vocab_lookup':
       return Array.isArray(step.args['vocabulary']);
     case 'bucketize':
@@ -96,21 +99,30 @@ export function termWeights(ids: readonly number[], a: Readonly<Record<string, A
   return { kind: 'ids', ids: present, values };
 }
 
+/** A numeric transform on each value of a number or a vector (a feature group: `j` is the column). */
+function perColumn(v: FieldValue, f: (x: number, j: number) => number): FieldValue {
+  if (v.kind === 'number') return { kind: 'number', value: f(v.value, 0) };
+  if (v.kind === 'vector') return { kind: 'vector', values: v.values.map(f) };
+  return v;
+}
+
 /** Applies one (fitted) transform to one example's value; the numeric ones by the ops' reference semantics (`src/ops/reference/`). */
 export function applyTransform(step: TransformStep, v: FieldValue): FieldValue {
   const a = step.args;
   switch (step.op) {
     case 'log1p':
-      return v.kind === 'number' ? { kind: 'number', value: unaryScalar.log1p(v.value) } : v;
+      return perColumn(v, (x) => unaryScalar.log1p(x));
     case 'clip':
-      return v.kind === 'number' ? { kind: 'number', value: unaryScalar.clip(v.value, a) } : v;
+      return perColumn(v, (x) => unaryScalar.clip(x, a));
     case 'zscore':
-      return v.kind === 'number' ? { kind: 'number', value: zscoreScalar(v.value, a) } : v;
+      return perColumn(v, (x, j) => zscoreScalar(x, a, j));
     case 'impute': {
-      if (v.kind !== 'number') return v;
-      const missing = Number.isNaN(v.value);
-      const value = missing ? Number(a['value']) : v.value;
-      return a['indicator'] === true ? { kind: 'vector', values: [value, missing ? 1 : 0] } : { kind: 'number', value };
+      const values = v.kind === 'number' ? [v.value] : v.kind === 'vector' ? v.values : null;
+      if (!values) return v;
+      const filled = values.map((x, j) => (Number.isNaN(x) ? columnStat(a['value'], j) : x));
+      // With `indicator`, one column per value follows the values: 1 where it was missing.
+      const all = a['indicator'] === true ? [...filled, ...values.map((x) => (Number.isNaN(x) ? 1 : 0))] : filled;
+      return v.kind === 'number' && all.length === 1 ? { kind: 'number', value: all[0]! } : { kind: 'vector', values: all };
     }
     case 'bucketize':
       return v.kind === 'number' ? { kind: 'number', value: bucketOf(v.value, a['boundaries'] as number[]) } : v;

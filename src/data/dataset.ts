@@ -15,6 +15,8 @@ import type { DataFormat, RawRow } from './readRows.js';
 import { hasValidation, partOf, splitRule, type Part, type SplitRule } from './split.js';
 import { birdHashSeed } from './hashBucket.js';
 import { murmur3x86_32 } from '../ops/murmur3.js';
+import { fieldColumns } from '../semantic/featureKinds.js';
+import { resolveGroups } from './resolveGroups.js';
 
 const encoder = new TextEncoder();
 
@@ -178,7 +180,8 @@ export class Dataset {
   private get projected(): string[] {
     const split = this.source.kind === 'file' ? this.source.split : { kind: 'none' as const };
     const extra = split.kind === 'hash' && split.key !== undefined ? [split.key] : split.kind === 'date' ? [split.column] : [];
-    return [...new Set([...this.names, ...extra])];
+    const read = this.columns.flatMap((c) => fieldColumns(c.feature.name, c.feature.args));
+    return [...new Set([...read, ...extra])];
   }
 
   /** The rows of every file a path names, in path order, each with a decoder for its file. */
@@ -203,6 +206,12 @@ export class Dataset {
 
   /** Fits every fitted transform on the training part; returns the IR with the statistics in place. */
   async fit(): Promise<IrGraph> {
+    const path = sourcePath(this.source, 'train');
+    if (path !== undefined) {
+      this.graph = await resolveGroups(this.graph, path, this.source.kind === 'file' ? this.source.format : undefined);
+      const byKey = new Map(this.graph.features.map((f) => [`${f.role}:${f.name}`, f]));
+      this.columns = this.columns.map((c) => ({ ...c, feature: byKey.get(`${c.feature.role}:${c.feature.name}`) ?? c.feature }));
+    }
     let counted = 0;
     const train = (): AsyncGenerator<FieldValue[]> => this.decoded('train');
     const counting = async function* (): AsyncGenerator<FieldValue[]> {

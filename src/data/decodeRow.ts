@@ -5,6 +5,7 @@ import type { Span } from '../source/span.js';
 import { DataError } from './dataError.js';
 import { decodeField, type FieldSpec, type FieldValue } from './decodeField.js';
 import type { DataFormat, RawRow } from './readRows.js';
+import { columnSpecs } from './columnSpecs.js';
 
 /** Where field `index` of a CSV line lies, honouring quotes. */
 export function csvFieldSpan(raw: string, index: number, delimiter = ','): Span {
@@ -67,13 +68,14 @@ export class RowDecoder {
     const columns = [...row.values.keys()];
     if (!this.checked && this.format === 'csv') {
       for (const spec of this.specs) {
-        if (row.values.has(spec.name)) continue;
+        const column = columnSpecs(spec).find((c) => !row.values.has(c.name))?.name;
+        if (column === undefined) continue;
         const source = new SourceFile(this.path, columns.join(','), 0);
-        const help = didYouMean(spec.name, columns);
+        const help = didYouMean(column, columns);
         throw new DataError(
           diagnostic(
             'missingColumn',
-            { path: this.path, column: spec.name },
+            { path: this.path, column },
             source,
             { start: 0, end: source.text.length },
             {
@@ -86,19 +88,28 @@ export class RowDecoder {
       }
       this.checked = true;
     }
-    return this.specs.map((spec) => {
-      const raw = row.values.get(spec.name);
+    const decodeColumn = (spec: FieldSpec, column: string): FieldValue => {
+      const raw = row.values.get(column);
       const result = decodeField(spec, raw);
       if (result.ok) return result.value;
-      const index = columns.indexOf(spec.name);
-      const span = this.format === 'csv' ? csvFieldSpan(row.raw, index) : jsonFieldSpan(row.raw, spec.name);
+      const index = columns.indexOf(column);
+      const span = this.format === 'csv' ? csvFieldSpan(row.raw, index) : jsonFieldSpan(row.raw, column);
       const source = new SourceFile(this.path, row.raw, row.line - 1);
       const shown = typeof raw === 'string' ? `\`${raw.length > 40 ? raw.slice(0, 40) + '...' : raw}\`` : `\`${JSON.stringify(raw)}\``;
       throw new DataError(
-        diagnostic('badValue', { expected: result.expected, column: spec.name, found: shown }, source, span, {
+        diagnostic('badValue', { expected: result.expected, column, found: shown }, source, span, {
           label: `feature \`${spec.name}\` is \`${spec.kind}\``,
         }),
       );
+    };
+    return this.specs.map((spec) => {
+      if (spec.args['columns'] === undefined) return decodeColumn(spec, spec.name);
+      // A feature group: each column read as a one-column feature of its kind, the values side by side.
+      const values = columnSpecs(spec).map((one) => {
+        const v = decodeColumn({ ...one, name: spec.name }, one.name);
+        return v.kind === 'number' ? v.value : NaN;
+      });
+      return { kind: 'vector', values };
     });
   }
 }

@@ -155,14 +155,35 @@ function idfAccumulator(): Accumulator {
   };
 }
 
+/**
+ * Statistics of each column of a vector (a feature group): one accumulator per column, and
+ * each statistic a list in column order; a one-column feature keeps its single numbers.
+ */
+function perColumn(make: () => Accumulator): Accumulator {
+  let single: Accumulator | null = null;
+  let columns: Accumulator[] | null = null;
+  return {
+    add(v) {
+      if (v.kind !== 'vector') return (single ??= make()).add(v);
+      columns ??= v.values.map(() => make());
+      v.values.forEach((x, j) => columns![j]?.add({ kind: 'number', value: x }));
+    },
+    result() {
+      if (!columns) return (single ?? make()).result();
+      const results = columns.map((c) => c.result());
+      return Object.fromEntries(Object.keys(results[0] ?? {}).map((k) => [k, results.map((r) => r[k]!)]));
+    },
+  };
+}
+
 function accumulatorFor(step: TransformStep): Accumulator {
   switch (step.op) {
     case 'term_weight':
       return idfAccumulator();
     case 'zscore':
-      return zscoreAccumulator();
+      return perColumn(zscoreAccumulator);
     case 'impute':
-      return imputeAccumulator(step.args);
+      return perColumn(() => imputeAccumulator(step.args));
     case 'vocab_lookup':
       return vocabAccumulator(step.args);
     default:

@@ -104,6 +104,17 @@ export function signatureFeeds(inputs: readonly SignatureInput[], rows: readonly
     }
     const width = input.shape.slice(1).reduce<number>((p, q) => p * Number(q), 1);
     const data = new Float32Array(n * width).fill(NaN);
+    if (input.columns) {
+      // A feature group: value j of a row is its column j, NaN when missing (the graph substitutes the default).
+      const columns = input.columns;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < width; j++) {
+          const v = (rows[i]![columns[j]!] ?? '').trim();
+          if (v !== '') data[i * width + j] = Number(v);
+        }
+      feeds[input.name] = { dtype: 'float32', data, dims: [n, width] };
+      continue;
+    }
     if (width === 1) {
       // One number a row: the text itself unless it holds separators (then its first part, as below).
       for (let i = 0; i < n; i++) {

@@ -20,7 +20,7 @@ export const preprocessOps: readonly OpDefinition[] = [
     name: 'zscore',
     family: 'preprocess',
     grad: 'none',
-    doc: '(x - mean) / std with mean and std fitted on the training split',
+    doc: '(x - mean) / std with mean and std fitted on the training split (one of each per column of a feature group)',
     params: [tensorParam('x'), { name: 'mean', kind: 'float', default: null }, { name: 'std', kind: 'float', default: null }],
     infer(input) {
       const x = dense(input, 'x');
@@ -32,7 +32,7 @@ export const preprocessOps: readonly OpDefinition[] = [
     name: 'impute',
     family: 'preprocess',
     grad: 'none',
-    doc: 'a missing value (NaN) replaced by `value`: the `mean`, `median` or `mode` of the training split, or a given `constant`; with `indicator: true` a second column is 1 where the value was missing',
+    doc: 'a missing value (NaN) replaced by `value`: the `mean`, `median` or `mode` of the training split, or a given `constant`; with `indicator: true` a second column is 1 where the value was missing; a feature group gets one `value` per column, and its indicators after its values',
     params: [
       tensorParam('x'),
       { name: 'strategy', kind: 'string', default: 'mean' },
@@ -41,8 +41,12 @@ export const preprocessOps: readonly OpDefinition[] = [
     ],
     infer(input) {
       const x = dense(input, 'x');
-      if (!x || x.dtype !== 'f32' || x.shape.length !== 2 || x.shape[1] !== 1)
-        return typeError(`fills missing values of a scalar feature \`f32[B, 1]\`, not \`${x ? formatType(x) : 'sparse'}\``, ['x']);
+      const width = x?.shape[1];
+      if (!x || x.dtype !== 'f32' || x.shape.length !== 2 || typeof width !== 'number')
+        return typeError(
+          `fills missing values of a number feature \`f32[B, 1]\` or a group \`f32[B, n]\`, not \`${x ? formatType(x) : 'sparse'}\``,
+          ['x'],
+        );
       const strategy = input.attrs['strategy'];
       if (typeof strategy !== 'string' || !imputeStrategies.includes(strategy))
         return typeError(
@@ -52,7 +56,8 @@ export const preprocessOps: readonly OpDefinition[] = [
         );
       if (strategy === 'constant' && typeof input.attrs['value'] !== 'number')
         return typeError('`strategy: "constant"` needs the `value` it fills in', [], 'strategy');
-      return ok(tensor('f32', [x.shape[0]!, input.attrs['indicator'] === true ? 2 : 1]));
+      // A group's indicators follow its values: `[v1..vn, m1..mn]`.
+      return ok(tensor('f32', [x.shape[0]!, input.attrs['indicator'] === true ? 2 * width : width]));
     },
   },
   {

@@ -34,7 +34,7 @@ export function goldenVectors(
     return encodeVectorTensor(dtype, h.shape, h.values);
   };
   // Only the columns some signature reads, so labels and unused columns stay out.
-  const read = new Set(signatures.flatMap((s) => s.inputs.map((i) => i.feature)));
+  const read = new Set(signatures.flatMap((s) => s.inputs.flatMap((i) => i.columns ?? [i.feature])));
   return {
     rows: rows.slice(0, count).map((r) =>
       Object.fromEntries(

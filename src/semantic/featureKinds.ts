@@ -21,6 +21,24 @@ export interface FeatureKind {
 
 const B = 'B';
 
+/**
+ * The columns a field reads from a row: a group's list, else the column of its own name. A
+ * group's pattern (`columns: "px_*"`) reads none until the data stage resolves it against the header.
+ */
+export function fieldColumns(name: string, args: Readonly<Record<string, AttrValue>>): readonly string[] {
+  const columns = args['columns'];
+  return Array.isArray(columns) ? columns.map(String) : typeof columns === 'string' ? [] : [name];
+}
+
+/**
+ * The width of a feature group (`continuous(columns: [...])` or `continuous(n: 30, columns: "px_*")`):
+ * its `n`, else the length of its column list; undefined for a one-column feature.
+ */
+export function groupWidth(args: Readonly<Record<string, AttrValue>>): number | undefined {
+  if (typeof args['n'] === 'number') return args['n'];
+  return Array.isArray(args['columns']) ? args['columns'].length : undefined;
+}
+
 export const featureKinds: ReadonlyMap<string, FeatureKind> = new Map(
   (
     [
@@ -34,10 +52,13 @@ export const featureKinds: ReadonlyMap<string, FeatureKind> = new Map(
       },
       {
         name: 'continuous',
-        params: [],
+        params: [
+          { name: 'columns', kind: 'any', default: null },
+          { name: 'n', kind: 'int', default: null },
+        ],
         roles: ['feature', 'label'],
-        doc: 'a real number',
-        rawType: () => tensor('f32', [B, 1]),
+        doc: 'a real number; with `columns`, a group of numeric columns read as one vector',
+        rawType: (a) => tensor('f32', [B, groupWidth(a) ?? 1]),
         defaultValue: 0,
       },
       {

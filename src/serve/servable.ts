@@ -5,6 +5,7 @@ import { openArtifact } from '../artifact/openArtifact.js';
 import { OnnxSession } from '../backends/onnx/runOnnx.js';
 import { artifactChecks } from '../data/artifactChecks.js';
 import { RequestRows } from './requestRows.js';
+import { columnSpecs } from '../data/columnSpecs.js';
 import { ServeError } from './serveError.js';
 import { SignatureRunner, type BatchingOptions } from './signatureRunner.js';
 
@@ -62,7 +63,8 @@ export class Servable {
         const session = await OnnxSession.load(artifact.models.get(s.name)!, options.threads, false);
         sessions.push(session);
         const needed = new Set(s.inputs.map((i) => i.feature));
-        const specs = artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name));
+        // A feature group is requested as its columns by name, each a raw feature of its own.
+        const specs = artifact.ir.features.filter((f) => f.role === 'feature' && needed.has(f.name)).flatMap(columnSpecs);
         const rows = new RequestRows(specs, `signature \`${s.name}\` of ${manifest.name} ${manifest.version}`, s.inputs);
         signatures.set(s.name, {
           signature: s,

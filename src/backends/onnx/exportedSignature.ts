@@ -56,6 +56,11 @@ export interface SignatureInput extends SignatureTensor {
    * `{ op: 'hash_bucket', args: { bits: 18 } }`); empty when the graph does all of it.
    */
   readonly outOfGraph: readonly { readonly op: string; readonly args: Readonly<Record<string, unknown>> }[];
+  /**
+   * A feature group only (`continuous(columns: [...])`): the raw columns it reads, in order.
+   * The input is float32 `[batch, n]` whose value `j` is column `j` of the row (NaN missing).
+   */
+  readonly columns?: readonly string[];
 }
 
 export interface SignatureOutput extends SignatureTensor {

@@ -66,6 +66,7 @@ export function featureInput(graph: IrGraph, f: IrFeature, name: string): Featur
   const node = cut >= 0 ? chain[cut]! : f.node;
   const type = graph.nodes[node]!.type;
   const outOfGraph = steps(f, cut + 1);
+  const group = Array.isArray(f.args['columns']) ? { columns: f.args['columns'].map(String) } : {};
   const base = { feature: f.name, kind: f.kind, outOfGraph };
   const declared = typeof f.default === 'number' || typeof f.default === 'string' ? f.default : null;
 
@@ -126,7 +127,7 @@ export function featureInput(graph: IrGraph, f: IrFeature, name: string): Featur
   }
 
   const encoding = dtype === 'int64' && shape.length === 2 ? 'padded_ids' : 'dense';
-  inputs.push({ ...base, name, dtype: dtype as SignatureInput['dtype'], shape, encoding, default: declared });
+  inputs.push({ ...base, name, dtype: dtype as SignatureInput['dtype'], shape, encoding, default: declared, ...group });
   const entry: Entry = {
     build(b) {
       let v = name;

@@ -222,25 +222,53 @@ const softmaxCrossEntropy: OnnxEmitter = (ctx) => {
   return b.op('Neg', [picked]);
 };
 
-const zscore: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
-  const mean = attrs['mean'];
-  const std = attrs['std'];
-  if (typeof mean !== 'number' || typeof std !== 'number')
+/**
+ * A fitted statistic as a constant: a scalar, or one value per column of a feature group (per
+ * element of a vector feature), shaped as one example so that it broadcasts over the batch.
+ */
+const stat = (ctx: EmitContext, v: AttrValue | undefined): string =>
+  Array.isArray(v)
+    ? ctx.b.constant(
+        'float32',
+        ctx
+          .inputType(0)
+          .shape.slice(1)
+          .map((d) => (typeof d === 'number' ? d : v.length)),
+        v as number[],
+      )
+    : ctx.b.f32(Number(v));
+
+const isStat = (v: AttrValue | undefined): boolean => typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+
+const zscore: OnnxEmitter = (ctx) => {
+  const {
+    b,
+    inputs: [x],
+    attrs,
+    node,
+  } = ctx;
+  if (!isStat(attrs['mean']) || !isStat(attrs['std']))
     throw new OnnxExportError('`zscore` has no fitted mean and std; export the IR the data stage fitted', 'zscore', node.loc);
-  return b.op('Div', [b.op('Sub', [x!, b.f32(mean)]), b.f32(std)]);
+  return b.op('Div', [b.op('Sub', [x!, stat(ctx, attrs['mean'])]), stat(ctx, attrs['std'])]);
 };
 
 /**
  * A missing value (NaN: the client sends NaN for a missing number, and a field that
- * imputes declares no default to replace it with) becomes the fitted `value`; with
- * `indicator`, a second column is 1 where it was missing, as the data stage packs it.
+ * imputes declares no default to replace it with) becomes the fitted `value` (of its column,
+ * in a feature group); with `indicator`, columns follow that are 1 where it was missing, as
+ * the data stage packs them.
  */
-const impute: OnnxEmitter = ({ b, inputs: [x], attrs, node }) => {
-  const value = attrs['value'];
-  if (typeof value !== 'number')
+const impute: OnnxEmitter = (ctx) => {
+  const {
+    b,
+    inputs: [x],
+    attrs,
+    node,
+  } = ctx;
+  if (!isStat(attrs['value']))
     throw new OnnxExportError('`impute` has no fitted value; export the IR the data stage fitted', 'impute', node.loc);
   const missing = b.op('IsNaN', [x!]);
-  const filled = b.op('Where', [missing, b.f32(value), x!]);
+  const filled = b.op('Where', [missing, stat(ctx, attrs['value']), x!]);
   if (attrs['indicator'] !== true) return filled;
   return b.op('Concat', [filled, b.op('Cast', [missing], { to: intAttr(elemTypeNumber.float32) })], { axis: intAttr(1) });
 };

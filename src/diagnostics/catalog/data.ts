@@ -66,6 +66,11 @@ export const dataCodes = {
     severity: 'error',
     message: 'rank {rank} of the PyTorch run failed (exit {code})',
   },
+  groupPattern: {
+    code: 'BIRD7040',
+    severity: 'error',
+    message: 'the pattern `{pattern}` of feature group `{name}` {problem}',
+  },
   duplicateColumn: {
     code: 'BIRD7015',
     severity: 'error',

@@ -165,6 +165,11 @@ export const typesCodes = {
     severity: 'error',
     message: '`term_weight` of feature `{name}` {problem}',
   },
+  featureGroup: {
+    code: 'BIRD3045',
+    severity: 'error',
+    message: 'feature group `{name}` {problem}',
+  },
   // `--signature NAME` naming no signature of the model (`pipeline/selectModel.ts`).
   noSuchSignature: {
     code: 'BIRD3025',

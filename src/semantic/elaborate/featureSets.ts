@@ -10,6 +10,7 @@ import type { PrimitiveParam } from '../primitives.js';
 import { toAttr, type TensorValue, type Value } from '../values.js';
 import { argValue } from './arguments.js';
 import { attrToValue } from './attrToValue.js';
+import { checkGroup, checkGroupTransform } from './featureGroups.js';
 import type { ArgValue, ElabContext } from './context.js';
 import { attrArg, bindArgs, primitiveCall } from './opCalls.js';
 
@@ -42,6 +43,20 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
     }
     const args = applicationArgs(cx, f.fieldKind, kind.params, `kind \`${kind.name}\``, env);
     if (!args) continue;
+    // A kind's optional argument without a default (a group's `columns` and `n`) is absent unless given, so a plain field's args stay `{}`.
+    for (const p of kind.params) if (p.default === null && args[p.name] === null) delete args[p.name];
+    if (
+      !checkGroup(
+        cx,
+        f,
+        role,
+        kind.params.some((p) => p.name === 'columns'),
+        args,
+        fields,
+        module,
+      )
+    )
+      continue;
     if (!checkDownsampling(cx, f, role, args, fields, module)) continue;
     let def: AttrValue = kind.defaultValue;
     if (f.default) {
@@ -68,6 +83,7 @@ export function featureSet(cx: ElabContext, decl: A.FeaturesDecl | A.LabelsDecl,
         );
         continue;
       }
+      if (args['columns'] !== undefined && role === 'feature' && !checkGroupTransform(cx, f, t, op, module)) continue;
       const schema = cx.primitives.get(op)!;
       const params = schema.params.slice(1);
       const targs = applicationArgs(cx, t, params, `transform \`${t.name.name}\``, env);
