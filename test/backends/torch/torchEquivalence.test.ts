@@ -56,7 +56,8 @@ const TOLERANCE = 2e-5;
 
 describe('the generated PyTorch module', () => {
   // Every model of models/, a case for the ops none of them uses (zeros, full, broadcast_to),
-  // and one for weighted bags (term_weight).
+  // one for weighted bags (term_weight), and one for feature groups (an f32[B, n] input with
+  // per-column zscore and impute, and a missing-value indicator per column).
   const models = [
     ...readdirSync(join(repoRoot, 'models'))
       .filter((f) => f.endsWith('.bird'))
@@ -64,6 +65,7 @@ describe('the generated PyTorch module', () => {
       .map((f) => `models/${f}`),
     'test/cases/torch/batch-shaped-ops/input.bird',
     'test/cases/torch/term-weights/input.bird',
+    'test/cases/onnx/groups/input.bird',
   ];
 
   test.each(models)('%s: the forward pass matches TF.js on the same weights and batch', async (file) => {
