@@ -1,5 +1,9 @@
 import type { BatchColumn } from '../ir/batch.js';
 import { compactBags } from './compactBags.js';
+import { RowGradients } from './rowGradients.js';
+
+/** A row-sparse gradient as the optimizers take it: packed, or a map from id to row. */
+export type Rows = RowGradients | ReadonlyMap<number, Float32Array>;
 
 /**
  * The project's own embedding kernels. An embedding table lives in JS memory, not in a
@@ -89,43 +93,47 @@ export class SparseTable {
    * the order the batch first touches them. Bags go by their compact form (`compactBags`:
    * an id repeated in an example is added once, times its count). A first pass gives each
    * touched row a slot (`slots`, reset after), a second sums into one buffer of the touched
-   * rows: an id costs array writes, not a map look-up.
+   * rows (`RowGradients`): an id costs array writes, not a map look-up.
    */
-  scatter(column: BatchColumn, combiner: string, grad: Float32Array): Map<number, Float32Array> {
+  scatter(column: BatchColumn, combiner: string, grad: Float32Array): RowGradients {
     const { offsets, ids, weights } = SparseTable.bags(column);
     const size = offsets.length - 1;
     const d = this.dim;
     const single = column.kind === 'dense' && column.shape.length === 1;
     const bags = combiner === 'none' || single ? null : compactBags(column, { offsets, ids, weights }, this.rows);
     const seen = bags ? bags.ids : ids;
+    // Padding id 0 gets no gradient, except as the one id of an example (a real row there).
+    const skipZero = !single || combiner === 'none';
     const slots = (this.slots ??= new Int32Array(this.rows).fill(-1));
-    const touched: number[] = [];
+    const touched = new Int32Array(Math.min(seen.length, this.rows));
+    let n = 0;
     for (let k = 0; k < seen.length; k++) {
       const id = seen[k]!;
-      if ((id === 0 && !single) || slots[id] !== -1) continue;
-      slots[id] = touched.length;
-      touched.push(id);
+      if ((id === 0 && skipZero) || slots[id] !== -1) continue;
+      slots[id] = n;
+      touched[n++] = id;
     }
-    const sums = new Float32Array(touched.length * d);
-    const add = (id: number, scale: number, from: number): void => {
-      const o = slots[id]! * d;
-      for (let j = 0; j < d; j++) sums[o + j]! += scale * grad[from + j]!;
-    };
+    const sums = new Float32Array(n * d);
     if (bags)
       for (let i = 0; i < size; i++) {
         const count = bags.counts[i]!;
         const norm = combiner === 'mean' && count > 1 ? 1 / count : 1;
-        for (let k = bags.offsets[i]!; k < bags.offsets[i + 1]!; k++) add(bags.ids[k]!, norm * bags.weights[k]!, i * d);
+        const from = i * d;
+        for (let k = bags.offsets[i]!; k < bags.offsets[i + 1]!; k++) {
+          const scale = norm * bags.weights[k]!;
+          const o = slots[bags.ids[k]!]! * d;
+          for (let j = 0; j < d; j++) sums[o + j]! += scale * grad[from + j]!;
+        }
       }
-    else if (combiner === 'none') {
-      for (let k = 0; k < ids.length; k++) if (ids[k] !== 0) add(ids[k]!, 1, k * d);
-    } else for (let i = 0; i < size; i++) add(ids[i]!, 1, i * d);
-    const rows = new Map<number, Float32Array>();
-    touched.forEach((id, s) => {
-      rows.set(id, sums.subarray(s * d, s * d + d));
-      slots[id] = -1;
-    });
-    return rows;
+    else
+      for (let k = 0; k < ids.length; k++) {
+        // `none`: one gradient row per position; a single id: one per example.
+        if (ids[k] === 0 && skipZero) continue;
+        const o = slots[ids[k]!]! * d;
+        for (let j = 0; j < d; j++) sums[o + j]! += grad[k * d + j]!;
+      }
+    for (let s = 0; s < n; s++) slots[touched[s]!] = -1;
+    return new RowGradients(touched.subarray(0, n), sums, d);
   }
 
   /**
@@ -134,31 +142,41 @@ export class SparseTable {
    * the batch touches. Dense (`lazy: false`): every row's moments decay and every row with
    * momentum left keeps moving, as dense Adam (PyTorch's) does; a step costs the whole table.
    */
-  adam(rows: Map<number, Float32Array>, lr: number, step: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-7, lazy = true): void {
-    const n = this.rows * this.dim;
+  adam(rows: Rows, lr: number, step: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-7, lazy = true): void {
+    const d = this.dim;
+    const n = this.rows * d;
     this.m ??= new Float32Array(n);
     this.v ??= new Float32Array(n);
     const m = this.m;
     const v = this.v;
+    const data = this.data;
     const correction = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
-    const update = (r: number, g: Float32Array | undefined): void => {
-      for (let j = 0; j < this.dim; j++) {
+    const { ids, data: g } = RowGradients.of(rows, d);
+    // One row: `r` its first element in the table, `o` its gradient's in `g` (-1: none).
+    const update = (r: number, o: number): void => {
+      for (let j = 0; j < d; j++) {
         const k = r + j;
-        const gj = g ? g[j]! : 0;
+        const gj = o < 0 ? 0 : g[o + j]!;
         m[k] = beta1 * m[k]! + (1 - beta1) * gj;
         v[k] = beta2 * v[k]! + (1 - beta2) * gj * gj;
-        this.data[k]! -= (correction * m[k]!) / (Math.sqrt(v[k]!) + eps);
+        data[k]! -= (correction * m[k]!) / (Math.sqrt(v[k]!) + eps);
       }
     };
-    if (lazy) for (const [id, g] of rows) update(id * this.dim, g);
-    else for (let id = 0; id < this.rows; id++) update(id * this.dim, rows.get(id));
+    if (lazy) for (let s = 0; s < ids.length; s++) update(ids[s]! * d, s * d);
+    else {
+      const at = new Int32Array(this.rows).fill(-1);
+      ids.forEach((id, s) => (at[id] = s * d));
+      for (let id = 0; id < this.rows; id++) update(id * d, at[id]!);
+    }
   }
 
   /** Plain SGD on touched rows. */
-  sgd(rows: Map<number, Float32Array>, lr: number): void {
-    for (const [id, g] of rows) {
-      const r = id * this.dim;
-      for (let j = 0; j < this.dim; j++) this.data[r + j]! -= lr * g[j]!;
+  sgd(rows: Rows, lr: number): void {
+    const d = this.dim;
+    const { ids, data: g } = RowGradients.of(rows, d);
+    for (let s = 0; s < ids.length; s++) {
+      const r = ids[s]! * d;
+      for (let j = 0; j < d; j++) this.data[r + j]! -= lr * g[s * d + j]!;
     }
   }
 
@@ -166,28 +184,34 @@ export class SparseTable {
    * Momentum SGD on touched rows, as TF's lazy momentum for sparse gradients: a row's
    * velocity changes, and moves the row, only in the steps that use it.
    */
-  momentum(rows: Map<number, Float32Array>, lr: number, mu: number, nesterov: boolean): void {
-    this.m ??= new Float32Array(this.rows * this.dim);
+  momentum(rows: Rows, lr: number, mu: number, nesterov: boolean): void {
+    const d = this.dim;
+    this.m ??= new Float32Array(this.rows * d);
     const m = this.m;
-    for (const [id, g] of rows) {
-      const r = id * this.dim;
-      for (let j = 0; j < this.dim; j++) {
+    const { ids, data: g } = RowGradients.of(rows, d);
+    for (let s = 0; s < ids.length; s++) {
+      const r = ids[s]! * d;
+      for (let j = 0; j < d; j++) {
         const k = r + j;
-        m[k] = mu * m[k]! + g[j]!;
-        this.data[k]! -= lr * (nesterov ? g[j]! + mu * m[k]! : m[k]!);
+        const gj = g[s * d + j]!;
+        m[k] = mu * m[k]! + gj;
+        this.data[k]! -= lr * (nesterov ? gj + mu * m[k]! : m[k]!);
       }
     }
   }
 
   /** Adagrad on touched rows. */
-  adagrad(rows: Map<number, Float32Array>, lr: number, initial = 0.1, eps = 1e-7): void {
-    if (!this.accumulator) this.accumulator = new Float32Array(this.rows * this.dim).fill(initial);
+  adagrad(rows: Rows, lr: number, initial = 0.1, eps = 1e-7): void {
+    const d = this.dim;
+    if (!this.accumulator) this.accumulator = new Float32Array(this.rows * d).fill(initial);
     const acc = this.accumulator;
-    for (const [id, g] of rows) {
-      const r = id * this.dim;
-      for (let j = 0; j < this.dim; j++) {
-        acc[r + j]! += g[j]! * g[j]!;
-        this.data[r + j]! -= (lr * g[j]!) / (Math.sqrt(acc[r + j]!) + eps);
+    const { ids, data: g } = RowGradients.of(rows, d);
+    for (let s = 0; s < ids.length; s++) {
+      const r = ids[s]! * d;
+      for (let j = 0; j < d; j++) {
+        const gj = g[s * d + j]!;
+        acc[r + j]! += gj * gj;
+        this.data[r + j]! -= (lr * gj) / (Math.sqrt(acc[r + j]!) + eps);
       }
     }
   }

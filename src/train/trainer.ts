@@ -205,12 +205,12 @@ export class Trainer {
     if (clip > 0) {
       let squares = 0;
       for (const g of denseValues) for (const x of g) squares += x * x;
-      for (const rows of sparseRows) for (const r of rows.values()) for (const x of r) squares += x * x;
+      for (const rows of sparseRows) for (const x of rows.data) squares += x * x;
       const norm = Math.sqrt(squares);
       if (norm > clip) {
         const scale = clip / norm;
         denseValues = denseValues.map((g) => g.map((x) => x * scale));
-        for (const rows of sparseRows) for (const r of rows.values()) for (let j = 0; j < r.length; j++) r[j]! *= scale;
+        for (const rows of sparseRows) for (let j = 0; j < rows.data.length; j++) rows.data[j]! *= scale;
       }
     }
     const t2 = performance.now();
