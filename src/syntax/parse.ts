@@ -7,6 +7,7 @@ import { attachComments } from './attachComments.js';
 import { AstBuilder } from './buildAst.js';
 import { birdLexer } from './lexer.js';
 import { describeFound, ruleDescriptions, type ParseErrorInfo } from './parseErrorMessages.js';
+import { ParseHalted } from './grammar/parserCore.js';
 import { parserInstance } from './parserInstance.js';
 import * as T from './tokens.js';
 
@@ -17,6 +18,13 @@ export interface ParseResult {
 
 /** Syntax errors past this many are summarized in one final diagnostic. */
 export const maxSyntaxErrors = 50;
+
+/**
+ * Errors the parser recovers from in one file before it stops. Recoveries far outnumber
+ * reported errors (one per line), but a file with this many has more than
+ * `maxSyntaxErrors` to report long before.
+ */
+export const maxRecoveries = 2000;
 
 const itemStarts: ReadonlySet<TokenType> = new Set([T.Import, T.Const, T.Features, T.Labels, T.Block, T.Model, T.Train, T.Signature]);
 const valueStarts: ReadonlySet<TokenType> = new Set([T.Identifier, T.Integer, T.Float, T.StringLiteral, T.True, T.False, T.LBracket]);
@@ -55,17 +63,29 @@ export function parse(source: SourceFile): ParseResult {
   // A lexical error (an unterminated string swallowing the line) makes parse errors on its line noise.
   const lexicalErrorLines = new Set(diagnostics.map((d) => source.position(d.primary.span.start).line));
   let rest = tokens;
+  parser.recoveryBudget = maxRecoveries;
   // The grammar's top level is `item*`; on input it cannot start an item with, the parser
   // stops. Report that, skip to the next token that starts a declaration, and go on, so
   // one run reports independent errors across the whole file.
   for (let round = 0; round < tokens.length + 1; round++) {
     parser.input = rest;
+    // Chevrotain builds an Error, stack trace included, for every mismatch it recovers from;
+    // a 20,000-term chain of mistakes made that capture most of a 5 s check. Recovery never
+    // reads the stacks, so none is captured while parsing.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let halted = false;
     try {
       parser.module();
     } catch (error) {
-      // The nesting limits above should make this unreachable; if not, it is a bug to report, not a crash.
-      diagnostics.push(diagnostic('internalError', { detail: `the parser failed: ${String(error)}` }, source, { start: 0, end: 0 }));
-      break;
+      if (!(error instanceof ParseHalted)) {
+        // The nesting limits above should make this unreachable; if not, it is a bug to report, not a crash.
+        diagnostics.push(diagnostic('internalError', { detail: `the parser failed: ${String(error)}` }, source, { start: 0, end: 0 }));
+        break;
+      }
+      halted = true;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
     }
     let leftover: IToken | undefined;
     let previousWasLeftover = true;
@@ -86,6 +106,16 @@ export function parse(source: SourceFile): ParseResult {
       lastErrorLine = line;
       syntax.push(d);
     }
+    if (halted) {
+      const last = parser.errors[parser.errors.length - 1]?.token;
+      const at = last !== undefined && last.tokenType !== EOF ? tokenSpan(last) : { start: source.text.length, end: source.text.length };
+      syntax.push(
+        diagnostic('tooManyErrors', { count: String(syntax.length) }, source, at, {
+          label: `the parser stopped here, after recovering from ${maxRecoveries} errors`,
+        }),
+      );
+      break;
+    }
     // If recovery gave up (no declaration was parsed after the last leftover), skip to the
     // next token that starts one and parse again from there.
     if (leftover === undefined || leftover.tokenType === EOF || builder.lastItemStart > leftover.startOffset) break;
@@ -99,6 +129,7 @@ export function parse(source: SourceFile): ParseResult {
   // The parser outlives this file; it should not keep its tree alive.
   parser.builder = undefined;
   parser.text = '';
+  parser.recoveryBudget = Number.POSITIVE_INFINITY;
 
   const module = builder.module();
   diagnostics.push(...builder.diagnostics);
@@ -208,7 +239,7 @@ function unclosedOpener(tokens: readonly IToken[], upTo: number): IToken | undef
  * token before it; then just after that token, where the missing text belongs.
  */
 function errorSpan(source: SourceFile, tokens: readonly IToken[], found: IToken): { span: Span; beforeIndex: number; atLineEnd: boolean } {
-  const index = found.tokenType === EOF ? tokens.length : tokens.indexOf(found);
+  const index = found.tokenType === EOF ? tokens.length : tokenIndex(tokens, found);
   const previous = index > 0 ? tokens[index - 1] : undefined;
   if (previous && (found.tokenType === EOF || source.position(previous.startOffset).line < source.position(found.startOffset).line)) {
     const end = previous.startOffset + previous.image.length;
@@ -216,6 +247,25 @@ function errorSpan(source: SourceFile, tokens: readonly IToken[], found: IToken)
   }
   if (found.tokenType === EOF) return { span: { start: source.text.length, end: source.text.length }, beforeIndex: index, atLineEnd: true };
   return { span: tokenSpan(found), beforeIndex: index, atLineEnd: false };
+}
+
+/**
+ * The position of `found` in `tokens`, by binary search on the start offset (tokens are in
+ * text order): a linear search per error made a file with thousands of errors quadratic. -1
+ * where it is not there, as `indexOf` says.
+ */
+function tokenIndex(tokens: readonly IToken[], found: IToken): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const offset = tokens[mid]!.startOffset;
+    if (offset === found.startOffset) return tokens[mid] === found ? mid : tokens.indexOf(found);
+    if (offset < found.startOffset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  // Not in the input (as `indexOf` would say).
+  return -1;
 }
 
 /** What a `{ ... }` may hold, by the rule that failed to find its `}`. */
