@@ -83,6 +83,12 @@ export abstract class ElabContext {
    * itself twice costs one run per key, not one per call (2^n for a Fibonacci-shaped block).
    */
   readonly failedInstances = new Set<string>();
+  /**
+   * Name and field references found unknown (reported once): a loop that runs one 100,000
+   * times built 100,000 diagnostics with their spelling suggestions before duplicates were
+   * dropped, which took seconds.
+   */
+  readonly unknownReferences = new WeakSet<object>();
   /** The first call of each `shared(...)` name: its instance key and where it was made. */
   readonly sharedCalls = new Map<string, { readonly key: string; readonly module: ModuleInfo; readonly span: Span }>();
   readonly instanceCounts = new Map<string, number>();

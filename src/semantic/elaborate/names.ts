@@ -18,6 +18,11 @@ export function lookup(cx: ElabContext, name: A.Identifier | A.NameExpr, env: En
   if (schema) return { kind: 'primitive', schema };
   if ((compileTimeBuiltins as readonly string[]).includes(key)) return { kind: 'builtin', name: key };
   if (env.section === 'train' && configConstructors.has(key)) return { kind: 'builtin', name: key };
+  // Already reported here (in a loop, or a block called again): the same diagnostic again.
+  // A standard-library block's is reported at each user call that led there, so it is kept.
+  const user = !env.module.name.startsWith('std.');
+  if (user && cx.unknownReferences.has(name)) return errorValue;
+  if (user) cx.unknownReferences.add(name);
   const candidates = [
     ...env.names(),
     ...env.module.values.keys(),
