@@ -26,6 +26,7 @@
  * batching at least 20,000 requests/s with p99 under 10 ms; 256-row at least 60% of
  * in-process ONNX Runtime.
  *
+ * `--session-worker` serves with each model in a worker thread (`bird serve --session-worker`).
  * `--configs=rows_256,...` runs only the named configurations; `--cli=PATH` serves with
  * another build's CLI (a copy of an earlier `dist/`), to compare two builds in the same minutes.
  */
@@ -138,6 +139,8 @@ export async function run(args: readonly string[]): Promise<void> {
   const delay = option(args, 'batch-delay-ms', 0);
   // ONNX Runtime threads per model in the server (0: its default, every core).
   const threads = option(args, 'threads', 0);
+  // Each model's session in a worker thread of the server (`bird serve --session-worker`).
+  const sessionWorker = args.includes('--session-worker');
   // The built CLI the server runs (another build's, to compare two builds in the same minutes).
   const cli = args.find((a) => a.startsWith('--cli='))?.slice('--cli='.length) ?? join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
   const only = args
@@ -211,7 +214,10 @@ export async function run(args: readonly string[]): Promise<void> {
         ['rows_256', [], batch, 4],
       ] as const) {
         if (!wanted(name)) continue;
-        const server = await startServer(cli, root, flags, threads > 0 ? ['--threads', String(threads)] : []);
+        const server = await startServer(cli, root, flags, [
+          ...(threads > 0 ? ['--threads', String(threads)] : []),
+          ...(sessionWorker ? ['--session-worker'] : []),
+        ]);
         try {
           await load(server.url, body, conns, 1); // warm-up
           note(name, await load(server.url, body, conns, duration, server.child.pid));
@@ -238,6 +244,7 @@ export async function run(args: readonly string[]): Promise<void> {
         errors: r.errors,
         repeats,
         threads,
+        ...(sessionWorker ? { session_worker: true } : {}),
       };
       if (name.startsWith('single_row') && name !== 'single_row_ceiling' && results['single_row_ceiling'])
         line['fraction_of_ceiling'] = Number((median(r.rps) / median(results['single_row_ceiling']!.rps)).toFixed(3));

@@ -8,11 +8,14 @@ import { RequestRows } from './requestRows.js';
 import { columnSpecs } from '../data/columnSpecs.js';
 import { ServeError } from './serveError.js';
 import { SignatureRunner, type BatchingOptions } from './signatureRunner.js';
+import { WorkerSession, type FeedsSession } from './workerSession.js';
 
 export interface ServableOptions {
   readonly batching?: BatchingOptions;
   /** ONNX Runtime's intra-op threads per session; its own default (every core) when undefined. Its pool threads sleep between runs rather than spin (they would take the event loop's core). */
   readonly threads?: number;
+  /** Whether each signature's session runs in a worker thread of its own, leaving the event loop to HTTP and JSON while a model runs (off by default: it costs more CPU a request, measured in docs/serving.md). */
+  readonly inWorker?: boolean;
   readonly onRun?: (model: string, signature: string, rows: number) => void;
 }
 
@@ -36,7 +39,7 @@ export class Servable {
   private constructor(
     readonly artifact: LoadedArtifact,
     readonly signatures: ReadonlyMap<string, ServedSignature>,
-    private readonly sessions: readonly OnnxSession[],
+    private readonly sessions: readonly FeedsSession[],
   ) {}
 
   get model(): string {
@@ -56,11 +59,15 @@ export class Servable {
   static async load(dir: string, options: ServableOptions = {}): Promise<Servable> {
     const artifact = await openArtifact(dir, artifactChecks);
     const { manifest } = artifact;
-    const sessions: OnnxSession[] = [];
+    const sessions: FeedsSession[] = [];
     const signatures = new Map<string, ServedSignature>();
     try {
       for (const s of manifest.signatures) {
-        const session = await OnnxSession.load(artifact.models.get(s.name)!, options.threads, false);
+        const bytes = artifact.models.get(s.name)!;
+        const session =
+          options.inWorker === true
+            ? await WorkerSession.load(bytes, options.threads, false)
+            : await OnnxSession.load(bytes, options.threads, false);
         sessions.push(session);
         const needed = new Set(s.inputs.map((i) => i.feature));
         // A feature group is requested as its columns by name, each a raw feature of its own.

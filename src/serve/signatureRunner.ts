@@ -1,7 +1,8 @@
 import type { ManifestSignature } from '../artifact/manifest.js';
-import type { OnnxSession, OnnxValue } from '../backends/onnx/runOnnx.js';
+import type { OnnxValue } from '../backends/onnx/runOnnx.js';
 import { signatureFeeds } from '../data/signatureFeeds.js';
 import type { RequestInput } from './requestRows.js';
+import type { FeedsSession } from './workerSession.js';
 
 /** Dynamic batching: requests arriving within `delayMs` of the first are run together, up to `maxBatch` rows. */
 export interface BatchingOptions {
@@ -77,7 +78,7 @@ export class SignatureRunner {
 
   constructor(
     readonly signature: ManifestSignature,
-    private readonly session: OnnxSession,
+    private readonly session: FeedsSession,
     private readonly batching: BatchingOptions | undefined,
     /** Called with the row count of every run, for the batch-size metric. */
     private readonly onRun: (rows: number) => void = () => {},

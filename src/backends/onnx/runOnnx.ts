@@ -8,6 +8,13 @@ export type OnnxValue =
   | { readonly dtype: 'bool'; readonly data: Uint8Array; readonly dims: readonly number[] }
   | { readonly dtype: 'string'; readonly data: readonly string[]; readonly dims: readonly number[] };
 
+/** The session options of `OnnxSession.load` (plain data: a worker thread opening its own session takes them too). */
+export function onnxSessionOptions(threads?: number, spinning = true): ort.InferenceSession.SessionOptions {
+  const options: ort.InferenceSession.SessionOptions = threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 };
+  if (!spinning) options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+  return options;
+}
+
 /** A loaded model that runs batches, so a caller checking many batches loads it once. */
 export class OnnxSession {
   private constructor(private readonly session: ort.InferenceSession) {}
@@ -18,9 +25,7 @@ export class OnnxSession {
    * server sharing the cores with its event loop wants.
    */
   static async load(bytes: Uint8Array, threads?: number, spinning = true): Promise<OnnxSession> {
-    const options: ort.InferenceSession.SessionOptions = threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 };
-    if (!spinning) options.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
-    return new OnnxSession(await ort.InferenceSession.create(bytes, options));
+    return new OnnxSession(await ort.InferenceSession.create(bytes, onnxSessionOptions(threads, spinning)));
   }
 
   get inputNames(): readonly string[] {

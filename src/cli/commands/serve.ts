@@ -39,6 +39,11 @@ export const serveCommand: BirdCommand = (cli) => ({
         describe: 'With --batching: how long the first request waits for others (milliseconds, default 0: one turn of the event loop)',
       })
       .option('threads', { type: 'number', describe: "ONNX Runtime threads per model (default: ONNX Runtime's, every core)" })
+      .option('session-worker', {
+        type: 'boolean',
+        default: false,
+        describe: 'Run each model in a worker thread, beside the HTTP and JSON work (more CPU a request; for spare cores)',
+      })
       .option('max-body-bytes', {
         type: 'number',
         default: 16 * 1024 * 1024,
@@ -73,6 +78,7 @@ export const serveCommand: BirdCommand = (cli) => ({
             ...num(a, 'max-batch', 'maxBatch'),
             ...num(a, 'batch-delay-ms', 'batchDelayMs'),
             ...num(a, 'threads', 'threads'),
+            sessionWorker: a['session-worker'] === true,
             maxBodyBytes: a['max-body-bytes'] as number,
             timeoutMs: a['timeout-ms'] as number,
             watch: a['watch'] !== false,
