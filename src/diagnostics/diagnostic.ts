@@ -103,6 +103,11 @@ export function note<K extends NoteKey>(key: K, args: TemplateArgs<(typeof noteC
   return formatTemplate(noteCatalog[key], args as Readonly<Record<string, string>>) as CatalogText;
 }
 
+/** What makes two diagnostics the same report (code, place and message), to keep one of each. */
+export function diagnosticKey(d: Diagnostic): string {
+  return `${d.code}:${d.primary.source.path}:${d.primary.span.start}:${d.primary.span.end}:${d.message}`;
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

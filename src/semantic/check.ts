@@ -1,4 +1,4 @@
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, diagnosticKey, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../source/sourceFile.js';
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel } from './checkedModel.js';
@@ -31,7 +31,7 @@ export function checkProgram(entry: SourceFile, host: ModuleHost, primitives: Pr
   for (const item of program.entry.ast.items) {
     if (item.kind !== 'ModelDecl' || budget.exhausted) continue;
     const result = elaborateModel(item as A.ModelDecl, program.entry, primitives, budget);
-    diagnostics.push(...result.diagnostics);
+    for (const d of result.diagnostics) diagnostics.push(d);
     if (result.model && !hasErrors(result.diagnostics)) models.push(result.model);
   }
   const context = {
@@ -68,7 +68,7 @@ function checkDeclarations(program: LoadedProgram, primitives: PrimitiveTable, b
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${d.code}:${d.primary.source.path}:${d.primary.span.start}:${d.primary.span.end}:${d.message}`;
+    const key = diagnosticKey(d);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -40,3 +40,16 @@ test('an unknown name in a 1,000-iteration loop is reported once by elaboration'
   expect(unknown[0]!.message).toBe('cannot find `cuont` in this scope');
   expect(unknown[0]!.primary.span.start).toBe(text.indexOf('cuont'));
 });
+
+test('a mistake met in every iteration of nested loops is recorded once, not once per iteration', () => {
+  // Found by `npm run fuzz` (seed 5): 41 nested loops around a repeated `out` made so many
+  // copies before the work budget stopped them that passing them on overflowed the stack.
+  const loops = 12;
+  const nested = `bird 1\n\nfeatures F {\n  x : continuous\n}\n\nmodel M(f: F) {\n${'for i in 0..2 {\n'.repeat(loops)}  out q = sigmoid(f.x)\n${'}\n'.repeat(loops)}}\n`;
+  const path = join(repoRoot, 'test', 'fixtures', 'nested-out.bird');
+  const program = loadModules(new SourceFile(path, nested), hostFor(join(path, '..')));
+  expect(program.diagnostics).toEqual([]);
+  const decl = program.entry.ast.items.find((item) => item.kind === 'ModelDecl') as A.ModelDecl;
+  const { diagnostics } = elaborateModel(decl, program.entry, primitiveTable);
+  expect(diagnostics.map((d) => d.code)).toEqual(['BIRD3015']);
+});

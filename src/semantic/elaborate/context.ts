@@ -1,5 +1,6 @@
 import {
   diagnostic,
+  diagnosticKey,
   note,
   secondaryLabel,
   type Diagnostic,
@@ -121,19 +122,32 @@ export abstract class ElabContext {
   report<K extends CatalogKey>(key: K, args: MessageArgs<K>, module: ModuleInfo, at: Span, extras: DiagnosticExtras = {}): void {
     const site = module.name.startsWith('std.') ? this.callStack.find((f) => !f.module.name.startsWith('std.')) : undefined;
     if (!site) {
-      this.diagnostics.push(diagnostic(key, args, module.source, at, extras));
+      this.record(diagnostic(key, args, module.source, at, extras));
       return;
     }
     const inner = this.callStack[this.callStack.length - 1]?.block ?? '';
     const detail = extras.label ? `: ${extras.label}` : '';
     const where = note('raisedInStdlib', { block: inner, module: module.name, location: module.source.locationOf(at), detail });
-    this.diagnostics.push(
+    this.record(
       diagnostic(key, args, site.module.source, site.span, {
         ...(extras.help === undefined ? {} : { help: extras.help }),
         notes: [where, ...(extras.notes ?? [])],
       }),
     );
   }
+
+  /**
+   * Keeps one of each report: a mistake inside nested loops is met once per iteration, and
+   * 41 nested `for i in 0..2` loops around a repeated `out` made so many copies (before the
+   * work budget stopped them) that passing them on overflowed the stack.
+   */
+  private record(d: Diagnostic): void {
+    const key = diagnosticKey(d);
+    if (this.reportedKeys.has(key)) return;
+    this.reportedKeys.add(key);
+    this.diagnostics.push(d);
+  }
+  private readonly reportedKeys = new Set<string>();
 
   /** Reports that a value is not what was expected (unless it is already an error). */
   mismatch(expected: string, found: Value, module: ModuleInfo, at: Span): Value {
