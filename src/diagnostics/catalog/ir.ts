@@ -34,8 +34,14 @@ export const irCodes = {
   graphSizeLimit: {
     code: 'BIRD5006',
     severity: 'error',
-    message: 'the model would have more than {limit} nodes once its block calls are expanded',
-    help: 'each call of a block copies its body into the model; a block that calls itself twice doubles it at every level',
+    message: 'the model would have more than {limit} nodes once its loops and block calls are expanded',
+    help: 'each loop iteration and each block call copies its body into the model; nested loops multiply it, and a block that calls itself twice doubles it at every level',
+  },
+  nestingLimit: {
+    code: 'BIRD5007',
+    severity: 'error',
+    message: 'loops and block calls nest more than {limit} deep',
+    help: 'each call of a block runs its loops inside the loops and calls around it; look for a block that calls itself from inside loops',
   },
   notDifferentiable: {
     code: 'BIRD5015',

@@ -66,9 +66,9 @@ export function blockCall(
   for (const [name, d] of dims)
     if (typeof d === 'number' && inner.lookup(name) === undefined) inner.set(name, { kind: 'int', value: d }, null);
   const returnsTensor = decl.returnType !== null && isTensorTypeRef(decl.returnType);
+  cx.enter('call', env.module, site.span);
   cx.depth++;
   cx.callStack.push({ module: env.module, span: site.span, block: decl.name.name });
-  cx.running.push({ what: 'call', module: env.module, span: site.span });
   // Parameters inside the block are named by the block's own assignments, not the caller's.
   const savedTarget = cx.assignTarget;
   cx.assignTarget = null;

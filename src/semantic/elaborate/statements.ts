@@ -73,6 +73,7 @@ function exec(cx: ElabContext, stmt: A.Stmt, env: Env, onOut?: OnOut): void {
           cx.spend(1, env.module, header);
           env.set(stmt.variable.name, element, stmt.variable.span);
           execBody(cx, stmt.body, env, onOut);
+          cx.grew(env.module, header);
         }
       });
       return;
