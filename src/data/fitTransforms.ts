@@ -176,7 +176,20 @@ function perColumn(make: () => Accumulator): Accumulator {
   };
 }
 
-function accumulatorFor(step: TransformStep): Accumulator {
+/**
+ * The accumulator of one pipeline's pending step. `vocab(..., shared: "name")` steps of one
+ * pass get one accumulator: each adds its own feature's values, so the counts (and the
+ * vocabulary chosen from them) are over all of them, and every such feature gets the same list.
+ */
+function accumulatorFor(step: TransformStep, shared: Map<string, Accumulator>): Accumulator {
+  // `vocab` reads strings, which no fitted transform makes, so it is always fitted in the first
+  // pass: the features sharing a vocabulary are counted together.
+  const name = step.args['shared'];
+  if (step.op === 'vocab_lookup' && typeof name === 'string') {
+    let acc = shared.get(name);
+    if (!acc) shared.set(name, (acc = vocabAccumulator(step.args)));
+    return acc;
+  }
   switch (step.op) {
     case 'term_weight':
       return idfAccumulator();
@@ -205,7 +218,8 @@ export async function fitTransforms(
   for (let pass = 0; pass < 8; pass++) {
     const pending = fitted.map((p) => p.findIndex((s) => !isFitted(s)));
     if (pending.every((i) => i < 0)) break;
-    const accumulators = pending.map((i, f) => (i < 0 ? null : accumulatorFor(fitted[f]![i]!)));
+    const shared = new Map<string, Accumulator>();
+    const accumulators = pending.map((i, f) => (i < 0 ? null : accumulatorFor(fitted[f]![i]!, shared)));
     for await (const row of rows()) {
       row.forEach((value, f) => {
         const acc = accumulators[f];

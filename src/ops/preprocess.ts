@@ -104,13 +104,14 @@ export const preprocessOps: readonly OpDefinition[] = [
     name: 'vocab_lookup',
     family: 'preprocess',
     grad: 'none',
-    doc: 'strings to ids by a vocabulary of the `max` most frequent training values (seen at least `min_count` times): 0 for a missing value, 1..oov for the rest (hashed), then the vocabulary in order',
+    doc: 'strings to ids by a vocabulary of the `max` most frequent training values (seen at least `min_count` times; with `shared`, counted over every feature naming that vocabulary): 0 for a missing value, 1..oov for the rest (hashed), then the vocabulary in order',
     params: [
       tensorParam('x'),
       { name: 'max', kind: 'int', default: 100000 },
       { name: 'oov', kind: 'int', default: 1 },
       { name: 'min_count', kind: 'int', default: 1 },
       { name: 'vocabulary', kind: 'any', default: null },
+      { name: 'shared', kind: 'string', default: null },
     ],
     infer(input) {
       const x = dense(input, 'x');

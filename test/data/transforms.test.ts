@@ -47,6 +47,25 @@ describe('fitted transforms', () => {
     expect(applyTransform(step, str(''))).toEqual(num(0));
   });
 
+  test('a shared vocabulary is counted over every feature that names it, and each gets the same list', async () => {
+    // Alone, `a` ranks first in column 0 and `x` in column 1; shared, `x` (4 in all) beats `a` (3).
+    const rows = [
+      ['a', 'x'],
+      ['a', 'x'],
+      ['a', 'x'],
+      ['b', 'x'],
+      ['', 'b'],
+    ];
+    const vocab = (shared: string | null) => ({ op: 'vocab_lookup', args: { max: 2, oov: 1, min_count: 1, vocabulary: null, shared } });
+    const [left, right, alone] = await fitTransforms([[vocab('words')], [vocab('words')], [vocab(null)]], () =>
+      rowsOf(rows.map(([l, r]) => [str(l!), str(r!), str(l!)])),
+    );
+    expect(left![0]!.args['vocabulary']).toEqual(['x', 'a']);
+    expect(right![0]!.args['vocabulary']).toEqual(['x', 'a']);
+    expect(alone![0]!.args['vocabulary']).toEqual(['a', 'b']);
+    expect(applyTransform(left![0]!, str('x'))).toEqual(applyTransform(right![0]!, str('x')));
+  });
+
   test('several oov buckets spread unknown values by hash, never onto 0 or the vocabulary', () => {
     for (const v of ['x', 'y', 'zz', '🐦']) {
       const id = vocabId(v, ['a'], 4);

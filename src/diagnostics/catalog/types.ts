@@ -152,8 +152,8 @@ export const typesCodes = {
   sharedBlockMismatch: {
     code: 'BIRD3038',
     severity: 'error',
-    message: 'the calls of shared block `{name}` (`{block}`) differ in their arguments or input types',
-    help: 'the calls of one shared block use one set of parameters, so each needs the same compile-time arguments and input shapes; give a different call its own `shared(...)` name',
+    message: 'the calls of shared block `{name}` (`{block}`) would make different parameters',
+    help: 'the calls of one shared block use one set of parameters, so each needs the compile-time arguments and input shapes that its parameters depend on to be the same; give a different call its own `shared(...)` name',
   },
   textOptionNoEffect: {
     code: 'BIRD3039',
@@ -164,6 +164,11 @@ export const typesCodes = {
     code: 'BIRD3040',
     severity: 'error',
     message: '`term_weight` of feature `{name}` {problem}',
+  },
+  sharedVocabulary: {
+    code: 'BIRD3046',
+    severity: 'error',
+    message: 'feature `{name}` cannot share vocabulary `"{shared}"`: it {problem}',
   },
   featureGroup: {
     code: 'BIRD3045',

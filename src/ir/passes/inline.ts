@@ -8,7 +8,7 @@ import { remapReferences } from './renumber.js';
  * it as a name prefix, which makes every parameter name unique in the model. A call of a
  * `shared(block, "name")` value is scoped by that name alone, wherever it is made, and
  * every call of it reads the parameters the first one made (the checker made sure all of
- * them are one instance, so the parameters agree).
+ * them make the same parameters, with the same names, types and initializers).
  */
 export const inlinePass: Pass = {
   name: 'inline',

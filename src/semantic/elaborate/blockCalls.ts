@@ -93,12 +93,15 @@ export function blockCall(
     }
     const resultType = instance.nodes[instance.result]!.type;
     if (shared !== undefined) {
-      // Every call of one shared name reads one set of parameters, so it must be the same instance.
+      // Every call of one shared name reads one set of parameters, so each must make the same
+      // ones: the same instance, or one that differs only where no parameter depends on it
+      // (an embedding table over token lists of two lengths).
+      const params = paramSignature(cx, instance);
       const first = cx.sharedCalls.get(shared);
-      if (!first) cx.sharedCalls.set(shared, { key, module: env.module, span: site.span });
-      else if (first.key !== key) {
+      if (!first) cx.sharedCalls.set(shared, { params, module: env.module, span: site.span });
+      else if (first.params !== params) {
         cx.report('sharedBlockMismatch', { name: shared, block: decl.name.name }, env.module, site.span, {
-          label: 'other arguments or input types',
+          label: 'other parameters',
           secondary: [secondaryLabel('firstCalledHere', {}, first.module.source, first.span)],
         });
         return errorValue;
@@ -119,6 +122,28 @@ export function blockCall(
     cx.running.pop();
     cx.assignTarget = savedTarget;
   }
+}
+
+/**
+ * The parameters an instance makes, with the instances it calls, as one string: each one's
+ * name under its call path (as the inline pass names it), type and attributes. Two calls of
+ * a shared name may read one set of parameters when these agree.
+ */
+function paramSignature(cx: ElabContext, fn: ElabFunction): string {
+  const byName = new Map(cx.functions.map((f) => [f.name, f]));
+  const params: unknown[] = [];
+  const walk = (f: ElabFunction, path: string): void => {
+    for (const n of f.nodes) {
+      if (n.op === 'param') params.push([`${path}${String(n.attrs['name'])}`, n.type, n.attrs]);
+      else if (n.op === 'call') {
+        const inner = byName.get(String(n.attrs['fn']));
+        // A nested shared call is scoped by its own name, wherever it is.
+        if (inner) walk(inner, n.attrs['shared'] === true ? `${String(n.attrs['scope'])}/` : `${path}${String(n.attrs['scope'])}/`);
+      }
+    }
+  };
+  walk(fn, '');
+  return JSON.stringify(params);
 }
 
 /** `dense_0`, `dense_1`, ...: call-site names, unique within the calling function. */

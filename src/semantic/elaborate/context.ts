@@ -90,8 +90,8 @@ export abstract class ElabContext {
    * dropped, which took seconds.
    */
   readonly unknownReferences = new WeakSet<object>();
-  /** The first call of each `shared(...)` name: its instance key and where it was made. */
-  readonly sharedCalls = new Map<string, { readonly key: string; readonly module: ModuleInfo; readonly span: Span }>();
+  /** The first call of each `shared(...)` name: the parameters its instance makes (see `paramSignature`) and where it was made. */
+  readonly sharedCalls = new Map<string, { readonly params: string; readonly module: ModuleInfo; readonly span: Span }>();
   readonly instanceCounts = new Map<string, number>();
   readonly instanceNames = new Map<string, number>();
   /** Loops and block calls running, outermost first. */

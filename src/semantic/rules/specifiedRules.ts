@@ -6,6 +6,7 @@ import { modelOutputs } from './modelOutputs.js';
 import type { Rule } from './rule.js';
 import { signatureInputsCoverOutputs } from './signatureInputsCoverOutputs.js';
 import { signatureReferences } from './signatureReferences.js';
+import { sharedVocabularies } from './sharedVocabularies.js';
 import { signatureVersions } from './signatureVersions.js';
 import { trainAndSignatureTargets } from './trainAndSignatureTargets.js';
 import { textOptions } from './textOptions.js';
@@ -26,6 +27,7 @@ export const specifiedRules: readonly Rule[] = [
   trainSettingValues,
   textTokenized,
   textOptions,
+  sharedVocabularies,
   missingValues,
   unusedFeatures,
 ];

@@ -1,0 +1,3 @@
+import { semanticCases } from '../../helpers/semanticCases.js';
+
+semanticCases('rules/shared-vocabularies');
