@@ -127,6 +127,7 @@ describe('a client without Bird reproduces an artifact', () => {
   let flights: { dir: string; rowsFile: string; signatures: ExportedSignature[] };
   let kinds: { dir: string; rowsFile: string; signatures: ExportedSignature[] };
   let text: { dir: string; rowsFile: string; signatures: ExportedSignature[] };
+  let groups: { dir: string; rowsFile: string; signatures: ExportedSignature[] };
 
   beforeAll(async () => {
     // The first rows of the sample, then rows with missing values, unknown airports and text that needs quoting.
@@ -154,6 +155,14 @@ describe('a client without Bird reproduces an artifact', () => {
       await fitted(join(repoRoot, 'test', 'cases', 'onnx', 'text', 'input.bird')),
       await csvRows(textRows, 100),
       textRows,
+    );
+    // Feature groups: a list of columns and a pattern, each one f32[B, n] input read by its `columns`, with missing values.
+    const groupRows = join(repoRoot, 'test', 'cases', 'onnx', 'groups', 'rows.csv');
+    groups = await buildArtifact(
+      root,
+      await fitted(join(repoRoot, 'test', 'cases', 'onnx', 'groups', 'input.bird')),
+      await csvRows(groupRows, 100),
+      groupRows,
     );
   }, 60_000);
 
@@ -187,6 +196,68 @@ describe('a client without Bird reproduces an artifact', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('serve: 72 raw row(s) encode to the golden inputs (5 tensors) and give the golden outputs');
+  });
+
+  test('feature groups: each group input is read from its columns by name, missing values included (groups)', () => {
+    const inputs = groups.signatures[0]!.inputs.filter((i) => i.columns);
+    expect(inputs.map((i) => [i.name, i.columns])).toEqual([
+      ['vitals', ['hr', 'bp', 'temp']],
+      ['pixels', ['px_a', 'px_b', 'px_c']],
+    ]);
+    expect(readFileSync(groups.rowsFile, 'utf8')).toMatch(/,,/);
+    const r = runClient(groups.dir, '--rows', `serve=${groups.rowsFile}`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/serve: \d+ raw row\(s\) encode to the golden inputs \(3 tensors\) and give the golden outputs/);
+  });
+
+  test('a group read in another column order fails on the encoded input (groups)', () => {
+    const copy = tampered(root, groups.dir, 'changed-columns', 'manifest.json', (m) => {
+      const vitals = (m as unknown as ArtifactManifest).signatures[0]!.inputs.find((i) => i.name === 'vitals')! as unknown as {
+        columns: string[];
+      };
+      vitals.columns = ['bp', 'hr', 'temp'];
+    });
+    const r = runClient(copy, '--rows', `serve=${groups.rowsFile}`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^mismatch: serve \(raw rows\): input vitals\[\d+\]/m);
+  });
+
+  test("the Python client of docs/artifacts.md reads a group's columns: its predictions on raw rows are Bird's (groups)", async () => {
+    const python = venvPython();
+    const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
+    const code = /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Serving with ONNX Runtime')))![1]!;
+    const rows = (await csvRows(groups.rowsFile, 8)).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'sick')));
+    expect(rows.some((r) => Object.values(r).includes(''))).toBe(true);
+    // The client's rows as Python literals: numbers, and None where a value is missing.
+    const literal = rows.map(
+      (r) =>
+        `{${Object.entries(r)
+          .map(([k, v]) => `"${k}": ${v === '' ? 'None' : Number(v)}`)
+          .join(', ')}}`,
+    );
+    const start = code.indexOf('\nrows = [\n') + 1;
+    const script = join(root, 'client-group-rows.py');
+    writeFileSync(
+      script,
+      code
+        .replace('root = pathlib.Path("artifacts/DelayMlp/1.0.0")', `root = pathlib.Path(${JSON.stringify(groups.dir)})`)
+        .replace(code.slice(start, code.indexOf(']\n', start) + 2), `rows = [\n    ${literal.join(',\n    ')},\n]\n`),
+    );
+    const r = spawnSync(python, [script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const printed = /\{'\w+': array\(([\s\S]*?)(?:, dtype=float32)?\)\}/.exec(r.stdout)![1]!;
+    const got = [...printed.matchAll(/-?[\d.]+(?:e[-+]?\d+)?/g)].map((m) => Number(m[0]));
+    const session = await OnnxSession.load(groups.signatures[0]!.onnx);
+    try {
+      const out = Object.values(await session.run(clientFeeds(groups.signatures[0]!.inputs, rows)))[0]!;
+      const want = [...(out.data as Float32Array)];
+      expect(got).toHaveLength(want.length);
+      // NumPy prints 8 significant digits.
+      got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(1e-6 + 1e-6 * Math.abs(want[i]!)));
+    } finally {
+      await session.release();
+    }
   });
 
   test('a changed tokenizer argument fails on the encoded input (text)', () => {
@@ -276,7 +347,7 @@ describe('a client without Bird reproduces an artifact', () => {
     expect(r.stderr).toContain('usage: node no_bird_client.mjs');
   });
 
-  test.each(['flights', 'kinds', 'text'])(
+  test.each(['flights', 'kinds', 'text', 'groups'])(
     'the Python client of docs/artifacts.md runs on the %s artifact: predictions for rows with missing values, then `golden vectors: ok`',
     (which) => {
       // The project's venv (made by `.ci/python-venv.sh`, the pretest script): the test fails without it.
@@ -285,10 +356,11 @@ describe('a client without Bird reproduces an artifact', () => {
       const section = doc.slice(doc.indexOf('## Serving with ONNX Runtime'));
       const code = /```python\n([\s\S]*?)```/.exec(section)?.[1];
       expect(code).toContain('root = pathlib.Path("artifacts/DelayMlp/1.0.0")');
-      const dir = which === 'flights' ? flights.dir : which === 'kinds' ? kinds.dir : text.dir;
+      const dir = { flights, kinds, text, groups }[which]!.dir;
       const script = join(root, `client-${which}.py`);
       // On the kinds artifact, the client's rows (flights fields) leave every feature missing
-      // (None): text, token lists, sparse keys and embeddings included.
+      // (None): text, token lists, sparse keys and embeddings included; on groups, every column
+      // of a group (NaN).
       writeFileSync(
         script,
         code!.replace('root = pathlib.Path("artifacts/DelayMlp/1.0.0")', `root = pathlib.Path(${JSON.stringify(dir)})`),

@@ -245,10 +245,16 @@ function clientValue(input, field, featureDefault, hash) {
 /** One input's tensor for raw rows, as its `encoding` says (docs/artifacts.md, Input encodings). */
 function encodeInput(input, rows, features, hash) {
   const n = rows.length;
-  const fields = rows.map((r) => {
-    if (!(input.feature in r)) throw new Error(`rows file has no column ${input.feature} (input ${input.name})`);
-    return r[input.feature];
-  });
+  // A feature group (`columns` in the manifest) reads its raw columns, in order, as one
+  // vector: the same text as a vector column, its numbers separated by spaces, with a
+  // missing value as NaN (the graph imputes or substitutes the default).
+  const column = (r, name) => {
+    if (!(name in r)) throw new Error(`rows file has no column ${name} (input ${input.name})`);
+    return r[name];
+  };
+  const fields = rows.map((r) =>
+    input.columns ? input.columns.map((c) => (column(r, c).trim() === '' ? 'NaN' : column(r, c))).join(' ') : column(r, input.feature),
+  );
   const featureDefault = features.find((f) => f.name === input.feature)?.default;
   const shape = (width) => (input.shape.length === 1 ? [n] : [n, width]);
   // A row's list cut or padded to the input's width (fixed, else the batch's longest).
