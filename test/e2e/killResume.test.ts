@@ -1,7 +1,8 @@
 /**
  * A training run killed with SIGKILL inside an epoch and resumed ends with exactly the
  * weights of an unbroken run (30 s: moved out of test/cli/cli.test.ts to keep `npm test`
- * within its budget; `.ci/run` runs test/e2e after it).
+ * within its budget; `.ci/run` runs test/e2e after it), and so does a resumed run of a model
+ * with dropout.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,4 +75,19 @@ describe('bird train --resume after SIGKILL', () => {
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 392 }, (_, i) => i + 1));
     expect(steps.map((s) => s.epoch)).toEqual(Array.from({ length: 392 }, (_, i) => (i < 196 ? 1 : 2)));
   }, 240_000);
+
+  test('with dropout too: its masks come from the seed and the step, so a resumed run ends at the unbroken one', async () => {
+    // timelines.bird's mlp drops 30% of its units; masks drawn afresh on resume would change the weights.
+    const model = join(root, 'models', 'timelines.bird');
+    expect(readFileSync(model, 'utf8')).toMatch(/dropout_rate: dropout/);
+    const whole = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    const broken = mkdtempSync(join(tmpdir(), 'bird-run-'));
+    expect((await bird('train', model, '--epochs', '2', '--out', whole)).code).toBe(0);
+    expect((await bird('train', model, '--epochs', '1', '--out', broken)).code).toBe(0);
+    const resumed = await bird('train', model, '--epochs', '2', '--resume', '--out', broken);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('after epoch 1');
+    const weights = (dir: string): Buffer => readFileSync(join(dir, 'checkpoints', 'epoch-2', 'weights.bin'));
+    expect(weights(broken).equals(weights(whole))).toBe(true);
+  }, 180_000);
 });
