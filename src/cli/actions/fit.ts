@@ -1,3 +1,4 @@
+import { diagnosticToJson } from '../../diagnostics/diagnosticJson.js';
 import { fitModel } from '../../pipeline/fitModel.js';
 import { ExitCode } from '../exitCodes.js';
 import { checkOut } from '../outPath.js';
@@ -15,8 +16,8 @@ export interface FitArgs extends ReportOptions {
 /**
  * `bird fit FILE --data PATH --out PART` and `bird fit FILE --merge PARTS --out FITTED`:
  * the statistics written (`fitModel`) and a line on stderr saying what was counted or
- * merged, and whether another pass is needed; with `--json`, the file's header and inputs
- * on stdout.
+ * merged, and whether another pass is needed; with `--json`, the file's header, the inputs
+ * and the file's warnings on stdout.
  */
 export async function fit(args: FitArgs, io: Io): Promise<number> {
   checkOut(args.out, 'file');
@@ -34,7 +35,7 @@ export async function fit(args: FitArgs, io: Io): Promise<number> {
     return ExitCode.diagnostics;
   }
   if (args.json) {
-    io.stdout(JSON.stringify(summary) + '\n');
+    io.stdout(JSON.stringify({ ...summary, diagnostics: result.diagnostics.map(diagnosticToJson) }) + '\n');
     return ExitCode.ok;
   }
   if (result.diagnostics.length > 0) reportDiagnostics(io, result.diagnostics, args);
