@@ -115,7 +115,19 @@ describe('bird fit per shard, merged', () => {
       0,
       `merged 3 parts (6000 rows): pass 1 statistics of DelayMlp written to ${at('merged.json')}\n`,
     ]);
-    expect((await bird('fit', at('flights.bird'), '--data', at('s*.csv'), '--out', at('one.json'))).code).toBe(0);
+    const whole = await bird('fit', at('flights.bird'), '--data', at('s*.csv'), '--out', at('one.json'), '--json');
+    expect([whole.code, JSON.parse(whole.stdout)]).toEqual([
+      0,
+      expect.objectContaining({
+        out: at('one.json'),
+        model: 'DelayMlp',
+        pass: 1,
+        rows: 6000,
+        complete: true,
+        inputs: [1, 2, 3].map((s) => at(`s${s}.csv`)),
+        diagnostics: [],
+      }),
+    ]);
     const [m, one] = [read<FitStatistics>(at('merged.json')), read<FitStatistics>(at('one.json'))];
     expect([m.rows, m.pass, m.complete, m.model]).toEqual([6000, 1, true, 'DelayMlp']);
     expect(m.entries.map((e) => [e.op, e.steps.map((s) => s.feature)])).toEqual(

@@ -44,8 +44,8 @@ describe('merged fit states', () => {
     expect(stateResult(vocab, v.merged)).toEqual({ vocabulary: ['e', 'a', 'b'] });
     const tfidf = { op: 'term_weight', args: { scheme: 'tfidf', idf: null } };
     const docs = [
-      [{ kind: 'ids', ids: [3, 3, 5], weights: null } as FieldValue],
-      [{ kind: 'ids', ids: [0, 5], weights: null } as FieldValue],
+      [{ kind: 'ids', ids: [3, 3, 5], values: null } as FieldValue],
+      [{ kind: 'ids', ids: [0, 5], values: null } as FieldValue],
     ];
     const d = await states(tfidf, [docs, docs.slice(1), docs]);
     expect(d.merged).toEqual(d.one);
