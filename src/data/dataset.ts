@@ -9,7 +9,8 @@ import { EncodedPart } from './encodedPart.js';
 import { RowDecoder } from './decodeRow.js';
 import { DataError } from './dataError.js';
 import type { FieldValue } from './decodeField.js';
-import { fitTransforms } from './fitTransforms.js';
+import { countPass, fitTransforms } from './fitTransforms.js';
+import { applyStatistics, completes, passEntries, type FitStatistics, type PipelineKey } from './fitStatistics.js';
 import { readDataRows } from './readDataRows.js';
 import type { DataFormat, RawRow } from './readRows.js';
 import { hasValidation, partOf, splitRule, type Part, type SplitRule } from './split.js';
@@ -201,16 +202,39 @@ export class Dataset {
     }
   }
 
-  /** Rows in the training part, known after `fit`. */
+  /** Rows in the training part, known after `fit` (with statistics given: the rows they were counted over). */
   trainRows = 0;
 
-  /** Fits every fitted transform on the training part; returns the IR with the statistics in place. */
-  async fit(): Promise<IrGraph> {
+  /** The pipelines' places in the model, in column order, as fit statistics name them. */
+  private get keys(): PipelineKey[] {
+    return this.columns.map((c) => ({ role: c.feature.role, feature: c.feature.name }));
+  }
+
+  /** The feature groups' patterns resolved against the training data's header (before anything is fitted). */
+  private async resolveGroups(): Promise<void> {
     const path = sourcePath(this.source, 'train');
-    if (path !== undefined) {
-      this.graph = await resolveGroups(this.graph, path, this.source.kind === 'file' ? this.source.format : undefined);
-      const byKey = new Map(this.graph.features.map((f) => [`${f.role}:${f.name}`, f]));
-      this.columns = this.columns.map((c) => ({ ...c, feature: byKey.get(`${c.feature.role}:${c.feature.name}`) ?? c.feature }));
+    if (path === undefined) return;
+    this.graph = await resolveGroups(this.graph, path, this.source.kind === 'file' ? this.source.format : undefined);
+    const byKey = new Map(this.graph.features.map((f) => [`${f.role}:${f.name}`, f]));
+    this.columns = this.columns.map((c) => ({ ...c, feature: byKey.get(`${c.feature.role}:${c.feature.name}`) ?? c.feature }));
+  }
+
+  /**
+   * Fits every fitted transform on the training part; returns the IR with the statistics in
+   * place. With `statistics` (`bird train --fitted`: `bird fit`'s, complete, checked to be
+   * this model's by the caller) no row is read: they are applied instead.
+   */
+  async fit(statistics?: FitStatistics): Promise<IrGraph> {
+    await this.resolveGroups();
+    if (statistics) {
+      this.trainRows = statistics.rows;
+      return this.install(
+        applyStatistics(
+          this.keys,
+          this.columns.map((c) => c.steps),
+          statistics,
+        ),
+      );
     }
     let counted = 0;
     const train = (): AsyncGenerator<FieldValue[]> => this.decoded('train');
@@ -227,6 +251,30 @@ export class Dataset {
     );
     if (counted === 0) for await (const row of counting()) void row;
     this.trainRows = counted;
+    return this.install(fitted);
+  }
+
+  /**
+   * `bird fit`: one pass of the pre-pass over the training part (every row, for a source
+   * without a split), counted into mergeable statistics: the next pass after those of
+   * `previous` (applied first, and kept in the result), the first without. The model's
+   * name and digest are the caller's to fill in.
+   */
+  async countFit(previous?: FitStatistics): Promise<Omit<FitStatistics, 'format' | 'model' | 'features'>> {
+    await this.resolveGroups();
+    const keys = this.keys;
+    const unfitted = this.columns.map((c) => c.steps);
+    const before = previous?.entries ?? [];
+    const pipelines = applyStatistics(keys, unfitted, { entries: before });
+    const pass = (previous?.pass ?? 0) + 1;
+    const counts = await countPass(pipelines, this.decoded('train'));
+    this.trainRows = counts.rows;
+    const entries = [...before, ...passEntries(keys, pipelines, counts, pass)];
+    return { pass, rows: counts.rows, complete: completes(keys, unfitted, { entries }), entries };
+  }
+
+  /** The fitted pipelines put into the IR: the features' transforms and the transform nodes. */
+  private install(fitted: readonly TransformStep[][]): IrGraph {
     this.columns = this.columns.map((c, i) => ({ ...c, steps: fitted[i]! }));
     const byFeature = new Map(this.columns.map((c) => [`${c.feature.role}:${c.feature.name}`, c.steps]));
     const features = this.graph.features.map((f) => {

@@ -1,18 +1,16 @@
-import type { AttrValue } from '../tensor/attrValue.js';
 import { applyTransform, isFitted, type TransformStep } from './applyTransform.js';
 import type { FieldValue } from './decodeField.js';
+import { quantileSampleSize, stateResult, type FitState } from './fitState.js';
 import { xorshift32 } from './xorshift.js';
 
-/** At most this many values are kept per feature to place quantile boundaries. */
-export const quantileSampleSize = 200_000;
-
+/** Counts one fitted transform's statistics over rows; `state` is what it has counted so far (`FitState`). */
 interface Accumulator {
   add(v: FieldValue): void;
-  result(): Record<string, AttrValue>;
+  state(): FitState;
 }
 
-/** Mean and standard deviation by Welford's update, stable over millions of rows. */
-function zscoreAccumulator(): Accumulator {
+/** Mean and sum of squared deviations by Welford's update, stable over millions of rows. */
+function momentsAccumulator(): Accumulator {
   let n = 0;
   let mean = 0;
   let m2 = 0;
@@ -25,16 +23,12 @@ function zscoreAccumulator(): Accumulator {
       mean += d / n;
       m2 += d * (v.value - mean);
     },
-    result() {
-      const std = n > 0 ? Math.sqrt(m2 / n) : 0;
-      // A constant column would divide by zero; it is left centred and unscaled.
-      return { mean, std: std > 0 ? std : 1 };
-    },
+    state: () => ({ kind: 'moments', n, mean, m2 }),
   };
 }
 
-/** The `max` most frequent values seen at least `min_count` times, most frequent first, ties by value. */
-function vocabAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
+/** How often each value was seen (strings, tokens or keys; the empty string is no value). */
+function countsAccumulator(): Accumulator {
   const counts = new Map<string, number>();
   const count = (s: string): void => {
     if (s !== '') counts.set(s, (counts.get(s) ?? 0) + 1);
@@ -45,97 +39,42 @@ function vocabAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulato
       else if (v.kind === 'tokens') v.tokens.forEach(count);
       else if (v.kind === 'keys') v.keys.forEach(count);
     },
-    result() {
-      const minCount = Number(args['min_count'] ?? 1);
-      const vocabulary = [...counts]
-        .filter(([, c]) => c >= minCount)
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .slice(0, Number(args['max']))
-        .map(([v]) => v);
-      return { vocabulary };
-    },
+    state: () => ({ kind: 'counts', counts: [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) }),
   };
 }
 
-/** Quantile boundaries from a uniform reservoir sample (fixed seed, so fits repeat exactly). */
-function bucketAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
-  const sample = reservoir();
+/** How often each number present was seen. */
+function numberCountsAccumulator(): Accumulator {
+  const counts = new Map<number, number>();
   return {
     add(v) {
-      if (v.kind === 'number' && !Number.isNaN(v.value)) sample.add(v.value);
+      if (v.kind === 'number' && !Number.isNaN(v.value)) counts.set(v.value, (counts.get(v.value) ?? 0) + 1);
     },
-    result() {
-      const bins = Number(args['bins']);
-      const sorted = sample.sorted();
-      const boundaries: number[] = [];
-      for (let i = 1; i < bins; i++) {
-        const q = sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / bins))];
-        if (q !== undefined && (boundaries.length === 0 || q > boundaries[boundaries.length - 1]!)) boundaries.push(q);
-      }
-      return { boundaries };
-    },
+    state: () => ({ kind: 'numberCounts', counts: [...counts].sort((a, b) => a[0] - b[0]) }),
   };
 }
 
-/** A uniform reservoir sample of up to `quantileSampleSize` values (fixed seed, so fits repeat exactly). */
-function reservoir(): { add(x: number): void; sorted(): Float64Array } {
+/** A uniform reservoir sample of up to `quantileSampleSize` values present (fixed seed, so fits repeat exactly). */
+function sampleAccumulator(): Accumulator {
   const sample: number[] = [];
   let seen = 0;
   const next = xorshift32(0x9e3779b9);
   return {
-    add(x) {
-      seen++;
-      if (sample.length < quantileSampleSize) sample.push(x);
-      else {
-        const j = Math.floor((next() / 4294967296) * seen);
-        if (j < quantileSampleSize) sample[j] = x;
-      }
-    },
-    sorted: () => Float64Array.from(sample).sort(),
-  };
-}
-
-/**
- * The value `impute` fills in, from the values that are present: their mean, their median
- * (of the reservoir sample, the mean of the two middle values for an even count), or their
- * most frequent value (ties to the smallest). A column with no value present fills 0.
- */
-function imputeAccumulator(args: Readonly<Record<string, AttrValue>>): Accumulator {
-  const strategy = String(args['strategy']);
-  const mean = zscoreAccumulator();
-  const sample = reservoir();
-  const counts = new Map<number, number>();
-  let present = 0;
-  return {
     add(v) {
       if (v.kind !== 'number' || Number.isNaN(v.value)) return;
-      present++;
-      if (strategy === 'mean') mean.add(v);
-      else if (strategy === 'median') sample.add(v.value);
-      else counts.set(v.value, (counts.get(v.value) ?? 0) + 1);
-    },
-    result() {
-      if (present === 0) return { value: 0 };
-      if (strategy === 'mean') return { value: mean.result()['mean']! };
-      if (strategy === 'median') {
-        const s = sample.sorted();
-        const h = s.length >> 1;
-        return { value: s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2 };
+      seen++;
+      if (sample.length < quantileSampleSize) sample.push(v.value);
+      else {
+        const j = Math.floor((next() / 4294967296) * seen);
+        if (j < quantileSampleSize) sample[j] = v.value;
       }
-      let best = 0;
-      let bestCount = -1;
-      for (const [x, c] of counts) if (c > bestCount || (c === bestCount && x < best)) [best, bestCount] = [x, c];
-      return { value: best };
     },
+    state: () => ({ kind: 'sample', seen, values: Array.from(Float64Array.from(sample).sort()) }),
   };
 }
 
-/**
- * The inverse document frequency of each term of `term_weight("tfidf")`, over the `n`
- * training rows: `ln((1 + n) / (1 + df)) + 1` for a term found in `df` of them (smoothed,
- * as if one more row held every term), and `ln(1 + n) + 1` for a term never seen. Ids in order.
- */
-function idfAccumulator(): Accumulator {
+/** Rows seen, and how many of them hold each id (`term_weight("tfidf")`'s document frequencies). */
+function documentsAccumulator(): Accumulator {
   const df = new Map<number, number>();
   let rows = 0;
   return {
@@ -144,21 +83,11 @@ function idfAccumulator(): Accumulator {
       if (v.kind !== 'ids') return;
       for (const id of new Set(v.ids)) if (id !== 0) df.set(id, (df.get(id) ?? 0) + 1);
     },
-    result() {
-      const ids = [...df.keys()].sort((p, q) => p - q);
-      return {
-        idf_ids: ids,
-        idf: ids.map((id) => Math.log((1 + rows) / (1 + df.get(id)!)) + 1),
-        idf_default: Math.log(1 + rows) + 1,
-      };
-    },
+    state: () => ({ kind: 'documents', rows, df: [...df].sort((a, b) => a[0] - b[0]) }),
   };
 }
 
-/**
- * Statistics of each column of a vector (a feature group): one accumulator per column, and
- * each statistic a list in column order; a one-column feature keeps its single numbers.
- */
+/** Statistics of each column of a vector (a feature group): one accumulator per column; a one-column feature keeps one. */
 function perColumn(make: () => Accumulator): Accumulator {
   let single: Accumulator | null = null;
   let columns: Accumulator[] | null = null;
@@ -168,11 +97,7 @@ function perColumn(make: () => Accumulator): Accumulator {
       columns ??= v.values.map(() => make());
       v.values.forEach((x, j) => columns![j]?.add({ kind: 'number', value: x }));
     },
-    result() {
-      if (!columns) return (single ?? make()).result();
-      const results = columns.map((c) => c.result());
-      return Object.fromEntries(Object.keys(results[0] ?? {}).map((k) => [k, results.map((r) => r[k]!)]));
-    },
+    state: () => (columns ? { kind: 'columns', columns: columns.map((c) => c.state()) } : (single ?? make()).state()),
   };
 }
 
@@ -187,21 +112,86 @@ function accumulatorFor(step: TransformStep, shared: Map<string, Accumulator>): 
   const name = step.args['shared'];
   if (step.op === 'vocab_lookup' && typeof name === 'string') {
     let acc = shared.get(name);
-    if (!acc) shared.set(name, (acc = vocabAccumulator(step.args)));
+    if (!acc) shared.set(name, (acc = countsAccumulator()));
     return acc;
   }
   switch (step.op) {
     case 'term_weight':
-      return idfAccumulator();
+      return documentsAccumulator();
     case 'zscore':
-      return perColumn(zscoreAccumulator);
-    case 'impute':
-      return perColumn(() => imputeAccumulator(step.args));
+      return perColumn(momentsAccumulator);
+    case 'impute': {
+      const strategy = String(step.args['strategy']);
+      return perColumn(strategy === 'mean' ? momentsAccumulator : strategy === 'median' ? sampleAccumulator : numberCountsAccumulator);
+    }
     case 'vocab_lookup':
-      return vocabAccumulator(step.args);
+      return countsAccumulator();
     default:
-      return bucketAccumulator(step.args);
+      return sampleAccumulator();
   }
+}
+
+/** The step of each pipeline a pass counts: its first unfitted one, -1 when all are fitted. */
+export function pendingSteps(pipelines: readonly (readonly TransformStep[])[]): number[] {
+  return pipelines.map((p) => p.findIndex((s) => !isFitted(s)));
+}
+
+/** One pass's statistics: the pipelines' pending steps (`pendingSteps`) and, for each pipeline, its state (shared ones once, the same object). */
+export interface PassCounts {
+  readonly pending: readonly number[];
+  /** By pipeline: the state of its pending step, null for a pipeline with none. */
+  readonly states: readonly (FitState | null)[];
+  /** By pipeline: the `shared` name of a pending shared vocabulary. */
+  readonly shared: readonly (string | undefined)[];
+  readonly rows: number;
+}
+
+/**
+ * One pass of the pre-pass: for every pipeline, the statistics of its first unfitted
+ * transform over the rows, the transforms before it applied first. A shared vocabulary's
+ * pipelines get the same state.
+ */
+export async function countPass(
+  pipelines: readonly (readonly TransformStep[])[],
+  rows: AsyncIterable<readonly FieldValue[]>,
+): Promise<PassCounts> {
+  const pending = pendingSteps(pipelines);
+  const shared = new Map<string, Accumulator>();
+  const accumulators = pending.map((i, f) => (i < 0 ? null : accumulatorFor(pipelines[f]![i]!, shared)));
+  let counted = 0;
+  for await (const row of rows) {
+    counted++;
+    row.forEach((value, f) => {
+      const acc = accumulators[f];
+      if (!acc) return;
+      let v = value;
+      for (let s = 0; s < pending[f]!; s++) v = applyTransform(pipelines[f]![s]!, v);
+      acc.add(v);
+    });
+  }
+  const states = new Map<Accumulator, FitState>();
+  return {
+    pending,
+    states: accumulators.map((acc) => (acc ? (states.get(acc) ?? states.set(acc, acc.state()).get(acc)!) : null)),
+    shared: pending.map((i, f) => {
+      const name = i < 0 ? undefined : pipelines[f]![i]!.args['shared'];
+      return pipelines[f]![i]?.op === 'vocab_lookup' && typeof name === 'string' ? name : undefined;
+    }),
+    rows: counted,
+  };
+}
+
+/** The pipelines with each pending step's arguments filled in from its state. */
+export function applyStates(
+  pipelines: readonly (readonly TransformStep[])[],
+  pending: readonly number[],
+  states: readonly (FitState | null)[],
+): TransformStep[][] {
+  return pipelines.map((p, f) => {
+    const state = states[f];
+    const i = pending[f]!;
+    return p.map((s, k) => (k === i && state ? { ...s, args: { ...s.args, ...stateResult(s, state) } } : { ...s, args: { ...s.args } }));
+  });
 }
 
 /**
@@ -214,26 +204,11 @@ export async function fitTransforms(
   pipelines: readonly (readonly TransformStep[])[],
   rows: () => AsyncIterable<readonly FieldValue[]>,
 ): Promise<TransformStep[][]> {
-  const fitted = pipelines.map((p) => p.map((s) => ({ ...s, args: { ...s.args } })));
+  let fitted = pipelines.map((p) => p.map((s) => ({ ...s, args: { ...s.args } })));
   for (let pass = 0; pass < 8; pass++) {
-    const pending = fitted.map((p) => p.findIndex((s) => !isFitted(s)));
-    if (pending.every((i) => i < 0)) break;
-    const shared = new Map<string, Accumulator>();
-    const accumulators = pending.map((i, f) => (i < 0 ? null : accumulatorFor(fitted[f]![i]!, shared)));
-    for await (const row of rows()) {
-      row.forEach((value, f) => {
-        const acc = accumulators[f];
-        if (!acc) return;
-        let v = value;
-        for (let s = 0; s < pending[f]!; s++) v = applyTransform(fitted[f]![s]!, v);
-        acc.add(v);
-      });
-    }
-    accumulators.forEach((acc, f) => {
-      if (!acc) return;
-      const step = fitted[f]![pending[f]!]!;
-      fitted[f]![pending[f]!] = { ...step, args: { ...step.args, ...acc.result() } };
-    });
+    if (pendingSteps(fitted).every((i) => i < 0)) break;
+    const counts = await countPass(fitted, rows());
+    fitted = applyStates(fitted, counts.pending, counts.states);
   }
   return fitted;
 }

@@ -5,6 +5,7 @@ import { BackendUnavailable, loadTf, type BackendName } from '../backends/tfjs/l
 import { DataError } from '../data/dataError.js';
 import { dataFingerprint } from '../data/dataFingerprint.js';
 import { Dataset, type DataSource } from '../data/dataset.js';
+import type { FitStatistics } from '../data/fitStatistics.js';
 import type { IrGraph } from '../ir/ir.js';
 import type { TrainEngineName } from '../semantic/builtins.js';
 import { checkpointFiles, latestCheckpoint, pruneStepCheckpoints } from '../train/checkpoint.js';
@@ -50,6 +51,8 @@ export interface TrainingPlan {
   readonly threads?: number;
   readonly checkpointEvery?: number;
   readonly badData?: 'fail' | 'skip';
+  /** `--fitted FILE`: the statistics `bird fit` merged, applied instead of the pre-pass. */
+  readonly fitted?: { readonly path: string; readonly statistics: FitStatistics };
 }
 
 function fixed(n: number, digits = 4): number {
@@ -80,8 +83,13 @@ export async function runTraining(
     } else {
       dataset = new Dataset(plan.graph, plan.data, policy);
       const fitStarted = performance.now();
-      fitted = await dataset.fit();
-      onProgress({ kind: 'fitted', trainRows: dataset.trainRows, seconds: (performance.now() - fitStarted) / 1000 });
+      fitted = await dataset.fit(plan.fitted?.statistics);
+      onProgress({
+        kind: 'fitted',
+        trainRows: dataset.trainRows,
+        seconds: (performance.now() - fitStarted) / 1000,
+        ...(plan.fitted ? { from: plan.fitted.path } : {}),
+      });
       const d = dataset.downsampled;
       if (d.negatives > 0) onProgress({ kind: 'downsampled', kept: d.negatives - d.dropped, negatives: d.negatives });
     }

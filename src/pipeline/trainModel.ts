@@ -11,6 +11,7 @@ import { chooseEngine, engineCannotTrain, engineStatus, engineUnavailable, torch
 import { onnxStepRefusal } from '../train/onnxStep.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { checkSource } from './checkSource.js';
+import { readFitStatistics } from './readFitStatistics.js';
 import { readRunJson } from './readRunJson.js';
 import { readSources } from './readSources.js';
 import { failed, type Result } from './result.js';
@@ -51,6 +52,8 @@ export interface TrainOptions {
   readonly shardFormat?: ShardFormat;
   /** Train the torch engine from the shards `bird encode` wrote in this folder. */
   readonly shards?: string;
+  /** Skip the fitting pre-pass: take the statistics `bird fit` wrote (merged, complete) in this file. */
+  readonly fitted?: string;
   /** `PATH=VALUE` overrides written into the file before it is checked, in order (a later one of the same path wins). */
   readonly set?: readonly string[];
 }
@@ -124,6 +127,13 @@ export async function trainModel(
   if (options.resume && (!resumeDir || !existsSync(join(resumeDir, 'config.json')))) {
     throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
   }
+  if (options.fitted !== undefined && resumeDir)
+    throw new UsageError('`--fitted` fits a new run; a resumed run keeps the fitted transforms it started with');
+  const statistics = options.fitted !== undefined ? readFitStatistics(options.fitted, compiled.graph) : undefined;
+  if (statistics && !statistics.complete)
+    throw new UsageError(
+      `\`${options.fitted}\` holds statistics up to pass ${statistics.pass}, and \`${model.name}\` needs another pass (a transform fitted after another): count it with \`bird fit --data ... --fitted ${options.fitted}\` on each shard and merge those`,
+    );
   const previous = resumeDir ? readRunJson<RunConfig>(resumeDir, 'config.json') : undefined;
   const sets = overridden.applied.map((o) => o.set);
   if (previous && JSON.stringify(previous.overrides ?? []) !== JSON.stringify(sets)) {
@@ -153,6 +163,7 @@ export async function trainModel(
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
       ...(options.badData !== undefined ? { badData: options.badData } : {}),
+      ...(statistics ? { fitted: { path: options.fitted!, statistics } } : {}),
     },
     onProgress,
   );

@@ -17,7 +17,8 @@ export type TrainProgress =
   /** The file checked without errors; its warnings (an unused feature), shown before training. */
   | { readonly kind: 'checked'; readonly warnings: readonly Diagnostic[] }
   /** The transforms fitted on the training rows (not on a resumed run, which keeps its own). */
-  | { readonly kind: 'fitted'; readonly trainRows: number; readonly seconds: number }
+  /** `from`: the transforms were not fitted but taken from this file of `bird fit` statistics (`trainRows`: the rows it counted). */
+  | { readonly kind: 'fitted'; readonly trainRows: number; readonly seconds: number; readonly from?: string }
   /** Negative downsampling kept `kept` of the `negatives` negative training rows. */
   | { readonly kind: 'downsampled'; readonly kept: number; readonly negatives: number }
   /** A resumed run goes on from its newest checkpoint: after epoch `epoch`, or inside it after `batches` batches. */

@@ -28,6 +28,7 @@ test.each([
   ['check', ['check', bad]],
   ['fmt', ['fmt', '--check', bad]],
   ['compile', ['compile', '--emit', 'ir', bad]],
+  ['fit', ['fit', bad, '--data', 'd.csv', '--out', join(dir, 'f.json')]],
   ['train', ['train', bad]],
   ['predict', ['predict', bad, '--checkpoint', dir, '--data', 'd.csv', '--out', join(dir, 'p.csv')]],
   ['export', ['export', bad, '--checkpoint', dir]],

@@ -21,6 +21,8 @@ export interface TrainArgs extends ReportOptions {
   readonly checkpointEvery?: number;
   readonly shardFormat?: ShardFormat;
   readonly shards?: string;
+  /** `--fitted FILE`: `bird fit`'s merged statistics instead of the pre-pass. */
+  readonly fitted?: string;
   readonly threads?: number;
   readonly badData?: 'fail' | 'skip';
   /** A progress bar on stderr (a terminal). */
@@ -42,7 +44,11 @@ function printProgress(event: TrainProgress, args: TrainArgs, io: Io): void {
       if (!args.json && event.warnings.length > 0) reportDiagnostics(io, event.warnings, args);
       return;
     case 'fitted':
-      return log(`fitted transforms on ${event.trainRows} training rows in ${event.seconds.toFixed(1)} s`);
+      return log(
+        event.from !== undefined
+          ? `fitted transforms from ${event.from} (statistics of ${event.trainRows} training rows)`
+          : `fitted transforms on ${event.trainRows} training rows in ${event.seconds.toFixed(1)} s`,
+      );
     case 'downsampled':
       return log(`negative downsampling kept ${event.kept} of ${event.negatives} negative training rows; predictions are corrected for it`);
     case 'resumed':
@@ -135,6 +141,7 @@ export async function train(args: TrainArgs, io: Io): Promise<number> {
       ...(args.nnodes !== undefined ? { nnodes: args.nnodes } : {}),
       ...(args.shardFormat !== undefined ? { shardFormat: args.shardFormat } : {}),
       ...(args.shards !== undefined ? { shards: args.shards } : {}),
+      ...(args.fitted !== undefined ? { fitted: args.fitted } : {}),
       ...(args.set !== undefined ? { set: args.set } : {}),
     },
     (event) => {

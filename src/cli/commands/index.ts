@@ -4,6 +4,7 @@ import { compileCommand } from './compile.js';
 import { diffCommand } from './diff.js';
 import { encodeCommand } from './encode.js';
 import { exportCommand } from './export.js';
+import { fitCommand } from './fit.js';
 import { fmtCommand } from './fmt.js';
 import { graphCommand } from './graph.js';
 import { predictCommand } from './predict.js';
@@ -17,6 +18,7 @@ export const commands: ReadonlyMap<string, BirdCommand> = new Map([
   ['check', checkCommand],
   ['fmt', fmtCommand],
   ['compile', compileCommand],
+  ['fit', fitCommand],
   ['train', trainCommand],
   ['report', reportCommand],
   ['encode', encodeCommand],

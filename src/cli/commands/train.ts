@@ -68,6 +68,11 @@ export const trainCommand: BirdCommand = (cli) => ({
         describe:
           'With the torch engine: train from the shards `bird encode` wrote in this folder (encoded with the fitted transforms this run fits, holding exactly its training rows) instead of writing its own',
       })
+      .option('fitted', {
+        type: 'string',
+        describe:
+          'Skip the fitting pre-pass: take the statistics `bird fit` counted per shard and merged into this file (complete, and of this model)',
+      })
       .check(checkWhole(['checkpoint-every'], 0, 'a whole number of steps (0: only at epoch ends)'))
       .check(checkWhole(['nproc', 'nnodes'], 1))
       .example('$0 train models/flights.bird', 'train on the bundled sample')
@@ -96,6 +101,7 @@ export const trainCommand: BirdCommand = (cli) => ({
           ...num(a, 'nproc', 'nproc'),
           ...num(a, 'nnodes', 'nnodes'),
           ...str(a, 'shards', 'shards'),
+          ...str(a, 'fitted', 'fitted'),
           ...(typeof a['shard-format'] === 'string' ? { shardFormat: a['shard-format'] as ShardFormat } : {}),
           ...(a['bad-data'] === 'fail' || a['bad-data'] === 'skip' ? { badData: a['bad-data'] } : {}),
           progress: process.stderr.isTTY === true,

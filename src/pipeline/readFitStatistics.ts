@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { FitStatistics } from '../data/fitStatistics.js';
+import { fittedDigest } from '../data/encodedShards.js';
+import type { IrGraph } from '../ir/ir.js';
+import { UsageError } from './usageError.js';
+
+/**
+ * A file `bird fit` wrote, checked to hold statistics of this compiled model (before
+ * fitting): its name and the digest of its features, labels and transforms, so statistics
+ * of another model, or of this one with another vocabulary size or pipeline, are refused
+ * rather than applied. Each refusal is a `UsageError` naming the file.
+ */
+export function readFitStatistics(path: string, graph: IrGraph): FitStatistics {
+  if (!existsSync(path)) throw new UsageError(`\`${path}\` does not exist`);
+  let read: Partial<FitStatistics>;
+  try {
+    read = JSON.parse(readFileSync(path, 'utf8')) as Partial<FitStatistics>;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new UsageError(`\`${path}\` is not JSON (${error.message}): not as \`bird fit\` writes it`);
+    throw error;
+  }
+  if (read.format !== 'bird-fit-1' || !Array.isArray(read.entries))
+    throw new UsageError(`\`${path}\` is not a file of fitted statistics (\`bird fit\` writes them, with format \`bird-fit-1\`)`);
+  if (read.model !== graph.model)
+    throw new UsageError(`\`${path}\` holds statistics of the model \`${String(read.model)}\`, not \`${graph.model}\``);
+  if (read.features !== fittedDigest(graph))
+    throw new UsageError(
+      `\`${path}\` holds statistics of other features than \`${graph.model}\` has now (a feature, label or transform changed since it was fitted): fit it again`,
+    );
+  return read as FitStatistics;
+}
