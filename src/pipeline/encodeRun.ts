@@ -10,6 +10,8 @@ import { failed, type Result } from './result.js';
 import type { ShardFormat } from '../data/shardFormats.js';
 import { shardFile, writeShard } from '../data/writeShard.js';
 import { UsageError } from './usageError.js';
+import { compiledModel } from './compiledModel.js';
+import { readCompleteFitStatistics } from './readFitStatistics.js';
 
 export interface EncodeOptions {
   /** The folder for the shards and `encoded.json` (made if missing). */
@@ -18,6 +20,10 @@ export interface EncodeOptions {
   readonly data?: string;
   /** `arrow` (the default): Arrow IPC stream files; `parquet`: Parquet files. */
   readonly format?: ShardFormat;
+  /** With a `.bird` file instead of a run: the statistics `bird fit` merged, applied to its model. */
+  readonly fitted?: string;
+  /** With a `.bird` file: which model (default: the first trainable). */
+  readonly model?: string;
 }
 
 /** One input file encoded: what `bird encode` prints a line for. */
@@ -55,12 +61,20 @@ function runFile<T>(run: string, name: string): T {
  * are `UsageError`s.
  */
 export async function encodeRun(run: string, options: EncodeOptions, onFile?: (file: EncodedFile) => void): Promise<Result<EncodedSpec>> {
-  const graph = runFile<IrGraph>(run, 'ir.json');
-  const config = runFile<RunConfig>(run, 'config.json');
-  const path = options.data ?? (config.data.kind === 'file' ? config.data.path : config.data.train);
-  const format = options.data === undefined && config.data.kind === 'file' ? config.data.format : undefined;
+  const fromModel = run.endsWith('.bird');
+  if (!fromModel && (options.fitted !== undefined || options.model !== undefined))
+    throw new UsageError(`\`--fitted\` and \`--model\` go with a \`.bird\` file; the run \`${run}\` holds its own fitted transforms`);
+  const config = fromModel ? undefined : runFile<RunConfig>(run, 'config.json');
+  const path = options.data ?? (config?.data.kind === 'file' ? config.data.path : config?.data.train);
+  const format = options.data === undefined && config?.data.kind === 'file' ? config.data.format : undefined;
   try {
-    const files = await dataFiles(path);
+    let graph: IrGraph;
+    if (fromModel) {
+      const fitted = await fittedModel(run, options);
+      if (!fitted.value) return failed(fitted.diagnostics);
+      graph = fitted.value;
+    } else graph = runFile<IrGraph>(run, 'ir.json');
+    const files = await dataFiles(path!);
     const shardFormat = options.format ?? 'arrow';
     const names = files.map((f) => shardName(f, shardFormat));
     const clash = names.find((n, i) => names.indexOf(n) !== i);
@@ -90,4 +104,22 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
     if (error instanceof DataError) return failed([error.diagnostic]);
     throw error;
   }
+}
+
+/**
+ * `bird encode MODEL.bird --fitted FILE --data PATH`: the model compiled and fitted with the
+ * statistics `bird fit` merged, as `bird train --fitted` fits it, so a batch job can encode
+ * shards before (or without) any training run, and `bird train --shards` accepts them (the
+ * same fitted digest).
+ */
+async function fittedModel(file: string, options: EncodeOptions): Promise<Result<IrGraph>> {
+  if (options.fitted === undefined)
+    throw new UsageError(`encoding with \`${file}\` needs \`--fitted FILE\`, the statistics \`bird fit\` merged; or give a run folder`);
+  if (options.data === undefined) throw new UsageError(`encoding with \`${file}\` needs \`--data\`, the files to encode`);
+  const compiled = compiledModel(file, options.model);
+  if (!compiled.value) return compiled;
+  const statistics = readCompleteFitStatistics(options.fitted, compiled.value);
+  // A feature group's column pattern is matched against the header of the files encoded.
+  const dataset = new Dataset(compiled.value, { kind: 'file', path: options.data, split: { kind: 'none' } });
+  return { value: await dataset.fit(statistics), diagnostics: compiled.diagnostics };
 }

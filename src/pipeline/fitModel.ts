@@ -5,15 +5,11 @@ import { Dataset } from '../data/dataset.js';
 import { fittedDigest } from '../data/encodedShards.js';
 import { mergeStatistics, type FitStatistics } from '../data/fitStatistics.js';
 import { StateMismatch } from '../data/fitState.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
-import { compileModel } from '../ir/compileModel.js';
 import type { IrGraph } from '../ir/ir.js';
 import { writeFileAtomic } from '../source/writeFileAtomic.js';
-import { checkSource } from './checkSource.js';
+import { compiledModel } from './compiledModel.js';
 import { readFitStatistics } from './readFitStatistics.js';
-import { readSources } from './readSources.js';
 import { failed, type Result } from './result.js';
-import { selectModel } from './selectModel.js';
 import { UsageError } from './usageError.js';
 
 /** `bird fit`: count statistics over data files, or merge parts; exactly one of `data` and `merge`. */
@@ -42,18 +38,6 @@ export interface FitSummary {
   readonly complete: boolean;
   /** The data files counted, or the parts merged, in order. */
   readonly inputs: readonly string[];
-}
-
-/** The model's compiled IR before fitting, or the file's diagnostics. */
-function compiledModel(options: FitOptions): Result<IrGraph> {
-  const [source] = readSources([options.file]);
-  const checked = checkSource(source!);
-  if (hasErrors(checked.diagnostics)) return failed(checked.diagnostics);
-  const selected = selectModel(source!, checked.models, options.model, 'trainable');
-  if (!selected.value) return failed(selected.diagnostics, checked.diagnostics);
-  const compiled = compileModel(selected.value);
-  if (hasErrors(compiled.diagnostics)) return failed(compiled.diagnostics, checked.diagnostics);
-  return { value: compiled.graph, diagnostics: checked.diagnostics };
 }
 
 /** Parts merged in path order (a merge of merges gives the same exact counts); each refusal names the part. */
@@ -91,7 +75,7 @@ export async function fitModel(options: FitOptions, onInput?: (path: string) => 
     throw new UsageError('give `--data` (files to count) or `--merge` (parts to merge), one of them');
   if (options.fitted !== undefined && options.data === undefined)
     throw new UsageError('`--fitted` gives the earlier passes to `--data`; a merge takes them from its parts');
-  const compiled = compiledModel(options);
+  const compiled = compiledModel(options.file, options.model);
   const graph = compiled.value;
   if (!graph) return { value: undefined, diagnostics: compiled.diagnostics };
   try {

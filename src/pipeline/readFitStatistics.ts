@@ -29,3 +29,17 @@ export function readFitStatistics(path: string, graph: IrGraph): FitStatistics {
     );
   return read as FitStatistics;
 }
+
+/**
+ * Statistics that fit every transform of the model, for `bird train --fitted` and `bird
+ * encode --fitted`: a file of an earlier pass (a pipeline with a transform fitted after
+ * another needs one more) is a `UsageError` saying how to count the next.
+ */
+export function readCompleteFitStatistics(path: string, graph: IrGraph): FitStatistics {
+  const statistics = readFitStatistics(path, graph);
+  if (!statistics.complete)
+    throw new UsageError(
+      `\`${path}\` holds statistics up to pass ${statistics.pass}, and \`${graph.model}\` needs another pass (a transform fitted after another): count it with \`bird fit --data ... --fitted ${path}\` on each shard and merge those`,
+    );
+  return statistics;
+}

@@ -11,7 +11,7 @@ import { chooseEngine, engineCannotTrain, engineStatus, engineUnavailable, torch
 import { onnxStepRefusal } from '../train/onnxStep.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { checkSource } from './checkSource.js';
-import { readFitStatistics } from './readFitStatistics.js';
+import { readCompleteFitStatistics } from './readFitStatistics.js';
 import { readRunJson } from './readRunJson.js';
 import { readSources } from './readSources.js';
 import { failed, type Result } from './result.js';
@@ -129,11 +129,7 @@ export async function trainModel(
   }
   if (options.fitted !== undefined && resumeDir)
     throw new UsageError('`--fitted` fits a new run; a resumed run keeps the fitted transforms it started with');
-  const statistics = options.fitted !== undefined ? readFitStatistics(options.fitted, compiled.graph) : undefined;
-  if (statistics && !statistics.complete)
-    throw new UsageError(
-      `\`${options.fitted}\` holds statistics up to pass ${statistics.pass}, and \`${model.name}\` needs another pass (a transform fitted after another): count it with \`bird fit --data ... --fitted ${options.fitted}\` on each shard and merge those`,
-    );
+  const statistics = options.fitted !== undefined ? readCompleteFitStatistics(options.fitted, compiled.graph) : undefined;
   const previous = resumeDir ? readRunJson<RunConfig>(resumeDir, 'config.json') : undefined;
   const sets = overridden.applied.map((o) => o.set);
   if (previous && JSON.stringify(previous.overrides ?? []) !== JSON.stringify(sets)) {

@@ -197,6 +197,34 @@ describe('bird fit per shard, merged', () => {
     expectSameFit(read<IrGraph>(at('stats-fitted', 'ir.json')), read<IrGraph>(at('stats-own', 'ir.json')), 1e-12);
   }, 120_000);
 
+  test('`bird encode MODEL.bird --fitted` writes the shards a `--fitted` run would encode, with no run; its refusals', async () => {
+    // Needs fitted.json and run-fitted from the `--fitted` test above.
+    const fromModel = await bird(
+      'encode',
+      at('flights.bird'),
+      '--fitted',
+      at('fitted.json'),
+      '--data',
+      at('s[12].csv'),
+      '--out',
+      at('enc-model'),
+    );
+    expect([fromModel.code, fromModel.stderr]).toEqual([0, expect.stringContaining('2000 rows to')]);
+    const fromRun = await bird('encode', at('run-fitted'), '--data', at('s[12].csv'), '--out', at('enc-run'));
+    expect(fromRun.code).toBe(0);
+    expect(read<unknown>(at('enc-model', 'encoded.json'))).toEqual(read<unknown>(at('enc-run', 'encoded.json')));
+    for (const shard of ['s1.arrows', 's2.arrows'])
+      expect(readFileSync(at('enc-model', shard)).equals(readFileSync(at('enc-run', shard)))).toBe(true);
+    const noFitted = await bird('encode', at('flights.bird'), '--data', at('s1.csv'), '--out', at('enc-x'));
+    expect([noFitted.code, noFitted.stderr]).toEqual([2, expect.stringContaining('needs `--fitted FILE`')]);
+    const noData = await bird('encode', at('flights.bird'), '--fitted', at('fitted.json'), '--out', at('enc-x'));
+    expect([noData.code, noData.stderr]).toEqual([2, expect.stringContaining('needs `--data`')]);
+    const onRun = await bird('encode', at('run-fitted'), '--fitted', at('fitted.json'), '--out', at('enc-x'));
+    expect([onRun.code, onRun.stderr]).toEqual([2, expect.stringContaining('go with a `.bird` file')]);
+    const other = await bird('encode', at('stats.bird'), '--fitted', at('fitted.json'), '--data', at('s1.csv'), '--out', at('enc-x'));
+    expect([other.code, other.stderr]).toEqual([2, expect.stringContaining('holds statistics of the model `DelayMlp`, not `Stats`')]);
+  }, 60_000);
+
   test('a merge refuses a part of another model, of other features, or of another pass, naming it', async () => {
     mkdirSync(at('mixed'), { recursive: true });
     expect((await bird('fit', at('stats.bird'), '--data', at('s1.csv'), '--out', at('mixed', 'b.json'))).code).toBe(0);

@@ -10,10 +10,13 @@ export interface EncodeArgs extends ReportOptions {
   readonly data?: string;
   /** Default: `arrow`. */
   readonly format?: ShardFormat;
+  /** With a `.bird` file for `run`: the statistics `bird fit` merged. */
+  readonly fitted?: string;
+  readonly model?: string;
 }
 
 /**
- * `bird encode RUN --data PATH --out DIR`: the run's fitted transforms applied to every
+ * `bird encode RUN --data PATH --out DIR` (or `MODEL.bird --fitted FILE`): the fitted transforms applied to every
  * row of every file PATH names, one encoded shard per input file and `encoded.json`; a
  * line per file on stderr, or `encoded.json`'s content on stdout with `--json`.
  */
@@ -25,6 +28,8 @@ export async function encode(args: EncodeArgs, io: Io): Promise<number> {
       out: args.out,
       ...(args.data !== undefined ? { data: args.data } : {}),
       ...(args.format !== undefined ? { format: args.format } : {}),
+      ...(args.fitted !== undefined ? { fitted: args.fitted } : {}),
+      ...(args.model !== undefined ? { model: args.model } : {}),
     },
     (f) => {
       if (!args.json) io.stderr(`${f.input}: ${f.rows} rows to ${f.shard} in ${f.seconds.toFixed(1)} s\n`);
