@@ -10,7 +10,8 @@ import { RowDecoder } from './decodeRow.js';
 import { DataError } from './dataError.js';
 import type { FieldValue } from './decodeField.js';
 import { countPass, fitTransforms } from './fitTransforms.js';
-import { applyStatistics, completes, passEntries, type FitStatistics, type PipelineKey } from './fitStatistics.js';
+import { applyStatistics, completes, groupsDiffer, passEntries, type FitStatistics, type PipelineKey } from './fitStatistics.js';
+import { StateMismatch } from './fitState.js';
 import { readDataRows } from './readDataRows.js';
 import type { DataFormat, RawRow } from './readRows.js';
 import { hasValidation, partOf, splitRule, type Part, type SplitRule } from './split.js';
@@ -227,6 +228,9 @@ export class Dataset {
   async fit(statistics?: FitStatistics): Promise<IrGraph> {
     await this.resolveGroups();
     if (statistics) {
+      const groups = groupsDiffer(statistics.groups, this.groupColumns());
+      if (groups !== undefined)
+        throw new StateMismatch(`they were counted on data whose header orders a group's columns otherwise: ${groups}`);
       this.trainRows = statistics.rows;
       return this.install(
         applyStatistics(
@@ -262,6 +266,9 @@ export class Dataset {
    */
   async countFit(previous?: FitStatistics): Promise<Omit<FitStatistics, 'format' | 'model' | 'features'>> {
     await this.resolveGroups();
+    const groups = previous ? groupsDiffer(previous.groups, this.groupColumns()) : undefined;
+    if (groups !== undefined)
+      throw new StateMismatch(`they were counted on data whose header orders a group's columns otherwise: ${groups}`);
     const keys = this.keys;
     const unfitted = this.columns.map((c) => c.steps);
     const before = previous?.entries ?? [];
@@ -270,7 +277,21 @@ export class Dataset {
     const counts = await countPass(pipelines, this.decoded('train'));
     this.trainRows = counts.rows;
     const entries = [...before, ...passEntries(keys, pipelines, counts, pass)];
-    return { pass, rows: counts.rows, complete: completes(keys, unfitted, { entries }), entries };
+    const columns = this.groupColumns();
+    return {
+      pass,
+      rows: counts.rows,
+      complete: completes(keys, unfitted, { entries }),
+      ...(Object.keys(columns).length > 0 ? { groups: columns } : {}),
+      entries,
+    };
+  }
+
+  /** Each feature group's resolved columns, by feature (after `resolveGroups`). */
+  private groupColumns(): Record<string, string[]> {
+    return Object.fromEntries(
+      this.graph.features.filter((f) => Array.isArray(f.args['columns'])).map((f) => [f.name, (f.args['columns'] as string[]).map(String)]),
+    );
   }
 
   /** The fitted pipelines put into the IR: the features' transforms and the transform nodes. */

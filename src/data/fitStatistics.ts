@@ -36,7 +36,26 @@ export interface FitStatistics {
   readonly rows: number;
   /** Whether every fitted transform has its statistics; if not, the next pass counts with these statistics applied (`bird fit --fitted`). */
   readonly complete: boolean;
+  /**
+   * Each feature group's columns as its pattern matched them in the data counted (header
+   * order), by feature: a group's statistics are per column, by position, so data whose
+   * header orders them otherwise must not take them (`sameGroups`).
+   */
+  readonly groups?: Readonly<Record<string, readonly string[]>>;
   readonly entries: readonly FitEntry[];
+}
+
+/** Why two sets of a model's group columns differ (the first group that does), or undefined when they agree. */
+export function groupsDiffer(
+  a: Readonly<Record<string, readonly string[]>> | undefined,
+  b: Readonly<Record<string, readonly string[]>> | undefined,
+): string | undefined {
+  for (const name of new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])) {
+    const [x, y] = [a?.[name] ?? [], b?.[name] ?? []];
+    if (x.join('\u0000') !== y.join('\u0000'))
+      return `feature group \`${name}\` reads the columns ${x.map((c) => `\`${c}\``).join(', ') || 'none'} in one and ${y.map((c) => `\`${c}\``).join(', ') || 'none'} in the other`;
+  }
+  return undefined;
 }
 
 const keyOf = (k: PipelineKey): string => `${k.role}:${k.feature}`;
@@ -115,6 +134,8 @@ const stepsOf = (e: FitEntry): string => JSON.stringify([e.op, e.pass, e.shared 
  * earlier passes differ (the caller has checked model, digest and pass).
  */
 export function mergeStatistics(a: FitStatistics, b: FitStatistics): FitStatistics {
+  const groups = groupsDiffer(a.groups, b.groups);
+  if (groups !== undefined) throw new StateMismatch(`their data orders a group's columns differently: ${groups}`);
   if (a.entries.length !== b.entries.length || a.entries.some((e, i) => stepsOf(e) !== stepsOf(b.entries[i]!)))
     throw new StateMismatch('they count different transforms');
   const entries = a.entries.map((e, i) => {

@@ -10,6 +10,7 @@ import { failed, type Result } from './result.js';
 import type { ShardFormat } from '../data/shardFormats.js';
 import { shardFile, writeShard } from '../data/writeShard.js';
 import { UsageError } from './usageError.js';
+import { StateMismatch } from '../data/fitState.js';
 import { compiledModel } from './compiledModel.js';
 import { readCompleteFitStatistics } from './readFitStatistics.js';
 
@@ -121,5 +122,10 @@ async function fittedModel(file: string, options: EncodeOptions): Promise<Result
   const statistics = readCompleteFitStatistics(options.fitted, compiled.value);
   // A feature group's column pattern is matched against the header of the files encoded.
   const dataset = new Dataset(compiled.value, { kind: 'file', path: options.data, split: { kind: 'none' } });
-  return { value: await dataset.fit(statistics), diagnostics: compiled.diagnostics };
+  const fitted = await dataset.fit(statistics).catch((error: unknown) => {
+    throw error instanceof StateMismatch
+      ? new UsageError(`\`${options.fitted}\` does not fit \`${options.data}\`: ${error.message}`)
+      : error;
+  });
+  return { value: fitted, diagnostics: compiled.diagnostics };
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { dataFiles } from '../data/dataFiles.js';
 import { DataError } from '../data/dataError.js';
-import { Dataset } from '../data/dataset.js';
+import { Dataset, dataSource } from '../data/dataset.js';
 import { fittedDigest } from '../data/encodedShards.js';
 import { mergeStatistics, type FitStatistics } from '../data/fitStatistics.js';
 import { StateMismatch } from '../data/fitState.js';
@@ -9,6 +9,7 @@ import type { IrGraph } from '../ir/ir.js';
 import { writeFileAtomic } from '../source/writeFileAtomic.js';
 import { compiledModel } from './compiledModel.js';
 import { readFitStatistics } from './readFitStatistics.js';
+import { shardSplit } from './shardSplit.js';
 import { failed, type Result } from './result.js';
 import { UsageError } from './usageError.js';
 
@@ -89,8 +90,14 @@ export async function fitModel(options: FitOptions, onInput?: (path: string) => 
           `\`${options.fitted}\` already holds every statistic \`${graph.model}\` fits: train with \`--fitted ${options.fitted}\``,
         );
       inputs.forEach((f) => onInput?.(f));
-      const dataset = new Dataset(graph, { kind: 'file', path: options.data, split: { kind: 'none' } });
-      const counted = await dataset.countFit(previous);
+      // Only training rows are counted: the model's split, where each row decides it alone.
+      const split = shardSplit(dataSource(graph.train?.settings['data'], resolve(options.file)), graph.model);
+      const dataset = new Dataset(graph, { kind: 'file', path: options.data, split });
+      const counted = await dataset.countFit(previous).catch((error: unknown) => {
+        throw error instanceof StateMismatch
+          ? new UsageError(`\`${options.fitted}\` does not fit \`${options.data}\`: ${error.message}`)
+          : error;
+      });
       statistics = { format: 'bird-fit-1', model: graph.model, features: fittedDigest(graph), ...counted };
     } else {
       inputs = await dataFiles(options.merge!);

@@ -26,6 +26,7 @@ import { checkTorchWorld, type TorchWorld } from './torchPreflight.js';
 import type { EpochRecord, TrainProgress } from './trainProgress.js';
 import { torchFailedDiagnostic } from './torchFailedDiagnostic.js';
 import { UsageError } from './usageError.js';
+import { StateMismatch } from '../data/fitState.js';
 import { birdVersion } from './version.js';
 
 /** A run `trainModel` has settled: the compiled model, its engine, data, figures and folder. */
@@ -83,7 +84,9 @@ export async function runTraining(
     } else {
       dataset = new Dataset(plan.graph, plan.data, policy);
       const fitStarted = performance.now();
-      fitted = await dataset.fit(plan.fitted?.statistics);
+      fitted = await dataset.fit(plan.fitted?.statistics).catch((error: unknown) => {
+        throw error instanceof StateMismatch ? new UsageError(`\`${plan.fitted!.path}\` does not fit this run: ${error.message}`) : error;
+      });
       onProgress({
         kind: 'fitted',
         trainRows: dataset.trainRows,

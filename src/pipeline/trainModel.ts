@@ -12,6 +12,7 @@ import { onnxStepRefusal } from '../train/onnxStep.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { checkSource } from './checkSource.js';
 import { readCompleteFitStatistics } from './readFitStatistics.js';
+import { shardSplit } from './shardSplit.js';
 import { readRunJson } from './readRunJson.js';
 import { readSources } from './readSources.js';
 import { failed, type Result } from './result.js';
@@ -140,6 +141,8 @@ export async function trainModel(
   const data = previous?.data ?? dataSource(settings['data'], resolve(options.file), options.data);
   // The semantic stage refuses a train section without a data source (BIRD3012, BIRD3011, BIRD3003).
   if (!data) throw new Error(`the train section of \`${model.name}\` names no data`);
+  // Statistics counted shard by shard are of the training part only where each row decides its part.
+  if (statistics) shardSplit(data, model.name);
   const result = await runTraining(
     {
       model: model.name,

@@ -225,6 +225,73 @@ describe('bird fit per shard, merged', () => {
     expect([other.code, other.stderr]).toEqual([2, expect.stringContaining('holds statistics of the model `DelayMlp`, not `Stats`')]);
   }, 60_000);
 
+  test('a split by row number is refused by bird fit and train --fitted; a keyed split counts only training rows', async () => {
+    writeFileSync(at('stride.bird'), flights.replace(/data = files\([^\n]*\)/, 'data = csv("s1.csv", split: holdout(every: 5))'));
+    const fit = await bird('fit', at('stride.bird'), '--data', at('s1.csv'), '--out', at('stride.json'));
+    expect([fit.code, fit.stderr]).toEqual([2, expect.stringContaining("split by each row's number in the whole file")]);
+    const train = await bird('train', at('stride.bird'), '--fitted', at('fitted.json'), '--out', at('run-stride'));
+    expect([train.code, train.stderr]).toEqual([2, expect.stringContaining("split by each row's number in the whole file")]);
+    // By a key: each row decides its part alone, so a shard counts exactly its training rows.
+    writeFileSync(
+      at('keyed.bird'),
+      flights.replace(/data = files\([^\n]*\)/, 'data = csv("s1.csv", split: holdout(fraction: 0.25, key: "route"))'),
+    );
+    const keyed = await bird('fit', at('keyed.bird'), '--data', at('s1.csv'), '--out', at('keyed.json'), '--json');
+    expect(keyed.code).toBe(0);
+    const own = await bird('train', at('keyed.bird'), '--out', at('run-keyed'), '--backend', 'wasm', '--epochs', '1');
+    const rows = /fitted transforms on (\d+) training rows/.exec(own.stderr)?.[1];
+    expect(Number(rows)).toBeLessThan(2000);
+    expect((JSON.parse(keyed.stdout) as { rows: number }).rows).toBe(Number(rows));
+  }, 120_000);
+
+  test("a group's columns matched in another order are refused; a folder given for a file is a usage error", async () => {
+    const model = `bird 1
+
+import std.nn { dense }
+import std.loss { bce }
+
+features F {
+  px : continuous(n: 2, columns: "px_*") |> zscore
+}
+
+labels F {
+  y : binary
+}
+
+model G(f: F) {
+  out p = sigmoid(dense(f.px, 1))
+}
+
+train G {
+  data = files(train: "g1.csv", test: "g1.csv")
+  loss = bce(p, labels.y)
+}
+`;
+    writeFileSync(at('groups.bird'), model);
+    writeFileSync(at('g1.csv'), 'px_a,px_b,y\n1,100,0\n2,200,1\n3,300,0\n');
+    writeFileSync(at('g2.csv'), 'px_b,px_a,y\n400,4,1\n500,5,0\n');
+    expect((await bird('fit', at('groups.bird'), '--data', at('g1.csv'), '--out', at('gparts', 'g1.json'))).code).toBe(0);
+    expect((await bird('fit', at('groups.bird'), '--data', at('g2.csv'), '--out', at('gparts', 'g2.json'))).code).toBe(0);
+    const merged = await bird('fit', at('groups.bird'), '--merge', at('gparts', '*.json'), '--out', at('g.json'));
+    expect([merged.code, merged.stderr]).toEqual([
+      2,
+      expect.stringContaining('feature group `px` reads the columns `px_a`, `px_b` in one and `px_b`, `px_a` in the other'),
+    ]);
+    const encoded = await bird(
+      'encode',
+      at('groups.bird'),
+      '--fitted',
+      at('gparts', 'g1.json'),
+      '--data',
+      at('g2.csv'),
+      '--out',
+      at('genc'),
+    );
+    expect([encoded.code, encoded.stderr]).toEqual([2, expect.stringContaining('feature group `px` reads the columns')]);
+    const folder = await bird('fit', at('groups.bird'), '--merge', at('gparts'), '--out', at('g.json'));
+    expect([folder.code, folder.stderr]).toEqual([2, expect.stringContaining('is a folder, not a file `bird fit` wrote')]);
+  }, 60_000);
+
   test('a merge refuses a part of another model, of other features, or of another pass, naming it', async () => {
     mkdirSync(at('mixed'), { recursive: true });
     expect((await bird('fit', at('stats.bird'), '--data', at('s1.csv'), '--out', at('mixed', 'b.json'))).code).toBe(0);

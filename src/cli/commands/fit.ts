@@ -30,9 +30,9 @@ export const fitCommand: BirdCommand = (cli) => ({
           a['data'] !== undefined ||
           '`--fitted` goes with `--data`: a merge takes the earlier passes from its parts',
       )
-      .example("$0 fit models/flights.bird --data 'lake/day-01*.csv.gz' --out parts/01.json", "one map task: a shard's statistics")
-      .example("$0 fit models/flights.bird --merge 'parts/*.json' --out fitted.json", 'the reduce: every part merged')
-      .example('$0 train models/flights.bird --fitted fitted.json', 'train without the pre-pass'),
+      .example("$0 fit lake.bird --data 'lake/train/day-01*.csv.gz' --out parts/01.json", "one map task: a shard's statistics")
+      .example("$0 fit lake.bird --merge 'parts/*.json' --out fitted.json", 'the reduce: every part merged')
+      .example('$0 train lake.bird --fitted fitted.json', 'train without the pre-pass'),
   handler: (a) =>
     cli.later(async () =>
       (await import('../actions/fit.js')).fit(
