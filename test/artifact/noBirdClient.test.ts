@@ -107,6 +107,12 @@ async function buildArtifact(
   return { dir, rowsFile, signatures };
 }
 
+/** The Python client of docs/artifacts.md ("Serving with ONNX Runtime"), as written there. */
+function pythonClient(): string {
+  const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
+  return /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Serving with ONNX Runtime')))![1]!;
+}
+
 function runClient(...args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [client, ...args], { encoding: 'utf8', cwd: tmpdir() });
 }
@@ -225,8 +231,7 @@ describe('a client without Bird reproduces an artifact', () => {
 
   test("the Python client of docs/artifacts.md reads a group's columns: its predictions on raw rows are Bird's (groups)", async () => {
     const python = venvPython();
-    const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
-    const code = /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Serving with ONNX Runtime')))![1]!;
+    const code = pythonClient();
     const rows = (await csvRows(groups.rowsFile, 8)).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'sick')));
     expect(rows.some((r) => Object.values(r).includes(''))).toBe(true);
     // The client's rows as Python literals: numbers, and None where a value is missing.
@@ -272,8 +277,7 @@ describe('a client without Bird reproduces an artifact', () => {
 
   test("the Python client's tokenizer gives Bird's tokens for every option and every row (text)", async () => {
     const python = venvPython();
-    const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
-    const code = /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Serving with ONNX Runtime')))![1]!;
+    const code = pythonClient();
     // The tokenizer, and the hash port its hashed sample (`keep: "sample"`) calls.
     const murmur3 = code.slice(code.indexOf('def murmur3_x86_32'), code.indexOf('def hash_bucket'));
     const tokenizer = murmur3 + code.slice(code.indexOf("# 3. Bird's tokenizer"), code.indexOf('# 4. '));
@@ -352,19 +356,14 @@ describe('a client without Bird reproduces an artifact', () => {
     (which) => {
       // The project's venv (made by `.ci/python-venv.sh`, the pretest script): the test fails without it.
       const python = venvPython();
-      const doc = readFileSync(join(repoRoot, 'docs', 'artifacts.md'), 'utf8');
-      const section = doc.slice(doc.indexOf('## Serving with ONNX Runtime'));
-      const code = /```python\n([\s\S]*?)```/.exec(section)?.[1];
+      const code = pythonClient();
       expect(code).toContain('root = pathlib.Path("artifacts/DelayMlp/1.0.0")');
       const dir = { flights, kinds, text, groups }[which]!.dir;
       const script = join(root, `client-${which}.py`);
       // On the kinds artifact, the client's rows (flights fields) leave every feature missing
       // (None): text, token lists, sparse keys and embeddings included; on groups, every column
       // of a group (NaN).
-      writeFileSync(
-        script,
-        code!.replace('root = pathlib.Path("artifacts/DelayMlp/1.0.0")', `root = pathlib.Path(${JSON.stringify(dir)})`),
-      );
+      writeFileSync(script, code.replace('root = pathlib.Path("artifacts/DelayMlp/1.0.0")', `root = pathlib.Path(${JSON.stringify(dir)})`));
       const r = spawnSync(python, [script], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
