@@ -65,6 +65,8 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
   const fromModel = run.endsWith('.bird');
   if (!fromModel && (options.fitted !== undefined || options.model !== undefined))
     throw new UsageError(`\`--fitted\` and \`--model\` go with a \`.bird\` file; the run \`${run}\` holds its own fitted transforms`);
+  // A run's ir.json is read first: a folder without it is no run at all.
+  const runGraph = fromModel ? undefined : runFile<IrGraph>(run, 'ir.json');
   const config = fromModel ? undefined : runFile<RunConfig>(run, 'config.json');
   const path = options.data ?? (config?.data.kind === 'file' ? config.data.path : config?.data.train);
   const format = options.data === undefined && config?.data.kind === 'file' ? config.data.format : undefined;
@@ -74,7 +76,7 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
       const fitted = await fittedModel(run, options);
       if (!fitted.value) return failed(fitted.diagnostics);
       graph = fitted.value;
-    } else graph = runFile<IrGraph>(run, 'ir.json');
+    } else graph = runGraph!;
     const files = await dataFiles(path!);
     const shardFormat = options.format ?? 'arrow';
     const names = files.map((f) => shardName(f, shardFormat));
