@@ -8,7 +8,8 @@
  *
  * Options: --data=PATH (default ../shared/datasets/flights_3m.csv.gz), --model=PATH,
  * --engine=E[,E] (the training engines, each a run of its own beside the same peer run;
- * default tfjs: the engine `bird train` uses when none is named).
+ * default onnxruntime: the engine `bird train` uses when none is named, for every model of
+ * models/; `--engine=tfjs,onnxruntime` gives both, as docs/models.md shows them).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ export function run(args: readonly string[]): void {
   const data = resolve(option('data') ?? fullData);
   if (!existsSync(data)) throw new Error(`no data file at ${data}`);
   const model = resolve(option('model') ?? join(root, 'models', 'flights_best.bird'));
-  const engines = (option('engine') ?? 'tfjs').split(',');
+  const engines = (option('engine') ?? 'onnxruntime').split(',');
   const birds = engines.map((engine) => {
     const { record: b, epochs } = birdTrain(model, ['--data', data, '--engine', engine]);
     const metric = (name: string): number => b[Object.keys(b).find((k) => k.startsWith(`${name}(`))!]!;

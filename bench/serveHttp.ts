@@ -20,6 +20,9 @@
  *   the JSON body and answers a fixed prediction without any model work: the most
  *   requests/s a Node HTTP server reaches on this machine beside this load generator, the
  *   ceiling the single-row figures are a fraction of.
+ * - `rows_256_ceiling`: the 256-row requests against that server: the rows/s of HTTP and
+ *   JSON alone beside the load generator, so `ceiling_fraction_of_in_process` is the most
+ *   `rows_256`'s fraction can be on this machine with no model work at all.
  * Each run lasts `--duration` seconds (default 5). Beside each figure, the server's CPU time
  * per request (user + system, all its threads, from /proc on Linux): the one figure the
  * machine's other work barely moves, for comparing builds on a shared machine. Goals (issue 15): single-row with
@@ -91,12 +94,12 @@ function cpuSeconds(pid: number | undefined): number {
 
 /**
  * The ceiling: Fastify (the server's own HTTP library) in a child process, parsing each
- * JSON body and answering a fixed TF Serving reply, no model run.
+ * JSON body and answering a TF Serving reply of a fixed prediction a row, no model run.
  */
 async function startCeilingServer(): Promise<{ url: string; child: ChildProcess }> {
   const script = `
     const app = require('fastify')({ logger: false });
-    app.post('/v1/models/:name', async (request) => ({ predictions: [[0.5]], rows: request.body.instances.length }));
+    app.post('/v1/models/:name', async (request) => ({ predictions: request.body.instances.map(() => [0.5]) }));
     app.listen({ host: '127.0.0.1', port: 0 }).then((address) => process.stderr.write('on ' + address + '\\n'));
   `;
   const child = spawn(process.execPath, ['-e', script], { cwd: packageRoot(), stdio: ['ignore', 'ignore', 'pipe'] });
@@ -199,11 +202,15 @@ export async function run(args: readonly string[]): Promise<void> {
     for (let rep = 0; rep < repeats; rep++) {
       await inProcessRun(session, inProcess, inProcessCpuMs);
       await inProcessRun(spinning, inProcessSpinning, inProcessSpinningCpuMs);
-      if (wanted('single_row_ceiling')) {
+      for (const [name, body, conns] of [
+        ['single_row_ceiling', single, connections],
+        ['rows_256_ceiling', batch, 4],
+      ] as const) {
+        if (!wanted(name)) continue;
         const ceiling = await startCeilingServer();
         try {
-          await load(ceiling.url, single, connections, 1); // warm-up
-          note('single_row_ceiling', await load(ceiling.url, single, connections, duration, ceiling.child.pid));
+          await load(ceiling.url, body, conns, 1); // warm-up
+          note(name, await load(ceiling.url, body, conns, duration, ceiling.child.pid));
         } finally {
           await stop(ceiling.child);
         }
@@ -231,11 +238,11 @@ export async function run(args: readonly string[]): Promise<void> {
     const inProcessRows = median(inProcess);
     const inProcessSpinningRows = median(inProcessSpinning);
     for (const [name, r] of Object.entries(results)) {
-      const rowsPerRequest = name === 'rows_256' ? 256 : 1;
+      const rowsPerRequest = name.startsWith('rows_256') ? 256 : 1;
       const line: Record<string, unknown> = {
         bench: 'serve-http',
         config: name,
-        connections: name === 'rows_256' ? 4 : connections,
+        connections: name.startsWith('rows_256') ? 4 : connections,
         requests_per_s: Math.round(median(r.rps)),
         rows_per_s: Math.round(median(r.rps) * rowsPerRequest),
         p50_ms: median(r.p50),
@@ -255,7 +262,11 @@ export async function run(args: readonly string[]): Promise<void> {
         line['fraction_of_in_process_spinning'] = Number(((median(r.rps) * 256) / inProcessSpinningRows).toFixed(3));
         // The same fraction in CPU time (in-process CPU per 256 rows over the server's per 256-row request), which the machine's load barely moves.
         line['cpu_fraction_of_in_process'] = Number((median(inProcessCpuMs) / median(r.cpuMs)).toFixed(3));
+        if (results['rows_256_ceiling'])
+          line['fraction_of_ceiling'] = Number((median(r.rps) / median(results['rows_256_ceiling']!.rps)).toFixed(3));
       }
+      // The most rows_256's fraction can be here: HTTP and JSON alone, beside the load generator.
+      if (name === 'rows_256_ceiling') line['ceiling_fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
       process.stdout.write(JSON.stringify(line) + '\n');
     }
     for (const [config, rates, cpuMs, options] of [

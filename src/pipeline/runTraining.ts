@@ -118,7 +118,7 @@ export async function runTraining(
       backend,
       settings,
       threads,
-      ...(ort ? { engine: plan.engine } : {}),
+      ...(plan.engine !== 'tfjs' ? { engine: plan.engine } : {}),
       bird: birdVersion,
       created: previous?.created ?? new Date().toISOString(),
       ...(fingerprint ? { fingerprint } : {}),

@@ -5,7 +5,7 @@ import type { ShardFormat } from '../data/shardFormats.js';
 import { dataSource } from '../data/dataset.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { compileModel } from '../ir/compileModel.js';
-import type { TrainEngineName } from '../semantic/builtins.js';
+import { trainEngines, type TrainEngineName } from '../semantic/builtins.js';
 import { applyOverrides, noteOverrides } from '../semantic/overrides.js';
 import { chooseEngine, engineCannotTrain, engineStatus, engineUnavailable, torchPython } from '../train/engine.js';
 import { onnxStepRefusal } from '../train/onnxStep.js';
@@ -67,6 +67,11 @@ export interface TrainedRun {
 }
 
 /** The newest run folder of a model under `runs/`. */
+/** The engine a run started on: its config's `engine`, absent for `tfjs` runs and runs of older versions. */
+function startedOn(config: RunConfig): TrainEngineName {
+  return (trainEngines as readonly string[]).includes(config.engine ?? '') ? (config.engine as TrainEngineName) : 'tfjs';
+}
+
 function latestRun(model: string): string | undefined {
   const dir = join('runs', model);
   if (!existsSync(dir)) return undefined;
@@ -105,14 +110,27 @@ export async function trainModel(
   const compiled = compileModel(model);
   if (hasErrors(compiled.diagnostics)) return failed(compiled.diagnostics, diagnostics);
   const settings = compiled.graph.train!.settings;
+  // A resumed run takes its data, batch, seed, fitted transforms and engine from its own folder.
+  const resumeDir = options.resume ? (options.out ?? latestRun(model.name)) : undefined;
+  if (options.resume && (!resumeDir || !existsSync(join(resumeDir, 'config.json')))) {
+    throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
+  }
+  const previous = resumeDir ? readRunJson<RunConfig>(resumeDir, 'config.json') : undefined;
   // The engine is settled before any data is read: one that cannot run here stops the run at once.
-  const engine = chooseEngine(options.engine, settings);
-  const refusal = engine.name === 'onnxruntime' ? onnxStepRefusal(compiled.graph) : undefined;
+  let stepRefusal: string | undefined | null = null;
+  const ortRefusal = (): string | undefined => (stepRefusal === null ? (stepRefusal = onnxStepRefusal(compiled.graph)) : stepRefusal);
+  const engine = chooseEngine(options.engine, settings, previous ? startedOn(previous) : undefined, ortRefusal);
+  const refusal = engine.name === 'onnxruntime' ? ortRefusal() : undefined;
   const unavailable = engineUnavailable(model, engine, refusal);
   if (unavailable) return failed([unavailable], diagnostics);
   if (!engineStatus[engine.name].available)
     throw new UsageError(`\`--engine ${engine.name}\` cannot run here: ${engineStatus[engine.name].reason}; use \`--engine tfjs\``);
   if (refusal !== undefined) return failed([engineCannotTrain(model, engine.name, refusal)], diagnostics);
+  if (engine.fallback !== undefined)
+    onProgress({
+      kind: 'engine',
+      line: `training on tfjs: the default engine, onnxruntime, cannot train \`${model.name}\` (${engine.fallback})`,
+    });
   if ((options.nproc !== undefined || options.nnodes !== undefined) && engine.name !== 'torch')
     throw new UsageError('`--nproc` and `--nnodes` need `--engine torch`');
   for (const [flag, value] of [
@@ -123,15 +141,9 @@ export async function trainModel(
       throw new UsageError(`\`${flag}\` needs \`--engine torch\`: only the PyTorch engine trains from encoded shards`);
   const torch = engine.name === 'torch' ? torchPreflight(model, compiled.graph, options, torchPython()) : undefined;
   if (torch && 'code' in torch) return failed([torch], diagnostics);
-  // A resumed run takes its data, batch, seed and fitted transforms from its own folder.
-  const resumeDir = options.resume ? (options.out ?? latestRun(model.name)) : undefined;
-  if (options.resume && (!resumeDir || !existsSync(join(resumeDir, 'config.json')))) {
-    throw new UsageError(`nothing to resume: ${resumeDir ? `\`${resumeDir}\` holds no run` : `no run of \`${model.name}\` under runs/`}`);
-  }
   if (options.fitted !== undefined && resumeDir)
     throw new UsageError('`--fitted` fits a new run; a resumed run keeps the fitted transforms it started with');
   const statistics = options.fitted !== undefined ? readCompleteFitStatistics(options.fitted, compiled.graph) : undefined;
-  const previous = resumeDir ? readRunJson<RunConfig>(resumeDir, 'config.json') : undefined;
   const sets = overridden.applied.map((o) => o.set);
   if (previous && JSON.stringify(previous.overrides ?? []) !== JSON.stringify(sets)) {
     throw new UsageError(

@@ -7,22 +7,37 @@ import { torchMissing } from './torch/torchMissing.js';
 
 export { trainEngines, type TrainEngineName };
 
-/** Which engine trains a run, and what chose it: `--engine`, the train section's `engine = ...`, or the default. */
+/**
+ * Which engine trains a run, and what chose it: `--engine`, the train section's `engine =
+ * ...`, the engine a resumed run started on, or the default; `fallback`, why the default
+ * is not `onnxruntime` for this model.
+ */
 export interface EngineChoice {
   readonly name: TrainEngineName;
-  readonly from: 'flag' | 'setting' | 'default';
+  readonly from: 'flag' | 'setting' | 'resumed' | 'default';
+  readonly fallback?: string;
 }
 
-/** The engine when nothing names one. */
-export const defaultEngine: TrainEngineName = 'tfjs';
-
-/** `--engine` wins over `engine = ...`, which wins over the default. */
-export function chooseEngine(flag: TrainEngineName | undefined, settings: Readonly<Record<string, AttrValue>>): EngineChoice {
+/**
+ * `--engine` wins over `engine = ...`; a resumed run goes on with the engine it started on
+ * (so it ends where the unbroken run would); otherwise `onnxruntime`, the fastest engine on
+ * every bench (docs/cli.md, "Training engines"), trains each model it can, and `tfjs`,
+ * which trains every model, the others. `refusal` says why `onnxruntime` cannot train the
+ * model (undefined when it can); it is asked only when the default decides.
+ */
+export function chooseEngine(
+  flag: TrainEngineName | undefined,
+  settings: Readonly<Record<string, AttrValue>>,
+  resumed: TrainEngineName | undefined,
+  refusal: () => string | undefined,
+): EngineChoice {
   if (flag !== undefined) return { name: flag, from: 'flag' };
   const set = settings['engine'];
   if (typeof set === 'string' && (trainEngines as readonly string[]).includes(set))
     return { name: set as TrainEngineName, from: 'setting' };
-  return { name: defaultEngine, from: 'default' };
+  if (resumed !== undefined) return { name: resumed, from: 'resumed' };
+  const why = refusal();
+  return why === undefined ? { name: 'onnxruntime', from: 'default' } : { name: 'tfjs', from: 'default', fallback: why };
 }
 
 /**
@@ -91,7 +106,7 @@ export function engineUnavailable(model: CheckedModel, choice: EngineChoice, ref
   if (!stmt) return undefined;
   return diagnostic('engineUnavailable', { engine: choice.name, reason }, model.module.source, stmt.value.span, {
     label: 'chosen here',
-    help: `train with \`engine = "${defaultEngine}"\`, or leave the setting out`,
+    help: 'train with `engine = "tfjs"`, or leave the setting out',
   });
 }
 

@@ -12,7 +12,7 @@ export interface RunConfig {
   readonly seed: number;
   readonly backend: string;
   readonly settings: Readonly<Record<string, AttrValue>>;
-  /** The training engine (`tfjs` when absent: runs of older versions). */
+  /** The training engine; absent for `tfjs` (and in runs of older versions, which were all `tfjs`). */
   readonly engine?: string;
   /** Cores asked to compute each batch (the run's stderr says whether two were used). */
   readonly threads?: number;

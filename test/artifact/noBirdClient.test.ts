@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 // The artifact is language-agnostic: test/artifact/client/no_bird_client.mjs, which
 // imports nothing of Bird, ports the hash, encodes raw rows and reproduces vectors.json;
 // and the Python client of docs/artifacts.md does too, where Python has onnxruntime.

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 /**
  * The tamper suite: a real artifact (a small model trained and exported here) changed in
  * every file and every field of its manifest must be refused by `bird verify`, by

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { emitters } from '../../src/backends/tfjs/emitters.js';
+import { emitters, gatherRows } from '../../src/backends/tfjs/emitters.js';
 import { loadTf, type Tf } from '../../src/backends/tfjs/loadTf.js';
 import { TfProgram } from '../../src/backends/tfjs/program.js';
 import { Dataset, dataSource } from '../../src/data/dataset.js';
@@ -142,6 +142,26 @@ describe('TF.js emitters', () => {
     expect(s[0]! + s[2]!).toBeCloseTo(1, 6);
     expect(s[1]! + s[3]!).toBeCloseTo(1, 6);
   });
+
+  test.each(['cpu', 'wasm'])(
+    "a table's gradient through its rows on the %s backend: repeated ids add up (wasm has no UnsortedSegmentSum, TF.js's own gradient of a gather)",
+    async (backend) => {
+      await tf.setBackend(backend);
+      try {
+        const table = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [5, 2]);
+        // A bag of ids [B=2, L=3] with id 1 three times and id 4 twice; each row's weight is its position + 1.
+        const ids = tf.tensor2d([1, 4, 1, 0, 1, 4], [2, 3], 'int32');
+        const weights = tf.tensor3d([1, 2, 3, 4, 5, 6], [2, 3, 1]);
+        const grad = tf.grad((t: Tensor) => tf.sum(tf.mul(gatherRows(tf, t, ids), weights)))(table);
+        // d/d row r = the sum of the weights where ids == r, in both columns.
+        const perRow = [4, 1 + 3 + 5, 0, 0, 2 + 6];
+        expect(Array.from(grad.dataSync())).toEqual(perRow.flatMap((w) => [w, w]));
+        expect(Array.from(gatherRows(tf, table, ids).dataSync())).toEqual(Array.from(tf.gather(table, ids).dataSync()));
+      } finally {
+        await tf.setBackend('cpu');
+      }
+    },
+  );
 });
 
 describe('the flights model as a TF.js program', () => {

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 /**
  * models/credit.bird (missing values: imputation with indicators) and models/tweet_text.bird
  * (text: cleaned, stopwords dropped, bigrams, TF-IDF) through the whole command line on their

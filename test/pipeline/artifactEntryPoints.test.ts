@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 /**
  * The pipeline's export, verify and predict entry points called in-process, as a program
  * embedding Bird calls them, on a small run trained on a glob of two CSV parts: each

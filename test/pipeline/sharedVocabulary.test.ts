@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 /**
  * A shared vocabulary through every stage: two text fields fitted into one vocabulary
  * (`vocab(..., shared: "words")`) and read by one embedding table (`shared(embedding_bag,

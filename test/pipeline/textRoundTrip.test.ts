@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 /**
  * The text options through every stage a user runs: the text case of test/cases/onnx/text
  * (a hashed sample of tokens, n-grams, stopwords, markup, NFKC, term weights) trained by

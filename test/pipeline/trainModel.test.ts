@@ -46,7 +46,13 @@ describe('trainModel', () => {
       'written',
     ]);
     expect(events.find((e) => e.kind === 'fitted')).toMatchObject({ trainRows: 240 });
-    expect(events.find((e) => e.kind === 'started')).toMatchObject({ engine: 'tfjs', backend: 'cpu', threads: 1, epochs: 1, batch: 64 });
+    expect(events.find((e) => e.kind === 'started')).toMatchObject({
+      engine: 'onnxruntime',
+      backend: 'cpu',
+      threads: 1,
+      epochs: 1,
+      batch: 64,
+    });
     const steps = events.filter((e) => e.kind === 'step');
     expect(steps.map((s) => [s.step, s.examples, s.total])).toEqual([
       [1, 64, 240],
@@ -91,6 +97,22 @@ describe('trainModel', () => {
     // This run's records only; the run folder holds both epochs.
     expect(resumed.value?.epochs.map((e) => e['epoch'])).toEqual([2]);
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    // Nothing named an engine: the resumed run goes on with the one the run started on.
+    expect(resumedEvents.find((e) => e.kind === 'started')).toMatchObject({ engine: 'onnxruntime' });
+  }, 60_000);
+
+  test('a run started on tfjs and resumed with no engine named goes on with tfjs; --engine moves it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bird-pipe-')), 'run');
+    await trainModel({ ...common, out, epochs: 1, engine: 'tfjs' });
+    const engineOf = async (options: { epochs: number; engine?: 'onnxruntime' }): Promise<unknown> => {
+      const events: TrainProgress[] = [];
+      await trainModel({ ...common, out, resume: true, ...options }, (e) => events.push(e));
+      return events.find((e) => e.kind === 'started');
+    };
+    expect(await engineOf({ epochs: 2 })).toMatchObject({ engine: 'tfjs' });
+    expect(await engineOf({ epochs: 3, engine: 'onnxruntime' })).toMatchObject({ engine: 'onnxruntime' });
+    // The run now records the engine it last trained on.
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).engine).toBe('onnxruntime');
   }, 60_000);
 
   test('a model the engine cannot train is a diagnostic, before any data is read or any folder made', async () => {

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 /**
  * `bird serve` on a model with feature groups (test/cases/onnx/groups: a list of columns
  * and a `px_*` pattern, each one `f32[B, n]` input): a request names the raw columns, as a

@@ -122,9 +122,30 @@ function oneHot(tf: Tf, ids: Tensor, depth: number): Tensor {
   );
 }
 
+/**
+ * `table`'s rows at `ids`, with the gradient a ScatterNd (repeated ids add up): TF.js's own
+ * gradient of a gather is an UnsortedSegmentSum, which the wasm backend does not have, so a
+ * table that TF.js differentiates (one read by other ops than its lookups) could not train there.
+ */
+export function gatherRows(tf: Tf, table: Tensor, ids: Tensor): Tensor {
+  const gather = tf.customGrad((t, i, save) => {
+    const rows = t as Tensor;
+    const at = tf.cast(i as Tensor, 'int32');
+    (save as tfTypes.GradSaveFunc)([at]);
+    return {
+      value: tf.gather(rows, at),
+      gradFunc: (dy, [saved]) => [
+        tf.scatterND(tf.reshape(saved!, [-1, 1]), tf.reshape(dy as Tensor, [-1, ...rows.shape.slice(1)]), rows.shape),
+        tf.zerosLike(i as Tensor),
+      ],
+    };
+  });
+  return gather(table, ids);
+}
+
 /** Mean or sum of table rows per example; `ids` is `[B]` (one id) or `[B, L]` (a bag), 0 counting as padding in a bag. */
 function embeddingLookup(tf: Tf, ids: Tensor, table: Tensor, combiner: string): Tensor {
-  const rows = tf.gather(table, tf.cast(ids, 'int32'));
+  const rows = gatherRows(tf, table, ids);
   if (combiner === 'none' || ids.rank === 1) return rows;
   const mask = tf.expandDims(tf.cast(tf.notEqual(ids, 0), 'float32'), -1);
   const summed = tf.sum(tf.mul(rows, mask), 1);

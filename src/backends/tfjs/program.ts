@@ -3,7 +3,7 @@ import type { Batch, BatchColumn } from '../../ir/batch.js';
 import type { IrGraph, IrNode } from '../../ir/ir.js';
 import { neededNodes } from '../../tensor/neededNodes.js';
 import { featureEntries } from '../../ir/featureEntries.js';
-import { emitters } from './emitters.js';
+import { emitters, gatherRows } from './emitters.js';
 import { initialValue } from './initializers.js';
 import type { Tf } from './loadTf.js';
 
@@ -122,7 +122,7 @@ export class TfProgram {
         const bag = sparse.get(n.inputs[0]!);
         if (bag) {
           const table = values.get(n.inputs[1]!)!;
-          const rows = tf.mul(tf.gather(table, bag.ids), tf.expandDims(bag.weights, -1));
+          const rows = tf.mul(gatherRows(tf, table, bag.ids), tf.expandDims(bag.weights, -1));
           const summed = tf.sum(rows, 1);
           if (n.attrs['combiner'] === 'sum') return summed;
           return tf.div(summed, tf.maximum(tf.sum(tf.cast(tf.notEqual(bag.ids, 0), 'float32'), 1, true), 1));

@@ -19,7 +19,7 @@ export const trainCommand: BirdCommand = (cli) => ({
       .option('engine', {
         choices: trainEngines,
         describe:
-          "Training engine (overrides `engine` in the train section; default tfjs): tfjs, onnxruntime (the IR's own gradients run by ONNX Runtime) or torch",
+          "Training engine (overrides `engine` in the train section; default: onnxruntime for a model it can train, else tfjs; a resumed run keeps its own): onnxruntime (the IR's own gradients run by ONNX Runtime), tfjs or torch",
       })
       .option('set', {
         type: 'string',

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { exportAtEntries } from '../../../src/backends/onnx/exportAtEntries.js';
 import { printOnnx } from '../../../src/backends/onnx/printOnnx.js';

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 /**
  * Feature groups (`continuous(columns: [...])`, `continuous(n: 3, columns: "px_*")`): one
  * `f32[B, n]` tensor, statistics fitted per column (checked against the rows by hand), the

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { exportAtEntries } from '../../../src/backends/onnx/exportAtEntries.js';
 import { loweredOps, onnxEmitters, outOfGraphOps, trainingOnlyOps } from '../../../src/backends/onnx/onnxEmitters.js';

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { Dataset, dataSource } from '../../../src/data/dataset.js';

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/backends/onnx/ortEnvironment.cjs */
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { exportSignatures } from '../../../src/backends/onnx/exportSignatures.js';

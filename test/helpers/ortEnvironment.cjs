@@ -1,4 +1,5 @@
-// A Jest environment for tests that run onnxruntime-node. Jest runs each test file in
+// The Jest environment of every test (package.json), for the tests that run onnxruntime-node
+// (serving, exports, and `bird train`, whose default engine is onnxruntime). Jest runs each test file in
 // its own realm, but onnxruntime-node builds its output tensors from typed arrays of the
 // main realm and then checks them with `instanceof` against the test realm's
 // constructors, which fails. Sharing the main realm's typed-array constructors fixes it.
