@@ -49,7 +49,7 @@ const benches: Readonly<Record<string, Bench>> = {
   },
   'torch-flights': {
     description:
-      'models/flights.bird on the full flights file from Parquet parts, trained by TF.js and by --engine torch --nproc 2, AUC of each and their difference, the torch ranks reading encoded Parquet shards, then export and verify of the torch run (--rows=N, --parts=N, --nproc=N, --seeds=S[,S...] for medians over seeds, --shard-format=arrow|parquet) (goal: AUC within 0.002)',
+      'models/flights.bird on the full flights file from Parquet parts, trained by TF.js and by --engine torch --nproc 2, AUC of each and their difference, the torch ranks reading encoded Parquet shards, then export and verify of the torch run (--rows=N, --parts=N, --nproc=N, --seeds=S[,S...] for medians over seeds, --shuffle=N, --shard-format=arrow|parquet) (goal: AUC within 0.002)',
     load: () => import('./torchFlights.js'),
   },
   data: {

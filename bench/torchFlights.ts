@@ -7,7 +7,9 @@
  * the torch run. Both train with the model's own settings (one epoch, batch 1,024, rows in
  * file order). One run of each differs by more than the goal from the seed alone (TF.js
  * moved 0.0193 between seeds 1 to 3), so --seeds=1,2,3 trains each engine once per seed
- * (`--set seed=S`, alternating the engines) and compares the medians.
+ * (`--set seed=S`, alternating the engines) and compares the medians. --shuffle=N trains
+ * both with `shuffle = N` (N at least the training rows: a whole permutation each epoch),
+ * where one epoch in file order ends on the last months' rows.
  *
  * Options: --rows=N (the file's first N rows; default all 3,000,000), --parts=N (Parquet
  * parts; default 4), --nproc=N (default 2), --seeds=S[,S...] (default 1, the model's own),
@@ -63,6 +65,8 @@ export async function run(args: readonly string[]): Promise<void> {
   const data = join(dir, 'lake', 'part-*.parquet');
   const model = join(root, 'models', 'flights.bird');
   const seeds = (option('seeds') ?? '1').split(',').map(Number);
+  const shuffle = option('shuffle');
+  const shuffleSet = shuffle === undefined ? [] : ['--set', `shuffle=${Number(shuffle)}`];
   const aucs: Record<string, number[]> = { tfjs: [], torch: [] };
   let torchRun = '';
   for (const seed of seeds) {
@@ -70,11 +74,12 @@ export async function run(args: readonly string[]): Promise<void> {
       const out = join(dir, `${engine}-seed${seed}`);
       const t0 = performance.now();
       const torchFlags = engine === 'torch' ? ['--nproc', String(nproc), '--shard-format', shardFormat] : [];
-      birdCli(['train', model, '--data', data, '--engine', engine, '--set', `seed=${seed}`, '--out', out, ...torchFlags]);
+      birdCli(['train', model, '--data', data, '--engine', engine, '--set', `seed=${seed}`, ...shuffleSet, '--out', out, ...torchFlags]);
       const record = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').pop()!) as Record<string, number>;
       const line = {
         engine,
         seed,
+        ...(shuffle !== undefined ? { shuffle: Number(shuffle) } : {}),
         ...(engine === 'torch' ? { nproc, shard_format: shardFormat } : {}),
         train_rows: record['examples']!,
         steps: record['steps']!,
