@@ -66,12 +66,12 @@ export interface TrainedRun {
   readonly epochs: readonly EpochRecord[];
 }
 
-/** The newest run folder of a model under `runs/`. */
 /** The engine a run started on: its config's `engine`, absent for `tfjs` runs and runs of older versions. */
 function startedOn(config: RunConfig): TrainEngineName {
   return (trainEngines as readonly string[]).includes(config.engine ?? '') ? (config.engine as TrainEngineName) : 'tfjs';
 }
 
+/** The newest run folder of a model under `runs/`. */
 function latestRun(model: string): string | undefined {
   const dir = join('runs', model);
   if (!existsSync(dir)) return undefined;
@@ -117,10 +117,9 @@ export async function trainModel(
   }
   const previous = resumeDir ? readRunJson<RunConfig>(resumeDir, 'config.json') : undefined;
   // The engine is settled before any data is read: one that cannot run here stops the run at once.
-  let stepRefusal: string | undefined | null = null;
-  const ortRefusal = (): string | undefined => (stepRefusal === null ? (stepRefusal = onnxStepRefusal(compiled.graph)) : stepRefusal);
-  const engine = chooseEngine(options.engine, settings, previous ? startedOn(previous) : undefined, ortRefusal);
-  const refusal = engine.name === 'onnxruntime' ? ortRefusal() : undefined;
+  const engine = chooseEngine(options.engine, settings, previous ? startedOn(previous) : undefined, () => onnxStepRefusal(compiled.graph));
+  // The default chose onnxruntime only where it can train the model.
+  const refusal = engine.name === 'onnxruntime' && engine.from !== 'default' ? onnxStepRefusal(compiled.graph) : undefined;
   const unavailable = engineUnavailable(model, engine, refusal);
   if (unavailable) return failed([unavailable], diagnostics);
   if (!engineStatus[engine.name].available)
