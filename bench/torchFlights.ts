@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { birdCli, fullData, root } from './peerRuns.js';
+import { birdCli, fullData, median, root } from './peerRuns.js';
 
 const auc = 'auc(p_delayed, labels.label_delayed15)';
 
@@ -94,11 +94,6 @@ export async function run(args: readonly string[]): Promise<void> {
       if (engine === 'torch') torchRun = out;
     }
   }
-  const median = (values: readonly number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
   const tfjsMedian = median(aucs['tfjs']!);
   const torchMedian = median(aucs['torch']!);
   process.stdout.write(
