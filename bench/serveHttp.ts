@@ -29,7 +29,11 @@
  * batching at least 20,000 requests/s with p99 under 10 ms; 256-row at least 60% of
  * in-process ONNX Runtime.
  *
- * `--session-worker` serves with each model in a worker thread (`bird serve --session-worker`).
+ * - `single_row_batching_event_loop`, `rows_256_event_loop`: the same with `--no-session-worker`
+ *   (the model run in the event loop's thread), beside the server's default (a worker thread
+ *   for each session on a machine with 2 or more cores), to measure what the worker gives.
+ *
+ * `--session-worker` / `--no-session-worker` pass that flag to the server of the other configurations.
  * `--configs=rows_256,...` runs only the named configurations; `--cli=PATH` serves with
  * another build's CLI (a copy of an earlier `dist/`), to compare two builds in the same minutes.
  */
@@ -142,8 +146,9 @@ export async function run(args: readonly string[]): Promise<void> {
   const delay = option(args, 'batch-delay-ms', 0);
   // ONNX Runtime threads per model in the server (0: its default, every core).
   const threads = option(args, 'threads', 0);
-  // Each model's session in a worker thread of the server (`bird serve --session-worker`).
-  const sessionWorker = args.includes('--session-worker');
+  // Each model's session in a worker thread of the server or not (`bird serve --session-worker`; its default: with 2 or more cores).
+  const workerFlag = args.find((a) => a === '--session-worker' || a === '--no-session-worker');
+  const sessionWorker = workerFlag === undefined ? availableParallelism() > 1 : workerFlag === '--session-worker';
   // The built CLI the server runs (another build's, to compare two builds in the same minutes).
   const cli = args.find((a) => a.startsWith('--cli='))?.slice('--cli='.length) ?? join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
   const only = args
@@ -219,11 +224,18 @@ export async function run(args: readonly string[]): Promise<void> {
         ['single_row', ['--no-batching'], single, connections],
         ['single_row_batching', ['--max-batch', '256', '--batch-delay-ms', String(delay)], single, connections],
         ['rows_256', [], batch, 4],
+        [
+          'single_row_batching_event_loop',
+          ['--max-batch', '256', '--batch-delay-ms', String(delay), '--no-session-worker'],
+          single,
+          connections,
+        ],
+        ['rows_256_event_loop', ['--no-session-worker'], batch, 4],
       ] as const) {
         if (!wanted(name)) continue;
         const server = await startServer(cli, root, flags, [
           ...(threads > 0 ? ['--threads', String(threads)] : []),
-          ...(sessionWorker ? ['--session-worker'] : []),
+          ...(workerFlag !== undefined && !name.endsWith('_event_loop') ? [workerFlag] : []),
         ]);
         try {
           await load(server.url, body, conns, 1); // warm-up
@@ -251,11 +263,11 @@ export async function run(args: readonly string[]): Promise<void> {
         errors: r.errors,
         repeats,
         threads,
-        ...(sessionWorker ? { session_worker: true } : {}),
+        ...(name.endsWith('_ceiling') ? {} : { session_worker: sessionWorker && !name.endsWith('_event_loop') }),
       };
       if (name.startsWith('single_row') && name !== 'single_row_ceiling' && results['single_row_ceiling'])
         line['fraction_of_ceiling'] = Number((median(r.rps) / median(results['single_row_ceiling']!.rps)).toFixed(3));
-      if (name === 'rows_256') {
+      if (name.startsWith('rows_256') && name !== 'rows_256_ceiling') {
         // Against in-process ONNX Runtime with the server's session options (the like-for-like figure) ...
         line['fraction_of_in_process'] = Number(((median(r.rps) * 256) / inProcessRows).toFixed(3));
         // ... and with ONNX Runtime's default options (pool threads spinning between runs).

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { ClientRow } from '../../src/data/signatureFeeds.js';
@@ -46,6 +46,24 @@ describe('bird serve --session-worker: each session in a worker thread of its ow
       expectClose(Array.from(b![0]!.data as Float32Array), expected);
     } finally {
       await servable.unload();
+    }
+  });
+
+  test('the default runs the sessions in workers where the machine has a second core; inWorker: false keeps them in this thread', async () => {
+    const load = jest.spyOn(WorkerSession, 'load');
+    try {
+      const byDefault = await Servable.load(dir);
+      await byDefault.unload();
+      expect(load).toHaveBeenCalledTimes(availableParallelism() > 1 ? 1 : 0);
+      load.mockClear();
+      const inThread = await Servable.load(dir, { inWorker: false });
+      const served = inThread.signature(undefined);
+      const out = await served.runner.predict(served.rows.readInstances(instancesOf(rows)));
+      await inThread.unload();
+      expect(load).not.toHaveBeenCalled();
+      expectClose(Array.from(out[0]!.data as Float32Array), expected);
+    } finally {
+      load.mockRestore();
     }
   });
 

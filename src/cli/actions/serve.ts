@@ -24,7 +24,7 @@ export interface ServeArgs extends ReportOptions {
   /** With batching only (default 0: one turn of the event loop). */
   readonly batchDelayMs?: number;
   readonly threads?: number;
-  /** Each signature's ONNX Runtime session in a worker thread of its own. */
+  /** Each signature's ONNX Runtime session in a worker thread of its own; undefined: where the machine has a second core. */
   readonly sessionWorker?: boolean;
   readonly maxBodyBytes: number;
   readonly timeoutMs: number;
@@ -137,7 +137,7 @@ export async function serve(args: ServeArgs, io: Io, stop: Promise<unknown> = st
       labels: labelMap,
       ...(args.batching ? { batching: { maxBatch, delayMs } } : {}),
       ...(args.threads !== undefined ? { threads: args.threads } : {}),
-      ...(args.sessionWorker === true ? { inWorker: true } : {}),
+      ...(args.sessionWorker !== undefined ? { inWorker: args.sessionWorker } : {}),
       onRefused: (dir, error) => report(error, dir),
       onLoaded: (s) => io.stderr(`loaded ${s.model} ${s.version} (${[...s.signatures.keys()].map((k) => `\`${k}\``).join(', ')})\n`),
       onUnloaded: (model, version) => io.stderr(`unloaded ${model} ${version}\n`),

@@ -41,8 +41,8 @@ export const serveCommand: BirdCommand = (cli) => ({
       .option('threads', { type: 'number', describe: "ONNX Runtime threads per model (default: ONNX Runtime's, every core)" })
       .option('session-worker', {
         type: 'boolean',
-        default: false,
-        describe: 'Run each model in a worker thread, beside the HTTP and JSON work (more CPU a request; for spare cores)',
+        describe:
+          'Run each model in a worker thread, beside the HTTP and JSON work (default: on with 2 or more cores; --no-session-worker: in the event loop)',
       })
       .option('max-body-bytes', {
         type: 'number',
@@ -78,7 +78,7 @@ export const serveCommand: BirdCommand = (cli) => ({
             ...num(a, 'max-batch', 'maxBatch'),
             ...num(a, 'batch-delay-ms', 'batchDelayMs'),
             ...num(a, 'threads', 'threads'),
-            sessionWorker: a['session-worker'] === true,
+            ...(typeof a['session-worker'] === 'boolean' ? { sessionWorker: a['session-worker'] } : {}),
             maxBodyBytes: a['max-body-bytes'] as number,
             timeoutMs: a['timeout-ms'] as number,
             watch: a['watch'] !== false,
