@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, readdirSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import type { Batch } from '../ir/batch.js';
@@ -162,7 +162,28 @@ export async function writeEncodedShard(
   return rows;
 }
 
-/** Writes `encoded.json` beside the shards. */
-export function writeEncodedSpec(dir: string, spec: EncodedSpec): void {
-  writeFileAtomic(join(dir, 'encoded.json'), JSON.stringify(spec, null, 2) + '\n');
+/** A part name (`bird encode --part`): what may stand between `encoded.` and `.json`. */
+export const encodedPartName = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The file that lists a folder's shards: `encoded.json`, or `encoded.PART.json` for the
+ * part one map task of many wrote (`bird encode --part`), so that tasks writing into one
+ * folder each write a file of their own instead of replacing one another's.
+ */
+export function encodedSpecFile(part?: string): string {
+  return part === undefined ? 'encoded.json' : `encoded.${part}.json`;
+}
+
+/** The lists of a folder (names): `encoded.json` first, then the parts' `encoded.PART.json` by name, the order the generated script reads them in. */
+export function encodedSpecFiles(dir: string): string[] {
+  const names = readdirSync(dir);
+  const parts = names
+    .filter((n) => n.startsWith('encoded.') && n.endsWith('.json') && encodedPartName.test(n.slice('encoded.'.length, -'.json'.length)))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...(names.includes('encoded.json') ? ['encoded.json'] : []), ...parts];
+}
+
+/** Writes `encoded.json` (or a part's `encoded.PART.json`) beside the shards. */
+export function writeEncodedSpec(dir: string, spec: EncodedSpec, part?: string): void {
+  writeFileAtomic(join(dir, encodedSpecFile(part)), JSON.stringify(spec, null, 2) + '\n');
 }

@@ -3,7 +3,15 @@ import { basename, join, resolve } from 'node:path';
 import { dataFiles } from '../data/dataFiles.js';
 import { DataError } from '../data/dataError.js';
 import { Dataset, type DataSource } from '../data/dataset.js';
-import { fittedDigest, shardColumns, writeEncodedSpec, type EncodedSpec } from '../data/encodedShards.js';
+import {
+  encodedPartName,
+  encodedSpecFile,
+  encodedSpecFiles,
+  fittedDigest,
+  shardColumns,
+  writeEncodedSpec,
+  type EncodedSpec,
+} from '../data/encodedShards.js';
 import type { IrGraph } from '../ir/ir.js';
 import type { RunConfig } from '../train/runConfig.js';
 import { failed, type Result } from './result.js';
@@ -25,6 +33,8 @@ export interface EncodeOptions {
   readonly fitted?: string;
   /** With a `.bird` file: which model (default: the first trainable). */
   readonly model?: string;
+  /** One map task's part of a folder many write into: its list is `encoded.PART.json`, not `encoded.json`. */
+  readonly part?: string;
 }
 
 /** One input file encoded: what `bird encode` prints a line for. */
@@ -39,6 +49,22 @@ export interface EncodedFile {
 function shardName(file: string, format: ShardFormat): string {
   const stem = basename(file).replace(/(\.(csv|tsv|jsonl|ndjson))?(\.gz)?$|\.(parquet|arrow|arrows|feather|ipc)$/i, '');
   return shardFile(stem, format);
+}
+
+/** The shards the other lists of a folder name (`encoded.json` and other parts' `encoded.PART.json`), each with its list's name. */
+function otherPartsShards(dir: string, part: string | undefined): Map<string, string> {
+  const own = encodedSpecFile(part);
+  const listed = new Map<string, string>();
+  for (const name of encodedSpecFiles(dir)) {
+    if (name === own) continue;
+    try {
+      const spec = JSON.parse(readFileSync(join(dir, name), 'utf8')) as EncodedSpec;
+      for (const shard of spec.shards ?? []) listed.set(shard.file, name);
+    } catch {
+      // Not a list bird encode wrote: training from the folder reports it.
+    }
+  }
+  return listed;
 }
 
 /** A run file as `bird train` writes it; a folder without it is not a run (a `UsageError`). */
@@ -62,6 +88,10 @@ function runFile<T>(run: string, name: string): T {
  * are `UsageError`s.
  */
 export async function encodeRun(run: string, options: EncodeOptions, onFile?: (file: EncodedFile) => void): Promise<Result<EncodedSpec>> {
+  if (options.part !== undefined && !encodedPartName.test(options.part))
+    throw new UsageError(
+      `\`--part ${options.part}\` is not a part name: letters, digits, \`_\` and \`-\` only (it names \`encoded.PART.json\`)`,
+    );
   const fromModel = run.endsWith('.bird');
   if (!fromModel && (options.fitted !== undefined || options.model !== undefined))
     throw new UsageError(`\`--fitted\` and \`--model\` go with a \`.bird\` file; the run \`${run}\` holds its own fitted transforms`);
@@ -87,6 +117,13 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
     const replaced = names.find((n) => inputs.has(resolve(options.out, n)));
     if (replaced)
       throw new UsageError(`the shard \`${join(options.out, replaced)}\` would replace its input file; encode into another folder`);
+    // Another part's shard of the same name would be replaced, and listed twice.
+    const others = existsSync(options.out) ? otherPartsShards(options.out, options.part) : new Map<string, string>();
+    const taken = names.find((n) => others.has(n));
+    if (taken)
+      throw new UsageError(
+        `the shard \`${join(options.out, taken)}\` is listed by \`${others.get(taken)}\`, another part of that folder; give each map task its own input files`,
+      );
     mkdirSync(options.out, { recursive: true });
     const shards: { file: string; rows: number; source: string }[] = [];
     let columns: EncodedSpec['columns'] = [];
@@ -101,7 +138,7 @@ export async function encodeRun(run: string, options: EncodeOptions, onFile?: (f
       onFile?.({ input: file, shard, rows, seconds: (performance.now() - started) / 1000 });
     }
     const spec: EncodedSpec = { format: 'bird-encoded-1', model: graph.model, columns, shards, fitted: fittedDigest(graph) };
-    writeEncodedSpec(options.out, spec);
+    writeEncodedSpec(options.out, spec, options.part);
     return { value: spec, diagnostics: [] };
   } catch (error) {
     if (error instanceof DataError) return failed([error.diagnostic]);

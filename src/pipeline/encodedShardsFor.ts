@@ -1,19 +1,54 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fittedDigest, shardColumns, type EncodedSpec } from '../data/encodedShards.js';
+import { encodedSpecFiles, fittedDigest, shardColumns, type EncodedSpec } from '../data/encodedShards.js';
 import type { Dataset } from '../data/dataset.js';
 import type { IrGraph } from '../ir/ir.js';
 import { UsageError } from './usageError.js';
 
-/** `DIR/encoded.json`, or a `UsageError` saying why `--shards DIR` names no folder of encoded shards. */
+/**
+ * The shards of a folder `bird encode` wrote, as one spec: its `encoded.json`, and the
+ * `encoded.PART.json` of every map task that wrote into it with `--part`, their shards one
+ * after the other in that order. The files must agree on the format, the model, the columns
+ * and the fitted digest, and list no shard twice; otherwise, or without any of them, a
+ * `UsageError` naming the file.
+ */
 export function readEncodedSpec(dir: string): EncodedSpec {
-  const path = join(dir, 'encoded.json');
-  if (!existsSync(path)) throw new UsageError(`\`--shards ${dir}\` has no \`encoded.json\`: not a folder \`bird encode\` wrote`);
+  let files: string[];
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as EncodedSpec;
-  } catch (error) {
-    throw new UsageError(`\`${path}\` is not valid JSON (${(error as Error).message}): not as \`bird encode\` writes it`);
+    files = encodedSpecFiles(dir);
+  } catch {
+    throw new UsageError(`\`--shards ${dir}\` is not a folder`);
   }
+  if (files.length === 0)
+    throw new UsageError(`\`--shards ${dir}\` has no \`encoded.json\` (nor \`encoded.PART.json\`): not a folder \`bird encode\` wrote`);
+  const specs = files.map((name): [string, EncodedSpec] => {
+    const path = join(dir, name);
+    try {
+      return [name, JSON.parse(readFileSync(path, 'utf8')) as EncodedSpec];
+    } catch (error) {
+      throw new UsageError(`\`${path}\` is not valid JSON (${(error as Error).message}): not as \`bird encode\` writes it`);
+    }
+  });
+  const [firstName, first] = specs[0]!;
+  const shards: EncodedSpec['shards'][number][] = [];
+  const listedIn = new Map<string, string>();
+  for (const [name, spec] of specs) {
+    const differs = (['format', 'model', 'columns', 'fitted'] as const).find((k) => JSON.stringify(spec[k]) !== JSON.stringify(first[k]));
+    if (differs)
+      throw new UsageError(
+        `\`${join(dir, name)}\` and \`${join(dir, firstName)}\` list shards of different ${differs === 'fitted' ? 'fitted transforms' : differs}: every part of a folder must be encoded with the same run or statistics, for the same model`,
+      );
+    for (const shard of spec.shards ?? []) {
+      const earlier = listedIn.get(shard.file);
+      if (earlier !== undefined)
+        throw new UsageError(
+          `the shard \`${shard.file}\` of \`${dir}\` is listed by both \`${earlier}\` and \`${name}\`; a part's shards must be its own`,
+        );
+      listedIn.set(shard.file, name);
+      shards.push(shard);
+    }
+  }
+  return { ...first, shards };
 }
 
 /**

@@ -33,7 +33,7 @@ async function fittedRun(): Promise<string> {
 }
 
 /** Python that defines the script's shard readers without PyTorch (they need numpy, and pyarrow for Parquet). */
-const readers = `import json, math, os, struct, sys\nimport numpy as np\n${pythonHelpers}\n`;
+const readers = `import json, math, os, re, struct, sys\nimport numpy as np\n${pythonHelpers}\n`;
 
 describe('bird encode --format parquet', () => {
   test('the Parquet shard reads back, through the PyTorch script reader, equal to the Arrow IPC shard', async () => {

@@ -1,7 +1,7 @@
 /**
  * `bird train` with `engine = "torch"` as a user runs it, each command in its own process: 2
- * ranks from Parquet shards, exported and verified; and training from the shards `bird
- * encode` wrote, refusing shards of other rows or other fitted transforms. Moved out of
+ * ranks from Parquet shards, exported and verified; and training from the shards two `bird
+ * encode --part` map tasks wrote into one folder, refusing shards of other rows or other fitted transforms. Moved out of
  * test/backends/torch/torchEquivalence.test.ts (35 s) to keep `npm test` within its budget;
  * `.ci/run` runs test/e2e after it.
  */
@@ -87,9 +87,23 @@ describe('bird train with engine = "torch"', () => {
     writeFileSync(model, text);
     // A run (TF.js, the quickest) fits the transforms; a batch job encodes the training files with them.
     expect((await cli(['train', model, '--out', join(dir, 'fit')])).code).toBe(0);
-    const glob = join(dir, 'train', 'part-*.csv');
-    const encoded = await cli(['encode', join(dir, 'fit'), '--data', glob, '--out', join(dir, 'encoded'), '--format', 'parquet']);
-    expect(encoded.code === 0 ? '' : encoded.stderr).toBe('');
+    // Two map tasks, one a file, into one folder (--part): each lists its shard in encoded.PART.json.
+    for (const k of ['0', '1']) {
+      const encoded = await cli([
+        'encode',
+        join(dir, 'fit'),
+        '--data',
+        join(dir, 'train', `part-${k}.csv`),
+        '--out',
+        join(dir, 'encoded'),
+        '--format',
+        'parquet',
+        '--part',
+        k,
+      ]);
+      expect(encoded.code === 0 ? '' : encoded.stderr).toBe('');
+    }
+    expect(readdirSync(join(dir, 'encoded')).sort()).toEqual(['encoded.0.json', 'encoded.1.json', 'part-0.parquet', 'part-1.parquet']);
     const run = join(dir, 'run');
     const trained = await cli(['train', model, '--engine', 'torch', '--nproc', '2', '--shards', join(dir, 'encoded'), '--out', run]);
     expect(trained.code === 0 ? '' : trained.stderr).toBe('');
@@ -106,7 +120,7 @@ describe('bird train with engine = "torch"', () => {
     expect(half.code).toBe(2);
     expect(half.stderr).toContain("they hold 2000 rows and the run's training part 4000");
     // Shards encoded with other fitted transforms (their digest changed, as another vocabulary would change it).
-    const spec = JSON.parse(readFileSync(join(dir, 'encoded', 'encoded.json'), 'utf8')) as { fitted: string };
+    const spec = JSON.parse(readFileSync(join(dir, 'half', 'encoded.json'), 'utf8')) as { fitted: string };
     writeFileSync(
       join(dir, 'half', 'encoded.json'),
       JSON.stringify({ ...spec, fitted: spec.fitted.replace(/^./, (c) => (c === '0' ? '1' : '0')) }),

@@ -138,6 +138,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shutil
 import struct
 import sys

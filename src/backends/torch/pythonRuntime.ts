@@ -183,6 +183,19 @@ def read_shard(path, columns):
     return out
 
 
+def read_spec(folder):
+    """A shard folder's lists as one: encoded.json, then each map task's encoded.PART.json
+    (bird encode --part) by name, their shards one after the other, as Bird reads them."""
+    names = sorted(n for n in os.listdir(folder) if re.fullmatch(r"encoded\.[A-Za-z0-9_-]+\.json", n))
+    names = (["encoded.json"] if os.path.exists(os.path.join(folder, "encoded.json")) else []) + names
+    if not names:
+        raise SystemExit(f"{folder}: no encoded.json (nor encoded.PART.json): not a folder bird encode wrote")
+    specs = [json.load(open(os.path.join(folder, n))) for n in names]
+    spec = dict(specs[0])
+    spec["shards"] = [s for part in specs for s in part["shards"]]
+    return spec
+
+
 def rows_of(part):
     first = next(iter(part.values()))
     return first[1].shape[0] - 1 if isinstance(first, tuple) else first.shape[0]

@@ -206,7 +206,7 @@ def train(args):
     torch.manual_seed(SETTINGS["seed"] + rank)
     # NCCL has no sparse all-reduce: on GPUs the tables take dense gradients.
     sparse = not (distributed and cuda)
-    spec = json.load(open(os.path.join(args.shards, "encoded.json")))
+    spec = read_spec(args.shards)
     columns = spec["columns"]
     # With --emulate-world W, one process reads every rank's rows and steps on their union:
     # the single-process run a W-rank DDP run must agree with.
@@ -292,7 +292,7 @@ def train(args):
 
 def predict(args):
     """The model's outputs for every row of one shard, on the CPU, as JSON: {output: [[...], ...]}."""
-    spec = json.load(open(os.path.join(args.shards, "encoded.json")))
+    spec = read_spec(args.shards)
     model = MODEL_CLASS(False)
     tensors, _ = read_checkpoint(args.checkpoint)
     load_weights(model, tensors)
@@ -307,7 +307,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train on encoded shards (one process per rank; RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT from the environment)")
-    t.add_argument("--shards", required=True, help="folder of encoded shards with encoded.json")
+    t.add_argument("--shards", required=True, help="folder of encoded shards with encoded.json (or the encoded.PART.json of several map tasks)")
     t.add_argument("--init", required=True, help="Bird checkpoint folder to start from (weights, and optimizer state if it holds any)")
     t.add_argument("--out", required=True, help="run folder: checkpoints/epoch-N, step-N and steps.jsonl are written there")
     t.add_argument("--epochs", type=int, default=SETTINGS["epochs"])

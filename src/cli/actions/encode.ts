@@ -13,6 +13,8 @@ export interface EncodeArgs extends ReportOptions {
   /** With a `.bird` file for `run`: the statistics `bird fit` merged. */
   readonly fitted?: string;
   readonly model?: string;
+  /** One map task's part of a folder: its list is `encoded.PART.json`. */
+  readonly part?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function encode(args: EncodeArgs, io: Io): Promise<number> {
       ...(args.format !== undefined ? { format: args.format } : {}),
       ...(args.fitted !== undefined ? { fitted: args.fitted } : {}),
       ...(args.model !== undefined ? { model: args.model } : {}),
+      ...(args.part !== undefined ? { part: args.part } : {}),
     },
     (f) => {
       if (!args.json) io.stderr(`${f.input}: ${f.rows} rows to ${f.shard} in ${f.seconds.toFixed(1)} s\n`);

@@ -18,6 +18,10 @@ export const encodeCommand: BirdCommand = (cli) => ({
       .option('model', { type: 'string', describe: 'With a .bird file: which model (default: the first with a train section)' })
       .option('data', { type: 'string', describe: "Data file or glob to encode (default: the run's own data)" })
       .option('out', { type: 'string', demandOption: true, describe: 'Folder for the shards and encoded.json' })
+      .option('part', {
+        type: 'string',
+        describe: 'One map task of many writing into one folder: list its shards in encoded.PART.json, not encoded.json',
+      })
       .option('format', {
         choices: shardFormats,
         default: 'arrow',
@@ -25,6 +29,10 @@ export const encodeCommand: BirdCommand = (cli) => ({
       })
       .example("$0 encode runs/DelayMlp/RUN --data 'lake/part-*.parquet' --out encoded", 'one encoded shard per Parquet file')
       .example("$0 encode runs/DelayMlp/RUN --data 'lake/part-*.parquet' --out encoded --format parquet", 'the shards as Parquet')
+      .example(
+        "$0 encode runs/DelayMlp/RUN --data 'lake/part-000*.parquet' --out encoded --part 000",
+        'one map task of several writing into one folder',
+      )
       .example(
         "$0 encode models/flights.bird --fitted fitted.json --data 'lake/part-*.parquet' --out encoded",
         'with merged bird fit statistics, no run',
@@ -39,6 +47,7 @@ export const encodeCommand: BirdCommand = (cli) => ({
           ...str(a, 'data', 'data'),
           ...str(a, 'fitted', 'fitted'),
           ...str(a, 'model', 'model'),
+          ...str(a, 'part', 'part'),
           ...common(a),
         },
         cli.io,
