@@ -13,6 +13,9 @@
  *
  * Options: --rows=N (the file's first N rows; default all 3,000,000), --parts=N (Parquet
  * parts; default 4), --nproc=N (default 2), --seeds=S[,S...] (default 1, the model's own),
+ * --engines=tfjs,torch[,onnxruntime] (default tfjs,torch: each compared with tfjs; Bird's
+ * onnxruntime engine beside them shows how far two engines of the same arithmetic, the same
+ * initial weights and the same batches drift apart over a full epoch),
  * --shard-format=arrow|parquet (the torch
  * engine's shards; default parquet). The ranks run under `BIRD_PYTHON`, else `.venv-torch`
  * (`.ci/python-torch-venv.sh`: PyTorch and pyarrow) where it exists.
@@ -67,10 +70,13 @@ export async function run(args: readonly string[]): Promise<void> {
   const seeds = (option('seeds') ?? '1').split(',').map(Number);
   const shuffle = option('shuffle');
   const shuffleSet = shuffle === undefined ? [] : ['--set', `shuffle=${Number(shuffle)}`];
-  const aucs: Record<string, number[]> = { tfjs: [], torch: [] };
+  const engines = (option('engines') ?? 'tfjs,torch').split(',');
+  if (!engines.includes('tfjs') || engines.some((e) => !['tfjs', 'torch', 'onnxruntime'].includes(e)))
+    throw new Error('--engines lists tfjs (the reference) and any of torch, onnxruntime');
+  const aucs: Record<string, number[]> = Object.fromEntries(engines.map((e) => [e, []]));
   let torchRun = '';
   for (const seed of seeds) {
-    for (const engine of ['tfjs', 'torch']) {
+    for (const engine of engines) {
       const out = join(dir, `${engine}-seed${seed}`);
       const t0 = performance.now();
       const torchFlags = engine === 'torch' ? ['--nproc', String(nproc), '--shard-format', shardFormat] : [];
@@ -95,16 +101,21 @@ export async function run(args: readonly string[]): Promise<void> {
     }
   }
   const tfjsMedian = median(aucs['tfjs']!);
-  const torchMedian = median(aucs['torch']!);
-  process.stdout.write(
-    JSON.stringify({
-      seeds,
-      median_auc_tfjs: Number(tfjsMedian.toFixed(4)),
-      median_auc_torch: Number(torchMedian.toFixed(4)),
-      auc_torch_minus_tfjs: Number((torchMedian - tfjsMedian).toFixed(4)),
-      within_0_002: Math.abs(torchMedian - tfjsMedian) <= 0.002,
-    }) + '\n',
-  );
+  for (const engine of engines.filter((e) => e !== 'tfjs')) {
+    const m = median(aucs[engine]!);
+    process.stdout.write(
+      JSON.stringify({
+        seeds,
+        median_auc_tfjs: Number(tfjsMedian.toFixed(4)),
+        [`median_auc_${engine}`]: Number(m.toFixed(4)),
+        [`auc_${engine}_minus_tfjs`]: Number((m - tfjsMedian).toFixed(4)),
+        // Per seed: both engines start from the same initial weights (Bird's, from the seed).
+        [`per_seed_${engine}_minus_tfjs`]: aucs[engine]!.map((a, i) => Number((a - aucs['tfjs']![i]!).toFixed(4))),
+        within_0_002: Math.abs(m - tfjsMedian) <= 0.002,
+      }) + '\n',
+    );
+  }
+  if (!engines.includes('torch')) return;
   // bird export reads golden rows from the run's data; report a failure instead of stopping.
   try {
     birdCli(['export', model, '--checkpoint', torchRun, '--out', join(dir, 'artifacts')]);
