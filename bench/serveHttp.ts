@@ -45,6 +45,7 @@ import autocannon from 'autocannon';
 import { loadArtifact } from '../src/artifact/loadArtifact.js';
 import { OnnxSession } from '../src/backends/onnx/runOnnx.js';
 import { signatureFeeds } from '../src/data/signatureFeeds.js';
+import { workersByDefault } from '../src/serve/servable.js';
 import { packageRoot } from '../src/source/packageRoot.js';
 import { sampleRows, writeFlightsVersion } from '../test/serve/flightsTree.js';
 
@@ -144,11 +145,12 @@ export async function run(args: readonly string[]): Promise<void> {
   const duration = option(args, 'duration', 5);
   const connections = option(args, 'connections', 64);
   const delay = option(args, 'batch-delay-ms', 0);
+  const batchingFlags = ['--max-batch', '256', '--batch-delay-ms', String(delay)];
   // ONNX Runtime threads per model in the server (0: its default, every core).
   const threads = option(args, 'threads', 0);
   // Each model's session in a worker thread of the server or not (`bird serve --session-worker`; its default: with 2 or more cores).
   const workerFlag = args.find((a) => a === '--session-worker' || a === '--no-session-worker');
-  const sessionWorker = workerFlag === undefined ? availableParallelism() > 1 : workerFlag === '--session-worker';
+  const sessionWorker = workerFlag === undefined ? workersByDefault() : workerFlag === '--session-worker';
   // The built CLI the server runs (another build's, to compare two builds in the same minutes).
   const cli = args.find((a) => a.startsWith('--cli='))?.slice('--cli='.length) ?? join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
   const only = args
@@ -222,14 +224,9 @@ export async function run(args: readonly string[]): Promise<void> {
       }
       for (const [name, flags, body, conns] of [
         ['single_row', ['--no-batching'], single, connections],
-        ['single_row_batching', ['--max-batch', '256', '--batch-delay-ms', String(delay)], single, connections],
+        ['single_row_batching', batchingFlags, single, connections],
         ['rows_256', [], batch, 4],
-        [
-          'single_row_batching_event_loop',
-          ['--max-batch', '256', '--batch-delay-ms', String(delay), '--no-session-worker'],
-          single,
-          connections,
-        ],
+        ['single_row_batching_event_loop', [...batchingFlags, '--no-session-worker'], single, connections],
         ['rows_256_event_loop', ['--no-session-worker'], batch, 4],
       ] as const) {
         if (!wanted(name)) continue;

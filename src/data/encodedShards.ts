@@ -179,7 +179,7 @@ export function encodedSpecFiles(dir: string): string[] {
   const names = readdirSync(dir);
   const parts = names
     .filter((n) => n.startsWith('encoded.') && n.endsWith('.json') && encodedPartName.test(n.slice('encoded.'.length, -'.json'.length)))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort();
   return [...(names.includes('encoded.json') ? ['encoded.json'] : []), ...parts];
 }
 

@@ -11,6 +11,9 @@ import { ServeError } from './serveError.js';
 import { SignatureRunner, type BatchingOptions } from './signatureRunner.js';
 import { WorkerSession, type FeedsSession } from './workerSession.js';
 
+/** Whether sessions run in worker threads when `inWorker` is not given: where the machine has a second core for them. */
+export const workersByDefault = (): boolean => availableParallelism() > 1;
+
 export interface ServableOptions {
   readonly batching?: BatchingOptions;
   /** ONNX Runtime's intra-op threads per session; its own default (every core) when undefined. Its pool threads sleep between runs rather than spin (they would take the event loop's core). */
@@ -72,7 +75,7 @@ export class Servable {
       for (const s of manifest.signatures) {
         const bytes = artifact.models.get(s.name)!;
         const session =
-          (options.inWorker ?? availableParallelism() > 1)
+          (options.inWorker ?? workersByDefault())
             ? await WorkerSession.load(bytes, options.threads, false)
             : await OnnxSession.load(bytes, options.threads, false);
         sessions.push(session);
